@@ -1,0 +1,50 @@
+"""Builds the Bolt app: the Web API client (with retries), every feature's listeners."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.deps import Deps
+from handlers import register_all
+
+logger = logging.getLogger(__name__)
+
+
+def build_client(token: str | None, api_url: str | None) -> WebClient:
+    """A WebClient that retries rate limits (honouring Retry-After), 5xx and dropped connections."""
+    client = WebClient(token=token, base_url=api_url or WebClient.BASE_URL, timeout=10)
+    client.retry_handlers = [
+        ConnectionErrorRetryHandler(max_retry_count=2),
+        RateLimitErrorRetryHandler(max_retry_count=3),
+        ServerErrorRetryHandler(max_retry_count=2),
+    ]
+    return client
+
+
+def build_app(deps: Deps) -> App:
+    """The Bolt app with every listener registered. Slack settings must already be checked."""
+    settings = deps.settings
+    app = App(
+        client=build_client(settings.slack_bot_token, settings.slack_api_url),
+        signing_secret=settings.slack_signing_secret,
+        # auth.test runs on the first request instead, so start-up needs no network.
+        token_verification_enabled=False,
+        logger=logging.getLogger("bot.bolt"),
+    )
+    app.error(log_listener_error)
+    register_all(app, deps)
+    return app
+
+
+def log_listener_error(error: Exception, body: dict[str, Any]) -> None:
+    """Last resort for errors outside our own boundaries: log the kind, never the payload."""
+    logger.error("unhandled %s for a %s request", type(error).__name__, body.get("type", "?"))

@@ -1,0 +1,343 @@
+"""The `/delegate` grammar: turns the text Slack sends into a command object, or a UsageError.
+
+Slack sends the text with `should_escape: true`, so channels and users arrive as
+`<#C123|name>` / `<@U123|name>` and literal `&`, `<`, `>` as entities. Parsing is pure: no
+database, no Slack; values that depend on a vendor (due dates are in the vendor's time zone)
+are kept as text here and resolved by `bot.delegation`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import time
+
+from bot.errors import UsageError
+from bot.schedule_rules import Cadence, parse_cadence, parse_timezone
+from bot.slack_text import escape, readable_text
+
+MAX_TITLE_LENGTH = 300
+DEFAULT_CHECKIN_TIME = time(9, 0)
+DEFAULT_SUMMARY_TIME = time(16, 0)
+
+CHANNEL_TOKEN = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
+USER_TOKEN = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+OPTION = re.compile(r"^([a-z]+):(.*)$", re.IGNORECASE)
+TASK_ID = re.compile(r"^#?(\d{1,9})$")
+
+HELP_LINES = [
+    ("/delegate", "open a form to delegate a task"),
+    (
+        "/delegate [#vendor] [@assignee] title… [due:DATE] [| standard expected]",
+        "log a task for a vendor (this channel when none is given)",
+    ),
+    ("/delegate list [all|overdue|#vendor]", "open tasks: yours, everyone's, overdue, a vendor's"),
+    ("/delegate done ID", "close a task as done"),
+    ("/delegate cancel ID", "cancel a task"),
+    ("/delegate due ID DATE", "move a task's due date"),
+    (
+        "/delegate vendor add #channel [name…] [tz:Area/City] [checkins:CADENCE] [summary:CADENCE]",
+        "register a vendor channel",
+    ),
+    ("/delegate vendor list", "registered vendors and their schedules"),
+    ("/delegate vendor pause #channel", "stop check-ins for a vendor"),
+    ("/delegate vendor resume #channel", "start them again"),
+    ("/delegate help", "this help"),
+]
+DATE_HELP = (
+    "DATE: `YYYY-MM-DD`, `today`, `tomorrow`, `fri` or `friday`, `+3d`, `+2w` (vendor's time)."
+)
+CADENCE_HELP = (
+    "CADENCE: `daily`, `weekdays`, `weekly` or days like `mon,wed,fri`, optionally `@HH:MM` "
+    "in the vendor's time. Defaults: check-ins `weekdays@09:00`, summary `fri@16:00`."
+)
+
+
+@dataclass(frozen=True)
+class ShowHelp:
+    pass
+
+
+@dataclass(frozen=True)
+class OpenDelegateForm:
+    pass
+
+
+@dataclass(frozen=True)
+class CreateTask:
+    title: str
+    channel_id: str | None = None
+    assignee_id: str | None = None
+    due: str | None = None
+    standard: str = ""
+
+
+@dataclass(frozen=True)
+class ListTasks:
+    scope: str  # "mine", "all", "overdue" or "vendor"
+    channel_id: str | None = None
+
+
+@dataclass(frozen=True)
+class CloseTask:
+    task_id: int
+
+
+@dataclass(frozen=True)
+class CancelTask:
+    task_id: int
+
+
+@dataclass(frozen=True)
+class RescheduleTask:
+    task_id: int
+    due: str
+
+
+@dataclass(frozen=True)
+class AddVendor:
+    channel_id: str
+    name: str | None = None
+    timezone: str | None = None
+    checkins: Cadence | None = None
+    summary: Cadence | None = None
+
+
+@dataclass(frozen=True)
+class ListVendors:
+    pass
+
+
+@dataclass(frozen=True)
+class PauseVendor:
+    channel_id: str
+
+
+@dataclass(frozen=True)
+class ResumeVendor:
+    channel_id: str
+
+
+Command = (
+    ShowHelp
+    | OpenDelegateForm
+    | CreateTask
+    | ListTasks
+    | CloseTask
+    | CancelTask
+    | RescheduleTask
+    | AddVendor
+    | ListVendors
+    | PauseVendor
+    | ResumeVendor
+)
+
+
+def help_text() -> str:
+    lines = ["*How to use /delegate*"]
+    lines += [f"• `{usage}`: {what}" for usage, what in HELP_LINES]
+    lines += [DATE_HELP, CADENCE_HELP]
+    return "\n".join(lines)
+
+
+def parse_command(text: str) -> Command:
+    """Parse `/delegate` text. Raises UsageError with what was wrong and how to write it."""
+    words = text.split()
+    if not words:
+        return OpenDelegateForm()
+    keyword = words[0].lower()
+    rest = words[1:]
+    if keyword == "help":
+        _expect_nothing(rest, "/delegate help")
+        return ShowHelp()
+    if keyword == "list":
+        return _parse_list(rest)
+    if keyword == "done":
+        return CloseTask(_one_task_id(rest, "done"))
+    if keyword == "cancel":
+        return CancelTask(_one_task_id(rest, "cancel"))
+    if keyword == "due":
+        if len(rest) != 2:
+            raise UsageError("Write `/delegate due ID DATE`, for example `/delegate due 12 fri`.")
+        return RescheduleTask(_task_id(rest[0], "due ID DATE"), rest[1])
+    if keyword == "vendor":
+        return _parse_vendor(rest)
+    return _parse_create(words)
+
+
+def _expect_nothing(rest: list[str], usage: str) -> None:
+    if rest:
+        raise UsageError(f"I didn't expect `{_show(rest[0])}` there. Write `{usage}`.")
+
+
+def _show(word: str) -> str:
+    """A user's word, quoted back inside backticks, escaped so it cannot ping anyone."""
+    return escape(word.replace("`", "'")[:60])
+
+
+def _task_id(word: str, usage: str) -> int:
+    match = TASK_ID.match(word)
+    if not match:
+        raise UsageError(
+            f"`{_show(word)}` is not a task id. Write `/delegate {usage}` with the number from "
+            "the task, like `12` or `#12`."
+        )
+    return int(match.group(1))
+
+
+def _one_task_id(rest: list[str], verb: str) -> int:
+    if len(rest) != 1:
+        raise UsageError(f"Write `/delegate {verb} ID`, for example `/delegate {verb} 12`.")
+    return _task_id(rest[0], f"{verb} ID")
+
+
+def channel_id_of(word: str, usage: str) -> str:
+    """The channel id in Slack's `<#C…|name>` token, or a UsageError explaining how to pick one."""
+    match = CHANNEL_TOKEN.match(word)
+    if match:
+        return match.group(1)
+    raise UsageError(
+        f"`{_show(word)}` is not a channel. Write `{usage}` and pick the channel from Slack's "
+        "suggestions so it turns into a link."
+    )
+
+
+def _parse_list(rest: list[str]) -> ListTasks:
+    if not rest:
+        return ListTasks("mine")
+    if len(rest) == 1:
+        scope = rest[0].lower()
+        if scope in ("all", "overdue"):
+            return ListTasks(scope)
+        if rest[0].startswith("<#"):
+            return ListTasks("vendor", channel_id_of(rest[0], "/delegate list #vendor"))
+    raise UsageError(
+        f"`{_show(' '.join(rest))}` is not a list I can show. Write `/delegate list`, "
+        "`/delegate list all`, `/delegate list overdue` or `/delegate list #vendor`."
+    )
+
+
+def _parse_vendor(rest: list[str]) -> Command:
+    if not rest:
+        raise UsageError(
+            "Write `/delegate vendor add #channel`, `/delegate vendor list`, "
+            "`/delegate vendor pause #channel` or `/delegate vendor resume #channel`."
+        )
+    verb, args = rest[0].lower(), rest[1:]
+    if verb == "list":
+        _expect_nothing(args, "/delegate vendor list")
+        return ListVendors()
+    if verb in ("pause", "resume"):
+        usage = f"/delegate vendor {verb} #channel"
+        if len(args) != 1:
+            raise UsageError(f"Write `{usage}`.")
+        channel_id = channel_id_of(args[0], usage)
+        return PauseVendor(channel_id) if verb == "pause" else ResumeVendor(channel_id)
+    if verb == "add":
+        return _parse_vendor_add(args)
+    raise UsageError(
+        f"`vendor {_show(verb)}` is not something I can do. Use `vendor add`, `vendor list`, "
+        "`vendor pause` or `vendor resume`."
+    )
+
+
+def _parse_vendor_add(args: list[str]) -> AddVendor:
+    usage = "/delegate vendor add #channel [name] [tz:Area/City] [checkins:…] [summary:…]"
+    if not args:
+        raise UsageError(f"Write `{usage}`.")
+    channel_id = channel_id_of(args[0], usage)
+    name_words: list[str] = []
+    options: dict[str, str] = {}
+    for word in args[1:]:
+        match = OPTION.match(word)
+        if match and not word.startswith("<"):
+            key, value = match.group(1).lower(), match.group(2)
+            if key not in ("tz", "checkins", "summary"):
+                raise UsageError(
+                    f"`{_show(key)}:` is not a vendor setting. Use `tz:`, `checkins:` or "
+                    "`summary:`."
+                )
+            if key in options:
+                raise UsageError(f"`{key}:` is given twice; give it once.")
+            if not value:
+                raise UsageError(f"`{key}:` needs a value, like `{_EXAMPLES[key]}`.")
+            options[key] = value
+        else:
+            name_words.append(word)
+    name = readable_text(" ".join(name_words)) or None
+    if name is not None and len(name) > 80:
+        raise UsageError("A vendor name can be at most 80 characters.")
+    timezone = parse_timezone(options["tz"]).key if "tz" in options else None
+    checkins = (
+        parse_cadence(options["checkins"], DEFAULT_CHECKIN_TIME) if "checkins" in options else None
+    )
+    summary = (
+        parse_cadence(options["summary"], DEFAULT_SUMMARY_TIME) if "summary" in options else None
+    )
+    return AddVendor(channel_id, name, timezone, checkins, summary)
+
+
+_EXAMPLES = {
+    "tz": "tz:Asia/Manila",
+    "checkins": "checkins:weekdays@09:00",
+    "summary": "summary:fri",
+}
+
+
+def _parse_create(words: list[str]) -> CreateTask:
+    channel_id: str | None = None
+    assignee_id: str | None = None
+    # Leading channel and user mentions, in either order, say where and to whom.
+    while words:
+        head = words[0]
+        if channel_id is None and CHANNEL_TOKEN.match(head):
+            channel_id = channel_id_of(head, "")
+        elif assignee_id is None and USER_TOKEN.match(head):
+            assignee_id = USER_TOKEN.match(head).group(1)  # type: ignore[union-attr]
+        elif head.startswith("#") and not TASK_ID.match(head) and channel_id is None:
+            channel_id_of(head, "/delegate #vendor title… due:DATE")  # raises: plain "#name"
+        else:
+            break
+        words = words[1:]
+    text = " ".join(words)
+    title_part, bar, standard_part = _split_standard(text)
+    due: str | None = None
+    title_words: list[str] = []
+    for word in title_part.split():
+        if word.lower().startswith("due:"):
+            if due is not None:
+                raise UsageError("`due:` is given twice; give one date.")
+            due = word[4:]
+            if not due:
+                raise UsageError("`due:` needs a date, like `due:fri` or `due:2026-12-04`.")
+        else:
+            title_words.append(word)
+    title = readable_text(" ".join(title_words))
+    standard = readable_text(standard_part.strip()) if bar else ""
+    if not title:
+        raise UsageError(
+            "The task needs a title. Write `/delegate #vendor Logo refresh due:fri`, "
+            "or `/delegate` alone to fill in a form."
+        )
+    if len(title) > MAX_TITLE_LENGTH:
+        raise UsageError(
+            f"That title is {len(title)} characters; keep it under {MAX_TITLE_LENGTH} and put "
+            "the detail after `|` as the standard expected."
+        )
+    return CreateTask(title, channel_id, assignee_id, due, standard)
+
+
+def _split_standard(text: str) -> tuple[str, str, str]:
+    """Split at the first `|` that is not inside a Slack token like `<@U1|bob>`.
+
+    Literal `<` and `>` typed by a user arrive as entities, so every `<…>` is a token.
+    """
+    depth = 0
+    for index, char in enumerate(text):
+        if char == "<":
+            depth += 1
+        elif char == ">":
+            depth = max(0, depth - 1)
+        elif char == "|" and depth == 0:
+            return text[:index], "|", text[index + 1 :]
+    return text, "", ""

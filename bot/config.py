@@ -1,0 +1,103 @@
+"""The one settings object: defaults, then `.env`, then the process environment (which wins).
+
+No other module reads the environment; everything that needs a setting is handed this object.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+DEFAULT_DATABASE_URL = "sqlite:///checkins.db"
+
+
+class MissingSettingError(Exception):
+    """A setting the chosen command needs is not set; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    database_url: str = DEFAULT_DATABASE_URL
+    slack_api_url: str | None = None
+    port: int = 3000
+    default_timezone: str = "UTC"
+    summary_channel: str | None = None
+    log_level: str = "INFO"
+    # Secrets are kept out of repr() so a settings object can never leak into a log line.
+    _secret_fields: tuple[str, ...] = field(
+        default=("slack_bot_token", "slack_signing_secret", "slack_app_token"), repr=False
+    )
+
+    def __repr__(self) -> str:
+        shown = {
+            "database_url": _redact_url(self.database_url),
+            "slack_api_url": self.slack_api_url,
+            "port": self.port,
+            "default_timezone": self.default_timezone,
+            "summary_channel": self.summary_channel,
+            "socket_mode": self.socket_mode,
+        }
+        return f"Settings({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
+
+    @property
+    def socket_mode(self) -> bool:
+        return bool(self.slack_app_token)
+
+    def require(self, *names: str) -> None:
+        """Raise MissingSettingError naming the first unset setting among `names` (env names)."""
+        for name in names:
+            if not getattr(self, name.lower()):
+                raise MissingSettingError(f"{name} is not set (put it in the environment or .env)")
+
+    def secrets(self) -> list[str]:
+        """The secret values in force, for log redaction."""
+        values = [getattr(self, name) for name in self._secret_fields]
+        return [v for v in values if v]
+
+
+def _redact_url(url: str) -> str:
+    """Hide a password in a database URL (postgresql://user:secret@host/db)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    creds, _, host = rest.rpartition("@")
+    user = creds.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}" if ":" in creds else url
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, dotenv_path: str | Path | None = ".env"
+) -> Settings:
+    """Build Settings from `.env` (if present) overlaid with `environ` (default: os.environ)."""
+    values: dict[str, str] = {}
+    if dotenv_path is not None and Path(dotenv_path).is_file():
+        values.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+
+    def get(name: str) -> str | None:
+        value = values.get(name, "").strip()
+        return value or None
+
+    port_text = get("PORT") or "3000"
+    try:
+        port = int(port_text)
+    except ValueError:
+        raise MissingSettingError(f"PORT must be a number, not {port_text!r}") from None
+    return Settings(
+        slack_bot_token=get("SLACK_BOT_TOKEN"),
+        slack_signing_secret=get("SLACK_SIGNING_SECRET"),
+        slack_app_token=get("SLACK_APP_TOKEN"),
+        database_url=get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+        slack_api_url=get("SLACK_API_URL"),
+        port=port,
+        default_timezone=get("DEFAULT_TIMEZONE") or "UTC",
+        summary_channel=get("SUMMARY_CHANNEL"),
+        log_level=(get("LOG_LEVEL") or "INFO").upper(),
+    )

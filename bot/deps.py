@@ -1,0 +1,25 @@
+"""What listeners need besides Bolt's own arguments, built once at start-up."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy.engine import Engine
+
+from bot.config import Settings
+from bot.delegation import VendorDefaults
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Deps:
+    settings: Settings
+    engine: Engine
+    vendor_defaults: VendorDefaults
+    # Time is a parameter: tests move it with freezegun, the console with its own clock.
+    clock: Callable[[], datetime] = field(default=utc_now)

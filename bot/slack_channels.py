@@ -1,0 +1,46 @@
+"""Making sure the bot can post in a vendor channel before anything is written.
+
+Uses slack_sdk only (no Bolt), so the rule is testable against the fake Web API.
+"""
+
+from __future__ import annotations
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.errors import UsageError
+
+INVITE_HINT = "invite me there first (type `/invite @Delegate` in that channel), then try again"
+
+
+def ensure_bot_in_channel(client: WebClient, channel_id: str) -> str:
+    """Return the channel's name once the bot is a member; join public channels on the way.
+
+    Raises UsageError (nothing joined or written) when the channel is a DM, archived,
+    private without the bot, or unknown.
+    """
+    try:
+        info = client.conversations_info(channel=channel_id)["channel"]
+    except SlackApiError as error:
+        if error.response.get("error") in ("channel_not_found", "not_in_channel"):
+            # Private channels the bot is not in look exactly like missing ones.
+            raise UsageError(
+                f"I can't see <#{channel_id}>. If it is private, {INVITE_HINT}."
+            ) from None
+        raise
+    if info.get("is_im") or info.get("is_mpim"):
+        raise UsageError("Tasks go to a vendor's channel, not a direct message. Name a channel.")
+    if info.get("is_archived"):
+        raise UsageError(f"<#{channel_id}> is archived; pick a channel that is in use.")
+    name = str(info.get("name") or channel_id)
+    if info.get("is_member"):
+        return name
+    if info.get("is_private"):
+        raise UsageError(f"I'm not in <#{channel_id}>: {INVITE_HINT}.")
+    try:
+        client.conversations_join(channel=channel_id)
+    except SlackApiError as error:
+        raise UsageError(
+            f"I couldn't join <#{channel_id}> ({error.response.get('error')}): {INVITE_HINT}."
+        ) from None
+    return name

@@ -1,0 +1,33 @@
+"""Slack's text escaping, both ways.
+
+Slack escapes exactly `&`, `<` and `>` in message text; `<…>` is what makes a mention or a
+link, so escaping user text neutralises `<!channel>`, `<@U…>` and friends.
+"""
+
+from __future__ import annotations
+
+import re
+
+ANY_TOKEN = re.compile(r"<([#@!])([^>|]*)(?:\|([^>]*))?>")
+
+
+def escape(text: str) -> str:
+    """Escape user text for a Slack message: exactly `&`, `<` and `>` (Slack's own rule)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def readable_text(text: str) -> str:
+    """Slack-escaped input as plain text: mentions become `@name`/`#name`, entities decoded.
+
+    The result is stored as the user meant it and escaped again on output, so a title
+    written as `@channel` or `<!here>` can never ping anyone.
+    """
+
+    def plain(match: re.Match[str]) -> str:
+        sigil, target, label = match.group(1), match.group(2), match.group(3)
+        if sigil == "!":
+            return "@" + (label or target.split("^")[0])
+        return sigil + (label or target)
+
+    text = ANY_TOKEN.sub(plain, text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()

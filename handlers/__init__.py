@@ -1,0 +1,12 @@
+"""Slack listeners, one module per feature, each with a `register` function."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.deps import Deps
+from handlers import delegate
+
+
+def register_all(app: App, deps: Deps) -> None:
+    delegate.register(app, deps)

@@ -1,0 +1,323 @@
+"""`/delegate`: the slash command and its form. Parse, call `bot.delegation`, reply."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import blocks, delegation
+from bot.commands import (
+    AddVendor,
+    CancelTask,
+    CloseTask,
+    Command,
+    CreateTask,
+    ListTasks,
+    ListVendors,
+    OpenDelegateForm,
+    PauseVendor,
+    RescheduleTask,
+    ResumeVendor,
+    ShowHelp,
+    parse_command,
+)
+from bot.deps import Deps
+from bot.errors import UsageError
+from bot.forms import read_delegate_form
+from bot.slack_channels import ensure_bot_in_channel
+from handlers.replies import answering_errors
+from storage.database import transaction
+from storage.tasks import TaskRow
+
+
+@dataclass(frozen=True)
+class Requester:
+    team_id: str
+    user_id: str
+    channel_id: str
+
+
+def team_of(context: BoltContext, body: dict[str, Any]) -> str:
+    """The installing team (from auth.test): in a Slack Connect channel the payload's
+    team_id can be the other organisation's, so it is only a fallback."""
+    result = context.authorize_result
+    team = (result.team_id if result else None) or body.get("team_id") or ""
+    if not team and isinstance(body.get("team"), dict):
+        team = body["team"].get("id", "")
+    return str(team)
+
+
+def register(app: App, deps: Deps) -> None:
+    listeners = DelegateListeners(deps)
+    app.command("/delegate")(listeners.on_command)
+    app.view(blocks.DELEGATE_MODAL)(listeners.on_form_submitted)
+
+
+class DelegateListeners:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def on_command(
+        self,
+        ack: Ack,
+        body: dict[str, Any],
+        respond: Respond,
+        client: WebClient,
+        context: BoltContext,
+        logger: logging.Logger,
+    ) -> None:
+        ack()
+        requester = Requester(
+            team_id=team_of(context, body),
+            user_id=str(body.get("user_id", "")),
+            channel_id=str(body.get("channel_id", "")),
+        )
+
+        def reply_problem(text: str) -> None:
+            respond(**blocks.problem_reply(text))
+
+        with answering_errors(reply_problem, logger):
+            command = parse_command(str(body.get("text") or ""))
+            reply = self.run(command, requester, client, str(body.get("trigger_id", "")), logger)
+            if reply is not None:
+                respond(**reply)
+
+    def run(
+        self,
+        command: Command,
+        requester: Requester,
+        client: WebClient,
+        trigger_id: str,
+        logger: logging.Logger,
+    ) -> blocks.Message | None:
+        match command:
+            case ShowHelp():
+                return blocks.help_reply()
+            case OpenDelegateForm():
+                here = requester.channel_id
+                initial = here if here.startswith(("C", "G")) else None
+                client.views_open(trigger_id=trigger_id, view=blocks.delegate_modal(initial))
+                return None
+            case CreateTask():
+                return self.create_task(command, requester, client, logger)
+            case ListTasks():
+                with transaction(self.deps.engine) as session:
+                    listing = delegation.list_tasks(
+                        session,
+                        team_id=requester.team_id,
+                        user_id=requester.user_id,
+                        scope=command.scope,
+                        channel_id=command.channel_id,
+                        now=self.deps.clock(),
+                    )
+                return blocks.task_list_reply(
+                    listing.heading, listing.rows, listing.today_of, listing.empty
+                )
+            case CloseTask() | CancelTask() | RescheduleTask():
+                return self.change_task(command, requester, client, logger)
+            case AddVendor():
+                return self.add_vendor(command, requester, client)
+            case ListVendors():
+                with transaction(self.deps.engine) as session:
+                    found = delegation.list_vendors(session, team_id=requester.team_id)
+                return blocks.vendor_list_reply(found)
+            case PauseVendor() | ResumeVendor():
+                with transaction(self.deps.engine) as session:
+                    vendor = delegation.set_vendor_paused(
+                        session,
+                        team_id=requester.team_id,
+                        actor_id=requester.user_id,
+                        channel_id=command.channel_id,
+                        paused=isinstance(command, PauseVendor),
+                        now=self.deps.clock(),
+                    )
+                return blocks.vendor_paused_reply(vendor)
+        raise AssertionError(f"unhandled command {command!r}")
+
+    def create_task(
+        self, command: CreateTask, requester: Requester, client: WebClient, logger: logging.Logger
+    ) -> blocks.Message:
+        channel_id = command.channel_id or requester.channel_id
+        # Check the date before touching Slack, so a typo joins no channel.
+        with transaction(self.deps.engine) as session:
+            due = delegation.resolve_due_date(
+                session,
+                team_id=requester.team_id,
+                channel_id=channel_id,
+                due=command.due,
+                defaults=self.deps.vendor_defaults,
+                now=self.deps.clock(),
+            )
+        channel_name = ensure_bot_in_channel(client, channel_id)
+        return self.log_task(
+            requester,
+            client,
+            logger,
+            channel_id=channel_id,
+            channel_name=channel_name,
+            title=command.title,
+            standard=command.standard,
+            assignee_id=command.assignee_id,
+            due=due,
+        )
+
+    def log_task(
+        self,
+        requester: Requester,
+        client: WebClient,
+        logger: logging.Logger,
+        **fields: Any,
+    ) -> blocks.Message:
+        """Write the task, then announce it; a failed announcement is reported, not fatal."""
+        now = self.deps.clock()
+        with transaction(self.deps.engine) as session:
+            created = delegation.create_task(
+                session,
+                team_id=requester.team_id,
+                owner_id=requester.user_id,
+                defaults=self.deps.vendor_defaults,
+                now=now,
+                **fields,
+            )
+        reply = blocks.task_created_reply(created.task, created.vendor, created.vendor_registered)
+        try:
+            posted = client.chat_postMessage(
+                channel=created.vendor.channel_id,
+                **blocks.task_announcement(created.task, created.vendor),
+            )
+        except SlackApiError as error:
+            logger.warning("announcement failed: %s", error.response.get("error"))
+            reply["text"] += "\n" + blocks.announcement_failed_note(created.vendor)
+            reply["blocks"].append(
+                blocks.problem_reply(blocks.announcement_failed_note(created.vendor))["blocks"][0]
+            )
+            return reply
+        with transaction(self.deps.engine) as session:
+            delegation.record_announcement(session, created.task, str(posted["ts"]), now)
+        return reply
+
+    def change_task(
+        self,
+        command: CloseTask | CancelTask | RescheduleTask,
+        requester: Requester,
+        client: WebClient,
+        logger: logging.Logger,
+    ) -> blocks.Message:
+        now = self.deps.clock()
+        what: str
+        row: TaskRow
+        with transaction(self.deps.engine) as session:
+            common: dict[str, Any] = {
+                "team_id": requester.team_id,
+                "actor_id": requester.user_id,
+                "task_id": command.task_id,
+                "now": now,
+            }
+            if isinstance(command, CloseTask):
+                row, what = delegation.close_task(session, **common), "marked done"
+            elif isinstance(command, CancelTask):
+                row, what = delegation.cancel_task(session, **common), "cancelled"
+            else:
+                row = delegation.reschedule_task(session, due=command.due, **common)
+                what = f"now due {blocks.format_due(row.task.due_date)}"
+        self.tell_vendor_channel(client, row, requester.user_id, what, logger)
+        return blocks.task_changed_reply(row.task, what)
+
+    def tell_vendor_channel(
+        self, client: WebClient, row: TaskRow, actor_id: str, what: str, logger: logging.Logger
+    ) -> None:
+        """Note the change in the task's announcement thread, so the vendor sees it."""
+        if not row.task.announcement_ts:
+            return
+        try:
+            client.chat_postMessage(
+                channel=row.vendor.channel_id,
+                thread_ts=row.task.announcement_ts,
+                **blocks.task_changed_notice(row.task, actor_id, what),
+            )
+        except SlackApiError as error:
+            logger.warning("could not note a task change: %s", error.response.get("error"))
+
+    def add_vendor(
+        self, command: AddVendor, requester: Requester, client: WebClient
+    ) -> blocks.Message:
+        with transaction(self.deps.engine) as session:
+            delegation.check_vendor_is_new(session, requester.team_id, command.channel_id)
+        channel_name = ensure_bot_in_channel(client, command.channel_id)
+        with transaction(self.deps.engine) as session:
+            vendor = delegation.add_vendor(
+                session,
+                command,
+                team_id=requester.team_id,
+                actor_id=requester.user_id,
+                channel_name=channel_name,
+                defaults=self.deps.vendor_defaults,
+                now=self.deps.clock(),
+            )
+        return blocks.vendor_added_reply(vendor)
+
+    def on_form_submitted(
+        self,
+        ack: Ack,
+        body: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        logger: logging.Logger,
+    ) -> None:
+        user_id = str((body.get("user") or {}).get("id", ""))
+        requester = Requester(team_of(context, body), user_id, "")
+        view = body.get("view") or {}
+        values = (view.get("state") or {}).get("values") or {}
+        form, errors = read_delegate_form(values)
+
+        acked = False
+
+        def tell_user(text: str) -> None:
+            # Before the ack the form is still open: show the problem in it, so nothing is
+            # lost; after the ack the form is gone, so say it in a direct message.
+            if not acked:
+                ack(response_action="errors", errors={blocks.FIELD_TITLE: text[:150]})
+            else:
+                client.chat_postMessage(channel=user_id, **blocks.problem_reply(text))
+
+        with answering_errors(tell_user, logger):
+            if form is not None:
+                try:
+                    with transaction(self.deps.engine) as session:
+                        delegation.resolve_due_date(
+                            session,
+                            team_id=requester.team_id,
+                            channel_id=form.channel_id,
+                            due=form.due,
+                            defaults=self.deps.vendor_defaults,
+                            now=self.deps.clock(),
+                        )
+                except UsageError as error:
+                    errors[blocks.FIELD_DUE] = error.message
+            if form is not None and not errors:
+                try:
+                    channel_name = ensure_bot_in_channel(client, form.channel_id)
+                except UsageError as error:
+                    errors[blocks.FIELD_VENDOR] = error.message
+            if form is None or errors:
+                ack(response_action="errors", errors=errors)
+                return
+            ack()
+            acked = True
+            reply = self.log_task(
+                requester,
+                client,
+                logger,
+                channel_id=form.channel_id,
+                channel_name=channel_name,
+                title=form.title,
+                standard=form.standard,
+                assignee_id=form.assignee_id,
+                due=form.due,
+            )
+            client.chat_postMessage(channel=user_id, **reply)

@@ -1,0 +1,46 @@
+"""The append-only audit log: every change to a vendor or task is recorded with who and when."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from storage.models import AuditEntry
+
+
+def record_change(
+    session: Session,
+    *,
+    team_id: str,
+    actor_id: str,
+    action: str,
+    at: datetime,
+    vendor_id: int | None = None,
+    task_id: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Add an audit entry in the caller's transaction (so it commits or rolls back with it)."""
+    entry = AuditEntry(
+        team_id=team_id,
+        actor_id=actor_id,
+        action=action,
+        vendor_id=vendor_id,
+        task_id=task_id,
+        detail=json.dumps(detail or {}, sort_keys=True, default=str),
+        at=at,
+    )
+    session.add(entry)
+    return entry
+
+
+def list_changes(
+    session: Session, team_id: str, task_id: int | None = None
+) -> Sequence[AuditEntry]:
+    query = select(AuditEntry).where(AuditEntry.team_id == team_id)
+    if task_id is not None:
+        query = query.where(AuditEntry.task_id == task_id)
+    return session.exec(query.order_by(col(AuditEntry.id))).all()

@@ -1,0 +1,91 @@
+"""Queries about tasks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from storage.models import Task, TaskStatus, Vendor
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """A task with the vendor it belongs to, as lists show it."""
+
+    task: Task
+    vendor: Vendor
+
+
+def create_task(
+    session: Session,
+    *,
+    vendor: Vendor,
+    title: str,
+    standard: str,
+    owner_id: str,
+    assignee_id: str | None,
+    due_date: date | None,
+    now: datetime,
+) -> Task:
+    task = Task(
+        team_id=vendor.team_id,
+        vendor_id=vendor.id or 0,
+        title=title,
+        standard=standard,
+        owner_id=owner_id,
+        assignee_id=assignee_id,
+        due_date=due_date,
+        status=TaskStatus.OPEN,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(task)
+    session.flush()
+    return task
+
+
+def get_task_row(session: Session, team_id: str, task_id: int) -> TaskRow | None:
+    """The task with this id in this team, or None (ids of other teams are unknown here)."""
+    row = session.exec(
+        select(Task, Vendor)
+        .join(Vendor, col(Vendor.id) == col(Task.vendor_id))
+        .where(Task.id == task_id, Task.team_id == team_id)
+    ).first()
+    return TaskRow(task=row[0], vendor=row[1]) if row else None
+
+
+def list_open_tasks(
+    session: Session,
+    team_id: str,
+    *,
+    vendor_id: int | None = None,
+    owner_id: str | None = None,
+    due_before: date | None = None,
+    limit: int = 200,
+) -> Sequence[TaskRow]:
+    """Open tasks, soonest due first (no due date last), filtered as asked."""
+    query = (
+        select(Task, Vendor)
+        .join(Vendor, col(Vendor.id) == col(Task.vendor_id))
+        .where(Task.team_id == team_id, Task.status == TaskStatus.OPEN)
+    )
+    if vendor_id is not None:
+        query = query.where(Task.vendor_id == vendor_id)
+    if owner_id is not None:
+        query = query.where(Task.owner_id == owner_id)
+    if due_before is not None:
+        query = query.where(col(Task.due_date).is_not(None), col(Task.due_date) < due_before)
+    query = query.order_by(col(Task.due_date).is_(None), col(Task.due_date), col(Task.id))
+    return [TaskRow(task=t, vendor=v) for t, v in session.exec(query.limit(limit)).all()]
+
+
+def update_task(session: Session, task: Task, now: datetime, **changes: object) -> Task:
+    for name, value in changes.items():
+        setattr(task, name, value)
+    task.updated_at = now
+    session.add(task)
+    session.flush()
+    return task

@@ -1,0 +1,158 @@
+"""The /delegate grammar, as tables: what parses to what, and what is refused with which hint."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import pytest
+
+from bot.commands import (
+    AddVendor,
+    CancelTask,
+    CloseTask,
+    CreateTask,
+    ListTasks,
+    ListVendors,
+    OpenDelegateForm,
+    PauseVendor,
+    RescheduleTask,
+    ResumeVendor,
+    ShowHelp,
+    help_text,
+    parse_command,
+)
+from bot.errors import UsageError
+from bot.schedule_rules import Cadence
+from bot.slack_text import readable_text
+
+ACME = "<#C0ACME|acme-design>"
+
+PARSES = [
+    ("", OpenDelegateForm()),
+    ("   ", OpenDelegateForm()),
+    ("help", ShowHelp()),
+    ("HELP", ShowHelp()),
+    ("Logo refresh", CreateTask("Logo refresh")),
+    (f"{ACME} Logo refresh due:fri", CreateTask("Logo refresh", "C0ACME", None, "fri")),
+    (
+        f"{ACME} <@U0VENDOR|vera> Logo refresh due:2026-12-04",
+        CreateTask("Logo refresh", "C0ACME", "U0VENDOR", "2026-12-04"),
+    ),
+    (
+        f"<@U0VENDOR> {ACME} Logo due:+3d refresh",
+        CreateTask("Logo refresh", "C0ACME", "U0VENDOR", "+3d"),
+    ),
+    (
+        f"{ACME} Logo refresh due:fri | three options, SVG &amp; PNG",
+        CreateTask("Logo refresh", "C0ACME", None, "fri", "three options, SVG & PNG"),
+    ),
+    ("<#C0ACME> Fix: header", CreateTask("Fix: header", "C0ACME")),
+    ("R&amp;D &lt;notes&gt;", CreateTask("R&D <notes>")),
+    ("Tell <!channel> about <@U0BOB|bob>", CreateTask("Tell @channel about @bob")),
+    ("#12 is a title too", CreateTask("#12 is a title too")),
+    ("list", ListTasks("mine")),
+    ("list all", ListTasks("all")),
+    ("list OVERDUE", ListTasks("overdue")),
+    (f"list {ACME}", ListTasks("vendor", "C0ACME")),
+    ("done 12", CloseTask(12)),
+    ("done #12", CloseTask(12)),
+    ("cancel 3", CancelTask(3)),
+    ("due 12 fri", RescheduleTask(12, "fri")),
+    ("due #7 2026-12-24", RescheduleTask(7, "2026-12-24")),
+    (f"vendor add {ACME}", AddVendor("C0ACME")),
+    (
+        f"vendor add {ACME} Acme Design Co tz:Asia/Manila checkins:weekdays@08:30 summary:fri",
+        AddVendor(
+            "C0ACME",
+            "Acme Design Co",
+            "Asia/Manila",
+            Cadence((0, 1, 2, 3, 4), time(8, 30)),
+            Cadence((4,), time(16, 0)),
+        ),
+    ),
+    (
+        f"vendor add {ACME} checkins:mon,wed,fri",
+        AddVendor("C0ACME", checkins=Cadence((0, 2, 4), time(9, 0))),
+    ),
+    ("vendor list", ListVendors()),
+    (f"vendor pause {ACME}", PauseVendor("C0ACME")),
+    (f"vendor resume {ACME}", ResumeVendor("C0ACME")),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PARSES, ids=[p[0] or "empty" for p in PARSES])
+def test_parses(text: str, expected: object) -> None:
+    assert parse_command(text) == expected
+
+
+REFUSALS = [
+    # (text, words the reply must contain)
+    ("help me", ["/delegate help"]),
+    ("list everything", ["/delegate list all"]),
+    ("list #acme", ["/delegate list #vendor"]),
+    ("done", ["/delegate done ID"]),
+    ("done abc", ["not a task id", "#12"]),
+    ("done 1 2", ["/delegate done ID"]),
+    ("cancel", ["/delegate cancel ID"]),
+    ("due 12", ["/delegate due ID DATE"]),
+    ("due x fri", ["not a task id"]),
+    ("vendor", ["vendor add"]),
+    ("vendor fly", ["not something I can do"]),
+    ("vendor add", ["/delegate vendor add #channel"]),
+    ("vendor add #acme", ["is not a channel", "suggestions"]),
+    ("vendor add <@U0BOB>", ["is not a channel"]),
+    (f"vendor add {ACME} tz:Mars/Base", ["not a time zone", "Asia/Manila"]),
+    (f"vendor add {ACME} checkins:sometimes", ["sometimes", "weekdays"]),
+    (f"vendor add {ACME} checkins:daily@25:00", ["25:00", "HH:MM"]),
+    (f"vendor add {ACME} color:blue", ["not a vendor setting", "tz:"]),
+    (f"vendor add {ACME} tz:UTC tz:UTC", ["given twice"]),
+    (f"vendor add {ACME} tz:", ["needs a value"]),
+    ("vendor list extra", ["/delegate vendor list"]),
+    ("vendor pause", ["/delegate vendor pause #channel"]),
+    ("vendor resume #acme", ["is not a channel"]),
+    (f"{ACME} due:fri", ["needs a title"]),
+    (f"{ACME} due:", ["needs a date"]),
+    (f"{ACME} Logo due:fri due:mon", ["given twice"]),
+    ("#acme Logo refresh", ["is not a channel", "suggestions"]),
+    (f"{ACME} " + "x" * 301, ["301 characters", "300"]),
+]
+
+
+@pytest.mark.parametrize(("text", "hints"), REFUSALS, ids=[r[0][:40] for r in REFUSALS])
+def test_refuses_with_a_hint(text: str, hints: list[str]) -> None:
+    with pytest.raises(UsageError) as raised:
+        parse_command(text)
+    for hint in hints:
+        assert hint in raised.value.message
+
+
+def test_refusal_quotes_user_text_escaped() -> None:
+    with pytest.raises(UsageError) as raised:
+        parse_command("done <!channel>")
+    assert "<!channel>" not in raised.value.message
+    assert "&lt;!channel&gt;" in raised.value.message
+
+
+def test_title_of_exactly_300_characters_is_accepted() -> None:
+    command = parse_command(f"{ACME} " + "y" * 300)
+    assert isinstance(command, CreateTask) and len(command.title) == 300
+
+
+def test_help_lists_every_command() -> None:
+    text = help_text()
+    for word in ("list", "done", "cancel", "due", "vendor add", "vendor pause", "DATE", "CADENCE"):
+        assert word in text
+
+
+@pytest.mark.parametrize(
+    ("raw", "plain"),
+    [
+        ("<@U1|bob> and <#C1|general>", "@bob and #general"),
+        ("<!here> <!channel> <!everyone>", "@here @channel @everyone"),
+        ("<!subteam^S123|@designers>", "@@designers"),
+        ("a &amp;lt; b", "a &lt; b"),
+        ("<@U1>", "@U1"),
+    ],
+)
+def test_readable_text(raw: str, plain: str) -> None:
+    assert readable_text(raw) == plain
