@@ -30,6 +30,11 @@ def build_wsgi_app(app: App, engine: Engine) -> WsgiApp:
     def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") == "GET":
             return _health(engine, start_response)
+        if not str(environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "0")).isdigit():
+            # Bolt's verifier calls int() on this header and would answer 500; it is simply
+            # an unsigned request.
+            logger.warning("rejected a request with a malformed signature timestamp")
+            return _json(start_response, "401 Unauthorized", {"error": "invalid request"})
         return slack(environ, start_response)
 
     return wsgi

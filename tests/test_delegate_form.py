@@ -1,0 +1,105 @@
+"""`/delegate` with no text opens a form; its submission is validated field by field."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from freezegun import freeze_time
+from sqlmodel import Session, func, select
+
+from bot import blocks
+from storage.models import Task
+from tests.slack_requests import BotUnderTest
+
+MONDAY = "2026-11-30 10:00:00"
+
+
+def submission(
+    channel: str | None = "C0ACME",
+    title: str = "Logo refresh",
+    due: str | None = "2026-12-04",
+    standard: str = "",
+    assignee: str | None = None,
+) -> dict[str, Any]:
+    def field(name: str, key: str, value: str | None) -> dict[str, Any]:
+        return {name: {name + blocks.ACTION_SUFFIX: {"type": "x", key: value}}}
+
+    values: dict[str, Any] = {}
+    values |= field(blocks.FIELD_VENDOR, "selected_conversation", channel)
+    values |= field(blocks.FIELD_TITLE, "value", title)
+    values |= field(blocks.FIELD_DUE, "selected_date", due)
+    values |= field(blocks.FIELD_STANDARD, "value", standard)
+    values |= field(blocks.FIELD_ASSIGNEE, "selected_user", assignee)
+    return {
+        "type": "view_submission",
+        "team": {"id": "T0TEAM", "domain": "example"},
+        "user": {"id": "U0ALICE", "team_id": "T0TEAM", "name": "alice"},
+        "api_app_id": "A0APP",
+        "trigger_id": "1337.42.abc",
+        "view": {
+            "id": "V0FORM",
+            "type": "modal",
+            "callback_id": blocks.DELEGATE_MODAL,
+            "state": {"values": values},
+            "hash": "1.abc",
+        },
+    }
+
+
+def task_count(bot: BotUnderTest) -> int:
+    with Session(bot.engine) as session:
+        return session.exec(select(func.count()).select_from(Task)).one()
+
+
+def test_empty_command_opens_the_form(bot: BotUnderTest) -> None:
+    result = bot.send_command("", channel="C0ACME")
+    assert result.status == 200
+    [call] = bot.slack.wait_for("views.open")
+    assert call.params["trigger_id"] == "1337.42.abcdef"
+    view = call.params["view"]
+    assert view["callback_id"] == blocks.DELEGATE_MODAL
+    vendor_field = view["blocks"][0]["element"]
+    assert vendor_field["initial_conversation"] == "C0ACME"
+
+
+@freeze_time(MONDAY)
+def test_valid_submission_creates_announces_and_confirms_by_dm(bot: BotUnderTest) -> None:
+    result = bot.interact(submission(standard="SVG <and> PNG", assignee="U0VENDOR"))
+    assert result.status == 200 and result.body == ""
+    posts = bot.slack.wait_for("chat.postMessage", count=2)
+    assert {p.params["channel"] for p in posts} == {"C0ACME", "U0ALICE"}
+    with Session(bot.engine) as session:
+        [task] = session.exec(select(Task)).all()
+    assert (task.title, task.due_date, task.standard, task.assignee_id) == (
+        "Logo refresh",
+        date(2026, 12, 4),
+        "SVG <and> PNG",
+        "U0VENDOR",
+    )
+    announcement = next(p for p in posts if p.params["channel"] == "C0ACME")
+    assert "SVG &lt;and&gt; PNG" in json.dumps(announcement.params["blocks"])
+
+
+@freeze_time(MONDAY)
+def test_invalid_fields_are_reported_in_the_form(bot: BotUnderTest) -> None:
+    result = bot.interact(submission(channel=None, title="  ", due="2026-11-01"))
+    assert result.status == 200
+    body = result.json()
+    assert body["response_action"] == "errors"
+    assert set(body["errors"]) == {blocks.FIELD_VENDOR, blocks.FIELD_TITLE}
+    result = bot.interact(submission(due="2026-11-01"))
+    assert "in the past" in result.json()["errors"][blocks.FIELD_DUE]
+    result = bot.interact(submission(title="x" * 301))
+    assert blocks.FIELD_TITLE in result.json()["errors"]
+    assert task_count(bot) == 0
+    assert bot.slack.calls_to("chat.postMessage") == []
+
+
+def test_a_private_channel_without_the_bot_is_reported_on_the_vendor_field(
+    bot: BotUnderTest,
+) -> None:
+    result = bot.interact(submission(channel="G0SECRET", due=None))
+    assert "/invite" in result.json()["errors"][blocks.FIELD_VENDOR]
+    assert task_count(bot) == 0 and bot.slack.calls_to("conversations.join") == []
