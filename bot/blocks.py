@@ -13,7 +13,8 @@ from typing import Any
 
 from bot.commands import help_text
 from bot.slack_text import escape
-from storage.models import Task, TaskStatus, Vendor
+from storage.checkins import CheckinRow
+from storage.models import Task, TaskStatus, TaskUpdate, Vendor
 from storage.tasks import TaskRow
 
 Message = dict[str, Any]
@@ -26,6 +27,23 @@ FIELD_DUE = "due"
 FIELD_STANDARD = "standard"
 FIELD_ASSIGNEE = "assignee"
 ACTION_SUFFIX = "_input"
+
+# Check-in buttons: one action id per status (ids must be unique within a block); the value
+# is "<post id>:<task id>", the block id "task:<task id>".
+CHECKIN_ACTION_PREFIX = "checkin_"
+CHECKIN_BUTTONS: tuple[tuple[TaskUpdate, str], ...] = (
+    (TaskUpdate.ON_TRACK, "On track"),
+    (TaskUpdate.AT_RISK, "At risk"),
+    (TaskUpdate.BLOCKED, "Blocked"),
+    (TaskUpdate.DONE, "Done"),
+)
+STATUS_LABELS = {status: label for status, label in CHECKIN_BUTTONS}
+STATUS_EMOJI = {
+    TaskUpdate.ON_TRACK: ":large_green_circle:",
+    TaskUpdate.AT_RISK: ":large_yellow_circle:",
+    TaskUpdate.BLOCKED: ":red_circle:",
+    TaskUpdate.DONE: ":white_check_mark:",
+}
 
 
 def mention(user_id: str | None) -> str:
@@ -238,4 +256,56 @@ def delegate_modal(initial_channel: str | None = None) -> dict[str, Any]:
                 optional=True,
             ),
         ],
+    }
+
+
+def checkin_action_id(status: TaskUpdate) -> str:
+    return CHECKIN_ACTION_PREFIX + status.value
+
+
+def checkin_message(
+    vendor: Vendor, post_id: int, rows: Sequence[CheckinRow], today: date
+) -> Message:
+    """The check-in in a vendor channel: each task with its latest status and four buttons.
+
+    Rebuilt from the database on every change, so a button click or a thread reply shows
+    up in place with the progress line kept current.
+    """
+    answered = sum(1 for row in rows if row.latest is not None)
+    header = (
+        f":wave: *Check-in for {escape(vendor.name)}*: how are these going? "
+        "Use the buttons, or reply in this thread like `#12 blocked waiting for assets`."
+    )
+    blocks: list[dict[str, Any]] = [_section(header)]
+    for row in rows[:45]:  # Slack allows 50 blocks per message
+        task = row.task
+        status = (
+            f"\n{STATUS_EMOJI[TaskUpdate(row.latest.status)]} "
+            f"*{STATUS_LABELS[TaskUpdate(row.latest.status)]}* by {mention(row.latest.user_id)}"
+            + (f": {escape(row.latest.note)}" if row.latest.note else "")
+            if row.latest
+            else ""
+        )
+        blocks.append(_section(task_line(task, today=today) + status))
+        if task.status == TaskStatus.OPEN:
+            blocks.append(
+                {
+                    "type": "actions",
+                    "block_id": f"task:{task.id}",
+                    "elements": [
+                        {
+                            "type": "button",
+                            "action_id": checkin_action_id(update),
+                            "text": {"type": "plain_text", "text": label},
+                            "value": f"{post_id}:{task.id}",
+                            **({"style": "primary"} if update == TaskUpdate.DONE else {}),
+                        }
+                        for update, label in CHECKIN_BUTTONS
+                    ],
+                }
+            )
+    blocks.append(_context(f"{answered} of {len(rows)} tasks answered"))
+    return {
+        "text": f"Check-in for {escape(vendor.name)}: {answered} of {len(rows)} tasks answered",
+        "blocks": blocks,
     }

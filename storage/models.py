@@ -34,6 +34,13 @@ class Vendor(SQLModel, table=True):
     checkin_cadence: str = Field(max_length=64)
     summary_cadence: str = Field(max_length=64)
     paused: bool = Field(default=False)
+    # Why the vendor is paused when the bot paused it (channel archived, bot removed...).
+    pause_reason: str | None = Field(default=None, max_length=200)
+    # Working calendar: canonical days text (`mon-fri`, `sun-thu`), see bot.schedule_rules.
+    workdays: str = Field(
+        default="mon-fri", max_length=40, sa_column_kwargs={"server_default": "mon-fri"}
+    )
+    remind_after_minutes: int = Field(default=240, sa_column_kwargs={"server_default": "240"})
     added_by: str = Field(max_length=32)
     created_at: datetime
     updated_at: datetime
@@ -72,4 +79,108 @@ class AuditEntry(SQLModel, table=True):
     vendor_id: int | None = Field(default=None, index=True)
     task_id: int | None = Field(default=None, index=True)
     detail: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
+    at: datetime
+
+
+class PostKind(StrEnum):
+    CHECKIN = "checkin"
+    REMINDER = "reminder"
+    ESCALATION = "escalation"
+    NOTICE = "notice"
+
+
+class PostState(StrEnum):
+    CLAIMED = "claimed"  # a process has taken it and is posting
+    SENT = "sent"  # posted; message_ts recorded
+    SKIPPED = "skipped"  # nothing to say (no open tasks) or too late (outside the grace window)
+    FAILED = "failed"  # Slack refused permanently (channel archived, bot removed)
+
+
+class Holiday(SQLModel, table=True):
+    """A date on which nothing is posted to this vendor (their local calendar)."""
+
+    __tablename__ = "holidays"
+    __table_args__ = (UniqueConstraint("vendor_id", "day", name="uq_holidays_vendor_day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    vendor_id: int = Field(foreign_key="vendors.id", index=True)
+    day: date
+
+
+class ScheduledPost(SQLModel, table=True):
+    """The claim on one scheduled message, taken before it is posted.
+
+    Unique per vendor, kind and occurrence, where the occurrence is the vendor's local date
+    and slot (`2026-11-03T09:00`), never a UTC instant: at the autumn DST fold a wall-clock
+    time happens twice, and the claim must still be taken once.
+    """
+
+    __tablename__ = "scheduled_posts"
+    __table_args__ = (
+        UniqueConstraint("vendor_id", "kind", "occurrence", name="uq_scheduled_posts_occurrence"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    vendor_id: int = Field(foreign_key="vendors.id", index=True)
+    kind: str = Field(max_length=16)
+    occurrence: str = Field(max_length=40)
+    state: str = Field(default=PostState.CLAIMED, max_length=16, index=True)
+    claimed_by: str = Field(max_length=64)
+    claimed_at: datetime
+    channel_id: str = Field(max_length=32)
+    message_ts: str | None = Field(default=None, max_length=32)
+    thread_ts: str | None = Field(default=None, max_length=32)
+    sent_at: datetime | None = Field(default=None)
+    detail: str | None = Field(default=None, max_length=200)
+
+
+class CheckinTask(SQLModel, table=True):
+    """Which tasks a check-in message asked about, in the order shown."""
+
+    __tablename__ = "checkin_tasks"
+    __table_args__ = (UniqueConstraint("post_id", "task_id", name="uq_checkin_tasks_post_task"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(foreign_key="scheduled_posts.id", index=True)
+    task_id: int = Field(foreign_key="tasks.id", index=True)
+    position: int = Field(default=0)
+
+
+class TaskUpdate(StrEnum):
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    BLOCKED = "blocked"
+    DONE = "done"
+
+
+class StatusUpdate(SQLModel, table=True):
+    """Someone said how a task is going: a button, a thread reply, or a command."""
+
+    __tablename__ = "status_updates"
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="tasks.id", index=True)
+    post_id: int | None = Field(default=None, foreign_key="scheduled_posts.id", index=True)
+    user_id: str = Field(max_length=32)
+    status: str = Field(max_length=16)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    source: str = Field(max_length=16)  # "button", "reply" or "command"
+    at: datetime
+
+
+class CheckinResponse(SQLModel, table=True):
+    """A reply in a check-in's thread, stored from the message event (Slack keeps the text;
+    reading history back is rate-limited for apps, so we keep our own copy)."""
+
+    __tablename__ = "checkin_responses"
+    __table_args__ = (
+        UniqueConstraint("post_id", "message_ts", name="uq_checkin_responses_message"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(foreign_key="scheduled_posts.id", index=True)
+    event_id: str | None = Field(default=None, max_length=64, unique=True)
+    user_id: str = Field(max_length=32)
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    message_ts: str = Field(max_length=32)
     at: datetime
