@@ -3,13 +3,24 @@
 - `run` (the default): the app; Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP.
 - `web`: HTTP mode under gunicorn, `POST /slack/events` and `GET /healthz`.
 - `migrate`: apply database migrations.
+
+Whatever stops a command from starting (a missing or bad setting, a database that does not
+answer, an old schema) is reported as one line on stderr with a non-zero exit status, never
+as a traceback: 2 for settings, 3 for an out-of-date schema, 1 for anything else.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
+import threading
+from types import FrameType
+
+from alembic.util.exc import CommandError
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from bot.config import MissingSettingError, Settings, load_settings
 from bot.delegation import VendorDefaults
@@ -17,16 +28,18 @@ from bot.deps import Deps
 from bot.errors import UsageError
 from bot.logs import configure_logging
 from bot.schedule_rules import parse_timezone
-from storage.database import is_sqlite, make_engine, migrate, schema_is_current
+from storage.database import is_sqlite, make_engine, migrate, normalise_url, ping, schema_is_current
 
 logger = logging.getLogger("bot")
+BAD_SETTING = 2
 SCHEMA_OUT_OF_DATE = 3
+CANNOT_START = 1
 
 
 class StartupError(Exception):
     """A one-line reason the command cannot start, and the exit status to use."""
 
-    def __init__(self, message: str, status: int) -> None:
+    def __init__(self, message: str, status: int = CANNOT_START) -> None:
         super().__init__(message)
         self.status = status
 
@@ -38,73 +51,172 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
         configure_logging(settings.log_level, settings.secrets())
+        logging.getLogger("alembic.runtime.migration").addFilter(_AlembicPreamble())
         if args.command == "migrate":
             return run_migrate(settings)
         if args.command == "web":
             return run_web(settings)
         return run_app(settings)
     except MissingSettingError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        return _fail(str(error), BAD_SETTING)
     except StartupError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return error.status
+        return _fail(str(error), error.status)
+    except (SQLAlchemyError, CommandError) as error:
+        # A failure half-way through a migration, say: the reason, with the detail at DEBUG.
+        logger.debug("database error", exc_info=True)
+        return _fail(f"database error: {_first_line(error)}", CANNOT_START)
     except KeyboardInterrupt:
         return 0
 
 
+def _fail(message: str, status: int) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return status
+
+
+class _AlembicPreamble(logging.Filter):
+    """Drop the two lines Alembic logs every time it looks at the schema ("Context impl
+    SQLiteImpl.", "Will assume ... DDL."), so a refusal to start stays one line; the
+    "Running upgrade" lines of an actual migration still show."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(("Context impl", "Will assume"))
+
+
 def run_migrate(settings: Settings) -> int:
-    engine = make_engine(settings.database_url)
-    migrate(engine)
+    engine = open_database(settings.database_url)
+    try:
+        migrate(engine)
+    finally:
+        engine.dispose()
     print("database schema is up to date")
     return 0
 
 
-def build_deps(settings: Settings) -> Deps:
-    """Check settings and schema, and build what the listeners need."""
+def open_database(url: str) -> Engine:
+    """The engine for DATABASE_URL, once the database has answered a query."""
+    try:
+        engine = make_engine(url)
+    except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as error:
+        raise MissingSettingError(
+            f"DATABASE_URL is not a usable database URL ({_first_line(error)})"
+        ) from None
+    try:
+        ping(engine)
+    except SQLAlchemyError as error:
+        engine.dispose()
+        reason = _first_line(getattr(error, "orig", None) or error)
+        password = make_url(normalise_url(url)).password
+        if password:
+            reason = reason.replace(str(password), "***")
+        raise StartupError(
+            f"cannot connect to the database {_describe(url)}: {reason}", CANNOT_START
+        ) from None
+    return engine
+
+
+def _describe(url: str) -> str:
+    """The database URL without password or query string, for an error message."""
+    parsed = make_url(normalise_url(url))
+    if parsed.get_backend_name() == "sqlite":
+        return f"(SQLite file {parsed.database or ':memory:'})"
+    return f"at {parsed.set(query={}).render_as_string(hide_password=True)}"
+
+
+def _first_line(error: BaseException) -> str:
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return lines[0] if lines else type(error).__name__
+
+
+def build_deps(settings: Settings, http: bool) -> Deps:
+    """Check settings, port and schema, and build what the listeners need."""
     settings.require("SLACK_BOT_TOKEN")
-    if not settings.socket_mode:
+    if http:
         settings.require("SLACK_SIGNING_SECRET")
+        if not 1 <= settings.port <= 65535:
+            raise MissingSettingError(f"PORT must be between 1 and 65535, not {settings.port}")
     try:
         timezone = parse_timezone(settings.default_timezone).key
     except UsageError:
         raise MissingSettingError(
             f"DEFAULT_TIMEZONE {settings.default_timezone!r} is not an IANA time zone"
         ) from None
-    engine = make_engine(settings.database_url)
+    if http:
+        _check_port(settings.port)
+    engine = open_database(settings.database_url)
     if not schema_is_current(engine):
         if not is_sqlite(settings.database_url):
+            engine.dispose()
             raise StartupError(
                 "the database schema is out of date: run `python -m bot migrate` first",
                 SCHEMA_OUT_OF_DATE,
             )
         # One-machine SQLite installs have no separate release step: migrate in place.
+        logger.info("migrating the SQLite database in place")
         migrate(engine)
     return Deps(settings=settings, engine=engine, vendor_defaults=VendorDefaults(timezone))
 
 
+def _check_port(port: int) -> None:
+    from bot.gunicorn_app import check_port_free
+
+    try:
+        check_port_free(port)
+    except OSError as error:
+        raise StartupError(
+            f"cannot listen on port {port} ({error.strerror or error}); "
+            "stop what is using it or set PORT"
+        ) from None
+
+
 def run_web(settings: Settings) -> int:
-    deps = build_deps(settings)
+    """HTTP mode, even when SLACK_APP_TOKEN is set."""
+    return _serve_http(build_deps(settings, http=True))
+
+
+def run_app(settings: Settings) -> int:
+    if not settings.socket_mode:
+        return _serve_http(build_deps(settings, http=True))
+    return _run_socket_mode(build_deps(settings, http=False))
+
+
+def _serve_http(deps: Deps) -> int:
     from bot.gunicorn_app import serve
 
+    logger.info("starting the HTTP server on port %d", deps.settings.port)
     serve(deps)
     return 0
 
 
-def run_app(settings: Settings) -> int:
-    deps = build_deps(settings)
-    if not settings.socket_mode:
-        from bot.gunicorn_app import serve
-
-        serve(deps)
-        return 0
+def _run_socket_mode(deps: Deps) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_sdk.errors import SlackApiError, SlackClientError
 
     from bot.app import build_app
 
     app = build_app(deps)
-    logger.info("starting in Socket Mode")
-    SocketModeHandler(app, app_token=settings.slack_app_token).start()  # type: ignore[no-untyped-call]
+    handler = SocketModeHandler(app, app_token=deps.settings.slack_app_token)
+    stop = threading.Event()
+
+    def request_stop(signum: int, _frame: FrameType | None) -> None:
+        logger.info("received %s, disconnecting", signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    try:
+        handler.connect()  # type: ignore[no-untyped-call]
+    except SlackApiError as error:
+        raise StartupError(
+            f"Slack refused the Socket Mode connection: {error.response.get('error')} "
+            "(check SLACK_APP_TOKEN)"
+        ) from None
+    except (SlackClientError, OSError) as error:
+        raise StartupError(f"cannot open a Socket Mode connection: {_first_line(error)}") from None
+    logger.info("connected in Socket Mode")
+    stop.wait()
+    handler.close()  # type: ignore[no-untyped-call]
+    deps.engine.dispose()
     return 0
 
 

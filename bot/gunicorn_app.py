@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -10,8 +11,12 @@ from bot.app import build_app
 from bot.deps import Deps
 from bot.web import WsgiApp, build_wsgi_app
 
+HOST = "0.0.0.0"
+
 
 class BotServer(BaseApplication):  # type: ignore[misc]
+    """gunicorn configured from code only: no command line, config file or GUNICORN_CMD_ARGS."""
+
     def __init__(self, deps: Deps, options: dict[str, Any]) -> None:
         self.deps = deps
         self.options = options
@@ -19,19 +24,38 @@ class BotServer(BaseApplication):  # type: ignore[misc]
 
     def load_config(self) -> None:
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:  # settings newer than the installed gunicorn are skipped
+                self.cfg.set(key, value)
 
     def load(self) -> WsgiApp:
+        # Runs in the worker, after the fork.
         return build_wsgi_app(build_app(self.deps), self.deps.engine)
 
 
-def serve(deps: Deps) -> None:
-    options = {
-        "bind": f"0.0.0.0:{deps.settings.port}",
+def gunicorn_options(port: int) -> dict[str, Any]:
+    return {
+        "bind": f"{HOST}:{port}",
         "workers": 1,
         "worker_class": "gthread",
         "threads": 8,
         "timeout": 30,
         "accesslog": None,
+        # gunicorn >= 25.1 opens a control socket at one fixed path per user
+        # ($XDG_RUNTIME_DIR or ~/.gunicorn/gunicorn.ctl): two instances on one host would
+        # fight over it, and a read-only home breaks it. Nothing here uses it.
+        "control_socket_disable": True,
     }
-    BotServer(deps, options).run()
+
+
+def check_port_free(port: int, host: str = HOST) -> None:
+    """Raise OSError (EADDRINUSE...) now rather than let gunicorn retry the bind for 5 s."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        probe.bind((host, port))
+
+
+def serve(deps: Deps) -> None:
+    # The start-up checks used the engine in this (master) process; connections must not be
+    # inherited by the forked worker, which opens its own.
+    deps.engine.dispose()
+    BotServer(deps, gunicorn_options(deps.settings.port)).run()

@@ -1,0 +1,391 @@
+"""`python -m bot` as an operator runs it: real subprocesses, settings from an explicit
+environment, the working directory a fresh tmp_path (so no stray .env or checkins.db).
+
+A start-up failure is one line on stderr and a non-zero status, never a traceback;
+`migrate` creates the schema on SQLite and PostgreSQL; `web` refuses an old PostgreSQL
+schema, migrates SQLite itself, and serves Slack's requests and /healthz under gunicorn.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import Engine
+
+from bot.fake_slack import FakeSlack
+from bot.web import build_wsgi_app
+from storage.database import make_engine, schema_is_current
+from tests.conftest import POSTGRES_URL, REQUIRE_POSTGRES
+from tests.slack_requests import BOT_TOKEN, SIGNING_SECRET, TEAM_ID, rendered, sign
+
+REPO = Path(__file__).resolve().parent.parent
+TABLES = {"alembic_version", "vendors", "tasks", "audit_log"}
+
+
+def bot_env(**settings: str) -> dict[str, str]:
+    """A minimal environment: nothing from the test runner's own Slack or database settings."""
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PYTHONPATH": str(REPO),
+        "PYTHONUNBUFFERED": "1",
+        **settings,
+    }
+
+
+def run_bot(cwd: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str], *words: str) -> str:
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    [line] = lines
+    for word in words:
+        assert word in line, line
+    return line
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def table_names(url: str, schema: str | None = None) -> set[str]:
+    engine = create_engine(url)
+    try:
+        return set(inspect(engine).get_table_names(schema=schema))
+    finally:
+        engine.dispose()
+
+
+# ---------------------------------------------------------------- settings
+
+
+@pytest.mark.parametrize(
+    ("args", "settings", "named"),
+    [
+        pytest.param(["web"], {}, "SLACK_BOT_TOKEN", id="web-no-bot-token"),
+        pytest.param([], {}, "SLACK_BOT_TOKEN", id="bare-no-bot-token"),
+        pytest.param(
+            ["run"], {"SLACK_APP_TOKEN": "xapp-1-x"}, "SLACK_BOT_TOKEN", id="socket-no-bot-token"
+        ),
+        pytest.param(
+            ["web"], {"SLACK_BOT_TOKEN": BOT_TOKEN}, "SLACK_SIGNING_SECRET", id="web-no-secret"
+        ),
+        pytest.param(
+            ["run"], {"SLACK_BOT_TOKEN": BOT_TOKEN}, "SLACK_SIGNING_SECRET", id="http-run-no-secret"
+        ),
+        pytest.param(
+            ["web"],
+            {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_APP_TOKEN": "xapp-1-x"},
+            "SLACK_SIGNING_SECRET",
+            id="web-is-http-even-with-app-token",
+        ),
+        pytest.param(
+            ["web"],
+            {
+                "SLACK_BOT_TOKEN": BOT_TOKEN,
+                "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+                "DEFAULT_TIMEZONE": "Mars/Olympus_Mons",
+            },
+            "DEFAULT_TIMEZONE",
+            id="bad-timezone",
+        ),
+        pytest.param(["web"], {"PORT": "80a"}, "PORT", id="port-not-a-number"),
+        pytest.param(["migrate"], {"PORT": "80a"}, "PORT", id="port-not-a-number-migrate"),
+        pytest.param(
+            ["web"],
+            {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "PORT": "70000"},
+            "PORT",
+            id="port-out-of-range",
+        ),
+        pytest.param(
+            ["migrate"], {"DATABASE_URL": "nosuchdb://x/y"}, "DATABASE_URL", id="bad-database-url"
+        ),
+    ],
+)
+def test_a_bad_or_missing_setting_is_one_line_and_status_2(
+    tmp_path: Path, args: list[str], settings: dict[str, str], named: str
+) -> None:
+    result = run_bot(tmp_path, *args, env=bot_env(**settings))
+    assert result.returncode == 2, result.stderr
+    line = assert_one_line_error(result, named)
+    assert line.startswith("error: ")
+    assert list(tmp_path.iterdir()) == []  # refused before touching the database
+
+
+def test_settings_come_from_dotenv_and_the_environment_wins(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(f"SLACK_BOT_TOKEN={BOT_TOKEN}\nPORT=3001\n")
+    result = run_bot(tmp_path, "web", env=bot_env(PORT="30x1"))
+    assert result.returncode == 2
+    # The token came from .env (no complaint about it); PORT from the environment.
+    assert_one_line_error(result, "PORT", "30x1")
+
+
+def test_secrets_never_reach_stderr(tmp_path: Path) -> None:
+    env = bot_env(
+        SLACK_BOT_TOKEN="xoxb-very-secret-token",
+        SLACK_SIGNING_SECRET="signing-secret-value",
+        DATABASE_URL=f"postgresql://bot:db-password-value@127.0.0.1:{free_port()}/bot",
+    )
+    result = run_bot(tmp_path, "web", env=env)
+    assert result.returncode != 0
+    for secret in ("xoxb-very-secret-token", "signing-secret-value", "db-password-value"):
+        assert secret not in result.stderr + result.stdout
+
+
+def test_a_port_in_use_is_one_line_at_once(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = bot_env(
+            SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, PORT=str(port)
+        )
+        result = run_bot(tmp_path, "web", env=env)
+    assert result.returncode == 1
+    assert_one_line_error(result, f"port {port}", "PORT")
+    assert list(tmp_path.iterdir()) == []  # checked before the database
+
+
+# ---------------------------------------------------------------- the database at start-up
+
+
+@pytest.mark.parametrize("command", ["web", "migrate", "run"])
+def test_an_unreachable_database_is_one_line(tmp_path: Path, command: str) -> None:
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/test"  # nothing listens
+    env = bot_env(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, DATABASE_URL=url)
+    result = run_bot(tmp_path, command, env=env)
+    assert result.returncode not in (0, 2), result.stderr
+    assert_one_line_error(result, "cannot connect to the database", "127.0.0.1")
+
+
+def test_an_unopenable_sqlite_file_is_one_line(tmp_path: Path) -> None:
+    env = bot_env(DATABASE_URL=f"sqlite:///{tmp_path / 'no' / 'such' / 'dir' / 'x.db'}")
+    result = run_bot(tmp_path, "migrate", env=env)
+    assert result.returncode == 1
+    assert_one_line_error(result, "cannot connect to the database", "x.db")
+
+
+def test_migrate_creates_the_schema_on_sqlite(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    first = run_bot(tmp_path, "migrate", env=bot_env(DATABASE_URL=url))
+    assert first.returncode == 0, first.stderr
+    assert "Traceback" not in first.stderr
+    assert table_names(url) >= TABLES
+    engine = make_engine(url)
+    try:
+        assert schema_is_current(engine)
+    finally:
+        engine.dispose()
+    again = run_bot(tmp_path, "migrate", env=bot_env(DATABASE_URL=url))
+    assert again.returncode == 0, again.stderr
+
+
+@dataclass
+class PostgresSchema:
+    name: str
+    url: str  # the bot's DATABASE_URL: the `test` database, this schema first on search_path
+    admin: Engine
+
+    def tables(self) -> set[str]:
+        return set(inspect(self.admin).get_table_names(schema=self.name))
+
+
+@pytest.fixture
+def postgres_schema() -> Iterator[PostgresSchema]:
+    """A fresh, empty schema in the `test` database, dropped afterwards."""
+    name = f"cli_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(POSTGRES_URL)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f"CREATE SCHEMA {name}"))
+    except Exception as error:
+        admin.dispose()
+        message = f"PostgreSQL not reachable at {POSTGRES_URL}: {type(error).__name__}"
+        if REQUIRE_POSTGRES:
+            pytest.fail(message)
+        pytest.skip(message)
+    joiner = "&" if "?" in POSTGRES_URL else "?"
+    url = f"{POSTGRES_URL}{joiner}options=-csearch_path%3D{name}"
+    try:
+        yield PostgresSchema(name, url, admin)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {name} CASCADE"))
+        admin.dispose()
+
+
+@pytest.mark.postgres
+def test_migrate_creates_the_schema_on_postgres(
+    tmp_path: Path, postgres_schema: PostgresSchema
+) -> None:
+    result = run_bot(tmp_path, "migrate", env=bot_env(DATABASE_URL=postgres_schema.url))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert postgres_schema.tables() >= TABLES
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("command", ["web", "run"])
+def test_web_refuses_an_unmigrated_postgres_schema(
+    tmp_path: Path, postgres_schema: PostgresSchema, command: str
+) -> None:
+    env = bot_env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        DATABASE_URL=postgres_schema.url,
+        PORT=str(free_port()),
+    )
+    result = run_bot(tmp_path, command, env=env)
+    assert result.returncode != 0
+    assert_one_line_error(result, "python -m bot migrate")
+    assert postgres_schema.tables() == set()  # it did not migrate by itself
+
+
+# ---------------------------------------------------------------- `web` under gunicorn
+
+
+@dataclass
+class Response:
+    status: int
+    body: str
+
+
+def http(url: str, body: str | None = None, headers: dict[str, str] | None = None) -> Response:
+    request = urllib.request.Request(
+        url,
+        data=None if body is None else body.encode(),
+        headers=headers or {},
+        method="GET" if body is None else "POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return Response(response.status, response.read().decode())
+    except urllib.error.HTTPError as error:
+        return Response(error.code, error.read().decode())
+
+
+def wait_until_serving(url: str, process: subprocess.Popen[Any], timeout: float = 15) -> Response:
+    """Poll GET url until the server answers; fail fast if the process exits first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the server exited with status {process.returncode}")
+        try:
+            return http(url)
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.05)
+    raise AssertionError(f"nothing answered at {url} within {timeout}s")
+
+
+def slash_command(text: str, response_url: str) -> str:
+    return urlencode(
+        {
+            "token": "legacy-verification-token",
+            "team_id": TEAM_ID,
+            "team_domain": "example",
+            "channel_id": "C0ACME",
+            "channel_name": "acme-design",
+            "user_id": "U0ALICE",
+            "user_name": "alice",
+            "command": "/delegate",
+            "text": text,
+            "api_app_id": "A0APP",
+            "response_url": response_url,
+            "trigger_id": "1337.42.abcdef",
+        }
+    )
+
+
+def test_web_serves_slack_and_healthz_under_gunicorn(tmp_path: Path) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with FakeSlack() as fake:
+        env = bot_env(
+            SLACK_BOT_TOKEN=BOT_TOKEN,
+            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            SLACK_API_URL=fake.api_url,
+            PORT=str(port),
+            # No DATABASE_URL: the default, checkins.db in the working directory.
+        )
+        stderr_path = tmp_path / "stderr.log"
+        with stderr_path.open("w") as stderr:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "bot", "web"],
+                cwd=tmp_path,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+            )
+        try:
+            health = wait_until_serving(f"{base}/healthz", process)
+            assert (health.status, health.body) == (200, '{"ok": true, "database": "up"}')
+            assert table_names(f"sqlite:///{tmp_path / 'checkins.db'}") >= TABLES
+
+            key = uuid.uuid4().hex
+            body = slash_command("help", fake.response_url(key))
+            signed = {"Content-Type": "application/x-www-form-urlencoded", **sign(body)}
+            assert http(f"{base}/slack/events", body, signed).status == 200
+            replies = fake.wait_for_responses(1, timeout=10)
+            assert [r["_key"] for r in replies] == [key]
+            assert "/delegate list" in rendered(replies[0])
+
+            unsigned = {"Content-Type": "application/x-www-form-urlencoded"}
+            assert http(f"{base}/slack/events", body, unsigned).status == 401
+            assert len(fake.responses) == 1
+
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=15) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait(timeout=10)
+    log = stderr_path.read_text()
+    assert "Traceback" not in log, log
+    assert "gunicorn" in log  # gunicorn, not Bolt's development server
+
+
+def test_healthz_is_503_when_the_database_is_unreachable() -> None:
+    """The same WSGI callable gunicorn serves, called directly, with a database that is down."""
+    from bot.app import build_app
+    from bot.config import Settings
+    from bot.delegation import VendorDefaults
+    from bot.deps import Deps
+
+    engine = make_engine(f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/test")
+    settings = Settings(slack_bot_token=BOT_TOKEN, slack_signing_secret=SIGNING_SECRET)
+    wsgi = build_wsgi_app(build_app(Deps(settings, engine, VendorDefaults())), engine)
+    started: list[str] = []
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        started.append(status)
+
+    environ = {"PATH_INFO": "/healthz", "REQUEST_METHOD": "GET"}
+    body = b"".join(wsgi(environ, start_response))  # type: ignore[arg-type]
+    assert started == ["503 Service Unavailable"]
+    assert body == b'{"ok": false, "database": "down"}'

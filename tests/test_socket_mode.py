@@ -1,0 +1,121 @@
+"""Socket Mode: the same app, with Slack's requests arriving over the fake's WebSocket.
+
+In process with SocketModeHandler (SQLite and PostgreSQL), and end to end with
+`python -m bot run` in a subprocess when SLACK_APP_TOKEN is set.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from bot.fake_slack import FakeSlack
+from storage.models import Vendor
+from tests.slack_requests import BOT_TOKEN, TEAM_ID, make_deps, rendered
+
+REPO = Path(__file__).resolve().parent.parent
+APP_TOKEN = "xapp-1-test"
+
+
+def command_payload(fake: FakeSlack, text: str, key: str) -> dict[str, Any]:
+    """A slash command as Slack sends it in a Socket Mode `slash_commands` envelope."""
+    return {
+        "token": "legacy-verification-token",
+        "team_id": TEAM_ID,
+        "team_domain": "example",
+        "channel_id": "C0ACME",
+        "channel_name": "acme-design",
+        "user_id": "U0ALICE",
+        "user_name": "alice",
+        "command": "/delegate",
+        "text": text,
+        "api_app_id": "A0APP",
+        "is_enterprise_install": "false",
+        "response_url": fake.response_url(key),
+        "trigger_id": "1337.42.abcdef",
+    }
+
+
+def reply_to(fake: FakeSlack, key: str, timeout: float = 5.0) -> str:
+    """The text of the response_url post for command `key`, once it has arrived."""
+    for _ in range(int(timeout / 0.02)):
+        for response in list(fake.responses):
+            if response.get("_key") == key:
+                return rendered(response)
+        time.sleep(0.02)
+    raise AssertionError(f"no reply to {key} within {timeout}s: {fake.responses}")
+
+
+@pytest.fixture
+def socket_app(engine: Engine, slack: FakeSlack) -> Iterator[SocketModeHandler]:
+    from bot.app import build_app
+
+    handler = SocketModeHandler(build_app(make_deps(engine, slack)), app_token=APP_TOKEN)
+    handler.connect()
+    try:
+        yield handler
+    finally:
+        handler.close()
+
+
+def test_a_slash_command_over_the_socket_adds_a_vendor(
+    socket_app: SocketModeHandler, slack: FakeSlack, engine: Engine
+) -> None:
+    key = uuid.uuid4().hex
+    ack = slack.socket_send(
+        "slash_commands", command_payload(slack, "vendor add <#C0ACME|acme-design>", key)
+    )
+    assert "envelope_id" in ack
+    reply = reply_to(slack, key)
+    assert "Added vendor" in reply
+    [opened] = slack.calls_to("apps.connections.open")
+    assert opened.token == APP_TOKEN
+    with Session(engine) as session:
+        [vendor] = session.exec(select(Vendor)).all()
+    assert (vendor.channel_id, vendor.team_id, vendor.added_by) == ("C0ACME", TEAM_ID, "U0ALICE")
+
+
+def test_python_m_bot_run_uses_socket_mode_when_an_app_token_is_set(tmp_path: Path) -> None:
+    with FakeSlack() as fake:
+        fake.add_user("U0ALICE", "alice")
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "PYTHONPATH": str(REPO),
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_APP_TOKEN": APP_TOKEN,  # no signing secret: Socket Mode does not need one
+            "SLACK_API_URL": fake.api_url,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'checkins.db'}",
+        }
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            fake.wait_for("apps.connections.open", timeout=15)
+            key = uuid.uuid4().hex
+            fake.socket_send("slash_commands", command_payload(fake, "help", key), timeout=10)
+            assert "/delegate list" in reply_to(fake, key, timeout=10)
+            process.send_signal(signal.SIGTERM)
+            _, stderr = process.communicate(timeout=10)
+            assert process.returncode == 0, stderr
+            assert "Traceback" not in stderr
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
