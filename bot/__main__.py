@@ -1,7 +1,10 @@
-"""Command line: `python -m bot [run|web|migrate]`.
+"""Command line: `python -m bot [run|web|scheduler|tick|migrate]`.
 
-- `run` (the default): the app; Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP.
+- `run` (the default): the app and the scheduler in one process; Socket Mode when
+  SLACK_APP_TOKEN is set, otherwise HTTP.
 - `web`: HTTP mode under gunicorn, `POST /slack/events` and `GET /healthz`.
+- `scheduler`: the scheduler loop alone (the Procfile's `clock` process).
+- `tick [--now ISO8601]`: all scheduled work due at or before NOW, once; then exit.
 - `migrate`: apply database migrations.
 
 Whatever stops a command from starting (a missing or bad setting, a database that does not
@@ -16,6 +19,7 @@ import logging
 import signal
 import sys
 import threading
+from datetime import UTC, datetime
 from types import FrameType
 
 from alembic.util.exc import CommandError
@@ -46,8 +50,20 @@ class StartupError(Exception):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.splitlines()[0])
-    parser.add_argument("command", nargs="?", default="run", choices=["run", "web", "migrate"])
+    parser.add_argument(
+        "command",
+        nargs="?",
+        default="run",
+        choices=["run", "web", "scheduler", "tick", "migrate"],
+    )
+    parser.add_argument(
+        "--now",
+        type=parse_now,
+        help="tick only: do the work due at or before this ISO 8601 time (default: now)",
+    )
     args = parser.parse_args(argv)
+    if args.now is not None and args.command != "tick":
+        parser.error("--now goes with the tick command only")
     try:
         settings = load_settings()
         configure_logging(settings.log_level, settings.secrets())
@@ -56,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_migrate(settings)
         if args.command == "web":
             return run_web(settings)
+        if args.command == "tick":
+            return run_tick_once(settings, args.now)
+        if args.command == "scheduler":
+            return run_scheduler_loop(settings)
         return run_app(settings)
     except MissingSettingError as error:
         return _fail(str(error), BAD_SETTING)
@@ -67,6 +87,54 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"database error: {_first_line(error)}", CANNOT_START)
     except KeyboardInterrupt:
         return 0
+
+
+def parse_now(text: str) -> datetime:
+    """`--now`: ISO 8601; a time without an offset is taken as UTC."""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO 8601 time; write it like 2026-12-01T01:05:00Z"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def run_tick_once(settings: Settings, now: datetime | None) -> int:
+    """Do once all scheduled work due at or before `now`, print what was done, exit."""
+    from bot.app import build_client
+    from bot.scheduler import run_tick
+
+    deps = build_deps(settings, http=False)
+    client = build_client(settings.slack_bot_token, settings.slack_api_url)
+    report = run_tick(deps, client, now or deps.clock())
+    print(report.line())
+    deps.engine.dispose()
+    return 0
+
+
+def run_scheduler_loop(settings: Settings) -> int:
+    """The scheduler alone (the `clock` process), until SIGTERM or SIGINT."""
+    from bot.app import build_client
+    from bot.scheduler import run_scheduler
+
+    deps = build_deps(settings, http=False)
+    stop = _stop_on_signals()
+    run_scheduler(deps, build_client(settings.slack_bot_token, settings.slack_api_url), stop)
+    deps.engine.dispose()
+    return 0
+
+
+def _stop_on_signals() -> threading.Event:
+    stop = threading.Event()
+
+    def request_stop(signum: int, _frame: FrameType | None) -> None:
+        logger.info("received %s, stopping", signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    return stop
 
 
 def _fail(message: str, status: int) -> int:
@@ -175,16 +243,17 @@ def run_web(settings: Settings) -> int:
 
 
 def run_app(settings: Settings) -> int:
+    """The app and the scheduler in one process (the one-machine setup)."""
     if not settings.socket_mode:
-        return _serve_http(build_deps(settings, http=True))
+        return _serve_http(build_deps(settings, http=True), with_scheduler=True)
     return _run_socket_mode(build_deps(settings, http=False))
 
 
-def _serve_http(deps: Deps) -> int:
+def _serve_http(deps: Deps, with_scheduler: bool = False) -> int:
     from bot.gunicorn_app import serve
 
     logger.info("starting the HTTP server on port %d", deps.settings.port)
-    serve(deps)
+    serve(deps, with_scheduler=with_scheduler)
     return 0
 
 
@@ -196,14 +265,7 @@ def _run_socket_mode(deps: Deps) -> int:
 
     app = build_app(deps)
     handler = SocketModeHandler(app, app_token=deps.settings.slack_app_token)
-    stop = threading.Event()
-
-    def request_stop(signum: int, _frame: FrameType | None) -> None:
-        logger.info("received %s, disconnecting", signal.Signals(signum).name)
-        stop.set()
-
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
+    stop = _stop_on_signals()
     try:
         handler.connect()  # type: ignore[no-untyped-call]
     except SlackApiError as error:
@@ -214,7 +276,9 @@ def _run_socket_mode(deps: Deps) -> int:
     except (SlackClientError, OSError) as error:
         raise StartupError(f"cannot open a Socket Mode connection: {_first_line(error)}") from None
     logger.info("connected in Socket Mode")
-    stop.wait()
+    from bot.scheduler import run_scheduler
+
+    run_scheduler(deps, app.client, stop)  # returns once stop is set
     handler.close()  # type: ignore[no-untyped-call]
     deps.engine.dispose()
     return 0

@@ -28,6 +28,10 @@ FIELD_STANDARD = "standard"
 FIELD_ASSIGNEE = "assignee"
 ACTION_SUFFIX = "_input"
 
+# The form an At risk / Blocked click opens; private_metadata holds the status update's id.
+CHECKIN_NOTE_MODAL = "checkin_note_modal"
+FIELD_NOTE = "note"
+
 # Check-in buttons: one action id per status (ids must be unique within a block); the value
 # is "<post id>:<task id>", the block id "task:<task id>".
 CHECKIN_ACTION_PREFIX = "checkin_"
@@ -37,6 +41,9 @@ CHECKIN_BUTTONS: tuple[tuple[TaskUpdate, str], ...] = (
     (TaskUpdate.BLOCKED, "Blocked"),
     (TaskUpdate.DONE, "Done"),
 )
+# Slack allows 50 blocks a message: a header, a section and an actions block per task, and
+# the progress line.
+MAX_CHECKIN_TASKS = 24
 STATUS_LABELS = {status: label for status, label in CHECKIN_BUTTONS}
 STATUS_EMOJI = {
     TaskUpdate.ON_TRACK: ":large_green_circle:",
@@ -167,6 +174,8 @@ def describe_status(status: str) -> str:
 
 def vendor_line(vendor: Vendor) -> str:
     state = " · *paused*" if vendor.paused else ""
+    if vendor.paused and vendor.pause_reason:
+        state += f" ({escape(vendor.pause_reason)})"
     return (
         f"• *{escape(vendor.name)}* {channel_link(vendor.channel_id)} · {vendor.timezone}"
         f" · check-ins `{vendor.checkin_cadence}` · summary `{vendor.summary_cadence}`{state}"
@@ -277,7 +286,7 @@ def checkin_message(
         "Use the buttons, or reply in this thread like `#12 blocked waiting for assets`."
     )
     blocks: list[dict[str, Any]] = [_section(header)]
-    for row in rows[:45]:  # Slack allows 50 blocks per message
+    for row in rows[:MAX_CHECKIN_TASKS]:
         task = row.task
         status = (
             f"\n{STATUS_EMOJI[TaskUpdate(row.latest.status)]} "
@@ -309,3 +318,179 @@ def checkin_message(
         "text": f"Check-in for {escape(vendor.name)}: {answered} of {len(rows)} tasks answered",
         "blocks": blocks,
     }
+
+
+def checkin_reminder(user_ids: Sequence[str]) -> Message:
+    """Posted in a check-in's thread when nobody has answered it after a while."""
+    text = (
+        f"{' '.join(mention(user_id) for user_id in user_ids)} :bell: Nobody has answered this "
+        "check-in yet. Use the buttons above, or reply here like `#12 on track`."
+    )
+    return {"text": text, "blocks": [_section(text)]}
+
+
+def checkin_escalation(
+    vendor: Vendor, tasks: Sequence[Task], permalink: str | None, today: date
+) -> Message:
+    """A direct message to a task owner: the vendor answered neither a check-in nor its
+    reminder before the next check-in was due."""
+    checkin = f"<{permalink}|the last check-in>" if permalink else "the last check-in"
+    head = (
+        f":rotating_light: Nobody at *{escape(vendor.name)}* ({channel_link(vendor.channel_id)}) "
+        f"answered {checkin} about your tasks:"
+    )
+    lines = ["• " + task_line(task, today=today) for task in tasks[:40]]
+    blocks = [_section(head), _section("\n".join(lines)[:2900])]
+    blocks.append(_context("You may want to ask them directly."))
+    return {"text": f"Nobody at {escape(vendor.name)} answered the last check-in", "blocks": blocks}
+
+
+def vendor_unreachable_notice(vendor: Vendor, error: str) -> Message:
+    """A direct message to whoever added the vendor: Slack refuses posts in its channel."""
+    channel = channel_link(vendor.channel_id)
+    text = (
+        f":warning: I couldn't post the check-in in {channel} (Slack said `{escape(error)}`), "
+        f"so I paused check-ins for *{escape(vendor.name)}*. Once I can post there again "
+        f"(unarchive the channel or invite me back), run `/delegate vendor resume {channel}`."
+    )
+    return plain_reply(text)
+
+
+def status_note_modal(task: Task, status: TaskUpdate, update_id: int) -> dict[str, Any]:
+    """Asks for an optional note after an At risk / Blocked click (the status is saved)."""
+    label = STATUS_LABELS[status]
+    return {
+        "type": "modal",
+        "callback_id": CHECKIN_NOTE_MODAL,
+        "private_metadata": str(update_id),
+        "title": {"type": "plain_text", "text": f"{label}: add a note"[:24]},
+        "submit": {"type": "plain_text", "text": "Save note"},
+        "close": {"type": "plain_text", "text": "Skip"},
+        "blocks": [
+            _section(
+                f"{STATUS_EMOJI[status]} Saved *{label}* for *#{task.id}* {escape(task.title)}. "
+                "What's in the way? The owner gets your note."
+            ),
+            {
+                "type": "input",
+                "block_id": FIELD_NOTE,
+                "optional": True,
+                "label": {"type": "plain_text", "text": "Note"},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": FIELD_NOTE + ACTION_SUFFIX,
+                    "multiline": True,
+                    "max_length": 2000,
+                    "placeholder": {"type": "plain_text", "text": "Waiting for the final copy"},
+                },
+            },
+        ],
+    }
+
+
+def _checkin_link(permalink: str | None) -> str:
+    return f"<{permalink}|the check-in>" if permalink else "the check-in"
+
+
+def owner_status_alert(
+    task: Task, vendor: Vendor, status: TaskUpdate, user_id: str, note: str, permalink: str | None
+) -> Message:
+    """A direct message to a task's owner: someone marked it at risk or blocked."""
+    label = STATUS_LABELS[status]
+    head = (
+        f"{STATUS_EMOJI[status]} {mention(user_id)} marked your task *#{task.id}* "
+        f"{escape(task.title)} *{label}* in {_checkin_link(permalink)} for "
+        f"*{escape(vendor.name)}* ({channel_link(vendor.channel_id)})."
+    )
+    blocks = [_section(head)]
+    if note:
+        blocks.append(_section(f"> {escape(note)[:2900]}"))
+    return {"text": f"Task #{task.id} {escape(task.title)} is {label.lower()}", "blocks": blocks}
+
+
+def owner_note_alert(
+    task: Task, vendor: Vendor, status: TaskUpdate, user_id: str, note: str, permalink: str | None
+) -> Message:
+    """A direct message to a task's owner with the note added to an at-risk/blocked status."""
+    head = (
+        f"{STATUS_EMOJI[status]} {mention(user_id)} added a note to *{STATUS_LABELS[status]}* "
+        f"on your task *#{task.id}* {escape(task.title)} ({_checkin_link(permalink)}, "
+        f"{channel_link(vendor.channel_id)}):"
+    )
+    return {
+        "text": f"Note on task #{task.id} {escape(task.title)}",
+        "blocks": [_section(head), _section(f"> {escape(note)[:2900]}")],
+    }
+
+
+def vendor_paused_notice(vendor: Vendor, reason: str) -> Message:
+    """A direct message to whoever added a vendor: the bot paused it after a channel change."""
+    channel = channel_link(vendor.channel_id)
+    return plain_reply(
+        f":double_vertical_bar: I paused check-ins for *{escape(vendor.name)}* ({channel}) "
+        f"because {escape(reason)}. When I can work there again, run "
+        f"`/delegate vendor resume {channel}`."
+    )
+
+
+def format_minutes(minutes: int) -> str:
+    """240 -> `4h`, 90 -> `1h30m`, 1440 -> `1d` (what `remind:` accepts)."""
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    text = (
+        (f"{days}d" if days else "") + (f"{hours}h" if hours else "") + (f"{mins}m" if mins else "")
+    )
+    return text or "0m"
+
+
+def vendor_settings_lines(vendor: Vendor) -> list[str]:
+    paused = ""
+    if vendor.paused:
+        paused = " · *paused*" + (
+            f" ({escape(vendor.pause_reason)})" if vendor.pause_reason else ""
+        )
+    return [
+        f"*{escape(vendor.name)}* {channel_link(vendor.channel_id)} · {vendor.timezone}{paused}",
+        f"Check-ins `{vendor.checkin_cadence}` · summary `{vendor.summary_cadence}` · "
+        f"workdays `{vendor.workdays}` · "
+        f"reminder after `{format_minutes(vendor.remind_after_minutes)}`",
+    ]
+
+
+def vendor_updated_reply(vendor: Vendor, changed: Sequence[str]) -> Message:
+    return plain_reply(
+        f":white_check_mark: Changed {', '.join(changed)}. Settings now:\n"
+        + "\n".join(vendor_settings_lines(vendor))
+    )
+
+
+def _days(days: Sequence[date]) -> str:
+    return ", ".join(f"{day:%a %-d %b %Y}" for day in days)
+
+
+def holidays_reply(
+    vendor: Vendor,
+    upcoming: Sequence[date],
+    added: Sequence[date] = (),
+    removed: Sequence[date] = (),
+    already: Sequence[date] = (),
+) -> Message:
+    """The vendor's upcoming holidays, after saying what changed."""
+    lines: list[str] = []
+    if added:
+        lines.append(f":white_check_mark: Added {_days(added)}.")
+    if removed:
+        lines.append(f":white_check_mark: Removed {_days(removed)}.")
+    if already:
+        lines.append(f"Already holidays: {_days(already)}.")
+    channel = channel_link(vendor.channel_id)
+    if upcoming:
+        lines.append(f"*Upcoming holidays for {escape(vendor.name)}* ({vendor.timezone}):")
+        lines += [f"• {day:%a %-d %b %Y}" for day in upcoming]
+        lines.append("No check-ins, reminders or summaries are posted on these days.")
+    else:
+        lines.append(
+            f"*{escape(vendor.name)}* has no upcoming holidays. Add some with "
+            f"`/delegate vendor holiday {channel} add 2026-12-25`."
+        )
+    return plain_reply("\n".join(lines))

@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from datetime import time
 
 from bot.errors import UsageError
-from bot.schedule_rules import Cadence, parse_cadence, parse_timezone
+from bot.schedule_rules import (
+    Cadence,
+    format_days,
+    parse_cadence,
+    parse_duration,
+    parse_timezone,
+    parse_workdays,
+)
 from bot.slack_text import escape, readable_text
 
 MAX_TITLE_LENGTH = 300
@@ -36,9 +43,16 @@ HELP_LINES = [
     ("/delegate cancel ID", "cancel a task"),
     ("/delegate due ID DATE", "move a task's due date"),
     (
-        "/delegate vendor add #channel [name…] [tz:Area/City] [checkins:CADENCE] [summary:CADENCE]",
+        "/delegate vendor add #channel [name…] [tz:Area/City] [checkins:CADENCE] [summary:CADENCE]"
+        " [remind:4h] [workdays:mon-fri]",
         "register a vendor channel",
     ),
+    (
+        "/delegate vendor set #channel [name:…] [tz:…] [checkins:…] [summary:…] [remind:…]"
+        " [workdays:…]",
+        "change a vendor's settings (at least one)",
+    ),
+    ("/delegate vendor holiday #channel [add|remove DATE…]", "a vendor's days off: list or change"),
     ("/delegate vendor list", "registered vendors and their schedules"),
     ("/delegate vendor pause #channel", "stop check-ins for a vendor"),
     ("/delegate vendor resume #channel", "start them again"),
@@ -51,6 +65,11 @@ CADENCE_HELP = (
     "CADENCE: `daily`, `weekdays`, `weekly` or days like `mon,wed,fri`, optionally `@HH:MM` "
     "in the vendor's time. Defaults: check-ins `weekdays@09:00`, summary `fri@16:00`."
 )
+SETTINGS_HELP = (
+    "`remind:` how long after a check-in to nudge (`4h`, `90m`, at most `7d`); `workdays:` the "
+    "days the vendor works (`mon-fri`, `sun-thu`, `mon,tue,thu`)."
+)
+MAX_HOLIDAYS_PER_COMMAND = 31
 
 
 @dataclass(frozen=True)
@@ -101,6 +120,34 @@ class AddVendor:
     timezone: str | None = None
     checkins: Cadence | None = None
     summary: Cadence | None = None
+    remind_after_minutes: int | None = None
+    workdays: str | None = None  # canonical text from format_days, e.g. "sun-thu"
+
+
+@dataclass(frozen=True)
+class UpdateVendor:
+    """`vendor set`: only the settings given are changed (None means "leave as is")."""
+
+    channel_id: str
+    name: str | None = None
+    timezone: str | None = None
+    checkins: Cadence | None = None
+    summary: Cadence | None = None
+    remind_after_minutes: int | None = None
+    workdays: str | None = None
+
+
+@dataclass(frozen=True)
+class ManageHolidays:
+    """`vendor holiday`: list upcoming days off, or add/remove some.
+
+    Dates stay text (`2026-12-25`, `fri`, `+3d`) because relative ones mean the vendor's
+    own calendar; `bot.delegation` resolves them in the vendor's time zone.
+    """
+
+    channel_id: str
+    action: str  # "list", "add" or "remove"
+    dates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,6 +174,8 @@ Command = (
     | CancelTask
     | RescheduleTask
     | AddVendor
+    | UpdateVendor
+    | ManageHolidays
     | ListVendors
     | PauseVendor
     | ResumeVendor
@@ -136,7 +185,7 @@ Command = (
 def help_text() -> str:
     lines = ["*How to use /delegate*"]
     lines += [f"• `{usage}`: {what}" for usage, what in HELP_LINES]
-    lines += [DATE_HELP, CADENCE_HELP]
+    lines += [DATE_HELP, CADENCE_HELP, SETTINGS_HELP]
     return "\n".join(lines)
 
 
@@ -217,10 +266,16 @@ def _parse_list(rest: list[str]) -> ListTasks:
     )
 
 
+VENDOR_VERBS = (
+    "`vendor add`, `vendor set`, `vendor holiday`, `vendor list`, `vendor pause` or `vendor resume`"
+)
+
+
 def _parse_vendor(rest: list[str]) -> Command:
     if not rest:
         raise UsageError(
-            "Write `/delegate vendor add #channel`, `/delegate vendor list`, "
+            "Write `/delegate vendor add #channel`, `/delegate vendor set #channel tz:…`, "
+            "`/delegate vendor holiday #channel`, `/delegate vendor list`, "
             "`/delegate vendor pause #channel` or `/delegate vendor resume #channel`."
         )
     verb, args = rest[0].lower(), rest[1:]
@@ -235,53 +290,155 @@ def _parse_vendor(rest: list[str]) -> Command:
         return PauseVendor(channel_id) if verb == "pause" else ResumeVendor(channel_id)
     if verb == "add":
         return _parse_vendor_add(args)
-    raise UsageError(
-        f"`vendor {_show(verb)}` is not something I can do. Use `vendor add`, `vendor list`, "
-        "`vendor pause` or `vendor resume`."
+    if verb == "set":
+        return _parse_vendor_set(args)
+    if verb in ("holiday", "holidays"):
+        return _parse_vendor_holiday(args)
+    raise UsageError(f"`vendor {_show(verb)}` is not something I can do. Use {VENDOR_VERBS}.")
+
+
+@dataclass(frozen=True)
+class _VendorSettings:
+    """The `key:value` settings of `vendor add` / `vendor set`, each parsed and validated."""
+
+    name: str | None = None
+    timezone: str | None = None
+    checkins: Cadence | None = None
+    summary: Cadence | None = None
+    remind_after_minutes: int | None = None
+    workdays: str | None = None
+
+    def given(self) -> bool:
+        return any(value is not None for value in vars(self).values())
+
+
+_EXAMPLES = {
+    "name": "name:Acme Design",
+    "tz": "tz:Asia/Manila",
+    "checkins": "checkins:weekdays@09:00",
+    "summary": "summary:fri",
+    "remind": "remind:4h",
+    "workdays": "workdays:sun-thu",
+}
+_SETTING_KEYS = ("name", "tz", "checkins", "summary", "remind", "workdays")
+
+
+def _read_vendor_settings(
+    words: list[str], keys: tuple[str, ...], free_words: str
+) -> _VendorSettings:
+    """Parse `key:value` words into settings; other words make the name.
+
+    `free_words` says where a word without a key goes: "name" (vendor add: any bare word is
+    part of the name) or "after-name" (vendor set: bare words only continue `name:`).
+    """
+    options: dict[str, str] = {}
+    name_words: list[str] = []
+    current: str | None = None
+    for word in words:
+        match = OPTION.match(word)
+        if match and not word.startswith("<"):
+            key, value = match.group(1).lower(), match.group(2)
+            if key not in keys:
+                raise UsageError(
+                    f"`{_show(key)}:` is not a vendor setting. Use "
+                    + ", ".join(f"`{k}:`" for k in keys)
+                    + "."
+                )
+            if key in options:
+                raise UsageError(f"`{key}:` is given twice; give it once.")
+            options[key] = value
+            current = key
+            if key == "name" and value:
+                name_words.append(value)
+        elif free_words == "name" or current == "name":
+            name_words.append(word)
+        else:
+            raise UsageError(
+                f"I didn't expect `{_show(word)}` there: every setting is written `key:value`, "
+                f"like `{_EXAMPLES['tz']}`. To rename, write `name:` followed by the new name."
+            )
+    for key, value in options.items():
+        if not value and not (key == "name" and name_words):
+            raise UsageError(f"`{key}:` needs a value, like `{_EXAMPLES[key]}`.")
+    name = readable_text(" ".join(name_words)) or None
+    if name is not None and len(name) > 80:
+        raise UsageError("A vendor name can be at most 80 characters.")
+    remind = parse_duration(options["remind"]) if "remind" in options else None
+    return _VendorSettings(
+        name=name,
+        timezone=parse_timezone(options["tz"]).key if "tz" in options else None,
+        checkins=(
+            parse_cadence(options["checkins"], DEFAULT_CHECKIN_TIME)
+            if "checkins" in options
+            else None
+        ),
+        summary=(
+            parse_cadence(options["summary"], DEFAULT_SUMMARY_TIME)
+            if "summary" in options
+            else None
+        ),
+        remind_after_minutes=int(remind.total_seconds() // 60) if remind is not None else None,
+        workdays=format_days(parse_workdays(options["workdays"]))
+        if "workdays" in options
+        else None,
     )
 
 
 def _parse_vendor_add(args: list[str]) -> AddVendor:
-    usage = "/delegate vendor add #channel [name] [tz:Area/City] [checkins:…] [summary:…]"
+    usage = (
+        "/delegate vendor add #channel [name] [tz:Area/City] [checkins:…] [summary:…] "
+        "[remind:4h] [workdays:mon-fri]"
+    )
     if not args:
         raise UsageError(f"Write `{usage}`.")
     channel_id = channel_id_of(args[0], usage)
-    name_words: list[str] = []
-    options: dict[str, str] = {}
-    for word in args[1:]:
-        match = OPTION.match(word)
-        if match and not word.startswith("<"):
-            key, value = match.group(1).lower(), match.group(2)
-            if key not in ("tz", "checkins", "summary"):
-                raise UsageError(
-                    f"`{_show(key)}:` is not a vendor setting. Use `tz:`, `checkins:` or "
-                    "`summary:`."
-                )
-            if key in options:
-                raise UsageError(f"`{key}:` is given twice; give it once.")
-            if not value:
-                raise UsageError(f"`{key}:` needs a value, like `{_EXAMPLES[key]}`.")
-            options[key] = value
-        else:
-            name_words.append(word)
-    name = readable_text(" ".join(name_words)) or None
-    if name is not None and len(name) > 80:
-        raise UsageError("A vendor name can be at most 80 characters.")
-    timezone = parse_timezone(options["tz"]).key if "tz" in options else None
-    checkins = (
-        parse_cadence(options["checkins"], DEFAULT_CHECKIN_TIME) if "checkins" in options else None
-    )
-    summary = (
-        parse_cadence(options["summary"], DEFAULT_SUMMARY_TIME) if "summary" in options else None
-    )
-    return AddVendor(channel_id, name, timezone, checkins, summary)
+    settings = _read_vendor_settings(args[1:], _SETTING_KEYS, free_words="name")
+    return AddVendor(channel_id, **vars(settings))
 
 
-_EXAMPLES = {
-    "tz": "tz:Asia/Manila",
-    "checkins": "checkins:weekdays@09:00",
-    "summary": "summary:fri",
-}
+def _parse_vendor_set(args: list[str]) -> UpdateVendor:
+    usage = (
+        "/delegate vendor set #channel [name:…] [tz:Area/City] [checkins:…] [summary:…] "
+        "[remind:4h] [workdays:sun-thu]"
+    )
+    if not args:
+        raise UsageError(
+            f"Write `{usage}`, for example `/delegate vendor set #acme tz:Asia/Manila`."
+        )
+    channel_id = channel_id_of(args[0], usage)
+    settings = _read_vendor_settings(args[1:], _SETTING_KEYS, free_words="after-name")
+    if not settings.given():
+        raise UsageError(
+            f"Say what to change: `{usage}`, for example "
+            f"`/delegate vendor set {args[0]} remind:4h workdays:sun-thu`."
+        )
+    return UpdateVendor(channel_id, **vars(settings))
+
+
+def _parse_vendor_holiday(args: list[str]) -> ManageHolidays:
+    usage = "/delegate vendor holiday #channel [add|remove DATE…]"
+    if not args:
+        raise UsageError(
+            f"Write `{usage}`, for example `/delegate vendor holiday #acme add 2026-12-25`."
+        )
+    channel_id = channel_id_of(args[0], usage)
+    if len(args) == 1:
+        return ManageHolidays(channel_id, "list")
+    action, dates = args[1].lower(), args[2:]
+    if action not in ("add", "remove"):
+        raise UsageError(
+            f"`{_show(args[1])}` is not something I can do with holidays. Write `{usage}`: "
+            "`add` or `remove` followed by dates, or nothing to list them."
+        )
+    if not dates:
+        raise UsageError(
+            f"Which dates? Write `/delegate vendor holiday {args[0]} {action} DATE…`, "
+            f"for example `{action} 2026-12-25 2026-12-26`."
+        )
+    if len(dates) > MAX_HOLIDAYS_PER_COMMAND:
+        raise UsageError(f"Give at most {MAX_HOLIDAYS_PER_COMMAND} dates at a time.")
+    # Same date written twice (or `fri` and its ISO date) is resolved and merged later.
+    return ManageHolidays(channel_id, action, tuple(dict.fromkeys(d.lower() for d in dates)))
 
 
 def _parse_create(words: list[str]) -> CreateTask:

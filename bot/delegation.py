@@ -13,11 +13,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.commands import AddVendor
+from bot.commands import AddVendor, ManageHolidays, UpdateVendor
 from bot.errors import UsageError
 from bot.schedule_rules import local_today, parse_due_date
 from bot.slack_text import escape
-from storage import audit, tasks, vendors
+from storage import audit, holidays, tasks, vendors
 from storage.models import Task, TaskStatus, Vendor
 from storage.tasks import TaskRow
 
@@ -76,6 +76,8 @@ def register_vendor(
         ),
         added_by=actor_id,
         now=now,
+        workdays=command.workdays if command else None,
+        remind_after_minutes=command.remind_after_minutes if command else None,
     )
     audit.record_change(
         session,
@@ -90,6 +92,8 @@ def register_vendor(
             "timezone": vendor.timezone,
             "checkin_cadence": vendor.checkin_cadence,
             "summary_cadence": vendor.summary_cadence,
+            "workdays": vendor.workdays,
+            "remind_after_minutes": vendor.remind_after_minutes,
         },
     )
     return vendor
@@ -321,14 +325,26 @@ def list_vendors(session: Session, *, team_id: str) -> Sequence[Vendor]:
     return vendors.list_vendors(session, team_id)
 
 
-def set_vendor_paused(
-    session: Session, *, team_id: str, actor_id: str, channel_id: str, paused: bool, now: datetime
+def check_vendor_can_change_pause(
+    session: Session, *, team_id: str, channel_id: str, paused: bool
 ) -> Vendor:
+    """The vendor to pause or resume; UsageError when there is none or nothing would change."""
     vendor = _vendor_for(session, team_id, channel_id)
     if vendor.paused == paused:
         state = "paused" if paused else "active"
         raise UsageError(f"{escape(vendor.name)} is already {state}; nothing changed.")
-    vendors.update_vendor(session, vendor, now, paused=paused)
+    return vendor
+
+
+def set_vendor_paused(
+    session: Session, *, team_id: str, actor_id: str, channel_id: str, paused: bool, now: datetime
+) -> Vendor:
+    """Pause or resume by hand. Resuming also forgets why the bot had paused it."""
+    vendor = check_vendor_can_change_pause(
+        session, team_id=team_id, channel_id=channel_id, paused=paused
+    )
+    previous_reason = vendor.pause_reason
+    vendors.update_vendor(session, vendor, now, paused=paused, pause_reason=None)
     audit.record_change(
         session,
         team_id=team_id,
@@ -336,5 +352,124 @@ def set_vendor_paused(
         action="vendor.paused" if paused else "vendor.resumed",
         at=now,
         vendor_id=vendor.id,
+        detail={"pause_reason": previous_reason} if previous_reason else None,
     )
     return vendor
+
+
+# --------------------------------------------------------------------------- vendor settings
+
+# Vendor fields `vendor set` can change, with the name a reply and the audit log use.
+_SETTING_FIELDS = (
+    ("name", "name"),
+    ("timezone", "time zone"),
+    ("checkin_cadence", "check-ins"),
+    ("summary_cadence", "summary"),
+    ("remind_after_minutes", "reminder"),
+    ("workdays", "workdays"),
+)
+
+
+@dataclass(frozen=True)
+class VendorUpdated:
+    vendor: Vendor
+    changed: tuple[str, ...]  # readable names of the settings that changed, in order
+
+
+def update_vendor_settings(
+    session: Session, command: UpdateVendor, *, team_id: str, actor_id: str, now: datetime
+) -> VendorUpdated:
+    """Apply `vendor set`: only the settings given; audited as vendor.updated with from/to."""
+    vendor = _vendor_for(session, team_id, command.channel_id)
+    wanted: dict[str, object] = {
+        "name": command.name,
+        "timezone": command.timezone,
+        "checkin_cadence": str(command.checkins) if command.checkins else None,
+        "summary_cadence": str(command.summary) if command.summary else None,
+        "remind_after_minutes": command.remind_after_minutes,
+        "workdays": command.workdays,
+    }
+    changes = {
+        field: {"from": getattr(vendor, field), "to": wanted[field]}
+        for field, _ in _SETTING_FIELDS
+        if wanted[field] is not None and wanted[field] != getattr(vendor, field)
+    }
+    if not changes:
+        raise UsageError(
+            f"{escape(vendor.name)} already has those settings; nothing changed. "
+            "See them with `/delegate vendor list`."
+        )
+    vendors.update_vendor(
+        session, vendor, now, **{field: change["to"] for field, change in changes.items()}
+    )
+    audit.record_change(
+        session,
+        team_id=team_id,
+        actor_id=actor_id,
+        action="vendor.updated",
+        at=now,
+        vendor_id=vendor.id,
+        detail=changes,
+    )
+    changed = tuple(label for field, label in _SETTING_FIELDS if field in changes)
+    return VendorUpdated(vendor=vendor, changed=changed)
+
+
+# --------------------------------------------------------------------------- holidays
+
+MAX_HOLIDAYS_LISTED = 60
+
+
+@dataclass(frozen=True)
+class HolidayListing:
+    """A vendor's upcoming holidays, after an optional change."""
+
+    vendor: Vendor
+    upcoming: Sequence[date]
+    added: Sequence[date] = ()
+    removed: Sequence[date] = ()
+    already: Sequence[date] = ()  # asked to add, but they were holidays already
+
+
+def manage_holidays(
+    session: Session, command: ManageHolidays, *, team_id: str, actor_id: str, now: datetime
+) -> HolidayListing:
+    """List, add or remove a vendor's holidays. Dates are read in the vendor's time zone.
+
+    All dates are checked before anything is written: one bad date changes nothing. Adding
+    a holiday twice is harmless; removing a date that is no holiday is refused.
+    """
+    vendor = _vendor_for(session, team_id, command.channel_id)
+    vendor_id = vendor.id or 0
+    today = vendor_today(vendor, now)
+    days = sorted({parse_due_date(text, today) for text in command.dates})
+    existing = holidays.holidays_among(session, vendor_id, days)
+    added: list[date] = []
+    removed: list[date] = []
+    if command.action == "add":
+        added = [day for day in days if day not in existing]
+        holidays.add_holidays(session, vendor_id, added)
+    elif command.action == "remove":
+        missing = [day for day in days if day not in existing]
+        if missing:
+            listed = ", ".join(f"{day:%a %-d %b %Y}" for day in missing)
+            raise UsageError(
+                f"{listed} {'is' if len(missing) == 1 else 'are'} not a holiday for "
+                f"{escape(vendor.name)}; nothing changed. See them with "
+                f"`/delegate vendor holiday <#{vendor.channel_id}>`."
+            )
+        removed = days
+        holidays.remove_holidays(session, vendor_id, removed)
+    if added or removed:
+        audit.record_change(
+            session,
+            team_id=team_id,
+            actor_id=actor_id,
+            action="vendor.holidays_added" if added else "vendor.holidays_removed",
+            at=now,
+            vendor_id=vendor_id,
+            detail={"days": added or removed},
+        )
+    upcoming = holidays.list_holidays(session, vendor_id, since=today, limit=MAX_HOLIDAYS_LISTED)
+    already = [day for day in days if day in existing] if command.action == "add" else []
+    return HolidayListing(vendor, upcoming, added=added, removed=removed, already=already)

@@ -7,7 +7,7 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-from bot.app import build_app
+from bot.app import build_app, build_client
 from bot.deps import Deps
 from bot.web import WsgiApp, build_wsgi_app
 
@@ -54,8 +54,22 @@ def check_port_free(port: int, host: str = HOST) -> None:
         probe.bind((host, port))
 
 
-def serve(deps: Deps) -> None:
+def serve(deps: Deps, with_scheduler: bool = False) -> None:
+    """Serve HTTP; with `with_scheduler`, the one worker also runs the scheduler (`run`)."""
     # The start-up checks used the engine in this (master) process; connections must not be
     # inherited by the forked worker, which opens its own.
     deps.engine.dispose()
-    BotServer(deps, gunicorn_options(deps.settings.port)).run()
+    options = gunicorn_options(deps.settings.port)
+    if with_scheduler:
+        # Started after the fork: threads do not survive fork(), and the scheduler belongs
+        # next to the app in the worker. Claims in the database keep it once-only anyway.
+        options["post_worker_init"] = lambda _worker: start_scheduler_thread(deps)
+    BotServer(deps, options).run()
+
+
+def start_scheduler_thread(deps: Deps) -> None:
+    from bot.scheduler import start_background_scheduler
+
+    start_background_scheduler(
+        deps, build_client(deps.settings.slack_bot_token, deps.settings.slack_api_url)
+    )

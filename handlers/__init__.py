@@ -5,8 +5,10 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers import delegate
+from handlers import channel_events, checkins, delegate
 
 
 def register_all(app: App, deps: Deps) -> None:
     delegate.register(app, deps)
+    checkins.register(app, deps)
+    channel_events.register(app, deps)

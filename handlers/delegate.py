@@ -19,11 +19,13 @@ from bot.commands import (
     CreateTask,
     ListTasks,
     ListVendors,
+    ManageHolidays,
     OpenDelegateForm,
     PauseVendor,
     RescheduleTask,
     ResumeVendor,
     ShowHelp,
+    UpdateVendor,
     parse_command,
 )
 from bot.deps import Deps
@@ -127,16 +129,33 @@ class DelegateListeners:
                     found = delegation.list_vendors(session, team_id=requester.team_id)
                 return blocks.vendor_list_reply(found)
             case PauseVendor() | ResumeVendor():
+                return self.pause_or_resume(command, requester, client)
+            case UpdateVendor():
                 with transaction(self.deps.engine) as session:
-                    vendor = delegation.set_vendor_paused(
+                    updated = delegation.update_vendor_settings(
                         session,
+                        command,
                         team_id=requester.team_id,
                         actor_id=requester.user_id,
-                        channel_id=command.channel_id,
-                        paused=isinstance(command, PauseVendor),
                         now=self.deps.clock(),
                     )
-                return blocks.vendor_paused_reply(vendor)
+                return blocks.vendor_updated_reply(updated.vendor, updated.changed)
+            case ManageHolidays():
+                with transaction(self.deps.engine) as session:
+                    days_off = delegation.manage_holidays(
+                        session,
+                        command,
+                        team_id=requester.team_id,
+                        actor_id=requester.user_id,
+                        now=self.deps.clock(),
+                    )
+                return blocks.holidays_reply(
+                    days_off.vendor,
+                    days_off.upcoming,
+                    added=days_off.added,
+                    removed=days_off.removed,
+                    already=days_off.already,
+                )
         raise AssertionError(f"unhandled command {command!r}")
 
     def create_task(
@@ -260,6 +279,29 @@ class DelegateListeners:
                 now=self.deps.clock(),
             )
         return blocks.vendor_added_reply(vendor)
+
+    def pause_or_resume(
+        self, command: PauseVendor | ResumeVendor, requester: Requester, client: WebClient
+    ) -> blocks.Message:
+        paused = isinstance(command, PauseVendor)
+        if not paused:
+            # Resuming is pointless if the bot still can't post there (archived, removed):
+            # check, rejoining a public channel, before the vendor is switched back on.
+            with transaction(self.deps.engine) as session:
+                delegation.check_vendor_can_change_pause(
+                    session, team_id=requester.team_id, channel_id=command.channel_id, paused=False
+                )
+            ensure_bot_in_channel(client, command.channel_id)
+        with transaction(self.deps.engine) as session:
+            vendor = delegation.set_vendor_paused(
+                session,
+                team_id=requester.team_id,
+                actor_id=requester.user_id,
+                channel_id=command.channel_id,
+                paused=paused,
+                now=self.deps.clock(),
+            )
+        return blocks.vendor_paused_reply(vendor)
 
     def on_form_submitted(
         self,

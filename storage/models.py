@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -118,6 +118,8 @@ class ScheduledPost(SQLModel, table=True):
     __tablename__ = "scheduled_posts"
     __table_args__ = (
         UniqueConstraint("vendor_id", "kind", "occurrence", name="uq_scheduled_posts_occurrence"),
+        # Every thread reply and button click looks its check-in up by channel and ts.
+        Index("ix_scheduled_posts_channel_message", "channel_id", "message_ts"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
 from storage.models import Vendor
@@ -37,6 +38,8 @@ def add_vendor(
     summary_cadence: str,
     added_by: str,
     now: datetime,
+    workdays: str | None = None,
+    remind_after_minutes: int | None = None,
 ) -> Vendor:
     """Insert a vendor and flush so it has an id (the unique constraint guards doubles)."""
     vendor = Vendor(
@@ -50,6 +53,10 @@ def add_vendor(
         created_at=now,
         updated_at=now,
     )
+    if workdays is not None:
+        vendor.workdays = workdays
+    if remind_after_minutes is not None:
+        vendor.remind_after_minutes = remind_after_minutes
     session.add(vendor)
     session.flush()
     return vendor
@@ -62,3 +69,27 @@ def update_vendor(session: Session, vendor: Vendor, now: datetime, **changes: ob
     session.add(vendor)
     session.flush()
     return vendor
+
+
+def pause_vendor_once(session: Session, vendor: Vendor, reason: str, now: datetime) -> bool:
+    """Pause the vendor for `reason` unless it is already paused for that very reason.
+
+    One conditional UPDATE, so two deliveries of the same Slack event racing each other
+    cannot both see "not paused yet": exactly one gets True (and tells someone).
+    """
+    result = session.exec(
+        update(Vendor)
+        .where(
+            col(Vendor.id) == vendor.id,
+            or_(
+                col(Vendor.paused).is_(False),
+                col(Vendor.pause_reason).is_(None),
+                col(Vendor.pause_reason) != reason,
+            ),
+        )
+        .values(paused=True, pause_reason=reason, updated_at=now)
+    )
+    changed = result.rowcount == 1
+    if changed:
+        session.refresh(vendor)
+    return changed

@@ -13,11 +13,13 @@ from bot.commands import (
     CreateTask,
     ListTasks,
     ListVendors,
+    ManageHolidays,
     OpenDelegateForm,
     PauseVendor,
     RescheduleTask,
     ResumeVendor,
     ShowHelp,
+    UpdateVendor,
     help_text,
     parse_command,
 )
@@ -77,6 +79,39 @@ PARSES = [
     ("vendor list", ListVendors()),
     (f"vendor pause {ACME}", PauseVendor("C0ACME")),
     (f"vendor resume {ACME}", ResumeVendor("C0ACME")),
+    (
+        f"vendor add {ACME} Acme remind:90m workdays:sun-thu",
+        AddVendor("C0ACME", "Acme", remind_after_minutes=90, workdays="sun-thu"),
+    ),
+    (f"vendor add {ACME} name:Acme Co", AddVendor("C0ACME", "Acme Co")),
+    (f"vendor set {ACME} tz:asia/manila", UpdateVendor("C0ACME", timezone="Asia/Manila")),
+    (
+        f"vendor set {ACME} checkins:mon,wed@10:00 summary:fri remind:4h workdays:sun-thu",
+        UpdateVendor(
+            "C0ACME",
+            checkins=Cadence((0, 2), time(10, 0)),
+            summary=Cadence((4,), time(16, 0)),
+            remind_after_minutes=240,
+            workdays="sun-thu",
+        ),
+    ),
+    (
+        f"vendor set {ACME} name:Acme &amp; Sons tz:UTC",
+        UpdateVendor("C0ACME", name="Acme & Sons", timezone="UTC"),
+    ),
+    (f"vendor set {ACME} workdays:thu,sun,mon,tue,wed", UpdateVendor("C0ACME", workdays="sun-thu")),
+    (f"vendor set {ACME} remind:1d2h", UpdateVendor("C0ACME", remind_after_minutes=1560)),
+    (f"vendor holiday {ACME}", ManageHolidays("C0ACME", "list")),
+    (f"vendor holidays {ACME}", ManageHolidays("C0ACME", "list")),
+    (
+        f"vendor holiday {ACME} add 2026-12-25 2026-12-26",
+        ManageHolidays("C0ACME", "add", ("2026-12-25", "2026-12-26")),
+    ),
+    (
+        f"vendor holiday {ACME} ADD Fri fri +1w",
+        ManageHolidays("C0ACME", "add", ("fri", "+1w")),
+    ),
+    (f"vendor holiday {ACME} remove tomorrow", ManageHolidays("C0ACME", "remove", ("tomorrow",))),
 ]
 
 
@@ -110,6 +145,28 @@ REFUSALS = [
     ("vendor list extra", ["/delegate vendor list"]),
     ("vendor pause", ["/delegate vendor pause #channel"]),
     ("vendor resume #acme", ["is not a channel"]),
+    (f"vendor add {ACME} remind:soon", ["not a duration", "4h"]),
+    (f"vendor add {ACME} remind:8d", ["longer than a week"]),
+    (f"vendor add {ACME} workdays:funday", ["not a list of days", "mon-fri"]),
+    (f"vendor add {ACME} workdays:mon-fri@09:00", ["take none"]),
+    ("vendor set", ["/delegate vendor set #channel"]),
+    ("vendor set #acme tz:UTC", ["is not a channel"]),
+    (f"vendor set {ACME}", ["Say what to change", "remind:4h"]),
+    (f"vendor set {ACME} Acme Design", ["key:value", "name:"]),
+    (f"vendor set {ACME} tz:UTC Acme", ["key:value"]),
+    (f"vendor set {ACME} name:", ["needs a value", "name:Acme"]),
+    (f"vendor set {ACME} color:red", ["not a vendor setting", "remind:", "workdays:"]),
+    (f"vendor set {ACME} remind:0m", ["too short"]),
+    (f"vendor set {ACME} remind:4h remind:2h", ["given twice"]),
+    (f"vendor set {ACME} tz:Mars/Base", ["not a time zone"]),
+    (f"vendor set {ACME} checkins:whenever", ["not a schedule"]),
+    (f"vendor set {ACME} name:" + "n" * 81, ["at most 80"]),
+    ("vendor holiday", ["/delegate vendor holiday #channel"]),
+    ("vendor holiday #acme", ["is not a channel"]),
+    (f"vendor holiday {ACME} add", ["Which dates", "add 2026-12-25"]),
+    (f"vendor holiday {ACME} remove", ["Which dates"]),
+    (f"vendor holiday {ACME} move 2026-12-25", ["`add` or `remove`"]),
+    (f"vendor holiday {ACME} add " + " ".join(["fri"] * 32), ["at most 31"]),
     (f"{ACME} due:fri", ["needs a title"]),
     (f"{ACME} due:", ["needs a date"]),
     (f"{ACME} Logo due:fri due:mon", ["given twice"]),
@@ -140,7 +197,9 @@ def test_title_of_exactly_300_characters_is_accepted() -> None:
 
 def test_help_lists_every_command() -> None:
     text = help_text()
-    for word in ("list", "done", "cancel", "due", "vendor add", "vendor pause", "DATE", "CADENCE"):
+    words = ("list", "done", "cancel", "due", "vendor add", "vendor pause", "DATE", "CADENCE")
+    words += ("vendor set", "vendor holiday", "remind:", "workdays:")
+    for word in words:
         assert word in text
 
 

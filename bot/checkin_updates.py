@@ -1,0 +1,411 @@
+"""What answering a check-in does to the data: buttons, notes and thread replies. No Slack.
+
+A check-in is a posted ScheduledPost (kind checkin, state sent) whose message lists some
+tasks. Everything that arrives from Slack is checked against the database before anything is
+written: the check-in exists, the click came from that check-in's own channel, the task is
+one the check-in asked about. A refusal is a UsageError whose message is shown to the person
+who clicked, privately.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from bot import delegation
+from bot.errors import UsageError
+from bot.slack_text import escape, readable_text
+from storage import audit, tasks, updates, vendors
+from storage.checkins import CheckinRow, checkin_rows
+from storage.models import (
+    CheckinResponse,
+    ScheduledPost,
+    StatusUpdate,
+    Task,
+    TaskStatus,
+    TaskUpdate,
+    Vendor,
+)
+
+MAX_NOTE_LENGTH = 2000
+# Statuses the task's owner hears about at once, by direct message.
+ALERT_STATUSES = frozenset({TaskUpdate.AT_RISK, TaskUpdate.BLOCKED})
+
+NOT_A_CHECKIN = "That check-in is no longer something I can record answers for; nothing changed."
+NOT_THIS_CHANNEL = "That button doesn't belong to a check-in in this channel; nothing changed."
+NOT_IN_CHECKIN = "That task isn't part of this check-in; nothing changed."
+
+
+class TaskAlreadyClosed(UsageError):
+    """The task was closed after the check-in went out: its buttons are stale."""
+
+    def __init__(self, message: str, post_id: int) -> None:
+        super().__init__(message)
+        self.post_id = post_id
+
+
+class DuplicateDelivery(Exception):
+    """Slack delivered an event we have already stored (a retry): do nothing again."""
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+@dataclass(frozen=True)
+class ButtonValue:
+    post_id: int
+    task_id: int
+
+
+_BUTTON_VALUE = re.compile(r"([0-9]{1,12}):([0-9]{1,12})")
+_TASK_BLOCK = re.compile(r"task:([0-9]{1,12})")
+
+
+def read_button(
+    action_id: str, value: str, block_id: str, prefix: str
+) -> tuple[ButtonValue, TaskUpdate]:
+    """The check-in and task a button click names, and the status, from the action's fields.
+
+    The value is "<post id>:<task id>" and the block id "task:<task id>" (bot.blocks); both
+    must agree, and the action id must be one of the four status buttons.
+    """
+    match = _BUTTON_VALUE.fullmatch(value or "")
+    status = action_id[len(prefix) :] if action_id.startswith(prefix) else ""
+    if match is None or status not in set(TaskUpdate):
+        raise UsageError("I couldn't read that button; nothing changed.")
+    button = ButtonValue(post_id=int(match.group(1)), task_id=int(match.group(2)))
+    block = _TASK_BLOCK.fullmatch(block_id or "")
+    if block_id and (block is None or int(block.group(1)) != button.task_id):
+        raise UsageError("I couldn't read that button; nothing changed.")
+    return button, TaskUpdate(status)
+
+
+@dataclass(frozen=True)
+class ReplyStatus:
+    """A thread reply that reports on a task: `#12 blocked waiting for the assets`."""
+
+    task_id: int
+    status: TaskUpdate
+    note: str
+
+
+# Keyed by the status as written, lower-cased, with hyphens and runs of spaces made one space.
+_STATUS_WORDS = {
+    "on track": TaskUpdate.ON_TRACK,
+    "ontrack": TaskUpdate.ON_TRACK,
+    "at risk": TaskUpdate.AT_RISK,
+    "blocked": TaskUpdate.BLOCKED,
+    "done": TaskUpdate.DONE,
+}
+_REPLY_STATUS = re.compile(
+    r"^\s*#?(?P<task>[0-9]{1,9})[\s:.)-]+"
+    r"(?P<status>on[\s-]+track|ontrack|at[\s-]+risk|blocked|done)"
+    r"(?![\w-])"  # `#12 doneish` or `#12 done-ish` is not a status
+    r"[\s:,.;!\-\u2013\u2014]*(?P<note>.*)$",  # separators, en and em dashes included
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def parse_status_reply(text: str) -> ReplyStatus | None:
+    """`#12 blocked waiting`, `12 done`, `#3 on track`, `#4 at-risk: late` -> a status, else None.
+
+    `text` is plain text (Slack's escaping already undone). The task id comes first, then
+    the status; anything after it is the note.
+    """
+    match = _REPLY_STATUS.match(text)
+    if match is None:
+        return None
+    word = " ".join(match.group("status").lower().replace("-", " ").split())
+    return ReplyStatus(
+        task_id=int(match.group("task")),
+        status=_STATUS_WORDS[word],
+        note=match.group("note").strip()[:MAX_NOTE_LENGTH],
+    )
+
+
+# Message subtypes that are still a person writing in the thread: a reply also sent to the
+# channel, and a reply with a file attached. Every other subtype is something else: edits
+# (message_changed, the new text nested under event.message), deletions, joins, bot posts.
+_PERSON_SUBTYPES = frozenset({None, "thread_broadcast", "file_share"})
+
+
+@dataclass(frozen=True)
+class ThreadMessage:
+    channel_id: str
+    thread_ts: str
+    message_ts: str
+    user_id: str
+    text: str
+
+
+def read_thread_reply(event: dict[str, Any], bot_user_id: str | None) -> ThreadMessage | None:
+    """A person's reply in some thread, from a `message` event; None for anything else.
+
+    Bolt already drops most of the bot's own messages, but a message the bot posted
+    through another path (or as a "bot_message" with only a bot_id) must not count
+    as an answer either.
+    """
+    if event.get("type") != "message" or event.get("subtype") not in _PERSON_SUBTYPES:
+        return None
+    if event.get("bot_id") or event.get("bot_profile"):
+        return None
+    user, channel = event.get("user"), event.get("channel")
+    thread_ts, ts = event.get("thread_ts"), event.get("ts")
+    if not (isinstance(user, str) and user and user != bot_user_id):
+        return None
+    if not all(isinstance(v, str) and v for v in (channel, thread_ts, ts)) or thread_ts == ts:
+        return None  # not in a thread, or the thread's parent itself
+    return ThreadMessage(
+        channel_id=str(channel),
+        thread_ts=str(thread_ts),
+        message_ts=str(ts),
+        user_id=user,
+        text=str(event.get("text") or ""),
+    )
+
+
+# --------------------------------------------------------------------------- recording
+
+
+@dataclass(frozen=True)
+class StatusRecorded:
+    """A status update written for a task of a check-in, with what the caller needs to say so."""
+
+    update: StatusUpdate
+    task: Task
+    vendor: Vendor
+    post: ScheduledPost
+
+    @property
+    def owner_should_hear(self) -> bool:
+        """At risk and blocked go to the owner at once (not when the owner said it)."""
+        return self.update.status in ALERT_STATUSES and self.task.owner_id != self.update.user_id
+
+
+@dataclass(frozen=True)
+class CheckinSnapshot:
+    """Everything a check-in message is rebuilt from."""
+
+    vendor: Vendor
+    post: ScheduledPost
+    rows: Sequence[CheckinRow]
+    today: date
+
+
+def record_button_status(
+    session: Session,
+    *,
+    team_id: str,
+    channel_id: str,
+    message_ts: str | None,
+    button: ButtonValue,
+    status: TaskUpdate,
+    user_id: str,
+    now: datetime,
+) -> StatusRecorded:
+    """A click on a check-in button: record the status, and close the task for "Done".
+
+    Raises UsageError (nothing written) when the click doesn't match a check-in of this
+    channel, or the task isn't in it, or is already closed.
+    """
+    post, vendor = _checkin_in_channel(session, team_id, button.post_id, channel_id)
+    if message_ts is not None and message_ts != post.message_ts:
+        raise UsageError(NOT_THIS_CHANNEL)
+    if not updates.checkin_asks_about(session, button.post_id, button.task_id):
+        raise UsageError(NOT_IN_CHECKIN)
+    task = _task_of_vendor(session, vendor, button.task_id)
+    if task is None:
+        raise UsageError(NOT_IN_CHECKIN)
+    _check_open(task, post.id or 0)
+    return _record(session, post, vendor, task, status, user_id, "button", "", now)
+
+
+def _checkin_in_channel(
+    session: Session, team_id: str, post_id: int, channel_id: str
+) -> tuple[ScheduledPost, Vendor]:
+    post = updates.get_checkin(session, post_id)
+    if post is None:
+        raise UsageError(NOT_A_CHECKIN)
+    vendor = vendors.get_vendor(session, post.vendor_id)
+    if (
+        vendor is None
+        or vendor.team_id != team_id
+        or vendor.channel_id != channel_id
+        or post.channel_id != channel_id
+    ):
+        raise UsageError(NOT_THIS_CHANNEL)
+    return post, vendor
+
+
+def _task_of_vendor(session: Session, vendor: Vendor, task_id: int) -> Task | None:
+    row = tasks.get_task_row(session, vendor.team_id, task_id)
+    if row is None or row.task.vendor_id != vendor.id:
+        return None
+    return row.task
+
+
+def _check_open(task: Task, post_id: int) -> None:
+    if task.status != TaskStatus.OPEN:
+        raise TaskAlreadyClosed(
+            f"Task #{task.id} is already {task.status}; nothing changed.", post_id
+        )
+
+
+def _record(
+    session: Session,
+    post: ScheduledPost,
+    vendor: Vendor,
+    task: Task,
+    status: TaskUpdate,
+    user_id: str,
+    source: str,
+    note: str,
+    now: datetime,
+) -> StatusRecorded:
+    update = updates.add_status_update(
+        session,
+        task_id=task.id or 0,
+        post_id=post.id,
+        user_id=user_id,
+        status=status,
+        source=source,
+        note=note,
+        at=now,
+    )
+    audit.record_change(
+        session,
+        team_id=vendor.team_id,
+        actor_id=user_id,
+        action="task.status_reported",
+        at=now,
+        vendor_id=vendor.id,
+        task_id=task.id,
+        detail={"status": status.value, "source": source, "post_id": post.id},
+    )
+    if status == TaskUpdate.DONE:
+        # The same closing as `/delegate done`, audited as task.done.
+        delegation.close_task(
+            session, team_id=vendor.team_id, actor_id=user_id, task_id=task.id or 0, now=now
+        )
+    return StatusRecorded(update=update, task=task, vendor=vendor, post=post)
+
+
+def check_note_author(
+    session: Session, *, team_id: str, update_id: int, user_id: str
+) -> StatusUpdate:
+    """The status update a note form belongs to; only its author may add the note."""
+    update = updates.get_status_update(session, update_id)
+    task = session.get(Task, update.task_id) if update else None
+    if update is None or task is None or task.team_id != team_id or update.user_id != user_id:
+        raise UsageError("I couldn't find the update this note belongs to; nothing changed.")
+    return update
+
+
+def add_status_note(
+    session: Session, *, team_id: str, update_id: int, user_id: str, note: str, now: datetime
+) -> StatusRecorded:
+    """Store the note given in the form opened by an At risk / Blocked click."""
+    update = check_note_author(session, team_id=team_id, update_id=update_id, user_id=user_id)
+    if update.post_id is None:
+        raise UsageError("I couldn't find the update this note belongs to; nothing changed.")
+    post = updates.get_checkin(session, update.post_id)
+    task = session.get(Task, update.task_id)
+    vendor = vendors.get_vendor(session, task.vendor_id) if task else None
+    if post is None or task is None or vendor is None:
+        raise UsageError("That check-in is gone; the note was not saved.")
+    updates.set_status_note(session, update, note[:MAX_NOTE_LENGTH])
+    audit.record_change(
+        session,
+        team_id=team_id,
+        actor_id=user_id,
+        action="task.status_note_added",
+        at=now,
+        vendor_id=vendor.id,
+        task_id=task.id,
+        detail={"update_id": update.id},
+    )
+    return StatusRecorded(update=update, task=task, vendor=vendor, post=post)
+
+
+@dataclass(frozen=True)
+class ThreadReply:
+    """A reply stored from a check-in's thread, and what it did to a task if it said a status."""
+
+    response: CheckinResponse
+    post: ScheduledPost
+    vendor: Vendor
+    status: StatusRecorded | None = None
+    problem: str | None = None  # it looked like a status, but could not be applied
+
+
+def record_thread_reply(
+    session: Session,
+    *,
+    team_id: str,
+    channel_id: str,
+    thread_ts: str,
+    message_ts: str,
+    event_id: str | None,
+    user_id: str,
+    text: str,
+    now: datetime,
+) -> ThreadReply | None:
+    """Store a reply in a check-in's thread; apply `#12 blocked …` if it starts like that.
+
+    Returns None when the thread is not a check-in's. Raises DuplicateDelivery when this
+    message was stored already (Slack retried the event), so nothing happens twice.
+    `text` is Slack's message text (escaped); it is stored as plain text.
+    """
+    post = updates.find_checkin_by_message(session, channel_id, thread_ts)
+    vendor = vendors.get_vendor(session, post.vendor_id) if post else None
+    if post is None or vendor is None or vendor.team_id != team_id:
+        return None
+    plain = readable_text(text)
+    try:
+        response = updates.add_checkin_response(
+            session,
+            post_id=post.id or 0,
+            event_id=event_id,
+            user_id=user_id,
+            text=plain,
+            message_ts=message_ts,
+            at=now,
+        )
+    except IntegrityError:
+        raise DuplicateDelivery(event_id or message_ts) from None
+    said = parse_status_reply(plain)
+    if said is None:
+        return ThreadReply(response=response, post=post, vendor=vendor)
+    task = _task_of_vendor(session, vendor, said.task_id)
+    in_checkin = updates.checkin_asks_about(session, post.id or 0, said.task_id)
+    if task is None or (not in_checkin and task.status != TaskStatus.OPEN):
+        problem = (
+            f"#{said.task_id} isn't one of {escape(vendor.name)}'s open tasks, so I kept your "
+            "reply but recorded no status."
+        )
+        return ThreadReply(response=response, post=post, vendor=vendor, problem=problem)
+    if task.status != TaskStatus.OPEN:
+        problem = f"Task #{task.id} is already {task.status}, so I recorded no status."
+        return ThreadReply(response=response, post=post, vendor=vendor, problem=problem)
+    recorded = _record(session, post, vendor, task, said.status, user_id, "reply", said.note, now)
+    return ThreadReply(response=response, post=post, vendor=vendor, status=recorded)
+
+
+def checkin_snapshot(session: Session, post_id: int, now: datetime) -> CheckinSnapshot | None:
+    """The current state of a check-in, to rebuild its message from."""
+    post = updates.get_checkin(session, post_id)
+    vendor = vendors.get_vendor(session, post.vendor_id) if post else None
+    if post is None or vendor is None:
+        return None
+    return CheckinSnapshot(
+        vendor=vendor,
+        post=post,
+        rows=checkin_rows(session, post),
+        today=delegation.vendor_today(vendor, now),
+    )

@@ -1,0 +1,831 @@
+"""Scheduled check-ins: what is due at `now`, claimed once across processes, then posted.
+
+`run_tick(deps, client, now)` looks at every vendor that is not paused and does whatever is
+due at `now` and not yet done: the check-in of the latest occurrence of its cadence, a
+reminder in the thread of a check-in nobody answered, a direct message to the owners when a
+check-in is still unanswered at the next one. Running it twice with the same `now` sends
+nothing new, so the loop can run it every 30 seconds in any number of processes.
+
+The rules, in one place:
+
+- **Occurrences** are computed from the vendor's cadence in its own time zone by walking
+  local dates (`bot.schedule_rules`), so 09:00 stays 09:00 local across DST, and are keyed
+  by local date and slot (`2026-03-09T09:00`), never by a UTC instant.
+- An occurrence from before the vendor was added is never due: a vendor added at 14:00
+  gets its first check-in at its next occurrence, not a catch-up of that morning's.
+- **Claim before post.** A `ScheduledPost` row, unique per (vendor, kind, occurrence), is
+  committed before Slack is called; whoever fails to insert it does nothing. The outcome
+  is recorded in a second transaction once Slack has answered.
+- **Grace window** (`GRACE`, 6 h): only the latest occurrence at or before `now` is ever
+  considered. If it is older than the grace window when first seen (the bot was down), it
+  is recorded as skipped and logged, never posted, and nothing older is posted in a burst.
+  Reminders and escalations get the same window, counted from when they fell due.
+- **Lease** (`CLAIM_LEASE`, 10 min): a claim still `claimed` with no message after the lease
+  belongs to a process that died between claim and post. The next tick re-takes it with one
+  conditional UPDATE (only one process matches) and posts it if still within the grace
+  window, or marks it skipped if not. Transient failures use the same path: the claim's
+  lease is made to have run out, so it is retried at the next tick and never lost. A lease
+  far longer than one post can take (slack_sdk's retries wait seconds) means a live process
+  never has its claim taken away.
+- **Days off** (`vendor.workdays`, `Holiday` rows, the vendor's local dates): no check-in
+  whose occurrence falls on a day off, no reminder while the vendor's today is a day off.
+  A reminder that falls due on a day off waits for the first working-day tick, but is
+  dropped (recorded skipped) once its grace window has passed or the next working check-in
+  is due: that check-in asks again, and its thread is where answers belong.
+- **Escalation** happens at the next *working* occurrence after the check-in (the moment
+  the next check-in is due), so a vendor always gets one full working day to answer.
+- **Permanent refusals** for the vendor's channel (archived, deleted, bot removed): the
+  claim is marked failed, the vendor paused with `pause_reason="unreachable: <error>"`,
+  and whoever added it told once by direct message. Refusals of the bot's own token or
+  scopes (`invalid_auth`, `missing_scope`...) are not the vendor's fault: the vendor is not
+  paused and the claim is retried like a transient failure, so nothing is lost once the
+  token is fixed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from bot import blocks
+from bot.deps import Deps
+from bot.errors import UsageError
+from bot.schedule_rules import (
+    Cadence,
+    next_occurrence,
+    occurrence_key,
+    parse_cadence,
+    parse_workdays,
+    previous_occurrence,
+)
+from storage import audit, holidays, schedule
+from storage.checkins import checkin_rows
+from storage.database import transaction
+from storage.models import PostKind, PostState, ScheduledPost, Task, TaskStatus, Vendor
+
+logger = logging.getLogger(__name__)
+
+GRACE = timedelta(hours=6)
+CLAIM_LEASE = timedelta(minutes=10)
+TICK_INTERVAL = timedelta(seconds=30)
+DEFAULT_CHECKIN_TIME = time(9, 0)
+# How far back unanswered check-ins are looked at for reminders and escalations: longer
+# than a weekly cadence plus a holiday week, short enough to keep the query small.
+FOLLOW_UP_LOOKBACK = timedelta(days=15)
+# A working occurrence is searched this many occurrences ahead (weeks of holidays).
+MAX_OCCURRENCES_AHEAD = 60
+AUDIT_ACTOR = "scheduler"
+# Each task takes two blocks (its line and its buttons) and Slack allows 50 per message,
+# with two more for the header and the progress line. Soonest-due tasks come first.
+MAX_TASKS_PER_CHECKIN = blocks.MAX_CHECKIN_TASKS
+
+# Slack errors meaning "this channel cannot be posted in until a person fixes it".
+UNREACHABLE_ERRORS = frozenset(
+    {"channel_not_found", "is_archived", "channel_is_archived", "not_in_channel"}
+)
+# Errors about the bot's own token or scopes: every vendor would fail alike, so none is
+# paused; retried each tick so the posts go out once the token is fixed.
+APP_AUTH_ERRORS = frozenset(
+    {
+        "not_authed",
+        "invalid_auth",
+        "account_inactive",
+        "token_revoked",
+        "token_expired",
+        "missing_scope",
+        "no_permission",
+        "team_access_not_granted",
+    }
+)
+# Slack's own way of saying "try again later" inside an HTTP 200.
+TRANSIENT_ERRORS = frozenset(
+    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
+
+
+@dataclass(frozen=True)
+class SchedulePolicy:
+    """How late is too late, and how long a claim is held before it counts as abandoned."""
+
+    grace: timedelta = GRACE
+    lease: timedelta = CLAIM_LEASE
+
+
+@dataclass
+class TickReport:
+    """What one tick did, counted per kind of post (checkin, reminder, escalation, notice)."""
+
+    now: datetime
+    posted: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
+    failed: Counter[str] = field(default_factory=Counter)
+    retrying: Counter[str] = field(default_factory=Counter)
+    abandoned: int = 0  # stale claims closed as skipped
+    errors: int = 0  # vendors whose turn raised (logged) or whose settings are unusable
+
+    @property
+    def did_something(self) -> bool:
+        counters = (self.posted, self.skipped, self.failed, self.retrying)
+        return any(counters) or bool(self.abandoned or self.errors)
+
+    def line(self) -> str:
+        """One line for the CLI and the log, e.g. `... posted 2 checkin, 1 reminder`."""
+        parts = []
+        for label, counts in (
+            ("posted", self.posted),
+            ("skipped", self.skipped),
+            ("failed", self.failed),
+            ("retrying", self.retrying),
+        ):
+            if counts:
+                parts.append(f"{label} " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
+        if self.abandoned:
+            parts.append(f"closed {self.abandoned} abandoned claim(s)")
+        if self.errors:
+            parts.append(f"{self.errors} vendor(s) with errors")
+        when = self.now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return f"tick at {when}: " + ("; ".join(parts) or "nothing due")
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    local_date: date  # the vendor's calendar date of the slot
+    at: datetime  # its instant, aware UTC
+    key: str  # occurrence_key(local_date, slot): what claims are unique on
+
+
+@dataclass(frozen=True)
+class VendorCalendar:
+    """A vendor's cadence and working calendar, in its own time zone."""
+
+    tz: ZoneInfo
+    cadence: Cadence
+    workdays: frozenset[int]
+    holidays: frozenset[date]
+
+    @classmethod
+    def of(cls, vendor: Vendor, holidays: frozenset[date]) -> VendorCalendar:
+        """Raises UsageError, ValueError or ZoneInfoNotFoundError for unusable settings."""
+        return cls(
+            tz=ZoneInfo(vendor.timezone),
+            cadence=parse_cadence(vendor.checkin_cadence, DEFAULT_CHECKIN_TIME),
+            workdays=frozenset(parse_workdays(vendor.workdays or "mon-fri")),
+            holidays=holidays,
+        )
+
+    def local_date(self, moment: datetime) -> date:
+        return moment.astimezone(self.tz).date()
+
+    def is_day_off(self, day: date) -> bool:
+        return day.weekday() not in self.workdays or day in self.holidays
+
+    def latest_occurrence(self, now: datetime) -> Occurrence | None:
+        moment = previous_occurrence(self.cadence, self.tz, now)
+        if moment is None:
+            return None
+        local_date = self.local_date(moment)
+        return Occurrence(local_date, moment, occurrence_key(local_date, self.cadence.at))
+
+    def next_working_occurrence(self, after: datetime) -> datetime | None:
+        """The first occurrence after `after` on a working day: when the next check-in is due.
+        None if there is none in sight (say, a cadence only on the vendor's days off)."""
+        if not self.workdays.intersection(self.cadence.days):
+            return None
+        moment = after
+        for _ in range(MAX_OCCURRENCES_AHEAD):
+            moment = next_occurrence(self.cadence, self.tz, moment)
+            if not self.is_day_off(self.local_date(moment)):
+                return moment
+        return None
+
+
+@dataclass(frozen=True)
+class _Delivery:
+    """How a chat.postMessage went."""
+
+    ts: str | None = None
+    error: str | None = None  # Slack's error code, or the exception's class name
+    retry: bool = False  # worth trying again at a later tick
+
+
+@dataclass
+class _Tick:
+    engine: Engine
+    client: WebClient
+    now: datetime
+    policy: SchedulePolicy
+    report: TickReport
+    claimant: str
+
+    @property
+    def stale_before(self) -> datetime:
+        return self.now - self.policy.lease
+
+    def is_stale(self, post: ScheduledPost) -> bool:
+        return (
+            post.state == PostState.CLAIMED
+            and post.message_ts is None
+            and post.claimed_at < self.stale_before
+        )
+
+
+# --------------------------------------------------------------------------- the tick
+
+
+def run_tick(
+    deps: Deps, client: WebClient, now: datetime, *, policy: SchedulePolicy | None = None
+) -> TickReport:
+    """Do everything due at or before `now` (aware UTC) that is not done yet, once.
+
+    A problem with one vendor (bad settings, a bug) is logged and the others go on; a
+    database that stops answering ends the tick with the exception (the loop logs it and
+    tries again at the next tick).
+    """
+    if now.tzinfo is None:
+        raise ValueError("run_tick needs an aware datetime (UTC)")
+    tick = _Tick(
+        engine=deps.engine,
+        client=client,
+        now=now.astimezone(UTC),
+        policy=policy or SchedulePolicy(),
+        report=TickReport(now=now),
+        claimant=this_process(),
+    )
+    with transaction(tick.engine) as session:
+        vendors = schedule.list_active_vendors(session)
+    for vendor in vendors:
+        try:
+            _run_vendor(tick, vendor)
+        except OperationalError:
+            raise  # the database is gone: every other vendor would fail the same way
+        except Exception:
+            tick.report.errors += 1
+            logger.exception("scheduler: vendor %s failed this tick", vendor.id)
+    cutoff = tick.now - tick.policy.grace - tick.policy.lease
+    tick.report.abandoned = schedule.skip_abandoned_claims(
+        tick.engine,
+        claimed_before=cutoff,
+        reason="abandoned: not posted within the grace window",
+    )
+    if tick.report.abandoned:
+        logger.warning("scheduler: closed %d abandoned claim(s)", tick.report.abandoned)
+    return tick.report
+
+
+def this_process() -> str:
+    """Who holds a claim, for the record and for guarded updates: host and pid."""
+    return f"{socket.gethostname()[:50]}:{os.getpid()}"
+
+
+def _run_vendor(tick: _Tick, vendor: Vendor) -> None:
+    vendor_id = vendor.id or 0
+    try:
+        with transaction(tick.engine) as session:
+            since = tick.now.date() - FOLLOW_UP_LOOKBACK - timedelta(days=1)
+            days_off = holidays.list_holidays(session, vendor_id, since=since, limit=1000)
+        calendar = VendorCalendar.of(vendor, frozenset(days_off))
+    except (UsageError, ValueError, ZoneInfoNotFoundError) as error:
+        # Settings are checked when typed, so this is an old or hand-edited row.
+        tick.report.errors += 1
+        logger.warning("scheduler: vendor %s has unusable settings: %s", vendor_id, error)
+        return
+    if not _post_due_checkin(tick, vendor, calendar):
+        return
+    if not _post_due_reminders(tick, vendor, calendar):
+        return
+    _send_due_escalations(tick, vendor, calendar)
+
+
+# --------------------------------------------------------------------------- check-ins
+
+
+def _post_due_checkin(tick: _Tick, vendor: Vendor, calendar: VendorCalendar) -> bool:
+    """Post the check-in of the latest occurrence if due. False if the vendor turned out
+    to be unreachable (and is now paused)."""
+    occurrence = calendar.latest_occurrence(tick.now)
+    if occurrence is None or occurrence.at < vendor.created_at:
+        return True  # nothing was due since the vendor was added
+    if calendar.is_day_off(occurrence.local_date):
+        return True
+    kind = PostKind.CHECKIN
+    with transaction(tick.engine) as session:
+        existing = schedule.find_post(session, vendor.id or 0, kind, occurrence.key)
+        if existing is not None and not tick.is_stale(existing):
+            return True  # done, or being done by another process
+        tasks = schedule.open_tasks_of(session, vendor)[:MAX_TASKS_PER_CHECKIN]
+    late = tick.now - occurrence.at
+    if late > tick.policy.grace:
+        _skip(
+            tick,
+            vendor,
+            kind,
+            occurrence.key,
+            existing,
+            f"missed by {late}, past the {tick.policy.grace} grace window",
+            level=logging.WARNING,
+        )
+        return True
+    if not tasks:
+        _skip(tick, vendor, kind, occurrence.key, existing, "no open tasks")
+        return True
+    post = _take(tick, vendor, kind, occurrence.key, existing, tasks=tasks)
+    if post is None:
+        return True
+    with transaction(tick.engine) as session:
+        rows = checkin_rows(session, post)
+    message = blocks.checkin_message(vendor, post.id or 0, rows, calendar.local_date(tick.now))
+    return _post_claimed(tick, vendor, post, message)
+
+
+# --------------------------------------------------------------------------- reminders
+
+
+def _post_due_reminders(tick: _Tick, vendor: Vendor, calendar: VendorCalendar) -> bool:
+    """Remind in the thread of each check-in nobody answered within remind_after_minutes."""
+    kind = PostKind.REMINDER
+    remind_after = timedelta(minutes=vendor.remind_after_minutes)
+    for checkin in _checkins_awaiting(tick, vendor, kind):
+        sent_at = checkin.sent_at or tick.now
+        due = sent_at + remind_after
+        if tick.now < due:
+            continue
+        next_checkin = calendar.next_working_occurrence(sent_at)
+        reason: str | None = None
+        if next_checkin is not None and tick.now >= next_checkin:
+            reason = "the next check-in is due; it asks again"
+        elif tick.now - due > tick.policy.grace:
+            reason = f"due {tick.now - due} ago, past the {tick.policy.grace} grace window"
+        elif calendar.is_day_off(calendar.local_date(tick.now)):
+            continue  # wait for a working day
+        with transaction(tick.engine) as session:
+            existing = schedule.find_post(session, vendor.id or 0, kind, checkin.occurrence)
+            unanswered = [
+                row.task
+                for row in checkin_rows(session, checkin)
+                if row.latest is None and row.task.status == TaskStatus.OPEN
+            ]
+        if reason is None and not unanswered:
+            reason = "its tasks are closed"
+        if reason is not None:
+            _skip(tick, vendor, kind, checkin.occurrence, existing, reason)
+            continue
+        post = _take(tick, vendor, kind, checkin.occurrence, existing, thread_ts=checkin.message_ts)
+        if post is None:
+            continue
+        people = _distinct(task.assignee_id or task.owner_id for task in unanswered)
+        message = blocks.checkin_reminder(people)
+        if not _post_claimed(tick, vendor, post, message, thread_ts=checkin.message_ts):
+            return False
+    return True
+
+
+# --------------------------------------------------------------------------- escalations
+
+
+def _send_due_escalations(tick: _Tick, vendor: Vendor, calendar: VendorCalendar) -> None:
+    """DM the owners of each check-in still unanswered when the next one is due."""
+    kind = PostKind.ESCALATION
+    for checkin in _checkins_awaiting(tick, vendor, kind):
+        next_checkin = calendar.next_working_occurrence(checkin.sent_at or tick.now)
+        if next_checkin is None or tick.now < next_checkin:
+            continue
+        with transaction(tick.engine) as session:
+            existing = schedule.find_post(session, vendor.id or 0, kind, checkin.occurrence)
+            open_tasks = [
+                row.task
+                for row in checkin_rows(session, checkin)
+                if row.task.status == TaskStatus.OPEN
+            ]
+        reason: str | None = None
+        if tick.now - next_checkin > tick.policy.grace:
+            reason = f"due {tick.now - next_checkin} ago, past the {tick.policy.grace} grace window"
+        elif not open_tasks:
+            reason = "its tasks are closed"
+        if reason is not None:
+            _skip(tick, vendor, kind, checkin.occurrence, existing, reason)
+            continue
+        post = _take(tick, vendor, kind, checkin.occurrence, existing)
+        if post is not None:
+            _send_escalation(tick, vendor, post, checkin, open_tasks, calendar)
+
+
+def _send_escalation(
+    tick: _Tick,
+    vendor: Vendor,
+    post: ScheduledPost,
+    checkin: ScheduledPost,
+    open_tasks: Sequence[Task],
+    calendar: VendorCalendar,
+) -> None:
+    """One DM per distinct owner under one claim. A DM Slack refuses (owner deactivated)
+    is noted and the others still go; a transient failure before any DM went out gives
+    the claim back so the whole escalation is retried."""
+    permalink = _permalink(tick.client, vendor.channel_id, checkin.message_ts)
+    today = calendar.local_date(tick.now)
+    sent: list[tuple[str, str]] = []
+    refused: list[str] = []
+    for owner in _distinct(task.owner_id for task in open_tasks):
+        owned = [task for task in open_tasks if task.owner_id == owner]
+        delivery = _deliver(
+            tick.client, owner, blocks.checkin_escalation(vendor, owned, permalink, today)
+        )
+        if delivery.ts is not None:
+            sent.append((owner, delivery.ts))
+        elif delivery.retry and not sent:
+            _give_back(tick, vendor, post, delivery)
+            return
+        else:
+            refused.append(f"{owner}: {delivery.error}")
+            logger.warning(
+                "scheduler: escalation DM to %s for vendor %s refused: %s",
+                owner,
+                vendor.id,
+                delivery.error,
+            )
+    detail = "dm " + ", ".join(owner for owner, _ in sent)
+    if refused:
+        detail += "; refused " + ", ".join(refused)
+    if sent:
+        schedule.record_sent(
+            tick.engine,
+            post,
+            claimed_by=tick.claimant,
+            message_ts=sent[0][1],
+            now=tick.now,
+            detail=detail,
+        )
+        tick.report.posted[post.kind] += len(sent)
+        logger.info("scheduler: escalated %s for vendor %s: %s", post.occurrence, vendor.id, detail)
+    else:
+        schedule.finish_claim(
+            tick.engine, post, state=PostState.FAILED, detail=detail, claimed_by=tick.claimant
+        )
+        tick.report.failed[post.kind] += 1
+
+
+def _permalink(client: WebClient, channel: str, message_ts: str | None) -> str | None:
+    """A link to the check-in for the DM; the DM still goes without one."""
+    if not message_ts:
+        return None
+    try:
+        link = client.chat_getPermalink(channel=channel, message_ts=message_ts).get("permalink")
+    except (SlackClientError, OSError) as error:
+        logger.info("scheduler: no permalink for %s/%s: %s", channel, message_ts, _name(error))
+        return None
+    return str(link) if link else None
+
+
+# --------------------------------------------------------------------------- claims
+
+
+def _checkins_awaiting(tick: _Tick, vendor: Vendor, follow_up: PostKind) -> Sequence[ScheduledPost]:
+    with transaction(tick.engine) as session:
+        return schedule.checkins_awaiting(
+            session,
+            vendor_id=vendor.id or 0,
+            follow_up=follow_up,
+            sent_since=tick.now - FOLLOW_UP_LOOKBACK,
+            stale_before=tick.stale_before,
+        )
+
+
+def _take(
+    tick: _Tick,
+    vendor: Vendor,
+    kind: PostKind,
+    occurrence: str,
+    existing: ScheduledPost | None,
+    *,
+    thread_ts: str | None = None,
+    tasks: Sequence[Task] = (),
+) -> ScheduledPost | None:
+    """Claim the occurrence, or take over its stale claim; None if another process has it."""
+    if existing is None:
+        return schedule.claim_occurrence(
+            tick.engine,
+            vendor_id=vendor.id or 0,
+            kind=kind,
+            occurrence=occurrence,
+            channel_id=vendor.channel_id,
+            claimed_by=tick.claimant,
+            now=tick.now,
+            thread_ts=thread_ts,
+            tasks=tasks,
+        )
+    post = schedule.retake_stale_claim(
+        tick.engine,
+        existing,
+        claimed_by=tick.claimant,
+        now=tick.now,
+        stale_before=tick.stale_before,
+        tasks=tasks if kind == PostKind.CHECKIN else None,
+    )
+    if post is not None:
+        logger.warning(
+            "scheduler: took over the %s claim for vendor %s (%s) held by %s since %s",
+            kind,
+            vendor.id,
+            occurrence,
+            existing.claimed_by,
+            existing.claimed_at.isoformat(),
+        )
+    return post
+
+
+def _skip(
+    tick: _Tick,
+    vendor: Vendor,
+    kind: PostKind,
+    occurrence: str,
+    existing: ScheduledPost | None,
+    reason: str,
+    *,
+    level: int = logging.INFO,
+) -> None:
+    """Record (once) that this occurrence will not be posted, and why."""
+    if existing is None:
+        recorded = schedule.record_skipped(
+            tick.engine,
+            vendor_id=vendor.id or 0,
+            kind=kind,
+            occurrence=occurrence,
+            channel_id=vendor.channel_id,
+            claimed_by=tick.claimant,
+            now=tick.now,
+            reason=reason,
+        )
+    else:  # a stale claim: close it unless another process has just re-taken it
+        recorded = schedule.finish_claim(
+            tick.engine,
+            existing,
+            state=PostState.SKIPPED,
+            detail=reason,
+            stale_before=tick.stale_before,
+        )
+    if recorded:
+        tick.report.skipped[kind] += 1
+        logger.log(
+            level, "scheduler: skipped %s %s for vendor %s: %s", kind, occurrence, vendor.id, reason
+        )
+
+
+# --------------------------------------------------------------------------- posting
+
+
+def _deliver(
+    client: WebClient, channel: str, message: dict[str, Any], thread_ts: str | None = None
+) -> _Delivery:
+    """chat.postMessage, after slack_sdk's own retries (429 with Retry-After, 5xx,
+    dropped connections), classified for the caller."""
+    try:
+        response = client.chat_postMessage(
+            channel=channel,
+            text=message["text"],
+            blocks=message.get("blocks"),
+            thread_ts=thread_ts,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+    except SlackApiError as error:
+        code = str(error.response.get("error") or "unknown_error")
+        status = error.response.status_code
+        retry = (
+            status == 429 or status >= 500 or code in TRANSIENT_ERRORS or code in APP_AUTH_ERRORS
+        )
+        return _Delivery(error=code, retry=retry)
+    except (SlackClientError, OSError) as error:  # timeouts, refused connections
+        return _Delivery(error=_name(error), retry=True)
+    return _Delivery(ts=str(response["ts"]))
+
+
+def _post_claimed(
+    tick: _Tick,
+    vendor: Vendor,
+    post: ScheduledPost,
+    message: dict[str, Any],
+    *,
+    thread_ts: str | None = None,
+) -> bool:
+    """Post a claimed message in the vendor's channel and record how it went.
+    False if the channel is unreachable (the vendor is now paused)."""
+    kind = post.kind
+    delivery = _deliver(tick.client, vendor.channel_id, message, thread_ts)
+    if delivery.ts is not None:
+        if not schedule.record_sent(
+            tick.engine, post, claimed_by=tick.claimant, message_ts=delivery.ts, now=tick.now
+        ):
+            # Only if posting outlasted the lease and another process took the claim over.
+            logger.warning("scheduler: %s %s was posted after its lease ran out", kind, post.id)
+        tick.report.posted[kind] += 1
+        logger.info("scheduler: posted %s %s for vendor %s", kind, post.occurrence, vendor.id)
+        return True
+    if delivery.retry:
+        _give_back(tick, vendor, post, delivery)
+        return True
+    schedule.finish_claim(
+        tick.engine,
+        post,
+        state=PostState.FAILED,
+        detail=str(delivery.error),
+        claimed_by=tick.claimant,
+    )
+    tick.report.failed[kind] += 1
+    if delivery.error in UNREACHABLE_ERRORS:
+        _pause_unreachable_vendor(tick, vendor, str(delivery.error))
+        return False
+    logger.error(
+        "scheduler: Slack refused %s %s for vendor %s: %s",
+        kind,
+        post.occurrence,
+        vendor.id,
+        delivery.error,
+    )
+    return True
+
+
+def _give_back(tick: _Tick, vendor: Vendor, post: ScheduledPost, delivery: _Delivery) -> None:
+    """Release the claim after a failure worth retrying: the next tick takes it again."""
+    schedule.release_claim(
+        tick.engine,
+        post,
+        claimed_by=tick.claimant,
+        lease_expired_at=tick.stale_before - timedelta(seconds=1),
+        reason=f"retrying after {delivery.error}",
+    )
+    tick.report.retrying[post.kind] += 1
+    level = logging.ERROR if delivery.error in APP_AUTH_ERRORS else logging.WARNING
+    hint = ": check SLACK_BOT_TOKEN and the app's scopes" if level == logging.ERROR else ""
+    logger.log(
+        level,
+        "scheduler: %s %s for vendor %s not posted (%s), will retry%s",
+        post.kind,
+        post.occurrence,
+        vendor.id,
+        delivery.error,
+        hint,
+    )
+
+
+def _pause_unreachable_vendor(tick: _Tick, vendor: Vendor, error: str) -> None:
+    """Stop posting to a channel Slack refuses, until someone runs `vendor resume`, and
+    tell whoever added the vendor, once a day at most (the claim's occurrence is the date)."""
+    reason = f"unreachable: {error}"
+    with transaction(tick.engine) as session:
+        schedule.pause_unreachable_vendor(session, vendor.id or 0, reason, tick.now)
+        audit.record_change(
+            session,
+            team_id=vendor.team_id,
+            actor_id=AUDIT_ACTOR,
+            action="vendor.paused",
+            at=tick.now,
+            vendor_id=vendor.id,
+            detail={"reason": reason},
+        )
+    logger.warning("scheduler: paused vendor %s (%s): %s", vendor.id, vendor.channel_id, reason)
+    today = tick.now.astimezone(ZoneInfo(vendor.timezone)).date()
+    notice = schedule.claim_occurrence(
+        tick.engine,
+        vendor_id=vendor.id or 0,
+        kind=PostKind.NOTICE,
+        occurrence=f"unreachable:{today.isoformat()}",
+        channel_id=vendor.added_by,
+        claimed_by=tick.claimant,
+        now=tick.now,
+    )
+    if notice is None:
+        return
+    delivery = _deliver(
+        tick.client, vendor.added_by, blocks.vendor_unreachable_notice(vendor, error)
+    )
+    if delivery.ts is not None:
+        schedule.record_sent(
+            tick.engine, notice, claimed_by=tick.claimant, message_ts=delivery.ts, now=tick.now
+        )
+        tick.report.posted[PostKind.NOTICE] += 1
+        return
+    # Not retried: the vendor is paused, so no later tick comes back to it; the reason
+    # stays visible in `/delegate vendor list`.
+    schedule.finish_claim(
+        tick.engine,
+        notice,
+        state=PostState.FAILED,
+        detail=str(delivery.error),
+        claimed_by=tick.claimant,
+    )
+    tick.report.failed[PostKind.NOTICE] += 1
+    logger.warning("scheduler: could not tell %s: %s", vendor.added_by, delivery.error)
+
+
+# --------------------------------------------------------------------------- the loop
+
+
+def tick_safely(
+    deps: Deps,
+    client: WebClient,
+    now: datetime | None = None,
+    *,
+    policy: SchedulePolicy | None = None,
+) -> TickReport | None:
+    """One tick that never raises: a database or Slack outage is logged in one line
+    (without the database password) and the next tick simply tries again."""
+    moment = now or deps.clock()
+    try:
+        report = run_tick(deps, client, moment, policy=policy)
+    except (SQLAlchemyError, SlackClientError, OSError) as error:
+        logger.error("scheduler: tick failed: %s", _describe(error, deps.engine))
+        logger.debug("scheduler: tick failure", exc_info=True)
+        return None
+    except Exception:
+        logger.exception("scheduler: tick failed")
+        return None
+    if report.did_something:
+        logger.info("scheduler: %s", report.line())
+    return report
+
+
+def start_background_scheduler(
+    deps: Deps,
+    client: WebClient,
+    *,
+    interval: timedelta = TICK_INTERVAL,
+    policy: SchedulePolicy | None = None,
+) -> BackgroundScheduler:
+    """Start ticking in a background thread (first tick at once); the caller shuts it down.
+
+    Job settings, deliberately: `max_instances=1` so a slow tick (Slack retrying) is never
+    overlapped by the next in this process; `coalesce=True` so ticks missed while the
+    process was stalled run as one; `misfire_grace_time=None` so that one still runs however
+    late, which is safe because a tick only does what is due and not yet claimed. One job
+    store per process, in memory: cross-process "exactly once" lives in the database claims,
+    not in APScheduler (its job stores cannot be shared between processes).
+    """
+    scheduler = BackgroundScheduler(timezone=UTC)
+    scheduler.add_job(
+        tick_safely,
+        trigger=IntervalTrigger(seconds=int(interval.total_seconds()), timezone=UTC),
+        args=(deps, client),
+        kwargs={"policy": policy},
+        id="checkins-tick",
+        name="scheduled check-ins",
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=None,
+        next_run_time=datetime.now(UTC),
+        replace_existing=True,
+    )
+    scheduler.start()
+    return scheduler
+
+
+def run_scheduler(
+    deps: Deps,
+    client: WebClient,
+    stop: threading.Event | None = None,
+    *,
+    policy: SchedulePolicy | None = None,
+) -> None:
+    """Tick until `stop` is set (or forever); waits for a running tick before returning."""
+    stop = stop or threading.Event()
+    scheduler = start_background_scheduler(deps, client, policy=policy)
+    logger.info("scheduler: running, a tick every %ss", int(TICK_INTERVAL.total_seconds()))
+    try:
+        stop.wait()
+    finally:
+        scheduler.shutdown(wait=True)
+        logger.info("scheduler: stopped")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _distinct(values: Iterable[str]) -> list[str]:
+    """Values in first-seen order, without repeats."""
+    return list(dict.fromkeys(values))
+
+
+def _name(error: BaseException) -> str:
+    return type(error).__name__
+
+
+def _describe(error: BaseException, engine: Engine) -> str:
+    """The error's first line, with the database password blanked out just in case."""
+    cause = getattr(error, "orig", None) or error
+    lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
+    text = f"{_name(error)}: {lines[0]}" if lines else _name(error)
+    password = engine.url.password
+    return text.replace(str(password), "***") if password else text

@@ -1,0 +1,310 @@
+"""Answers to check-ins: the status buttons, the note form, replies in a check-in's thread.
+
+Each listener acks first (view submissions once the form is validated), then reads the
+payload, calls `bot.checkin_updates` in one transaction, and tells Slack: the check-in
+message is rebuilt from the database in place, owners hear about trouble by direct message.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import blocks, checkin_updates
+from bot.checkin_updates import (
+    ALERT_STATUSES,
+    MAX_NOTE_LENGTH,
+    DuplicateDelivery,
+    StatusRecorded,
+    TaskAlreadyClosed,
+    parse_status_reply,
+    read_button,
+    read_thread_reply,
+)
+from bot.deps import Deps
+from bot.errors import UsageError
+from bot.slack_text import readable_text
+from handlers.delegate import team_of
+from handlers.replies import answering_errors
+from storage.database import transaction
+from storage.models import TaskUpdate
+
+# How often a check-in is rebuilt when other answers land while it is being updated.
+MAX_REFRESHES = 3
+
+
+def register(app: App, deps: Deps) -> None:
+    listeners = CheckinListeners(deps)
+    app.action(re.compile("^" + re.escape(blocks.CHECKIN_ACTION_PREFIX)))(
+        listeners.on_status_button
+    )
+    app.view(blocks.CHECKIN_NOTE_MODAL)(listeners.on_note_submitted)
+    # Every message event (Bolt runs the first matching listener only, so this is the one
+    # place that sees them); read_thread_reply keeps people's thread replies.
+    app.event("message")(listeners.on_message)
+
+
+class CheckinListeners:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    # ------------------------------------------------------------------ buttons
+
+    def on_status_button(
+        self,
+        ack: Ack,
+        body: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        logger: logging.Logger,
+    ) -> None:
+        ack()
+        user_id = str((body.get("user") or {}).get("id", ""))
+        channel_id = str((body.get("channel") or {}).get("id", ""))
+        action = (body.get("actions") or [{}])[0]
+        message = body.get("message") or {}
+        # The clicked message's ts; `container` has it too, and is there for every surface.
+        message_ts = message.get("ts") or (body.get("container") or {}).get("message_ts")
+
+        def tell_clicker(text: str) -> None:
+            self.tell_privately(client, channel_id, user_id, text, logger)
+
+        with answering_errors(tell_clicker, logger):
+            button, status = read_button(
+                str(action.get("action_id", "")),
+                str(action.get("value", "")),
+                str(action.get("block_id", "")),
+                blocks.CHECKIN_ACTION_PREFIX,
+            )
+            try:
+                with transaction(self.deps.engine) as session:
+                    recorded = checkin_updates.record_button_status(
+                        session,
+                        team_id=team_of(context, body),
+                        channel_id=channel_id,
+                        message_ts=str(message_ts) if message_ts else None,
+                        button=button,
+                        status=status,
+                        user_id=user_id,
+                        now=self.deps.clock(),
+                    )
+            except TaskAlreadyClosed as closed:
+                self.refresh_checkin(client, closed.post_id, logger)  # drop its stale buttons
+                raise
+            if status in ALERT_STATUSES:
+                # First: the click's trigger_id is only good for 3 seconds.
+                self.open_note_form(client, str(body.get("trigger_id", "")), recorded, logger)
+            self.refresh_checkin(client, recorded.post.id or 0, logger)
+            if recorded.owner_should_hear:
+                self.alert_owner(client, recorded, logger)
+
+    def open_note_form(
+        self, client: WebClient, trigger_id: str, recorded: StatusRecorded, logger: logging.Logger
+    ) -> None:
+        view = blocks.status_note_modal(
+            recorded.task, TaskUpdate(recorded.update.status), recorded.update.id or 0
+        )
+        try:
+            client.views_open(trigger_id=trigger_id, view=view)
+        except SlackApiError as error:
+            # The status is saved either way; only the chance to add a note is lost.
+            logger.warning("could not open the note form: %s", error.response.get("error"))
+
+    # ------------------------------------------------------------------ note form
+
+    def on_note_submitted(
+        self,
+        ack: Ack,
+        body: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        logger: logging.Logger,
+    ) -> None:
+        user_id = str((body.get("user") or {}).get("id", ""))
+        team_id = team_of(context, body)
+        view = body.get("view") or {}
+        values = (view.get("state") or {}).get("values") or {}
+        field = (values.get(blocks.FIELD_NOTE) or {}).get(blocks.FIELD_NOTE + blocks.ACTION_SUFFIX)
+        # Modal text arrives as typed (not Slack-escaped); bot.blocks escapes it on output.
+        note = str((field or {}).get("value") or "").strip()
+        acked = False
+
+        def tell_user(text: str) -> None:
+            # Before the ack the form is still open: show the problem in it.
+            if not acked:
+                ack(response_action="errors", errors={blocks.FIELD_NOTE: text[:150]})
+            else:
+                client.chat_postMessage(channel=user_id, **blocks.problem_reply(text))
+
+        with answering_errors(tell_user, logger):
+            update_id = _update_id(str(view.get("private_metadata") or ""))
+            if len(note) > MAX_NOTE_LENGTH:
+                raise UsageError(f"Keep the note under {MAX_NOTE_LENGTH} characters.")
+            with transaction(self.deps.engine) as session:
+                checkin_updates.check_note_author(
+                    session, team_id=team_id, update_id=update_id, user_id=user_id
+                )
+            ack()
+            acked = True
+            if not note:
+                return  # the note is optional; the status was saved by the click
+            with transaction(self.deps.engine) as session:
+                recorded = checkin_updates.add_status_note(
+                    session,
+                    team_id=team_id,
+                    update_id=update_id,
+                    user_id=user_id,
+                    note=note,
+                    now=self.deps.clock(),
+                )
+            self.refresh_checkin(client, recorded.post.id or 0, logger)
+            if recorded.owner_should_hear:
+                self.alert_owner(client, recorded, logger, note_only=True)
+
+    # ------------------------------------------------------------------ thread replies
+
+    def on_message(
+        self,
+        ack: Ack,
+        body: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        logger: logging.Logger,
+    ) -> None:
+        ack()
+        reply = read_thread_reply(body.get("event") or {}, context.bot_user_id)
+        if reply is None:
+            return
+        addressed_to_bot = parse_status_reply(readable_text(reply.text)) is not None
+
+        def tell_author(text: str) -> None:
+            # Only a reply that spoke to the bot (`#12 done`) gets an answer; other
+            # messages in a thread are people talking to each other.
+            if addressed_to_bot:
+                self.tell_privately(
+                    client, reply.channel_id, reply.user_id, text, logger, reply.thread_ts
+                )
+            else:
+                logger.warning("could not store a thread reply: %s", text)
+
+        with answering_errors(tell_author, logger):
+            try:
+                with transaction(self.deps.engine) as session:
+                    stored = checkin_updates.record_thread_reply(
+                        session,
+                        team_id=team_of(context, body),
+                        channel_id=reply.channel_id,
+                        thread_ts=reply.thread_ts,
+                        message_ts=reply.message_ts,
+                        event_id=body.get("event_id"),
+                        user_id=reply.user_id,
+                        text=reply.text,
+                        now=self.deps.clock(),
+                    )
+            except DuplicateDelivery:
+                # Slack redelivers an event it thinks we missed (X-Slack-Retry-Num).
+                logger.info("thread reply already stored; ignoring a repeated delivery")
+                return
+            if stored is None:
+                return  # a thread, but not a check-in's
+            if stored.problem:
+                tell_author(stored.problem)
+            if stored.status is not None:
+                self.refresh_checkin(client, stored.post.id or 0, logger)
+                if stored.status.owner_should_hear:
+                    self.alert_owner(client, stored.status, logger)
+
+    # ------------------------------------------------------------------ telling people
+
+    def refresh_checkin(self, client: WebClient, post_id: int, logger: logging.Logger) -> None:
+        """Rebuild the check-in message from the database and update it in place.
+
+        Two answers can land together: if ours read the database before the other was
+        committed, and Slack applied our chat.update last, the message would show a stale
+        state. Reading again after the update and repeating while the text still changes
+        means whoever updates last shows everything committed so far.
+        """
+        now = self.deps.clock()
+        shown: blocks.Message | None = None
+        for _ in range(MAX_REFRESHES):
+            with transaction(self.deps.engine) as session:
+                snapshot = checkin_updates.checkin_snapshot(session, post_id, now)
+            if snapshot is None:
+                return
+            message = blocks.checkin_message(
+                snapshot.vendor, post_id, snapshot.rows, snapshot.today
+            )
+            if message == shown:
+                return
+            try:
+                client.chat_update(
+                    channel=snapshot.post.channel_id, ts=str(snapshot.post.message_ts), **message
+                )
+            except SlackApiError as error:
+                # The answer is saved; the message catches up with the next change.
+                logger.warning("could not update a check-in: %s", error.response.get("error"))
+                return
+            shown = message
+
+    def alert_owner(
+        self,
+        client: WebClient,
+        recorded: StatusRecorded,
+        logger: logging.Logger,
+        note_only: bool = False,
+    ) -> None:
+        """Tell the task's owner by direct message, with a link to the check-in."""
+        post, update = recorded.post, recorded.update
+        permalink: str | None = None
+        try:
+            found = client.chat_getPermalink(
+                channel=post.channel_id, message_ts=str(post.message_ts)
+            )
+            permalink = str(found["permalink"])
+        except SlackApiError as error:
+            logger.warning("no permalink for a check-in: %s", error.response.get("error"))
+        build = blocks.owner_note_alert if note_only else blocks.owner_status_alert
+        message = build(
+            recorded.task,
+            recorded.vendor,
+            TaskUpdate(update.status),
+            update.user_id,
+            update.note,
+            permalink,
+        )
+        try:
+            client.chat_postMessage(channel=recorded.task.owner_id, **message)
+        except SlackApiError as error:
+            logger.warning("could not tell a task owner: %s", error.response.get("error"))
+
+    def tell_privately(
+        self,
+        client: WebClient,
+        channel_id: str,
+        user_id: str,
+        text: str,
+        logger: logging.Logger,
+        thread_ts: str | None = None,
+    ) -> None:
+        """An ephemeral message where the person is; a direct message if that fails."""
+        message = blocks.problem_reply(text)
+        if channel_id:
+            try:
+                client.chat_postEphemeral(
+                    channel=channel_id, user=user_id, thread_ts=thread_ts, **message
+                )
+                return
+            except SlackApiError as error:
+                logger.info("ephemeral refused (%s); sending a DM", error.response.get("error"))
+        client.chat_postMessage(channel=user_id, **message)
+
+
+def _update_id(private_metadata: str) -> int:
+    if not re.fullmatch(r"[0-9]{1,12}", private_metadata):
+        raise UsageError("I couldn't find the update this note belongs to; nothing changed.")
+    return int(private_metadata)

@@ -1,0 +1,46 @@
+"""Queries about a vendor's holidays (local calendar dates on which nothing is posted)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from sqlmodel import Session, col, delete, select
+
+from storage.models import Holiday
+
+
+def list_holidays(
+    session: Session, vendor_id: int, *, since: date | None = None, limit: int = 100
+) -> Sequence[date]:
+    """The vendor's holidays in date order, from `since` on when given."""
+    query = select(Holiday).where(Holiday.vendor_id == vendor_id)
+    if since is not None:
+        query = query.where(col(Holiday.day) >= since)
+    return [h.day for h in session.exec(query.order_by(col(Holiday.day)).limit(limit)).all()]
+
+
+def holidays_among(session: Session, vendor_id: int, days: Iterable[date]) -> set[date]:
+    """Which of `days` are already holidays for the vendor."""
+    wanted = list(days)
+    if not wanted:
+        return set()
+    found = session.exec(
+        select(Holiday).where(Holiday.vendor_id == vendor_id, col(Holiday.day).in_(wanted))
+    ).all()
+    return {h.day for h in found}
+
+
+def add_holidays(session: Session, vendor_id: int, days: Iterable[date]) -> None:
+    """Insert holidays; the caller leaves out days that exist (unique per vendor and day)."""
+    for day in days:
+        session.add(Holiday(vendor_id=vendor_id, day=day))
+    session.flush()
+
+
+def remove_holidays(session: Session, vendor_id: int, days: Iterable[date]) -> None:
+    wanted = list(days)
+    if wanted:
+        session.exec(
+            delete(Holiday).where(col(Holiday.vendor_id) == vendor_id, col(Holiday.day).in_(wanted))
+        )

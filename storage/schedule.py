@@ -1,0 +1,321 @@
+"""Queries behind the scheduler: claims on scheduled posts, calendars, unanswered check-ins.
+
+A claim is a `ScheduledPost` row, unique per (vendor, kind, occurrence). The functions that
+take an `Engine` run their own short transaction on purpose: a claim must be committed
+before anything is posted (so another process sees it), and the outcome is recorded in a
+second transaction after Slack has answered. Functions that take a `Session` join the
+caller's transaction.
+
+States move only forward, each change guarded in SQL so that two processes can race:
+
+    (insert) -> claimed -> sent | skipped | failed
+    claimed, lease expired -> claimed again by whoever's UPDATE matches first
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import exists, or_, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, delete, select
+
+from storage.checkins import add_checkin_tasks
+from storage.database import transaction
+from storage.models import (
+    CheckinResponse,
+    CheckinTask,
+    PostKind,
+    PostState,
+    ScheduledPost,
+    StatusUpdate,
+    Task,
+    Vendor,
+)
+from storage.tasks import list_open_tasks
+
+DETAIL_MAX = 200  # ScheduledPost.detail's column width
+
+
+def list_active_vendors(session: Session) -> Sequence[Vendor]:
+    """Every vendor that is not paused, in every team."""
+    return session.exec(
+        select(Vendor).where(col(Vendor.paused).is_(False)).order_by(col(Vendor.id))
+    ).all()
+
+
+def find_post(
+    session: Session, vendor_id: int, kind: PostKind, occurrence: str
+) -> ScheduledPost | None:
+    return session.exec(
+        select(ScheduledPost).where(
+            ScheduledPost.vendor_id == vendor_id,
+            ScheduledPost.kind == kind,
+            ScheduledPost.occurrence == occurrence,
+        )
+    ).first()
+
+
+def checkins_awaiting(
+    session: Session,
+    *,
+    vendor_id: int,
+    follow_up: PostKind,
+    sent_since: datetime,
+    stale_before: datetime,
+) -> Sequence[ScheduledPost]:
+    """Sent check-ins nobody has answered that still need a decision about `follow_up`.
+
+    Unanswered: no status update points at the check-in and nobody replied in its thread.
+    Still needing a decision: no reminder (or escalation) row exists for the same
+    occurrence, or only a claim whose lease expired before `stale_before`.
+    """
+    other = aliased(ScheduledPost)
+    decided = (
+        exists()
+        .where(
+            col(other.vendor_id) == col(ScheduledPost.vendor_id),
+            col(other.kind) == follow_up,
+            col(other.occurrence) == col(ScheduledPost.occurrence),
+            or_(col(other.state) != PostState.CLAIMED, col(other.claimed_at) >= stale_before),
+        )
+        .correlate(ScheduledPost)
+    )
+    return session.exec(
+        select(ScheduledPost)
+        .where(
+            ScheduledPost.vendor_id == vendor_id,
+            ScheduledPost.kind == PostKind.CHECKIN,
+            ScheduledPost.state == PostState.SENT,
+            col(ScheduledPost.sent_at) >= sent_since,
+            ~exists().where(col(StatusUpdate.post_id) == col(ScheduledPost.id)),
+            ~exists().where(col(CheckinResponse.post_id) == col(ScheduledPost.id)),
+            ~decided,
+        )
+        .order_by(col(ScheduledPost.sent_at))
+    ).all()
+
+
+def claim_occurrence(
+    engine: Engine,
+    *,
+    vendor_id: int,
+    kind: PostKind,
+    occurrence: str,
+    channel_id: str,
+    claimed_by: str,
+    now: datetime,
+    thread_ts: str | None = None,
+    tasks: Sequence[Task] = (),
+) -> ScheduledPost | None:
+    """Take the occurrence for this process, or return None if another process has it.
+
+    The unique constraint decides: of several processes inserting at once exactly one
+    commits, the others get an IntegrityError. A check-in's tasks are recorded in the
+    same transaction, so a button clicked right after the post finds them.
+    """
+    post = ScheduledPost(
+        vendor_id=vendor_id,
+        kind=kind,
+        occurrence=occurrence,
+        state=PostState.CLAIMED,
+        claimed_by=claimed_by,
+        claimed_at=now,
+        channel_id=channel_id,
+        thread_ts=thread_ts,
+    )
+    try:
+        with transaction(engine) as session:
+            session.add(post)
+            session.flush()
+            add_checkin_tasks(session, post, tasks)
+    except IntegrityError:
+        return None
+    return post
+
+
+def retake_stale_claim(
+    engine: Engine,
+    post: ScheduledPost,
+    *,
+    claimed_by: str,
+    now: datetime,
+    stale_before: datetime,
+    tasks: Sequence[Task] | None = None,
+) -> ScheduledPost | None:
+    """Take over a claim whose holder never posted (crashed, or gave it back), or None.
+
+    One conditional UPDATE: whichever process matches `claimed_at < stale_before` first
+    moves `claimed_at` to now, and the others then match no row. `tasks`, if given,
+    replace the check-in's task list (some may have been closed since the first claim).
+    """
+    with transaction(engine) as session:
+        result = session.exec(
+            update(ScheduledPost)
+            .where(
+                col(ScheduledPost.id) == post.id,
+                col(ScheduledPost.state) == PostState.CLAIMED,
+                col(ScheduledPost.message_ts).is_(None),
+                col(ScheduledPost.claimed_at) < stale_before,
+            )
+            .values(claimed_by=claimed_by, claimed_at=now)
+        )
+        if result.rowcount != 1:
+            return None
+        if tasks is not None:
+            session.exec(delete(CheckinTask).where(col(CheckinTask.post_id) == post.id))
+            add_checkin_tasks(session, post, tasks)
+        taken = session.get(ScheduledPost, post.id, populate_existing=True)
+    return taken
+
+
+def record_sent(
+    engine: Engine,
+    post: ScheduledPost,
+    *,
+    claimed_by: str,
+    message_ts: str,
+    now: datetime,
+    detail: str | None = None,
+) -> bool:
+    """Mark the claim sent with the message's ts. False if this process no longer held it
+    (its lease ran out while Slack was slow and another process took it over)."""
+    with transaction(engine) as session:
+        result = session.exec(
+            update(ScheduledPost)
+            .where(
+                col(ScheduledPost.id) == post.id,
+                col(ScheduledPost.state) == PostState.CLAIMED,
+                col(ScheduledPost.claimed_by) == claimed_by,
+            )
+            .values(
+                state=PostState.SENT,
+                message_ts=message_ts,
+                sent_at=now,
+                detail=_clip(detail),
+            )
+        )
+        return result.rowcount == 1
+
+
+def record_skipped(
+    engine: Engine,
+    *,
+    vendor_id: int,
+    kind: PostKind,
+    occurrence: str,
+    channel_id: str,
+    claimed_by: str,
+    now: datetime,
+    reason: str,
+) -> bool:
+    """Record that an occurrence will not be posted. True if this call recorded it (so the
+    caller logs it once), False if a row for it already existed."""
+    try:
+        with transaction(engine) as session:
+            session.add(
+                ScheduledPost(
+                    vendor_id=vendor_id,
+                    kind=kind,
+                    occurrence=occurrence,
+                    state=PostState.SKIPPED,
+                    claimed_by=claimed_by,
+                    claimed_at=now,
+                    channel_id=channel_id,
+                    detail=_clip(reason),
+                )
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def finish_claim(
+    engine: Engine,
+    post: ScheduledPost,
+    *,
+    state: PostState,
+    detail: str,
+    claimed_by: str | None = None,
+    stale_before: datetime | None = None,
+) -> bool:
+    """Move a claim that will not be posted to `skipped` or `failed`, with the reason.
+
+    Guarded like every transition: the claim must still be `claimed` and either held by
+    `claimed_by` or stale (`claimed_at < stale_before`). True if this call moved it.
+    """
+    query = update(ScheduledPost).where(
+        col(ScheduledPost.id) == post.id,
+        col(ScheduledPost.state) == PostState.CLAIMED,
+        col(ScheduledPost.message_ts).is_(None),
+    )
+    if claimed_by is not None:
+        query = query.where(col(ScheduledPost.claimed_by) == claimed_by)
+    if stale_before is not None:
+        query = query.where(col(ScheduledPost.claimed_at) < stale_before)
+    with transaction(engine) as session:
+        result = session.exec(query.values(state=state, detail=_clip(detail)))
+        return result.rowcount == 1
+
+
+def release_claim(
+    engine: Engine, post: ScheduledPost, *, claimed_by: str, lease_expired_at: datetime, reason: str
+) -> None:
+    """Give a claim back after a transient failure: its lease is dated so that it has
+    already run out, and the next tick (of any process) re-takes it through the stale-claim
+    path, posting it if still within the grace window. The claim, and the check-in's task
+    list, are kept: nothing is lost and no second row is needed."""
+    with transaction(engine) as session:
+        session.exec(
+            update(ScheduledPost)
+            .where(
+                col(ScheduledPost.id) == post.id,
+                col(ScheduledPost.state) == PostState.CLAIMED,
+                col(ScheduledPost.claimed_by) == claimed_by,
+            )
+            .values(claimed_at=lease_expired_at, detail=_clip(reason))
+        )
+
+
+def skip_abandoned_claims(engine: Engine, *, claimed_before: datetime, reason: str) -> int:
+    """Close claims nobody came back for (their occurrence is no longer the one considered,
+    or the vendor was paused meanwhile). Callers pass a cut-off past both the lease and
+    the grace window, so nothing matched here could still be posted. Returns how many."""
+    with transaction(engine) as session:
+        result = session.exec(
+            update(ScheduledPost)
+            .where(
+                col(ScheduledPost.state) == PostState.CLAIMED,
+                col(ScheduledPost.message_ts).is_(None),
+                col(ScheduledPost.claimed_at) < claimed_before,
+            )
+            .values(state=PostState.SKIPPED, detail=_clip(reason))
+        )
+        return int(result.rowcount)
+
+
+def pause_unreachable_vendor(
+    session: Session, vendor_id: int, reason: str, now: datetime
+) -> Vendor:
+    """Pause the vendor because Slack refuses to post in its channel; returns it."""
+    vendor = session.get(Vendor, vendor_id, populate_existing=True)
+    if vendor is None:
+        raise LookupError(f"vendor {vendor_id} is gone")
+    vendor.paused = True
+    vendor.pause_reason = reason[:200]
+    vendor.updated_at = now
+    session.add(vendor)
+    session.flush()
+    return vendor
+
+
+def open_tasks_of(session: Session, vendor: Vendor) -> Sequence[Task]:
+    """The vendor's open tasks as a check-in lists them: soonest due first, undated last."""
+    return [row.task for row in list_open_tasks(session, vendor.team_id, vendor_id=vendor.id)]
+
+
+def _clip(text: str | None) -> str | None:
+    return None if text is None else text[:DETAIL_MAX]

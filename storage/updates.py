@@ -1,0 +1,120 @@
+"""Queries about what people said in answer to check-ins: status updates and thread replies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from storage.models import (
+    CheckinResponse,
+    CheckinTask,
+    PostKind,
+    PostState,
+    ScheduledPost,
+    StatusUpdate,
+)
+
+
+def get_checkin(session: Session, post_id: int) -> ScheduledPost | None:
+    """The posted check-in with this id, or None (unknown id, another kind, not posted)."""
+    post = session.get(ScheduledPost, post_id)
+    if post is None or post.kind != PostKind.CHECKIN or post.message_ts is None:
+        return None
+    return post if post.state == PostState.SENT else None
+
+
+def find_checkin_by_message(
+    session: Session, channel_id: str, message_ts: str
+) -> ScheduledPost | None:
+    """The posted check-in whose message is `message_ts` in `channel_id` (a thread's parent)."""
+    return session.exec(
+        select(ScheduledPost).where(
+            ScheduledPost.channel_id == channel_id,
+            ScheduledPost.message_ts == message_ts,
+            ScheduledPost.kind == PostKind.CHECKIN,
+            ScheduledPost.state == PostState.SENT,
+        )
+    ).first()
+
+
+def checkin_asks_about(session: Session, post_id: int, task_id: int) -> bool:
+    return (
+        session.exec(
+            select(CheckinTask.id).where(
+                CheckinTask.post_id == post_id, CheckinTask.task_id == task_id
+            )
+        ).first()
+        is not None
+    )
+
+
+def add_status_update(
+    session: Session,
+    *,
+    task_id: int,
+    post_id: int | None,
+    user_id: str,
+    status: str,
+    source: str,
+    at: datetime,
+    note: str = "",
+) -> StatusUpdate:
+    update = StatusUpdate(
+        task_id=task_id,
+        post_id=post_id,
+        user_id=user_id,
+        status=status,
+        note=note,
+        source=source,
+        at=at,
+    )
+    session.add(update)
+    session.flush()
+    return update
+
+
+def get_status_update(session: Session, update_id: int) -> StatusUpdate | None:
+    return session.get(StatusUpdate, update_id)
+
+
+def set_status_note(session: Session, update: StatusUpdate, note: str) -> StatusUpdate:
+    update.note = note
+    session.add(update)
+    session.flush()
+    return update
+
+
+def add_checkin_response(
+    session: Session,
+    *,
+    post_id: int,
+    event_id: str | None,
+    user_id: str,
+    text: str,
+    message_ts: str,
+    at: datetime,
+) -> CheckinResponse:
+    """Insert a thread reply and flush at once, so a duplicate delivery raises IntegrityError
+    here (unique event_id, unique post and message ts) before anything else is written."""
+    response = CheckinResponse(
+        post_id=post_id,
+        event_id=event_id,
+        user_id=user_id,
+        text=text,
+        message_ts=message_ts,
+        at=at,
+    )
+    session.add(response)
+    session.flush()
+    return response
+
+
+def list_checkin_responses(session: Session, post_id: int) -> list[CheckinResponse]:
+    return list(
+        session.exec(
+            select(CheckinResponse)
+            .where(CheckinResponse.post_id == post_id)
+            .order_by(col(CheckinResponse.message_ts))
+        ).all()
+    )
