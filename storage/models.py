@@ -16,6 +16,8 @@ from sqlmodel import Field, SQLModel
 
 class TaskStatus(StrEnum):
     OPEN = "open"
+    # The vendor says it is finished; the owner has yet to accept it or ask for changes.
+    DELIVERED = "delivered"
     DONE = "done"
     CANCELLED = "cancelled"
 
@@ -33,6 +35,8 @@ class Vendor(SQLModel, table=True):
     timezone: str = Field(max_length=64)
     checkin_cadence: str = Field(max_length=64)
     summary_cadence: str = Field(max_length=64)
+    # The weekly "what blocks you?" prompt; None means "with the summary".
+    feedback_cadence: str | None = Field(default=None, max_length=64)
     paused: bool = Field(default=False)
     # Why the vendor is paused when the bot paused it (channel archived, bot removed...).
     pause_reason: str | None = Field(default=None, max_length=200)
@@ -65,6 +69,8 @@ class Task(SQLModel, table=True):
     updated_at: datetime
     closed_at: datetime | None = Field(default=None)
     closed_by: str | None = Field(default=None, max_length=32)
+    delivered_at: datetime | None = Field(default=None)
+    delivered_by: str | None = Field(default=None, max_length=32)
 
 
 class AuditEntry(SQLModel, table=True):
@@ -87,6 +93,8 @@ class PostKind(StrEnum):
     REMINDER = "reminder"
     ESCALATION = "escalation"
     NOTICE = "notice"
+    SUMMARY = "summary"
+    FEEDBACK_PROMPT = "feedback_prompt"
 
 
 class PostState(StrEnum):
@@ -180,6 +188,83 @@ class CheckinResponse(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(foreign_key="scheduled_posts.id", index=True)
+    event_id: str | None = Field(default=None, max_length=64, unique=True)
+    user_id: str = Field(max_length=32)
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    message_ts: str = Field(max_length=32)
+    at: datetime
+
+
+class TeamPost(SQLModel, table=True):
+    """The claim on a scheduled message that belongs to a team rather than one vendor (the
+    internal digest); the same claim-then-post rule as ScheduledPost."""
+
+    __tablename__ = "team_posts"
+    __table_args__ = (
+        UniqueConstraint("team_id", "kind", "occurrence", name="uq_team_posts_occurrence"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    kind: str = Field(max_length=16)
+    occurrence: str = Field(max_length=40)
+    state: str = Field(default=PostState.CLAIMED, max_length=16)
+    claimed_by: str = Field(max_length=64)
+    claimed_at: datetime
+    channel_id: str = Field(max_length=32)
+    message_ts: str | None = Field(default=None, max_length=32)
+    sent_at: datetime | None = Field(default=None)
+    detail: str | None = Field(default=None, max_length=200)
+
+
+class ReviewOutcome(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    CHANGES_REQUESTED = "changes_requested"
+
+
+class Delivery(SQLModel, table=True):
+    """A vendor said a task is finished; the owner's review of it."""
+
+    __tablename__ = "deliveries"
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="tasks.id", index=True)
+    vendor_id: int = Field(foreign_key="vendors.id", index=True)
+    delivered_by: str = Field(max_length=32)
+    delivered_at: datetime
+    outcome: str = Field(default=ReviewOutcome.PENDING, max_length=24)
+    reviewed_by: str | None = Field(default=None, max_length=32)
+    reviewed_at: datetime | None = Field(default=None)
+    review_note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+
+
+class TaskFeedback(SQLModel, table=True):
+    """The owner's rating of a finished task, 1 to 5 on three counts; one per task."""
+
+    __tablename__ = "task_feedback"
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="tasks.id", unique=True)
+    vendor_id: int = Field(foreign_key="vendors.id", index=True)
+    rated_by: str = Field(max_length=32)
+    quality: int
+    timeliness: int
+    communication: int
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    created_at: datetime
+    updated_at: datetime
+
+
+class VendorFeedback(SQLModel, table=True):
+    """What a vendor told us in reply to the weekly "what blocks you?" prompt."""
+
+    __tablename__ = "vendor_feedback"
+    __table_args__ = (UniqueConstraint("post_id", "message_ts", name="uq_vendor_feedback_message"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    vendor_id: int = Field(foreign_key="vendors.id", index=True)
     post_id: int = Field(foreign_key="scheduled_posts.id", index=True)
     event_id: str | None = Field(default=None, max_length=64, unique=True)
     user_id: str = Field(max_length=32)
