@@ -1,7 +1,8 @@
 """Logging set-up with secret redaction.
 
 Every record passes a filter that replaces the configured tokens and signing secret, and
-anything shaped like a Slack token, before a handler writes it.
+anything shaped like a Slack token, before a handler writes it; bodies of requests that
+failed the signature check are dropped.
 """
 
 from __future__ import annotations
@@ -10,8 +11,12 @@ import logging
 import re
 import sys
 from collections.abc import Iterable
+from typing import TextIO
 
 SLACK_TOKEN_SHAPE = re.compile(r"\bx(?:ox[abposr]|app)-[A-Za-z0-9-]{6,}")
+# Bolt logs the whole body of a request whose signature fails; an unverified body is
+# untrusted input and may carry people's text, so only the fact is kept.
+REJECTED_BODY = re.compile(r"(Invalid request signature detected.*?), body: .*", re.DOTALL)
 
 
 class RedactSecrets(logging.Filter):
@@ -22,6 +27,7 @@ class RedactSecrets(logging.Filter):
     def redact(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, "[redacted]")
+        text = REJECTED_BODY.sub(r"\1, body: [not logged])", text)
         return SLACK_TOKEN_SHAPE.sub("[redacted]", text)
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -36,8 +42,9 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def configure_logging(level: str, secrets: Iterable[str]) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+def configure_logging(level: str, secrets: Iterable[str], stream: TextIO | None = None) -> None:
+    """Log to `stream` (default stderr) through the redaction filter, at `level`."""
+    handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()
