@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -45,6 +45,18 @@ def build_app(deps: Deps) -> App:
     return app
 
 
-def log_listener_error(error: Exception, body: dict[str, Any]) -> None:
-    """Last resort for errors outside our own boundaries: log the kind, never the payload."""
-    logger.error("unhandled %s for a %s request", type(error).__name__, body.get("type", "?"))
+def log_listener_error(
+    error: Exception, body: dict[str, Any], response: BoltResponse | None
+) -> BoltResponse | None:
+    """Last resort for errors outside our own boundaries: log the kind, never the payload.
+
+    Bolt calls this for errors in its middleware too, with a fresh 500 response: those come
+    from payload shapes Slack never sends (Bolt reads fields before any listener runs), so
+    they are answered 400, not 5xx. An error escaping a listener is a bug of ours: ERROR.
+    """
+    kind = body.get("type", "?") if isinstance(body, dict) else "?"
+    if response is not None and response.status >= 500:
+        logger.warning("rejected a malformed %s payload (%s)", kind, type(error).__name__)
+        return BoltResponse(status=400, body={"error": "malformed payload"})
+    logger.error("unhandled %s for a %s request", type(error).__name__, kind)
+    return None

@@ -35,7 +35,14 @@ def build_wsgi_app(app: App, engine: Engine) -> WsgiApp:
             # an unsigned request.
             logger.warning("rejected a request with a malformed signature timestamp")
             return _json(start_response, "401 Unauthorized", {"error": "invalid request"})
-        return slack(environ, start_response)
+        try:
+            return slack(environ, start_response)
+        except Exception as error:
+            # Bolt parses payload fields before any listener runs (a `channel` that is not
+            # an object, say) and raises on shapes Slack never sends: a bad request, not
+            # a server error. The body is not logged: it is untrusted input.
+            logger.warning("rejected a malformed Slack payload (%s)", type(error).__name__)
+            return _json(start_response, "400 Bad Request", {"error": "malformed payload"})
 
     return wsgi
 
