@@ -30,7 +30,9 @@ import email.policy
 import itertools
 import json
 import logging
+import math
 import mimetypes
+import random
 import threading
 import time
 import uuid
@@ -76,6 +78,8 @@ class Call:
     method: str  # e.g. "chat.postMessage"
     params: dict[str, Any]  # merged query/form/JSON arguments, without the token
     token: str | None  # bearer token seen (or the ``token`` argument)
+    # The fake's answer (without "ok") once the call succeeded; None while pending or failed.
+    result: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -109,6 +113,34 @@ class _Fault:
     status: int
     error: str
     retry_after: int
+
+
+@dataclass
+class _Bucket:
+    """A token bucket: `rate` tokens a second, at most `capacity` saved up (the burst)."""
+
+    rate: float
+    capacity: float
+    tokens: float
+    stamp: float
+
+    def wait(self, now: float) -> float:
+        """Seconds until a token is available (0 if one is), after refilling up to `now`."""
+        self.tokens = min(self.capacity, self.tokens + max(0.0, now - self.stamp) * self.rate)
+        self.stamp = now
+        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
+
+
+@dataclass
+class _RateLimits:
+    """Slack's posting limits: so many posts a second per channel, and a workspace-wide rate."""
+
+    methods: frozenset[str]
+    per_channel: float | None
+    channel_burst: float
+    workspace: _Bucket | None
+    clock: Callable[[], float]
+    channels: dict[str, _Bucket] = field(default_factory=dict)
 
 
 class _SlackError(Exception):
@@ -261,6 +293,9 @@ class FakeSlack:
         team_id: str = "T0TEAM",
         bot_user_id: str = "U0BOT",
         bot_token: str = "xoxb-test-token",
+        *,
+        post_rate_per_channel: float | None = None,
+        workspace_rate: float | None = None,
     ) -> None:
         self.team_id = team_id
         self.bot_user_id = bot_user_id
@@ -282,6 +317,9 @@ class FakeSlack:
         self.uploads: dict[str, bytes] = {}
         self.file_shares: list[dict[str, Any]] = []
         self.socket_acks: list[dict[str, Any]] = []
+        # Web API calls and response_url posts in the order they arrived, for readers that
+        # replay what happened (the console): a Call, or a response_url body (with "_key").
+        self.timeline: list[Call | dict[str, Any]] = []
 
         # Workspace model.
         self._users: dict[str, _User] = {}
@@ -291,6 +329,14 @@ class FakeSlack:
         self._pending_files: dict[str, dict[str, Any]] = {}
         self._files: dict[str, dict[str, Any]] = {}
         self._faults: dict[str, deque[_Fault]] = {}
+        self._random_fault_rate = 0.0
+        self._random_fault_rng = random.Random(0)
+        self._random_fault_methods: frozenset[str] = frozenset()
+        self._random_fault_statuses: tuple[int, ...] = (500,)
+        self.random_failures = 0
+        self._limits: _RateLimits | None = None
+        # Calls answered 429 by the rate limits of enforce_rate_limits() (not by fail_next).
+        self.rate_limited: list[Call] = []
         self._ts_counter = 0
         self._ids = itertools.count(1)
 
@@ -328,6 +374,8 @@ class FakeSlack:
             "files.info": self._files_info,
         }
         self.add_user(bot_user_id, "fakebot", is_bot=True)
+        if post_rate_per_channel is not None or workspace_rate is not None:
+            self.enforce_rate_limits(per_channel=post_rate_per_channel, workspace=workspace_rate)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -471,6 +519,37 @@ class FakeSlack:
         with self._lock:
             return copy.deepcopy(self.messages.get(channel_id, []))
 
+    def add_member(self, channel_id: str, user_id: str) -> None:
+        """Someone joins a channel. A user of another organisation joining makes it a Slack
+        Connect channel (``is_ext_shared``)."""
+        with self._lock:
+            if channel_id not in self._channels:
+                raise KeyError(f"unknown channel {channel_id}; add_channel() it first")
+            channel = self._channels[channel_id]
+            channel.add_member(user_id)
+            user = self._users.get(user_id)
+            if user is not None and user.team_id != self.team_id:
+                channel.is_ext_shared = True
+
+    def members_of(self, channel_id: str) -> list[str]:
+        with self._lock:
+            channel = self._channels.get(channel_id)
+            return list(channel.members) if channel is not None else []
+
+    def resume_ts_after(self, ts: str) -> None:
+        """Make new message timestamps come after ``ts`` (one of an earlier run of the fake),
+        so that a ts stored elsewhere is never handed out twice."""
+        secs, _, micros = ts.partition(".")
+        with self._lock:
+            counter = (int(secs) - _CREATED) * 1_000_000 + int(micros or 0)
+            self._ts_counter = max(self._ts_counter, counter)
+
+    def last_ts(self) -> str:
+        """The newest timestamp handed out so far (see :meth:`resume_ts_after`)."""
+        with self._lock:
+            secs, micros = divmod(self._ts_counter, 1_000_000)
+            return f"{_CREATED + secs}.{micros:06d}"
+
     # ------------------------------------------------------------------ response_url
 
     def response_url(self, key: str = "cmd") -> str:
@@ -504,10 +583,105 @@ class FakeSlack:
             queue = self._faults.setdefault(method, deque())
             queue.extend(_Fault(status, error, 0) for _ in range(times))
 
+    def fail_randomly(
+        self,
+        rate: float,
+        *,
+        seed: int = 0,
+        methods: Iterable[str] = ("chat.postMessage",),
+        statuses: Iterable[int] = (500, 503, 429),
+    ) -> None:
+        """Refuse about ``rate`` of the calls to ``methods`` at random (seeded, so a run can
+        be repeated), before anything is applied: an HTTP 500/503, or a 429 with
+        ``Retry-After: 1``. ``rate=0`` turns it off. Counted in ``random_failures``."""
+        with self._lock:
+            self._random_fault_rate = rate
+            self._random_fault_rng = random.Random(seed)
+            self._random_fault_methods = frozenset(methods)
+            self._random_fault_statuses = tuple(statuses)
+
+    def _random_fault(self, method: str) -> _HttpResult | None:
+        if not self._random_fault_rate or method not in self._random_fault_methods:
+            return None
+        if self._random_fault_rng.random() >= self._random_fault_rate:
+            return None
+        self.random_failures += 1
+        status = self._random_fault_rng.choice(self._random_fault_statuses)
+        if status == 429:
+            return _json_result({"ok": False, "error": "ratelimited"}, 429, **{"Retry-After": "1"})
+        return _json_result({"ok": False, "error": "internal_error"}, status)
+
     def rate_limit_next(self, method: str, retry_after: int = 1, times: int = 1) -> None:
         with self._lock:
             queue = self._faults.setdefault(method, deque())
             queue.extend(_Fault(429, "ratelimited", retry_after) for _ in range(times))
+
+    def enforce_rate_limits(
+        self,
+        per_channel: float | None = 1.0,
+        workspace: float | None = None,
+        *,
+        channel_burst: float = 1.0,
+        workspace_burst: float | None = None,
+        methods: Iterable[str] = ("chat.postMessage",),
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """Answer like Slack when posting too fast: HTTP 429, ``Retry-After`` in whole seconds
+        (at least 1) and ``{"ok": false, "error": "ratelimited"}``.
+
+        ``per_channel`` posts a second are allowed in each channel (Slack: about 1), with
+        ``channel_burst`` saved up; ``workspace`` posts a second across all channels, with
+        ``workspace_burst`` saved up (default: one second's worth). ``None`` turns a limit
+        off; ``enforce_rate_limits(None, None)`` turns both off. A refused call uses up
+        nothing, is recorded in :attr:`calls` and in :attr:`rate_limited`, and changes no
+        message. ``clock`` (monotonic seconds) lets tests move time.
+        """
+        with self._lock:
+            if per_channel is None and workspace is None:
+                self._limits = None
+                return
+            for rate in (per_channel, workspace):
+                if rate is not None and rate <= 0:
+                    raise ValueError("rates are posts per second and must be positive")
+            bucket = None
+            if workspace is not None:
+                capacity = max(1.0, workspace if workspace_burst is None else workspace_burst)
+                bucket = _Bucket(workspace, capacity, capacity, clock())
+            self._limits = _RateLimits(
+                methods=frozenset(methods),
+                per_channel=per_channel,
+                channel_burst=max(1.0, channel_burst),
+                workspace=bucket,
+                clock=clock,
+            )
+
+    def _rate_limit(self, method: str, params: dict[str, Any]) -> _HttpResult | None:
+        """The 429 answer if this call goes over a limit; else take its tokens. Under the lock."""
+        limits = self._limits
+        if limits is None or method not in limits.methods:
+            return None
+        now = limits.clock()
+        buckets: list[_Bucket] = []
+        if limits.per_channel is not None:
+            key = str(params.get("channel") or "")
+            channel = limits.channels.get(key)
+            if channel is None:
+                channel = limits.channels[key] = _Bucket(
+                    limits.per_channel, limits.channel_burst, limits.channel_burst, now
+                )
+            buckets.append(channel)
+        if limits.workspace is not None:
+            buckets.append(limits.workspace)
+        wait = max(bucket.wait(now) for bucket in buckets)
+        if wait > 0:
+            retry_after = max(1, math.ceil(wait))
+            self.rate_limited.append(self.calls[-1])
+            return _json_result(
+                {"ok": False, "error": "ratelimited"}, 429, **{"Retry-After": str(retry_after)}
+            )
+        for bucket in buckets:
+            bucket.tokens -= 1
+        return None
 
     # ------------------------------------------------------------------ Socket Mode
 
@@ -675,7 +849,9 @@ class FakeSlack:
         if token is None and isinstance(token_arg, str) and token_arg:
             token = token_arg
         with self._cond:
-            self.calls.append(Call(method, copy.deepcopy(params), token))
+            call = Call(method, copy.deepcopy(params), token)
+            self.calls.append(call)
+            self.timeline.append(call)
             self._cond.notify_all()
             queue = self._faults.get(method)
             if queue:
@@ -684,6 +860,12 @@ class FakeSlack:
                 if fault.status == 429:
                     return _json_result(body_out, 429, **{"Retry-After": str(fault.retry_after)})
                 return _json_result(body_out, fault.status)
+            random_fault = self._random_fault(method)
+            if random_fault is not None:
+                return random_fault
+            limited = self._rate_limit(method, params)
+            if limited is not None:
+                return limited
             if bad_json:
                 return _json_result({"ok": False, "error": "invalid_json"})
             if not token and method not in _NO_TOKEN_METHODS:
@@ -698,6 +880,7 @@ class FakeSlack:
                 result = handler(params, token)
             except _SlackError as exc:
                 return _json_result({"ok": False, "error": exc.error, **exc.extra})
+            call.result = copy.deepcopy(result)
             return _json_result({"ok": True, **result})
 
     def _handle_response_url(self, key: str, body: bytes) -> _HttpResult:
@@ -710,6 +893,7 @@ class FakeSlack:
         data["_key"] = key
         with self._cond:
             self.responses.append(data)
+            self.timeline.append(data)
             self._cond.notify_all()
         return 200, {"Content-Type": "text/html"}, b"ok"
 
