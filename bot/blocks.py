@@ -10,11 +10,32 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.commands import help_text
 from bot.slack_text import escape
+from bot.summaries import (
+    Digest,
+    Figures,
+    Health,
+    HomeOverview,
+    HomeTask,
+    Mark,
+    VendorRow,
+    VendorSummary,
+    Week,
+)
 from storage.checkins import CheckinRow
-from storage.models import Task, TaskStatus, TaskUpdate, Vendor
+from storage.models import (
+    Delivery,
+    ReviewOutcome,
+    Task,
+    TaskFeedback,
+    TaskStatus,
+    TaskUpdate,
+    Vendor,
+)
+from storage.summaries import AttentionTask
 from storage.tasks import TaskRow
 
 Message = dict[str, Any]
@@ -51,6 +72,25 @@ STATUS_EMOJI = {
     TaskUpdate.BLOCKED: ":red_circle:",
     TaskUpdate.DONE: ":white_check_mark:",
 }
+
+# A delivery's review, in the owner's DM: two buttons whose value is the delivery id.
+REVIEW_ACCEPT_ACTION = "review_accept"
+REVIEW_CHANGES_ACTION = "review_request_changes"
+# "What should change?"; private_metadata is "<delivery id>:<channel>:<ts>" (the review
+# message, to update in place), see message_metadata().
+REVIEW_CHANGES_MODAL = "review_changes_modal"
+FIELD_CHANGES = "changes"
+# The rating prompt's button (value: the task id) and the form it opens; private_metadata
+# is "<task id>:<channel>:<ts>" (the prompt, to update in place).
+RATE_TASK_ACTION = "rate_task"
+RATING_MODAL = "task_rating_modal"
+RATING_FIELDS: tuple[tuple[str, str], ...] = (
+    ("quality", "Quality"),
+    ("timeliness", "Timeliness"),
+    ("communication", "Communication"),
+)
+FIELD_RATING_COMMENT = "comment"
+RATING_LABELS = {5: "excellent", 4: "good", 3: "acceptable", 2: "poor", 1: "unacceptable"}
 
 
 def mention(user_id: str | None) -> str:
@@ -167,6 +207,7 @@ def task_changed_notice(task: Task, actor_id: str, what: str) -> Message:
 def describe_status(status: str) -> str:
     return {
         TaskStatus.OPEN: "open",
+        TaskStatus.DELIVERED: "delivered, waiting for review",
         TaskStatus.DONE: "done",
         TaskStatus.CANCELLED: "cancelled",
     }.get(TaskStatus(status), status)
@@ -295,7 +336,7 @@ def checkin_message(
             if row.latest
             else ""
         )
-        blocks.append(_section(task_line(task, today=today) + status))
+        blocks.append(_section(task_line(task, today=today) + status + _review_state(task, row)))
         if task.status == TaskStatus.OPEN:
             blocks.append(
                 {
@@ -318,6 +359,16 @@ def checkin_message(
         "text": f"Check-in for {escape(vendor.name)}: {answered} of {len(rows)} tasks answered",
         "blocks": blocks,
     }
+
+
+def _review_state(task: Task, row: CheckinRow) -> str:
+    """Where a "Done" stands: waiting for the owner's review, or sent back for changes."""
+    if task.status == TaskStatus.DELIVERED:
+        owner = mention(task.owner_id)
+        return f"\n:hourglass_flowing_sand: Delivered, waiting for {owner}'s review"
+    if task.status == TaskStatus.OPEN and row.latest and row.latest.status == TaskUpdate.DONE:
+        return f"\n:leftwards_arrow_with_hook: {mention(task.owner_id)} asked for changes"
+    return ""
 
 
 def checkin_reminder(user_ids: Sequence[str]) -> Message:
@@ -423,6 +474,212 @@ def owner_note_alert(
     }
 
 
+# --------------------------------------------------------------------------- reviews, ratings
+
+
+def message_metadata(item_id: int, channel_id: str | None, ts: str | None) -> str:
+    """A form's private_metadata: the id it is about and the message to update afterwards."""
+    return f"{item_id}:{channel_id}:{ts}" if channel_id and ts else str(item_id)
+
+
+def _quote(text: str) -> str:
+    """User text as a Slack block quote, escaped, every line quoted."""
+    return "\n".join(f"> {line}" for line in escape(text).splitlines() or [""])
+
+
+def delivery_review_message(task: Task, vendor: Vendor, delivery: Delivery) -> Message:
+    """The owner's DM about a delivery: the task, the standard expected, and Accept /
+    Request changes while it waits; once decided, the decision in place of the buttons."""
+    head = (
+        f":package: {mention(delivery.delivered_by)} delivered your task *#{task.id}* "
+        f"{escape(task.title)} for *{escape(vendor.name)}* ({channel_link(vendor.channel_id)})."
+    )
+    standard = (
+        f"*Standard expected*\n{escape(task.standard)[:2900]}"
+        if task.standard
+        else "*Standard expected*\n_None was given when the task was delegated._"
+    )
+    blocks: list[dict[str, Any]] = [
+        _section(head),
+        _section(standard),
+        _context(f"Due {format_due(task.due_date)} · delivered {delivery.delivered_at:%a %-d %b}"),
+    ]
+    if delivery.outcome == ReviewOutcome.PENDING:
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": f"review:{delivery.id}",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": REVIEW_ACCEPT_ACTION,
+                        "text": {"type": "plain_text", "text": "Accept"},
+                        "style": "primary",
+                        "value": str(delivery.id),
+                    },
+                    {
+                        "type": "button",
+                        "action_id": REVIEW_CHANGES_ACTION,
+                        "text": {"type": "plain_text", "text": "Request changes"},
+                        "value": str(delivery.id),
+                    },
+                ],
+            }
+        )
+    elif delivery.outcome == ReviewOutcome.ACCEPTED:
+        blocks.append(_section(f":white_check_mark: Accepted by {mention(delivery.reviewed_by)}"))
+    else:
+        blocks.append(
+            _section(
+                f":leftwards_arrow_with_hook: Changes requested by "
+                f"{mention(delivery.reviewed_by)}:\n{_quote(delivery.review_note)[:2900]}"
+            )
+        )
+    return {"text": f"Task #{task.id} {escape(task.title)} was delivered", "blocks": blocks}
+
+
+def changes_requested_notice(task: Task, delivery: Delivery) -> Message:
+    """Posted in the task's thread in the vendor channel: what the owner wants changed."""
+    head = (
+        f":leftwards_arrow_with_hook: {mention(delivery.delivered_by)} "
+        f"{mention(delivery.reviewed_by)} asked for changes to task *#{task.id}* "
+        f"{escape(task.title)}:"
+    )
+    return {
+        "text": f"Changes requested on task #{task.id} {escape(task.title)}",
+        "blocks": [
+            _section(head),
+            _section(_quote(delivery.review_note)[:2900]),
+            _context("The task is open again; mark it done when the changes are in."),
+        ],
+    }
+
+
+def changes_modal(task: Task, metadata: str) -> dict[str, Any]:
+    """The form Request changes opens: what should change (required)."""
+    return {
+        "type": "modal",
+        "callback_id": REVIEW_CHANGES_MODAL,
+        "private_metadata": metadata,
+        "title": {"type": "plain_text", "text": "Request changes"},
+        "submit": {"type": "plain_text", "text": "Send to vendor"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            _section(
+                f"Task *#{task.id}* {escape(task.title)} goes back to the vendor, open again, "
+                "with your request in its thread."
+            ),
+            {
+                "type": "input",
+                "block_id": FIELD_CHANGES,
+                "label": {"type": "plain_text", "text": "What should change?"},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": FIELD_CHANGES + ACTION_SUFFIX,
+                    "multiline": True,
+                    "max_length": 2000,
+                    "placeholder": {"type": "plain_text", "text": "The logo needs an SVG too"},
+                },
+            },
+        ],
+    }
+
+
+def rating_summary(feedback: TaskFeedback) -> str:
+    scores = " · ".join(
+        f"{label.lower()} {getattr(feedback, field)}/5" for field, label in RATING_FIELDS
+    )
+    comment = f"\n{_quote(feedback.comment)[:2900]}" if feedback.comment else ""
+    return f"Rated by {mention(feedback.rated_by)}: {scores}{comment}"
+
+
+def rating_prompt(task: Task, vendor: Vendor, feedback: TaskFeedback | None = None) -> Message:
+    """A DM to the owner once a task is done: rate the delivery (again, if rated already)."""
+    head = (
+        f":star: Task *#{task.id}* {escape(task.title)} for *{escape(vendor.name)}* is done. "
+        "How did it go? Rate quality, timeliness and communication, 1 to 5."
+    )
+    blocks: list[dict[str, Any]] = [_section(head)]
+    if feedback is not None:
+        blocks.append(_context(rating_summary(feedback)))
+    blocks.append(
+        {
+            "type": "actions",
+            "block_id": f"rate:{task.id}",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": RATE_TASK_ACTION,
+                    "text": {
+                        "type": "plain_text",
+                        "text": "Change rating" if feedback else "Rate this delivery",
+                    },
+                    "value": str(task.id),
+                    **({} if feedback else {"style": "primary"}),
+                }
+            ],
+        }
+    )
+    return {"text": f"Rate task #{task.id} {escape(task.title)}", "blocks": blocks}
+
+
+def _score_option(score: int) -> dict[str, Any]:
+    return {
+        "text": {"type": "plain_text", "text": f"{score} · {RATING_LABELS[score]}"},
+        "value": str(score),
+    }
+
+
+def rating_modal(task: Task, metadata: str, feedback: TaskFeedback | None = None) -> dict[str, Any]:
+    """Three scores (1 to 5) and an optional comment; filled in with the rating there is."""
+    blocks: list[dict[str, Any]] = [
+        _section(f"How did *#{task.id}* {escape(task.title)} go?"),
+    ]
+    for field, label in RATING_FIELDS:
+        element: dict[str, Any] = {
+            "type": "static_select",
+            "action_id": field + ACTION_SUFFIX,
+            "placeholder": {"type": "plain_text", "text": "1 to 5"},
+            "options": [_score_option(score) for score in (5, 4, 3, 2, 1)],
+        }
+        if feedback is not None:
+            element["initial_option"] = _score_option(int(getattr(feedback, field)))
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": field,
+                "label": {"type": "plain_text", "text": label},
+                "element": element,
+            }
+        )
+    comment: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": FIELD_RATING_COMMENT + ACTION_SUFFIX,
+        "multiline": True,
+        "max_length": 2000,
+    }
+    if feedback is not None and feedback.comment:
+        comment["initial_value"] = feedback.comment
+    blocks.append(
+        {
+            "type": "input",
+            "block_id": FIELD_RATING_COMMENT,
+            "optional": True,
+            "label": {"type": "plain_text", "text": "Comment"},
+            "element": comment,
+        }
+    )
+    return {
+        "type": "modal",
+        "callback_id": RATING_MODAL,
+        "private_metadata": metadata,
+        "title": {"type": "plain_text", "text": "Rate this delivery"},
+        "submit": {"type": "plain_text", "text": "Save"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": blocks,
+    }
+
+
 def vendor_paused_notice(vendor: Vendor, reason: str) -> Message:
     """A direct message to whoever added a vendor: the bot paused it after a channel change."""
     channel = channel_link(vendor.channel_id)
@@ -452,6 +709,7 @@ def vendor_settings_lines(vendor: Vendor) -> list[str]:
     return [
         f"*{escape(vendor.name)}* {channel_link(vendor.channel_id)} · {vendor.timezone}{paused}",
         f"Check-ins `{vendor.checkin_cadence}` · summary `{vendor.summary_cadence}` · "
+        f"feedback prompt `{vendor.feedback_cadence or 'with the summary'}` · "
         f"workdays `{vendor.workdays}` · "
         f"reminder after `{format_minutes(vendor.remind_after_minutes)}`",
     ]
@@ -494,3 +752,307 @@ def holidays_reply(
             f"`/delegate vendor holiday {channel} add 2026-12-25`."
         )
     return plain_reply("\n".join(lines))
+
+
+# --------------------------------------------------------------------------- summaries
+
+HEALTH_EMOJI = {
+    Mark.GREEN: ":large_green_circle:",
+    Mark.YELLOW: ":large_yellow_circle:",
+    Mark.RED: ":red_circle:",
+}
+MAX_MESSAGE_BLOCKS = 50
+MAX_HOME_BLOCKS = 100
+_SECTION_CHARS = 2900  # Slack allows 3000 characters in a section's text
+
+
+def _sections(lines: Sequence[str]) -> list[dict[str, Any]]:
+    """Lines packed into as few sections as fit Slack's 3000 characters each."""
+    blocks: list[dict[str, Any]] = []
+    chunk: list[str] = []
+    for line in lines:
+        line = line[:_SECTION_CHARS]
+        if chunk and sum(len(x) + 1 for x in chunk) + len(line) > _SECTION_CHARS:
+            blocks.append(_section("\n".join(chunk)))
+            chunk = []
+        chunk.append(line)
+    if chunk:
+        blocks.append(_section("\n".join(chunk)))
+    return blocks
+
+
+def _signed(number: float, digits: int = 0) -> str:
+    if round(number, digits) == 0:
+        return "±0"
+    text = f"{abs(number):.{digits}f}"
+    return f"+{text}" if number > 0 else f"-{text}"
+
+
+def _vs(current: float | None, previous: float | None, digits: int = 0, unit: str = "") -> str:
+    """` (+2)`: the change from the previous week, when both weeks have the figure."""
+    if current is None or previous is None:
+        return ""
+    return f" ({_signed(current - previous, digits)}{unit})"
+
+
+def _percent(rate: float | None) -> str:
+    return "n/a" if rate is None else f"{rate:.0%}"
+
+
+def format_duration_minutes(minutes: float | None) -> str:
+    """35 -> `35 min`, 125 -> `2 h 5 min`, 1600 -> `1 d 3 h`."""
+    if minutes is None:
+        return "n/a"
+    whole = round(minutes)
+    if whole < 60:
+        return f"{whole} min"
+    if whole < 1440:
+        hours, mins = divmod(whole, 60)
+        return f"{hours} h {mins} min" if mins else f"{hours} h"
+    days, rest = divmod(whole, 1440)
+    return f"{days} d {rest // 60} h" if rest // 60 else f"{days} d"
+
+
+def _score(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}"
+
+
+def figure_lines(current: Figures, previous: Figures) -> list[str]:
+    """The week's figures for a vendor channel; in brackets the change from last week."""
+    c, p = current, previous
+    delivered = f", {c.delivered} delivered and awaiting review" if c.delivered else ""
+    rate = c.response_rate
+    answered = (
+        f"*Check-ins answered:* {c.answered} of {c.checkins} ({_percent(rate)})"
+        + _vs(_points(rate), _points(p.response_rate), unit=" pts")
+        + f" · *median time to first answer:* {format_duration_minutes(c.median_response_minutes)}"
+        + _vs(c.median_response_minutes, p.median_response_minutes, unit=" min")
+        if c.checkins
+        else "*Check-ins answered:* no check-ins"
+    )
+    ratings = (
+        f"*Ratings* ({c.ratings}): quality {_score(c.quality)}{_vs(c.quality, p.quality, 1)}"
+        f" · timeliness {_score(c.timeliness)}{_vs(c.timeliness, p.timeliness, 1)}"
+        f" · communication {_score(c.communication)}"
+        f"{_vs(c.communication, p.communication, 1)}"
+        if c.ratings
+        else "*Ratings:* none"
+    )
+    return [
+        f"*Completed:* {c.completed}{_vs(c.completed, p.completed)} "
+        f"({c.on_time} on time, {c.late} late)",
+        f"*Open:* {c.open}{_vs(c.open, p.open)}{delivered}",
+        f"*Overdue:* {c.overdue}{_vs(c.overdue, p.overdue)} · "
+        f"*At risk:* {c.at_risk}{_vs(c.at_risk, p.at_risk)} · "
+        f"*Blocked:* {c.blocked}{_vs(c.blocked, p.blocked)}",
+        answered,
+        ratings,
+    ]
+
+
+def _points(rate: float | None) -> float | None:
+    return None if rate is None else rate * 100
+
+
+def _week_text(week: Week, partial: bool) -> str:
+    return week.label() + (" (so far)" if partial else "")
+
+
+def summary_message(summary: VendorSummary) -> Message:
+    """The weekly summary in a vendor's channel: that vendor's figures, nobody else's."""
+    name = escape(summary.vendor.name)
+    c = summary.current
+    head = f":bar_chart: *Weekly summary for {name}* · {_week_text(summary.week, summary.partial)}"
+    where = (
+        "The overdue and blocked tasks are listed in this thread."
+        if summary.attention
+        else "Nothing is overdue or blocked."
+    )
+    blocks = [
+        _section(head),
+        _section("\n".join(figure_lines(summary.current, summary.previous))),
+        _context(
+            f"In brackets: the change from the week before ({summary.week.previous().label()}). "
+            + where
+        ),
+    ]
+    text = (
+        f"Weekly summary for {name}: {c.completed} completed, {c.open} open, "
+        f"{c.overdue} overdue, {c.blocked} blocked"
+    )
+    return {"text": text, "blocks": blocks}
+
+
+def summary_thread(summary: VendorSummary) -> Message | None:
+    """The summary's thread reply: overdue and blocked tasks by name, with their owners."""
+    if not summary.attention:
+        return None
+    today = summary.made_at.astimezone(ZoneInfo(summary.vendor.timezone)).date()
+
+    def line(item: AttentionTask) -> str:
+        return "• " + task_line(item.task, today=today)
+
+    blocked = [line(item) for item in summary.attention if item.blocked]
+    overdue = [line(item) for item in summary.attention if item.overdue and not item.blocked]
+    lines: list[str] = []
+    if blocked:
+        lines += [f"{STATUS_EMOJI[TaskUpdate.BLOCKED]} *Blocked* ({len(blocked)})", *blocked]
+    if overdue:
+        lines += [f":hourglass: *Overdue* ({len(overdue)})", *overdue]
+    text = f"{len(summary.attention)} tasks need attention"
+    return {"text": text, "blocks": _sections(lines)[: MAX_MESSAGE_BLOCKS - 1]}
+
+
+def feedback_prompt(vendor: Vendor) -> Message:
+    """The weekly question in a vendor's channel; the answers are its thread replies."""
+    text = (
+        f":speech_balloon: *A quick question for {escape(vendor.name)}*: is anything blocking "
+        "you, and what could we do better? Reply in this thread; the team reads every answer."
+    )
+    return {
+        "text": f"A quick question for {escape(vendor.name)}: what is blocking you?",
+        "blocks": [_section(text)],
+    }
+
+
+def health_text(health: Health, *, emoji: bool = True) -> str:
+    """`:red_circle: red (3 overdue)`."""
+    reasons = f" ({', '.join(health.reasons)})" if health.reasons else ""
+    mark = f"{HEALTH_EMOJI[health.mark]} " if emoji else ""
+    return f"{mark}{health.mark.value}{reasons}"
+
+
+def _digest_row(row: VendorRow) -> str:
+    c, p = row.current, row.previous
+    vendor = row.vendor
+    paused = " · paused" if vendor.paused else ""
+    delivered = f", {c.delivered} delivered" if c.delivered else ""
+    answered = (
+        f"answered {c.answered}/{c.checkins} ({_percent(c.response_rate)})"
+        + _vs(_points(c.response_rate), _points(p.response_rate), unit=" pts")
+        + f" · median {format_duration_minutes(c.median_response_minutes)}"
+        if c.checkins
+        else "no check-ins"
+    )
+    ratings = (
+        f"ratings {_score(c.quality)}/{_score(c.timeliness)}/{_score(c.communication)}"
+        f" ({c.ratings})"
+        if c.ratings
+        else "no ratings"
+    )
+    return (
+        f"{HEALTH_EMOJI[row.health.mark]} *{escape(vendor.name)}* "
+        f"{channel_link(vendor.channel_id)}{paused}\n"
+        f"completed {c.completed}{_vs(c.completed, p.completed)} ({c.late} late) · "
+        f"open {c.open}{delivered} · overdue {c.overdue}{_vs(c.overdue, p.overdue)} · "
+        f"at risk {c.at_risk} · blocked {c.blocked}{_vs(c.blocked, p.blocked)} · "
+        f"{answered} · {ratings}\n"
+        f"_{health_text(row.health, emoji=False)}_"
+    )
+
+
+def digest_message(digest: Digest) -> Message:
+    """The internal digest for SUMMARY_CHANNEL: a row per vendor and their own feedback."""
+    vendors = f"{len(digest.rows)} vendor" + ("" if len(digest.rows) == 1 else "s")
+    head = f":clipboard: *Vendor digest* · {_week_text(digest.week, digest.partial)} · {vendors}"
+    blocks: list[dict[str, Any]] = [_section(head)]
+    rows = [_digest_row(row) for row in digest.rows] or ["No vendors yet."]
+    blocks += _sections(rows)
+    if digest.feedback:
+        said = [
+            f"• *{escape(vendor.name)}*, {mention(item.user_id)}: {escape(item.text)[:600]}"
+            for vendor, item in digest.feedback
+        ]
+        blocks += _sections(["*What vendors told us this week*", *said])
+    else:
+        blocks.append(_section("*What vendors told us this week*\nNo feedback this week."))
+    blocks = blocks[: MAX_MESSAGE_BLOCKS - 1]
+    blocks.append(
+        _context(
+            "In brackets: the change from the week before. Ratings: quality/timeliness/"
+            "communication, 1 to 5. Red: 3+ overdue, 2+ blocked, or on time or answered below "
+            "50%. Yellow: any overdue, blocked or at risk, or a rate below 80%."
+        )
+    )
+    marks = [row.health.mark for row in digest.rows]
+    red, yellow = marks.count(Mark.RED), marks.count(Mark.YELLOW)
+    text = f"Vendor digest: {vendors}, {red} red, {yellow} yellow"
+    return {"text": text, "blocks": blocks}
+
+
+def _header(text: str) -> dict[str, Any]:
+    return {"type": "header", "text": {"type": "plain_text", "text": text[:150]}}
+
+
+def _home_task_line(item: HomeTask) -> str:
+    task, vendor = item.row.task, item.row.vendor
+    mark = ":warning: " if item.overdue else ""
+    review = (
+        " · :hourglass_flowing_sand: delivered, waiting for your review"
+        if task.status == TaskStatus.DELIVERED
+        else ""
+    )
+    return f"• {mark}{task_line(task, vendor, item.today)}{review}"
+
+
+def _home_vendor_line(row: VendorRow) -> str:
+    c = row.current
+    ratings = (
+        f"quality {_score(c.quality)} · timeliness {_score(c.timeliness)} · "
+        f"communication {_score(c.communication)} ({c.ratings} rated)"
+        if c.ratings
+        else "no ratings yet"
+    )
+    paused = " · paused" if row.vendor.paused else ""
+    return (
+        f"{HEALTH_EMOJI[row.health.mark]} *{escape(row.vendor.name)}* "
+        f"{channel_link(row.vendor.channel_id)}{paused}\n"
+        f"Response rate {_percent(c.response_rate)} ({c.answered}/{c.checkins}) · "
+        f"on time {_percent(c.on_time_rate)} ({c.on_time}/{c.completed}) · {ratings}"
+        + (f"\n_{', '.join(row.health.reasons)}_" if row.health.reasons else "")
+    )
+
+
+def home_view(overview: HomeOverview) -> dict[str, Any]:
+    """The App Home tab: the viewer's open tasks (overdue first) and each vendor's health."""
+    blocks: list[dict[str, Any]] = [_header("Your open tasks")]
+    if overview.tasks:
+        blocks += _sections([_home_task_line(item) for item in overview.tasks])
+        if overview.more_tasks:
+            blocks.append(_context("Only the soonest due are shown; `/delegate list` has all."))
+    else:
+        blocks.append(_section("You have no open tasks. Delegate one with `/delegate`."))
+    blocks += [
+        {"type": "divider"},
+        _header("Vendor health"),
+        _context(
+            f"{overview.first_day:%a %-d %b} to {overview.last_day:%a %-d %b %Y}, each vendor's "
+            "own calendar. Red: 3+ overdue, 2+ blocked, or on time or answered below 50%. "
+            "Yellow: any overdue, blocked or at risk, or a rate below 80%."
+        ),
+    ]
+    room = MAX_HOME_BLOCKS - len(blocks) - 1
+    shown = overview.vendors if len(overview.vendors) <= room else overview.vendors[: room - 1]
+    blocks += [_section(_home_vendor_line(row)[:_SECTION_CHARS]) for row in shown]
+    if not overview.vendors:
+        blocks.append(_section("No vendors yet. Add one with `/delegate vendor add #channel`."))
+    elif len(shown) < len(overview.vendors):
+        blocks.append(_context(f"And {len(overview.vendors) - len(shown)} more vendors."))
+    blocks.append(_context(f"Updated {overview.made_at:%a %-d %b %H:%M} UTC"))
+    return {"type": "home", "blocks": blocks[:MAX_HOME_BLOCKS]}
+
+
+def summary_posted_reply(vendor: Vendor, summary: VendorSummary) -> Message:
+    thread = " with the overdue and blocked tasks in its thread" if summary.attention else ""
+    return plain_reply(
+        f":white_check_mark: Posted the summary for *{escape(vendor.name)}* in "
+        f"{channel_link(vendor.channel_id)}{thread}."
+    )
+
+
+def report_sent_reply(first_day: date, last_day: date, counts: dict[str, int]) -> Message:
+    listed = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.items())
+    return plain_reply(
+        f":white_check_mark: Sent the report for {first_day:%a %-d %b %Y} to "
+        f"{last_day:%a %-d %b %Y} to your direct messages ({listed})."
+    )

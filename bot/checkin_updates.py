@@ -5,6 +5,10 @@ tasks. Everything that arrives from Slack is checked against the database before
 written: the check-in exists, the click came from that check-in's own channel, the task is
 one the check-in asked about. A refusal is a UsageError whose message is shown to the person
 who clicked, privately.
+
+"Done" from a vendor contact delivers the task for the owner's review; from anyone else it
+closes the task (bot.reviews). Whether the person is outside the installing team is decided
+by the caller (it takes a Slack call) and passed in.
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from bot import delegation
-from bot.errors import UsageError
+from bot import delegation, reviews
+from bot.errors import DuplicateDelivery, UsageError
+from bot.reviews import TaskMarkedDone
 from bot.slack_text import escape, readable_text
 from storage import audit, tasks, updates, vendors
 from storage.checkins import CheckinRow, checkin_rows
@@ -32,6 +37,7 @@ from storage.models import (
     TaskUpdate,
     Vendor,
 )
+from storage.tasks import TaskRow
 
 MAX_NOTE_LENGTH = 2000
 # Statuses the task's owner hears about at once, by direct message.
@@ -48,10 +54,6 @@ class TaskAlreadyClosed(UsageError):
     def __init__(self, message: str, post_id: int) -> None:
         super().__init__(message)
         self.post_id = post_id
-
-
-class DuplicateDelivery(Exception):
-    """Slack delivered an event we have already stored (a retry): do nothing again."""
 
 
 # --------------------------------------------------------------------------- parsing
@@ -151,7 +153,10 @@ def read_thread_reply(event: dict[str, Any], bot_user_id: str | None) -> ThreadM
     through another path (or as a "bot_message" with only a bot_id) must not count
     as an answer either.
     """
-    if event.get("type") != "message" or event.get("subtype") not in _PERSON_SUBTYPES:
+    subtype = event.get("subtype")
+    if event.get("type") != "message" or not (subtype is None or isinstance(subtype, str)):
+        return None  # (a malformed subtype, a list or an object, is no person either)
+    if subtype not in _PERSON_SUBTYPES:
         return None
     if event.get("bot_id") or event.get("bot_profile"):
         return None
@@ -181,6 +186,7 @@ class StatusRecorded:
     task: Task
     vendor: Vendor
     post: ScheduledPost
+    done: TaskMarkedDone | None = None  # what a "Done" did: delivered, or closed
 
     @property
     def owner_should_hear(self) -> bool:
@@ -207,9 +213,10 @@ def record_button_status(
     button: ButtonValue,
     status: TaskUpdate,
     user_id: str,
+    user_is_outside: bool,
     now: datetime,
 ) -> StatusRecorded:
-    """A click on a check-in button: record the status, and close the task for "Done".
+    """A click on a check-in button: record the status; "Done" delivers or closes the task.
 
     Raises UsageError (nothing written) when the click doesn't match a check-in of this
     channel, or the task isn't in it, or is already closed.
@@ -223,7 +230,8 @@ def record_button_status(
     if task is None:
         raise UsageError(NOT_IN_CHECKIN)
     _check_open(task, post.id or 0)
-    return _record(session, post, vendor, task, status, user_id, "button", "", now)
+    said = _Said(status, user_id, user_is_outside, "button", "")
+    return _record(session, post, vendor, task, said, now)
 
 
 def _checkin_in_channel(
@@ -257,43 +265,56 @@ def _check_open(task: Task, post_id: int) -> None:
         )
 
 
+@dataclass(frozen=True)
+class _Said:
+    """Who said what about a task, and where: a button or a reply."""
+
+    status: TaskUpdate
+    user_id: str
+    user_is_outside: bool
+    source: str
+    note: str
+
+
 def _record(
     session: Session,
     post: ScheduledPost,
     vendor: Vendor,
     task: Task,
-    status: TaskUpdate,
-    user_id: str,
-    source: str,
-    note: str,
+    said: _Said,
     now: datetime,
 ) -> StatusRecorded:
     update = updates.add_status_update(
         session,
         task_id=task.id or 0,
         post_id=post.id,
-        user_id=user_id,
-        status=status,
-        source=source,
-        note=note,
+        user_id=said.user_id,
+        status=said.status,
+        source=said.source,
+        note=said.note,
         at=now,
     )
     audit.record_change(
         session,
         team_id=vendor.team_id,
-        actor_id=user_id,
+        actor_id=said.user_id,
         action="task.status_reported",
         at=now,
         vendor_id=vendor.id,
         task_id=task.id,
-        detail={"status": status.value, "source": source, "post_id": post.id},
+        detail={"status": said.status.value, "source": said.source, "post_id": post.id},
     )
-    if status == TaskUpdate.DONE:
-        # The same closing as `/delegate done`, audited as task.done.
-        delegation.close_task(
-            session, team_id=vendor.team_id, actor_id=user_id, task_id=task.id or 0, now=now
+    done = None
+    if said.status == TaskUpdate.DONE:
+        # The same as `/delegate done`: a vendor contact delivers, anyone else closes.
+        done = reviews.finish_open_task(
+            session,
+            TaskRow(task, vendor),
+            actor_id=said.user_id,
+            actor_is_outside=said.user_is_outside,
+            now=now,
         )
-    return StatusRecorded(update=update, task=task, vendor=vendor, post=post)
+    return StatusRecorded(update=update, task=task, vendor=vendor, post=post, done=done)
 
 
 def check_note_author(
@@ -353,6 +374,7 @@ def record_thread_reply(
     message_ts: str,
     event_id: str | None,
     user_id: str,
+    user_is_outside: bool,
     text: str,
     now: datetime,
 ) -> ThreadReply | None:
@@ -393,7 +415,8 @@ def record_thread_reply(
     if task.status != TaskStatus.OPEN:
         problem = f"Task #{task.id} is already {task.status}, so I recorded no status."
         return ThreadReply(response=response, post=post, vendor=vendor, problem=problem)
-    recorded = _record(session, post, vendor, task, said.status, user_id, "reply", said.note, now)
+    status = _Said(said.status, user_id, user_is_outside, "reply", said.note)
+    recorded = _record(session, post, vendor, task, status, now)
     return ThreadReply(response=response, post=post, vendor=vendor, status=recorded)
 
 

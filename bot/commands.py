@@ -39,17 +39,22 @@ HELP_LINES = [
         "log a task for a vendor (this channel when none is given)",
     ),
     ("/delegate list [all|overdue|#vendor]", "open tasks: yours, everyone's, overdue, a vendor's"),
-    ("/delegate done ID", "close a task as done"),
+    ("/delegate done ID", "close your task (accepting a delivery); a vendor's goes to review"),
     ("/delegate cancel ID", "cancel a task"),
     ("/delegate due ID DATE", "move a task's due date"),
+    ("/delegate summary [#vendor]", "post a vendor's weekly summary in its channel now"),
+    (
+        "/delegate report [from:DATE] [to:DATE]",
+        "a CSV of tasks, updates, replies and feedback, sent to you (default: the last 4 weeks)",
+    ),
     (
         "/delegate vendor add #channel [name…] [tz:Area/City] [checkins:CADENCE] [summary:CADENCE]"
-        " [remind:4h] [workdays:mon-fri]",
+        " [feedback:CADENCE] [remind:4h] [workdays:mon-fri]",
         "register a vendor channel",
     ),
     (
-        "/delegate vendor set #channel [name:…] [tz:…] [checkins:…] [summary:…] [remind:…]"
-        " [workdays:…]",
+        "/delegate vendor set #channel [name:…] [tz:…] [checkins:…] [summary:…] [feedback:…]"
+        " [remind:…] [workdays:…]",
         "change a vendor's settings (at least one)",
     ),
     ("/delegate vendor holiday #channel [add|remove DATE…]", "a vendor's days off: list or change"),
@@ -63,7 +68,8 @@ DATE_HELP = (
 )
 CADENCE_HELP = (
     "CADENCE: `daily`, `weekdays`, `weekly` or days like `mon,wed,fri`, optionally `@HH:MM` "
-    "in the vendor's time. Defaults: check-ins `weekdays@09:00`, summary `fri@16:00`."
+    "in the vendor's time. Defaults: check-ins `weekdays@09:00`, summary `fri@16:00`, "
+    "feedback prompt with the summary (`feedback:summary` puts it back there)."
 )
 SETTINGS_HELP = (
     "`remind:` how long after a check-in to nudge (`4h`, `90m`, at most `7d`); `workdays:` the "
@@ -114,6 +120,25 @@ class RescheduleTask:
 
 
 @dataclass(frozen=True)
+class PostSummary:
+    """`summary [#vendor]`: the vendor's weekly summary, posted in its channel now."""
+
+    channel_id: str | None = None
+
+
+@dataclass(frozen=True)
+class SendReport:
+    """`report [from:DATE] [to:DATE]`: dates stay text, resolved in the team's time zone."""
+
+    start: str | None = None
+    end: str | None = None
+
+
+# `feedback:summary`: the weekly feedback prompt goes with the summary (stored as None).
+FEEDBACK_WITH_SUMMARY = "summary"
+
+
+@dataclass(frozen=True)
 class AddVendor:
     channel_id: str
     name: str | None = None
@@ -122,6 +147,8 @@ class AddVendor:
     summary: Cadence | None = None
     remind_after_minutes: int | None = None
     workdays: str | None = None  # canonical text from format_days, e.g. "sun-thu"
+    # Canonical cadence text, or FEEDBACK_WITH_SUMMARY.
+    feedback: str | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +162,7 @@ class UpdateVendor:
     summary: Cadence | None = None
     remind_after_minutes: int | None = None
     workdays: str | None = None
+    feedback: str | None = None  # canonical cadence text, or FEEDBACK_WITH_SUMMARY
 
 
 @dataclass(frozen=True)
@@ -173,6 +201,8 @@ Command = (
     | CloseTask
     | CancelTask
     | RescheduleTask
+    | PostSummary
+    | SendReport
     | AddVendor
     | UpdateVendor
     | ManageHolidays
@@ -211,7 +241,44 @@ def parse_command(text: str) -> Command:
         return RescheduleTask(_task_id(rest[0], "due ID DATE"), rest[1])
     if keyword == "vendor":
         return _parse_vendor(rest)
+    if keyword == "summary":
+        return _parse_summary(rest)
+    if keyword == "report":
+        return _parse_report(rest)
     return _parse_create(words)
+
+
+def _parse_summary(rest: list[str]) -> PostSummary:
+    usage = "/delegate summary [#vendor]"
+    if not rest:
+        return PostSummary()
+    if len(rest) == 1:
+        return PostSummary(channel_id_of(rest[0], usage))
+    raise UsageError(
+        f"Write `{usage}`: a vendor channel, or nothing in a vendor's channel. A task whose "
+        "title starts with `summary` needs the channel first: `/delegate #acme summary of…`."
+    )
+
+
+def _parse_report(rest: list[str]) -> SendReport:
+    usage = "/delegate report [from:DATE] [to:DATE]"
+    dates: dict[str, str] = {}
+    for word in rest:
+        match = OPTION.match(word)
+        key = match.group(1).lower() if match else ""
+        if match is None or key not in ("from", "to"):
+            raise UsageError(
+                f"I didn't expect `{_show(word)}` there. Write `{usage}`, for example "
+                "`/delegate report from:2026-11-01 to:2026-11-30`; without dates it covers "
+                "the last 4 weeks. A task whose title starts with `report` needs the channel "
+                "first: `/delegate #acme report on…`."
+            )
+        if key in dates:
+            raise UsageError(f"`{key}:` is given twice; give it once.")
+        if not match.group(2):
+            raise UsageError(f"`{key}:` needs a date, like `{key}:2026-11-01`.")
+        dates[key] = match.group(2)
+    return SendReport(dates.get("from"), dates.get("to"))
 
 
 def _expect_nothing(rest: list[str], usage: str) -> None:
@@ -307,6 +374,7 @@ class _VendorSettings:
     summary: Cadence | None = None
     remind_after_minutes: int | None = None
     workdays: str | None = None
+    feedback: str | None = None
 
     def given(self) -> bool:
         return any(value is not None for value in vars(self).values())
@@ -317,10 +385,11 @@ _EXAMPLES = {
     "tz": "tz:Asia/Manila",
     "checkins": "checkins:weekdays@09:00",
     "summary": "summary:fri",
+    "feedback": "feedback:mon@10:00",
     "remind": "remind:4h",
     "workdays": "workdays:sun-thu",
 }
-_SETTING_KEYS = ("name", "tz", "checkins", "summary", "remind", "workdays")
+_SETTING_KEYS = ("name", "tz", "checkins", "summary", "feedback", "remind", "workdays")
 
 
 def _read_vendor_settings(
@@ -381,13 +450,21 @@ def _read_vendor_settings(
         workdays=format_days(parse_workdays(options["workdays"]))
         if "workdays" in options
         else None,
+        feedback=_feedback_cadence(options["feedback"]) if "feedback" in options else None,
     )
+
+
+def _feedback_cadence(value: str) -> str:
+    """`feedback:` takes a cadence, or `summary` for "with the summary" (the default)."""
+    if value.strip().lower() in (FEEDBACK_WITH_SUMMARY, "with-summary"):
+        return FEEDBACK_WITH_SUMMARY
+    return str(parse_cadence(value, DEFAULT_SUMMARY_TIME))
 
 
 def _parse_vendor_add(args: list[str]) -> AddVendor:
     usage = (
         "/delegate vendor add #channel [name] [tz:Area/City] [checkins:…] [summary:…] "
-        "[remind:4h] [workdays:mon-fri]"
+        "[feedback:…] [remind:4h] [workdays:mon-fri]"
     )
     if not args:
         raise UsageError(f"Write `{usage}`.")
@@ -399,7 +476,7 @@ def _parse_vendor_add(args: list[str]) -> AddVendor:
 def _parse_vendor_set(args: list[str]) -> UpdateVendor:
     usage = (
         "/delegate vendor set #channel [name:…] [tz:Area/City] [checkins:…] [summary:…] "
-        "[remind:4h] [workdays:sun-thu]"
+        "[feedback:…] [remind:4h] [workdays:sun-thu]"
     )
     if not args:
         raise UsageError(

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.commands import AddVendor, ManageHolidays, UpdateVendor
+from bot.commands import FEEDBACK_WITH_SUMMARY, AddVendor, ManageHolidays, UpdateVendor
 from bot.errors import UsageError
 from bot.schedule_rules import local_today, parse_due_date
 from bot.slack_text import escape
@@ -79,6 +79,8 @@ def register_vendor(
         workdays=command.workdays if command else None,
         remind_after_minutes=command.remind_after_minutes if command else None,
     )
+    if command and command.feedback and command.feedback != FEEDBACK_WITH_SUMMARY:
+        vendors.update_vendor(session, vendor, now, feedback_cadence=command.feedback)
     audit.record_change(
         session,
         team_id=team_id,
@@ -92,6 +94,7 @@ def register_vendor(
             "timezone": vendor.timezone,
             "checkin_cadence": vendor.checkin_cadence,
             "summary_cadence": vendor.summary_cadence,
+            "feedback_cadence": vendor.feedback_cadence,
             "workdays": vendor.workdays,
             "remind_after_minutes": vendor.remind_after_minutes,
         },
@@ -365,6 +368,7 @@ _SETTING_FIELDS = (
     ("timezone", "time zone"),
     ("checkin_cadence", "check-ins"),
     ("summary_cadence", "summary"),
+    ("feedback_cadence", "feedback prompt"),
     ("remind_after_minutes", "reminder"),
     ("workdays", "workdays"),
 )
@@ -388,12 +392,18 @@ def update_vendor_settings(
         "summary_cadence": str(command.summary) if command.summary else None,
         "remind_after_minutes": command.remind_after_minutes,
         "workdays": command.workdays,
+        "feedback_cadence": command.feedback,
     }
     changes = {
         field: {"from": getattr(vendor, field), "to": wanted[field]}
         for field, _ in _SETTING_FIELDS
         if wanted[field] is not None and wanted[field] != getattr(vendor, field)
     }
+    if command.feedback == FEEDBACK_WITH_SUMMARY:
+        # "With the summary" is stored as None, which `wanted` cannot say.
+        changes.pop("feedback_cadence")
+        if vendor.feedback_cadence is not None:
+            changes["feedback_cadence"] = {"from": vendor.feedback_cadence, "to": None}
     if not changes:
         raise UsageError(
             f"{escape(vendor.name)} already has those settings; nothing changed. "

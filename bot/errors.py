@@ -11,3 +11,7 @@ class UsageError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class DuplicateDelivery(Exception):
+    """Slack delivered an event we have already stored (a retry): do nothing again."""

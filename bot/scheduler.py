@@ -1,9 +1,11 @@
-"""Scheduled check-ins: what is due at `now`, claimed once across processes, then posted.
+"""Scheduled posts: what is due at `now`, claimed once across processes, then posted.
 
 `run_tick(deps, client, now)` looks at every vendor that is not paused and does whatever is
 due at `now` and not yet done: the check-in of the latest occurrence of its cadence, a
 reminder in the thread of a check-in nobody answered, a direct message to the owners when a
-check-in is still unanswered at the next one. Running it twice with the same `now` sends
+check-in is still unanswered at the next one, the weekly summary (`summary_cadence`) and the
+weekly feedback prompt (`feedback_cadence`, or with the summary). With SUMMARY_CHANNEL set
+it then posts each team's internal digest. Running it twice with the same `now` sends
 nothing new, so the loop can run it every 30 seconds in any number of processes.
 
 The rules, in one place:
@@ -34,6 +36,21 @@ The rules, in one place:
   is due: that check-in asks again, and its thread is where answers belong.
 - **Escalation** happens at the next *working* occurrence after the check-in (the moment
   the next check-in is due), so a vendor always gets one full working day to answer.
+- **Summaries and feedback prompts** follow the same rules as check-ins: occurrences of the
+  vendor's `summary_cadence` (and `feedback_cadence`, which defaults to the summary's) in its
+  time zone, claimed per (vendor, kind, occurrence), the grace window, and the same days
+  off: nothing on a day the vendor does not work. With the summary's, the prompt is a
+  second message right after it (its thread is where the vendor's answers go). A summary
+  with nothing to report (no task open or finished, no check-in, no rating, this week or
+  last) and a prompt to a vendor without work in the last two weeks are recorded skipped.
+  The summary's thread reply (overdue and blocked tasks) is posted right after it under
+  the same claim; should that one reply fail it is logged, not retried, so the summary is
+  never posted twice.
+- **The digest** (SUMMARY_CHANNEL set): `DIGEST_CADENCE` (`fri@16:00`) in DEFAULT_TIMEZONE,
+  one per team, claimed in `team_posts` (unique per team, kind and occurrence) with the
+  same grace window, lease and retries; no day-off rule (it is the team's own channel).
+  A refusal from Slack (the bot is not in that channel) is logged as an error and the
+  claim marked failed; no vendor is paused for it.
 - **Permanent refusals** for the vendor's channel (archived, deleted, bot removed): the
   claim is marked failed, the vendor paused with `pause_reason="unreachable: <error>"`,
   and whoever added it told once by direct message. Refusals of the bot's own token or
@@ -50,7 +67,7 @@ import socket
 import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -62,7 +79,9 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from bot import blocks
+from bot import blocks, summaries
+from bot.commands import DEFAULT_SUMMARY_TIME
+from bot.config import Settings
 from bot.deps import Deps
 from bot.errors import UsageError
 from bot.schedule_rules import (
@@ -76,7 +95,16 @@ from bot.schedule_rules import (
 from storage import audit, holidays, schedule
 from storage.checkins import checkin_rows
 from storage.database import transaction
-from storage.models import PostKind, PostState, ScheduledPost, Task, TaskStatus, Vendor
+from storage.models import (
+    PostKind,
+    PostState,
+    ScheduledPost,
+    Task,
+    TaskStatus,
+    TeamPost,
+    Vendor,
+)
+from storage.summaries import has_recent_work
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +121,11 @@ AUDIT_ACTOR = "scheduler"
 # Each task takes two blocks (its line and its buttons) and Slack allows 50 per message,
 # with two more for the header and the progress line. Soonest-due tasks come first.
 MAX_TASKS_PER_CHECKIN = blocks.MAX_CHECKIN_TASKS
+# The internal digest: once a week in DEFAULT_TIMEZONE, claimed per team in team_posts.
+DIGEST_KIND = "digest"
+DIGEST_CADENCE = "fri@16:00"
+# A feedback prompt goes to vendors with an open task or one finished this recently.
+FEEDBACK_LOOKBACK = timedelta(days=14)
 
 # Slack errors meaning "this channel cannot be posted in until a person fixes it".
 UNREACHABLE_ERRORS = frozenset(
@@ -128,7 +161,8 @@ class SchedulePolicy:
 
 @dataclass
 class TickReport:
-    """What one tick did, counted per kind of post (checkin, reminder, escalation, notice)."""
+    """What one tick did, counted per kind of post (checkin, reminder, escalation, notice,
+    summary, feedback_prompt, digest)."""
 
     now: datetime
     posted: Counter[str] = field(default_factory=Counter)
@@ -188,6 +222,11 @@ class VendorCalendar:
             holidays=holidays,
         )
 
+    def with_cadence(self, text: str) -> VendorCalendar:
+        """The same zone and days off for another cadence (summaries default to 16:00).
+        Raises UsageError for an unusable cadence."""
+        return replace(self, cadence=parse_cadence(text, DEFAULT_SUMMARY_TIME))
+
     def local_date(self, moment: datetime) -> date:
         return moment.astimezone(self.tz).date()
 
@@ -236,7 +275,7 @@ class _Tick:
     def stale_before(self) -> datetime:
         return self.now - self.policy.lease
 
-    def is_stale(self, post: ScheduledPost) -> bool:
+    def is_stale(self, post: ScheduledPost | TeamPost) -> bool:
         return (
             post.state == PostState.CLAIMED
             and post.message_ts is None
@@ -276,6 +315,8 @@ def run_tick(
         except Exception:
             tick.report.errors += 1
             logger.exception("scheduler: vendor %s failed this tick", vendor.id)
+    if deps.settings.summary_channel:
+        _post_due_digests(tick, deps.settings)
     cutoff = tick.now - tick.policy.grace - tick.policy.lease
     tick.report.abandoned = schedule.skip_abandoned_claims(
         tick.engine,
@@ -309,25 +350,42 @@ def _run_vendor(tick: _Tick, vendor: Vendor) -> None:
     if not _post_due_reminders(tick, vendor, calendar):
         return
     _send_due_escalations(tick, vendor, calendar)
+    summary_calendar = _calendar_for(tick, vendor, calendar, vendor.summary_cadence)
+    if summary_calendar is not None and not _post_due_summary(tick, vendor, summary_calendar):
+        return
+    prompt_cadence = vendor.feedback_cadence or vendor.summary_cadence
+    prompt_calendar = _calendar_for(tick, vendor, calendar, prompt_cadence)
+    if prompt_calendar is not None:
+        _post_due_feedback_prompt(tick, vendor, prompt_calendar)
 
 
-# --------------------------------------------------------------------------- check-ins
+def _calendar_for(
+    tick: _Tick, vendor: Vendor, calendar: VendorCalendar, cadence: str
+) -> VendorCalendar | None:
+    try:
+        return calendar.with_cadence(cadence)
+    except (UsageError, ValueError) as error:
+        tick.report.errors += 1
+        logger.warning("scheduler: vendor %s has an unusable cadence: %s", vendor.id, error)
+        return None
 
 
-def _post_due_checkin(tick: _Tick, vendor: Vendor, calendar: VendorCalendar) -> bool:
-    """Post the check-in of the latest occurrence if due. False if the vendor turned out
-    to be unreachable (and is now paused)."""
+def _due_occurrence(
+    tick: _Tick, vendor: Vendor, calendar: VendorCalendar, kind: PostKind
+) -> tuple[Occurrence, ScheduledPost | None] | None:
+    """The latest occurrence of the calendar's cadence if it is still to be posted, with
+    the stale claim on it if there is one; None if there is nothing to do: not due since
+    the vendor was added, a day off, done (or being done by another process), or too late
+    (then recorded skipped, once, and logged)."""
     occurrence = calendar.latest_occurrence(tick.now)
     if occurrence is None or occurrence.at < vendor.created_at:
-        return True  # nothing was due since the vendor was added
+        return None  # nothing was due since the vendor was added
     if calendar.is_day_off(occurrence.local_date):
-        return True
-    kind = PostKind.CHECKIN
+        return None
     with transaction(tick.engine) as session:
         existing = schedule.find_post(session, vendor.id or 0, kind, occurrence.key)
-        if existing is not None and not tick.is_stale(existing):
-            return True  # done, or being done by another process
-        tasks = schedule.open_tasks_of(session, vendor)[:MAX_TASKS_PER_CHECKIN]
+    if existing is not None and not tick.is_stale(existing):
+        return None  # done, or being done by another process
     late = tick.now - occurrence.at
     if late > tick.policy.grace:
         _skip(
@@ -339,7 +397,23 @@ def _post_due_checkin(tick: _Tick, vendor: Vendor, calendar: VendorCalendar) -> 
             f"missed by {late}, past the {tick.policy.grace} grace window",
             level=logging.WARNING,
         )
+        return None
+    return occurrence, existing
+
+
+# --------------------------------------------------------------------------- check-ins
+
+
+def _post_due_checkin(tick: _Tick, vendor: Vendor, calendar: VendorCalendar) -> bool:
+    """Post the check-in of the latest occurrence if due. False if the vendor turned out
+    to be unreachable (and is now paused)."""
+    kind = PostKind.CHECKIN
+    due = _due_occurrence(tick, vendor, calendar, kind)
+    if due is None:
         return True
+    occurrence, existing = due
+    with transaction(tick.engine) as session:
+        tasks = schedule.open_tasks_of(session, vendor)[:MAX_TASKS_PER_CHECKIN]
     if not tasks:
         _skip(tick, vendor, kind, occurrence.key, existing, "no open tasks")
         return True
@@ -350,6 +424,199 @@ def _post_due_checkin(tick: _Tick, vendor: Vendor, calendar: VendorCalendar) -> 
         rows = checkin_rows(session, post)
     message = blocks.checkin_message(vendor, post.id or 0, rows, calendar.local_date(tick.now))
     return _post_claimed(tick, vendor, post, message)
+
+
+# --------------------------------------------------------------------------- summaries
+
+
+def _post_due_summary(tick: _Tick, vendor: Vendor, calendar: VendorCalendar) -> bool:
+    """Post the weekly summary of the latest occurrence if due, then its thread. False if
+    the vendor turned out to be unreachable (and is now paused)."""
+    kind = PostKind.SUMMARY
+    due = _due_occurrence(tick, vendor, calendar, kind)
+    if due is None:
+        return True
+    occurrence, existing = due
+    with transaction(tick.engine) as session:
+        summary = summaries.vendor_summary(session, vendor, tick.now)
+    if summary.is_empty:
+        _skip(tick, vendor, kind, occurrence.key, existing, "nothing to report")
+        return True
+    post = _take(tick, vendor, kind, occurrence.key, existing)
+    if post is None:
+        return True
+    if not _post_claimed(tick, vendor, post, blocks.summary_message(summary)):
+        return False
+    _post_summary_thread(tick, vendor, post, summary)
+    return True
+
+
+def _post_summary_thread(
+    tick: _Tick, vendor: Vendor, post: ScheduledPost, summary: summaries.VendorSummary
+) -> None:
+    """The overdue and blocked tasks, in the thread of the summary this process just sent."""
+    message = blocks.summary_thread(summary)
+    if message is None:
+        return
+    with transaction(tick.engine) as session:
+        sent = schedule.find_post(session, vendor.id or 0, PostKind.SUMMARY, post.occurrence)
+    if sent is None or sent.state != PostState.SENT or sent.claimed_by != tick.claimant:
+        return  # given back for a retry (the next tick posts both) or refused
+    delivery = _deliver(tick.client, vendor.channel_id, message, thread_ts=sent.message_ts)
+    if delivery.ts is None:
+        logger.warning(
+            "scheduler: the thread of summary %s for vendor %s was not posted: %s",
+            post.occurrence,
+            vendor.id,
+            delivery.error,
+        )
+
+
+def _post_due_feedback_prompt(tick: _Tick, vendor: Vendor, calendar: VendorCalendar) -> bool:
+    """Ask the vendor what blocks them, once per occurrence of its feedback cadence."""
+    kind = PostKind.FEEDBACK_PROMPT
+    due = _due_occurrence(tick, vendor, calendar, kind)
+    if due is None:
+        return True
+    occurrence, existing = due
+    with transaction(tick.engine) as session:
+        busy = has_recent_work(session, vendor.id or 0, tick.now - FEEDBACK_LOOKBACK)
+    if not busy:
+        _skip(tick, vendor, kind, occurrence.key, existing, "no recent tasks")
+        return True
+    post = _take(tick, vendor, kind, occurrence.key, existing)
+    if post is None:
+        return True
+    return _post_claimed(tick, vendor, post, blocks.feedback_prompt(vendor))
+
+
+# --------------------------------------------------------------------------- the digest
+
+
+def _post_due_digests(tick: _Tick, settings: Settings) -> None:
+    """Each team's digest in SUMMARY_CHANNEL, at the latest occurrence of DIGEST_CADENCE
+    in DEFAULT_TIMEZONE, once."""
+    channel = settings.summary_channel or ""
+    try:
+        tz = ZoneInfo(settings.default_timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        tick.report.errors += 1
+        logger.error("scheduler: DEFAULT_TIMEZONE %r is unusable", settings.default_timezone)
+        return
+    cadence = parse_cadence(DIGEST_CADENCE, DEFAULT_SUMMARY_TIME)
+    moment = previous_occurrence(cadence, tz, tick.now)
+    if moment is None:
+        return
+    occurrence = Occurrence(
+        moment.astimezone(tz).date(),
+        moment,
+        occurrence_key(moment.astimezone(tz).date(), cadence.at),
+    )
+    with transaction(tick.engine) as session:
+        teams = schedule.list_teams(session)
+    for team_id in teams:
+        try:
+            _post_team_digest(tick, team_id, channel, tz, occurrence)
+        except OperationalError:
+            raise
+        except Exception:
+            tick.report.errors += 1
+            logger.exception("scheduler: the digest for team %s failed this tick", team_id)
+
+
+def _post_team_digest(
+    tick: _Tick, team_id: str, channel: str, tz: ZoneInfo, occurrence: Occurrence
+) -> None:
+    with transaction(tick.engine) as session:
+        existing = schedule.find_team_post(session, team_id, DIGEST_KIND, occurrence.key)
+    if existing is not None and not tick.is_stale(existing):
+        return
+    late = tick.now - occurrence.at
+    if late > tick.policy.grace:
+        reason = f"missed by {late}, past the {tick.policy.grace} grace window"
+        if existing is None:
+            recorded = schedule.record_team_skipped(
+                tick.engine,
+                team_id=team_id,
+                kind=DIGEST_KIND,
+                occurrence=occurrence.key,
+                channel_id=channel,
+                claimed_by=tick.claimant,
+                now=tick.now,
+                reason=reason,
+            )
+        else:
+            recorded = schedule.finish_claim(
+                tick.engine,
+                existing,
+                state=PostState.SKIPPED,
+                detail=reason,
+                stale_before=tick.stale_before,
+            )
+        if recorded:
+            tick.report.skipped[DIGEST_KIND] += 1
+            logger.warning(
+                "scheduler: skipped the digest %s for team %s: %s",
+                occurrence.key,
+                team_id,
+                reason,
+            )
+        return
+    with transaction(tick.engine) as session:
+        digest = summaries.team_digest(session, team_id, tz, tick.now)
+    if existing is None:
+        post = schedule.claim_team_occurrence(
+            tick.engine,
+            team_id=team_id,
+            kind=DIGEST_KIND,
+            occurrence=occurrence.key,
+            channel_id=channel,
+            claimed_by=tick.claimant,
+            now=tick.now,
+        )
+    else:
+        post = schedule.retake_stale_claim(
+            tick.engine,
+            existing,
+            claimed_by=tick.claimant,
+            now=tick.now,
+            stale_before=tick.stale_before,
+        )
+    if post is None:
+        return
+    delivery = _deliver(tick.client, channel, blocks.digest_message(digest))
+    if delivery.ts is not None:
+        schedule.record_sent(
+            tick.engine, post, claimed_by=tick.claimant, message_ts=delivery.ts, now=tick.now
+        )
+        tick.report.posted[DIGEST_KIND] += 1
+        logger.info("scheduler: posted the digest %s for team %s", occurrence.key, team_id)
+    elif delivery.retry:
+        schedule.release_claim(
+            tick.engine,
+            post,
+            claimed_by=tick.claimant,
+            lease_expired_at=tick.stale_before - timedelta(seconds=1),
+            reason=f"retrying after {delivery.error}",
+        )
+        tick.report.retrying[DIGEST_KIND] += 1
+        logger.warning(
+            "scheduler: the digest for team %s will be retried: %s", team_id, delivery.error
+        )
+    else:
+        schedule.finish_claim(
+            tick.engine,
+            post,
+            state=PostState.FAILED,
+            detail=str(delivery.error),
+            claimed_by=tick.claimant,
+        )
+        tick.report.failed[DIGEST_KIND] += 1
+        logger.error(
+            "scheduler: Slack refused the digest in SUMMARY_CHANNEL %s: %s (is the bot in it?)",
+            channel,
+            delivery.error,
+        )
 
 
 # --------------------------------------------------------------------------- reminders

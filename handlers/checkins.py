@@ -1,8 +1,10 @@
-"""Answers to check-ins: the status buttons, the note form, replies in a check-in's thread.
+"""Answers to check-ins: the status buttons, the note form, replies in a check-in's thread,
+and replies in a feedback prompt's thread (the one message listener routes both).
 
 Each listener acks first (view submissions once the form is validated), then reads the
 payload, calls `bot.checkin_updates` in one transaction, and tells Slack: the check-in
 message is rebuilt from the database in place, owners hear about trouble by direct message.
+A vendor contact's "Done" delivers the task, and its owner gets a review message.
 """
 
 from __future__ import annotations
@@ -15,11 +17,10 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import blocks, checkin_updates
+from bot import blocks, checkin_updates, people, reviews
 from bot.checkin_updates import (
     ALERT_STATUSES,
     MAX_NOTE_LENGTH,
-    DuplicateDelivery,
     StatusRecorded,
     TaskAlreadyClosed,
     parse_status_reply,
@@ -27,15 +28,13 @@ from bot.checkin_updates import (
     read_thread_reply,
 )
 from bot.deps import Deps
-from bot.errors import UsageError
+from bot.errors import DuplicateDelivery, UsageError
 from bot.slack_text import readable_text
+from handlers import notices
 from handlers.delegate import team_of
 from handlers.replies import answering_errors
 from storage.database import transaction
 from storage.models import TaskUpdate
-
-# How often a check-in is rebuilt when other answers land while it is being updated.
-MAX_REFRESHES = 3
 
 
 def register(app: App, deps: Deps) -> None:
@@ -45,7 +44,8 @@ def register(app: App, deps: Deps) -> None:
     )
     app.view(blocks.CHECKIN_NOTE_MODAL)(listeners.on_note_submitted)
     # Every message event (Bolt runs the first matching listener only, so this is the one
-    # place that sees them); read_thread_reply keeps people's thread replies.
+    # place that sees them); read_thread_reply keeps people's thread replies, which go to
+    # a check-in or to a feedback prompt, by their thread.
     app.event("message")(listeners.on_message)
 
 
@@ -64,7 +64,9 @@ class CheckinListeners:
         logger: logging.Logger,
     ) -> None:
         ack()
-        user_id = str((body.get("user") or {}).get("id", ""))
+        user = body.get("user") or {}
+        user_id = str(user.get("id", ""))
+        team_id = team_of(context, body)
         channel_id = str((body.get("channel") or {}).get("id", ""))
         action = (body.get("actions") or [{}])[0]
         message = body.get("message") or {}
@@ -72,7 +74,7 @@ class CheckinListeners:
         message_ts = message.get("ts") or (body.get("container") or {}).get("message_ts")
 
         def tell_clicker(text: str) -> None:
-            self.tell_privately(client, channel_id, user_id, text, logger)
+            notices.tell_privately(client, channel_id, user_id, text, logger)
 
         with answering_errors(tell_clicker, logger):
             button, status = read_button(
@@ -81,27 +83,31 @@ class CheckinListeners:
                 str(action.get("block_id", "")),
                 blocks.CHECKIN_ACTION_PREFIX,
             )
+            # Only "Done" depends on who clicked; the payload says the clicker's own team.
+            outside = status == TaskUpdate.DONE and people.is_outside_user(
+                client, user_id, team_id, payload_team_id=str(user.get("team_id") or "")
+            )
             try:
                 with transaction(self.deps.engine) as session:
                     recorded = checkin_updates.record_button_status(
                         session,
-                        team_id=team_of(context, body),
+                        team_id=team_id,
                         channel_id=channel_id,
                         message_ts=str(message_ts) if message_ts else None,
                         button=button,
                         status=status,
                         user_id=user_id,
+                        user_is_outside=outside,
                         now=self.deps.clock(),
                     )
             except TaskAlreadyClosed as closed:
-                self.refresh_checkin(client, closed.post_id, logger)  # drop its stale buttons
+                # Drop its stale buttons.
+                notices.refresh_checkin(self.deps, client, closed.post_id, logger)
                 raise
             if status in ALERT_STATUSES:
                 # First: the click's trigger_id is only good for 3 seconds.
                 self.open_note_form(client, str(body.get("trigger_id", "")), recorded, logger)
-            self.refresh_checkin(client, recorded.post.id or 0, logger)
-            if recorded.owner_should_hear:
-                self.alert_owner(client, recorded, logger)
+            self.tell_about(client, recorded, logger)
 
     def open_note_form(
         self, client: WebClient, trigger_id: str, recorded: StatusRecorded, logger: logging.Logger
@@ -162,7 +168,7 @@ class CheckinListeners:
                     note=note,
                     now=self.deps.clock(),
                 )
-            self.refresh_checkin(client, recorded.post.id or 0, logger)
+            notices.refresh_checkin(self.deps, client, recorded.post.id or 0, logger)
             if recorded.owner_should_hear:
                 self.alert_owner(client, recorded, logger, note_only=True)
 
@@ -180,76 +186,66 @@ class CheckinListeners:
         reply = read_thread_reply(body.get("event") or {}, context.bot_user_id)
         if reply is None:
             return
-        addressed_to_bot = parse_status_reply(readable_text(reply.text)) is not None
+        said = parse_status_reply(readable_text(reply.text))
+        addressed_to_bot = said is not None
+        team_id = team_of(context, body)
 
         def tell_author(text: str) -> None:
             # Only a reply that spoke to the bot (`#12 done`) gets an answer; other
             # messages in a thread are people talking to each other.
             if addressed_to_bot:
-                self.tell_privately(
+                notices.tell_privately(
                     client, reply.channel_id, reply.user_id, text, logger, reply.thread_ts
                 )
             else:
                 logger.warning("could not store a thread reply: %s", text)
 
         with answering_errors(tell_author, logger):
+            # An event carries the channel's team, not the author's: ask Slack (cached).
+            outside = (
+                said is not None
+                and said.status == TaskUpdate.DONE
+                and people.is_outside_user(client, reply.user_id, team_id)
+            )
             try:
                 with transaction(self.deps.engine) as session:
+                    fields: dict[str, Any] = {
+                        "team_id": team_id,
+                        "channel_id": reply.channel_id,
+                        "thread_ts": reply.thread_ts,
+                        "message_ts": reply.message_ts,
+                        "event_id": body.get("event_id"),
+                        "user_id": reply.user_id,
+                        "text": reply.text,
+                        "now": self.deps.clock(),
+                    }
                     stored = checkin_updates.record_thread_reply(
-                        session,
-                        team_id=team_of(context, body),
-                        channel_id=reply.channel_id,
-                        thread_ts=reply.thread_ts,
-                        message_ts=reply.message_ts,
-                        event_id=body.get("event_id"),
-                        user_id=reply.user_id,
-                        text=reply.text,
-                        now=self.deps.clock(),
+                        session, user_is_outside=outside, **fields
                     )
+                    if stored is None:  # not a check-in's thread: a feedback prompt's?
+                        reviews.record_vendor_feedback(session, **fields)
             except DuplicateDelivery:
                 # Slack redelivers an event it thinks we missed (X-Slack-Retry-Num).
                 logger.info("thread reply already stored; ignoring a repeated delivery")
                 return
             if stored is None:
-                return  # a thread, but not a check-in's
+                return  # vendor feedback is only kept; or a thread that is neither
             if stored.problem:
                 tell_author(stored.problem)
             if stored.status is not None:
-                self.refresh_checkin(client, stored.post.id or 0, logger)
-                if stored.status.owner_should_hear:
-                    self.alert_owner(client, stored.status, logger)
+                self.tell_about(client, stored.status, logger)
 
     # ------------------------------------------------------------------ telling people
 
-    def refresh_checkin(self, client: WebClient, post_id: int, logger: logging.Logger) -> None:
-        """Rebuild the check-in message from the database and update it in place.
-
-        Two answers can land together: if ours read the database before the other was
-        committed, and Slack applied our chat.update last, the message would show a stale
-        state. Reading again after the update and repeating while the text still changes
-        means whoever updates last shows everything committed so far.
-        """
-        now = self.deps.clock()
-        shown: blocks.Message | None = None
-        for _ in range(MAX_REFRESHES):
-            with transaction(self.deps.engine) as session:
-                snapshot = checkin_updates.checkin_snapshot(session, post_id, now)
-            if snapshot is None:
-                return
-            message = blocks.checkin_message(
-                snapshot.vendor, post_id, snapshot.rows, snapshot.today
-            )
-            if message == shown:
-                return
-            try:
-                client.chat_update(
-                    channel=snapshot.post.channel_id, ts=str(snapshot.post.message_ts), **message
-                )
-            except SlackApiError as error:
-                # The answer is saved; the message catches up with the next change.
-                logger.warning("could not update a check-in: %s", error.response.get("error"))
-                return
-            shown = message
+    def tell_about(
+        self, client: WebClient, recorded: StatusRecorded, logger: logging.Logger
+    ) -> None:
+        """A status was recorded: show it in the check-in, tell the owner what needs them."""
+        notices.refresh_checkin(self.deps, client, recorded.post.id or 0, logger)
+        if recorded.owner_should_hear:
+            self.alert_owner(client, recorded, logger)
+        if recorded.done is not None:
+            notices.tell_owner_about_done(client, recorded.done, logger)
 
     def alert_owner(
         self,
@@ -281,27 +277,6 @@ class CheckinListeners:
             client.chat_postMessage(channel=recorded.task.owner_id, **message)
         except SlackApiError as error:
             logger.warning("could not tell a task owner: %s", error.response.get("error"))
-
-    def tell_privately(
-        self,
-        client: WebClient,
-        channel_id: str,
-        user_id: str,
-        text: str,
-        logger: logging.Logger,
-        thread_ts: str | None = None,
-    ) -> None:
-        """An ephemeral message where the person is; a direct message if that fails."""
-        message = blocks.problem_reply(text)
-        if channel_id:
-            try:
-                client.chat_postEphemeral(
-                    channel=channel_id, user=user_id, thread_ts=thread_ts, **message
-                )
-                return
-            except SlackApiError as error:
-                logger.info("ephemeral refused (%s); sending a DM", error.response.get("error"))
-        client.chat_postMessage(channel=user_id, **message)
 
 
 def _update_id(private_metadata: str) -> int:

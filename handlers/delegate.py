@@ -10,7 +10,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import blocks, delegation
+from bot import blocks, delegation, people, reviews
 from bot.commands import (
     AddVendor,
     CancelTask,
@@ -22,8 +22,10 @@ from bot.commands import (
     ManageHolidays,
     OpenDelegateForm,
     PauseVendor,
+    PostSummary,
     RescheduleTask,
     ResumeVendor,
+    SendReport,
     ShowHelp,
     UpdateVendor,
     parse_command,
@@ -31,10 +33,19 @@ from bot.commands import (
 from bot.deps import Deps
 from bot.errors import UsageError
 from bot.forms import read_delegate_form
+from bot.reviews import DoneOutcome
 from bot.slack_channels import ensure_bot_in_channel
+from handlers import notices, summaries
 from handlers.replies import answering_errors
 from storage.database import transaction
 from storage.tasks import TaskRow
+
+# What `/delegate done` did, as the reply and the vendor thread say it.
+DONE_WORDING = {
+    DoneOutcome.CLOSED: "marked done",
+    DoneOutcome.DELIVERED: "delivered for review",
+    DoneOutcome.ACCEPTED: "accepted and marked done",
+}
 
 
 @dataclass(frozen=True)
@@ -120,8 +131,26 @@ class DelegateListeners:
                 return blocks.task_list_reply(
                     listing.heading, listing.rows, listing.today_of, listing.empty
                 )
-            case CloseTask() | CancelTask() | RescheduleTask():
+            case CloseTask():
+                return self.mark_done(command, requester, client, logger)
+            case CancelTask() | RescheduleTask():
                 return self.change_task(command, requester, client, logger)
+            case PostSummary():
+                return summaries.post_summary_now(
+                    self.deps,
+                    command,
+                    team_id=requester.team_id,
+                    channel_id=requester.channel_id,
+                    client=client,
+                )
+            case SendReport():
+                return summaries.send_report(
+                    self.deps,
+                    command,
+                    team_id=requester.team_id,
+                    user_id=requester.user_id,
+                    client=client,
+                )
             case AddVendor():
                 return self.add_vendor(command, requester, client)
             case ListVendors():
@@ -220,9 +249,33 @@ class DelegateListeners:
             delegation.record_announcement(session, created.task, str(posted["ts"]), now)
         return reply
 
+    def mark_done(
+        self, command: CloseTask, requester: Requester, client: WebClient, logger: logging.Logger
+    ) -> blocks.Message:
+        """The owner's `done` closes (or accepts a delivery); a vendor contact's delivers."""
+        # A slash command carries the channel's team, not the user's: ask Slack (cached).
+        outside = people.is_outside_user(client, requester.user_id, requester.team_id)
+        with transaction(self.deps.engine) as session:
+            done = reviews.mark_task_done(
+                session,
+                team_id=requester.team_id,
+                actor_id=requester.user_id,
+                actor_is_outside=outside,
+                task_id=command.task_id,
+                now=self.deps.clock(),
+            )
+        what = DONE_WORDING[done.outcome]
+        self.tell_vendor_channel(
+            client, TaskRow(done.task, done.vendor), requester.user_id, what, logger
+        )
+        notices.tell_owner_about_done(client, done, logger)
+        if done.outcome == DoneOutcome.ACCEPTED:
+            notices.refresh_checkin_of_task(self.deps, client, command.task_id, logger)
+        return blocks.task_changed_reply(done.task, what)
+
     def change_task(
         self,
-        command: CloseTask | CancelTask | RescheduleTask,
+        command: CancelTask | RescheduleTask,
         requester: Requester,
         client: WebClient,
         logger: logging.Logger,
@@ -237,9 +290,7 @@ class DelegateListeners:
                 "task_id": command.task_id,
                 "now": now,
             }
-            if isinstance(command, CloseTask):
-                row, what = delegation.close_task(session, **common), "marked done"
-            elif isinstance(command, CancelTask):
+            if isinstance(command, CancelTask):
                 row, what = delegation.cancel_task(session, **common), "cancelled"
             else:
                 row = delegation.reschedule_task(session, due=command.due, **common)

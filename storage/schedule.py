@@ -1,6 +1,10 @@
 """Queries behind the scheduler: claims on scheduled posts, calendars, unanswered check-ins.
 
-A claim is a `ScheduledPost` row, unique per (vendor, kind, occurrence). The functions that
+A claim is a `ScheduledPost` row, unique per (vendor, kind, occurrence), or, for a message
+that belongs to a whole team (the internal digest), a `TeamPost` row, unique per (team,
+kind, occurrence). Both tables have the same claim columns and go through the same guarded
+transitions below (`record_sent`, `finish_claim`, `release_claim`, `retake_stale_claim`,
+`skip_abandoned_claims` take either). The functions that
 take an `Engine` run their own short transaction on purpose: a claim must be committed
 before anything is posted (so another process sees it), and the outcome is recorded in a
 second transaction after Slack has answered. Functions that take a `Session` join the
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import exists, or_, update
 from sqlalchemy.engine import Engine
@@ -33,11 +38,15 @@ from storage.models import (
     ScheduledPost,
     StatusUpdate,
     Task,
+    TeamPost,
     Vendor,
 )
 from storage.tasks import list_open_tasks
 
 DETAIL_MAX = 200  # ScheduledPost.detail's column width
+
+# A claim row of either table; the transitions below work on both.
+Claim = TypeVar("Claim", ScheduledPost, TeamPost)
 
 
 def list_active_vendors(session: Session) -> Sequence[Vendor]:
@@ -139,42 +148,43 @@ def claim_occurrence(
 
 def retake_stale_claim(
     engine: Engine,
-    post: ScheduledPost,
+    post: Claim,
     *,
     claimed_by: str,
     now: datetime,
     stale_before: datetime,
     tasks: Sequence[Task] | None = None,
-) -> ScheduledPost | None:
+) -> Claim | None:
     """Take over a claim whose holder never posted (crashed, or gave it back), or None.
 
     One conditional UPDATE: whichever process matches `claimed_at < stale_before` first
     moves `claimed_at` to now, and the others then match no row. `tasks`, if given,
     replace the check-in's task list (some may have been closed since the first claim).
     """
+    table = type(post)
     with transaction(engine) as session:
         result = session.exec(
-            update(ScheduledPost)
+            update(table)
             .where(
-                col(ScheduledPost.id) == post.id,
-                col(ScheduledPost.state) == PostState.CLAIMED,
-                col(ScheduledPost.message_ts).is_(None),
-                col(ScheduledPost.claimed_at) < stale_before,
+                col(table.id) == post.id,
+                col(table.state) == PostState.CLAIMED,
+                col(table.message_ts).is_(None),
+                col(table.claimed_at) < stale_before,
             )
             .values(claimed_by=claimed_by, claimed_at=now)
         )
         if result.rowcount != 1:
             return None
-        if tasks is not None:
+        if tasks is not None and isinstance(post, ScheduledPost):
             session.exec(delete(CheckinTask).where(col(CheckinTask.post_id) == post.id))
             add_checkin_tasks(session, post, tasks)
-        taken = session.get(ScheduledPost, post.id, populate_existing=True)
+        taken = session.get(table, post.id, populate_existing=True)
     return taken
 
 
 def record_sent(
     engine: Engine,
-    post: ScheduledPost,
+    post: ScheduledPost | TeamPost,
     *,
     claimed_by: str,
     message_ts: str,
@@ -183,13 +193,14 @@ def record_sent(
 ) -> bool:
     """Mark the claim sent with the message's ts. False if this process no longer held it
     (its lease ran out while Slack was slow and another process took it over)."""
+    table = type(post)
     with transaction(engine) as session:
         result = session.exec(
-            update(ScheduledPost)
+            update(table)
             .where(
-                col(ScheduledPost.id) == post.id,
-                col(ScheduledPost.state) == PostState.CLAIMED,
-                col(ScheduledPost.claimed_by) == claimed_by,
+                col(table.id) == post.id,
+                col(table.state) == PostState.CLAIMED,
+                col(table.claimed_by) == claimed_by,
             )
             .values(
                 state=PostState.SENT,
@@ -235,7 +246,7 @@ def record_skipped(
 
 def finish_claim(
     engine: Engine,
-    post: ScheduledPost,
+    post: ScheduledPost | TeamPost,
     *,
     state: PostState,
     detail: str,
@@ -247,34 +258,41 @@ def finish_claim(
     Guarded like every transition: the claim must still be `claimed` and either held by
     `claimed_by` or stale (`claimed_at < stale_before`). True if this call moved it.
     """
-    query = update(ScheduledPost).where(
-        col(ScheduledPost.id) == post.id,
-        col(ScheduledPost.state) == PostState.CLAIMED,
-        col(ScheduledPost.message_ts).is_(None),
+    table = type(post)
+    query = update(table).where(
+        col(table.id) == post.id,
+        col(table.state) == PostState.CLAIMED,
+        col(table.message_ts).is_(None),
     )
     if claimed_by is not None:
-        query = query.where(col(ScheduledPost.claimed_by) == claimed_by)
+        query = query.where(col(table.claimed_by) == claimed_by)
     if stale_before is not None:
-        query = query.where(col(ScheduledPost.claimed_at) < stale_before)
+        query = query.where(col(table.claimed_at) < stale_before)
     with transaction(engine) as session:
         result = session.exec(query.values(state=state, detail=_clip(detail)))
         return result.rowcount == 1
 
 
 def release_claim(
-    engine: Engine, post: ScheduledPost, *, claimed_by: str, lease_expired_at: datetime, reason: str
+    engine: Engine,
+    post: ScheduledPost | TeamPost,
+    *,
+    claimed_by: str,
+    lease_expired_at: datetime,
+    reason: str,
 ) -> None:
     """Give a claim back after a transient failure: its lease is dated so that it has
     already run out, and the next tick (of any process) re-takes it through the stale-claim
     path, posting it if still within the grace window. The claim, and the check-in's task
     list, are kept: nothing is lost and no second row is needed."""
+    table = type(post)
     with transaction(engine) as session:
         session.exec(
-            update(ScheduledPost)
+            update(table)
             .where(
-                col(ScheduledPost.id) == post.id,
-                col(ScheduledPost.state) == PostState.CLAIMED,
-                col(ScheduledPost.claimed_by) == claimed_by,
+                col(table.id) == post.id,
+                col(table.state) == PostState.CLAIMED,
+                col(table.claimed_by) == claimed_by,
             )
             .values(claimed_at=lease_expired_at, detail=_clip(reason))
         )
@@ -283,18 +301,22 @@ def release_claim(
 def skip_abandoned_claims(engine: Engine, *, claimed_before: datetime, reason: str) -> int:
     """Close claims nobody came back for (their occurrence is no longer the one considered,
     or the vendor was paused meanwhile). Callers pass a cut-off past both the lease and
-    the grace window, so nothing matched here could still be posted. Returns how many."""
+    the grace window, so nothing matched here could still be posted. Returns how many,
+    vendor and team claims together."""
+    closed = 0
     with transaction(engine) as session:
-        result = session.exec(
-            update(ScheduledPost)
-            .where(
-                col(ScheduledPost.state) == PostState.CLAIMED,
-                col(ScheduledPost.message_ts).is_(None),
-                col(ScheduledPost.claimed_at) < claimed_before,
+        for table in (ScheduledPost, TeamPost):
+            result = session.exec(
+                update(table)
+                .where(
+                    col(table.state) == PostState.CLAIMED,
+                    col(table.message_ts).is_(None),
+                    col(table.claimed_at) < claimed_before,
+                )
+                .values(state=PostState.SKIPPED, detail=_clip(reason))
             )
-            .values(state=PostState.SKIPPED, detail=_clip(reason))
-        )
-        return int(result.rowcount)
+            closed += int(result.rowcount)
+    return closed
 
 
 def pause_unreachable_vendor(
@@ -319,3 +341,81 @@ def open_tasks_of(session: Session, vendor: Vendor) -> Sequence[Task]:
 
 def _clip(text: str | None) -> str | None:
     return None if text is None else text[:DETAIL_MAX]
+
+
+# --------------------------------------------------------------------------- team posts
+
+
+def list_teams(session: Session) -> Sequence[str]:
+    """Every team with at least one vendor (paused or not)."""
+    return session.exec(select(Vendor.team_id).distinct().order_by(col(Vendor.team_id))).all()
+
+
+def find_team_post(session: Session, team_id: str, kind: str, occurrence: str) -> TeamPost | None:
+    return session.exec(
+        select(TeamPost).where(
+            TeamPost.team_id == team_id,
+            TeamPost.kind == kind,
+            TeamPost.occurrence == occurrence,
+        )
+    ).first()
+
+
+def claim_team_occurrence(
+    engine: Engine,
+    *,
+    team_id: str,
+    kind: str,
+    occurrence: str,
+    channel_id: str,
+    claimed_by: str,
+    now: datetime,
+) -> TeamPost | None:
+    """Take a team's occurrence for this process, or None if another process has it (the
+    unique constraint decides, as in `claim_occurrence`)."""
+    post = TeamPost(
+        team_id=team_id,
+        kind=kind,
+        occurrence=occurrence,
+        state=PostState.CLAIMED,
+        claimed_by=claimed_by,
+        claimed_at=now,
+        channel_id=channel_id,
+    )
+    try:
+        with transaction(engine) as session:
+            session.add(post)
+    except IntegrityError:
+        return None
+    return post
+
+
+def record_team_skipped(
+    engine: Engine,
+    *,
+    team_id: str,
+    kind: str,
+    occurrence: str,
+    channel_id: str,
+    claimed_by: str,
+    now: datetime,
+    reason: str,
+) -> bool:
+    """Record that a team's occurrence will not be posted; False if a row already existed."""
+    try:
+        with transaction(engine) as session:
+            session.add(
+                TeamPost(
+                    team_id=team_id,
+                    kind=kind,
+                    occurrence=occurrence,
+                    state=PostState.SKIPPED,
+                    claimed_by=claimed_by,
+                    claimed_at=now,
+                    channel_id=channel_id,
+                    detail=_clip(reason),
+                )
+            )
+    except IntegrityError:
+        return False
+    return True

@@ -146,7 +146,7 @@ def test_a_note_that_cannot_be_saved_is_reported_in_the_form(
 
 
 @freeze_time(MONDAY)
-def test_done_closes_the_task_and_its_buttons_disappear(
+def test_done_from_the_vendor_delivers_the_task_and_its_buttons_disappear(
     bot: BotUnderTest, checkin: Checkin
 ) -> None:
     _, (logo, banner), post = checkin
@@ -154,12 +154,37 @@ def test_done_closes_the_task_and_its_buttons_disappear(
     [edit] = bot.slack.wait_for("chat.update")
 
     task = get_task(bot.engine, logo.id or 0)
-    assert (task.status, task.closed_by) == (TaskStatus.DONE, "U0VENDOR")
+    assert (task.status, task.delivered_by, task.closed_by) == (
+        TaskStatus.DELIVERED,
+        "U0VENDOR",
+        None,
+    )
     assert action_block_ids(edit.params) == [f"task:{banner.id}"]
     assert "1 of 2 tasks answered" in sent_text(edit.params) and "Done" in sent_text(edit.params)
-    assert audit_actions(bot.engine) == ["task.status_reported", "task.done"]
+    assert "waiting for <@U0ALICE>'s review" in sent_text(edit.params)
+    assert audit_actions(bot.engine) == ["task.status_reported", "task.delivered"]
     assert bot.slack.calls_to("views.open") == []
-    assert bot.slack.calls_to("chat.postMessage") == []  # done is not an alarm
+    [review] = bot.slack.wait_for("chat.postMessage")  # the owner reviews it
+    assert review.params["channel"] == "U0ALICE"
+    assert bot.slack.calls_to("users.info") == []  # the click said the clicker's team
+
+
+@freeze_time(MONDAY)
+def test_done_from_the_owner_closes_the_task_and_asks_for_a_rating(
+    bot: BotUnderTest, checkin: Checkin
+) -> None:
+    _, (logo, banner), post = checkin
+    click = button_click(post, logo.id or 0, TaskUpdate.DONE, user="U0ALICE")
+    click["user"]["team_id"] = "T0TEAM"
+    bot.interact(click)
+    [edit] = bot.slack.wait_for("chat.update")
+    task = get_task(bot.engine, logo.id or 0)
+    assert (task.status, task.closed_by) == (TaskStatus.DONE, "U0ALICE")
+    assert action_block_ids(edit.params) == [f"task:{banner.id}"]
+    assert audit_actions(bot.engine) == ["task.status_reported", "task.done"]
+    [prompt] = bot.slack.wait_for("chat.postMessage")
+    assert prompt.params["channel"] == "U0ALICE"
+    assert "Rate this delivery" in sent_text(prompt.params)
 
 
 @freeze_time(MONDAY)

@@ -216,14 +216,29 @@ def test_a_blocked_reply_updates_the_checkin_and_tells_the_owner(
 
 
 @freeze_time(MONDAY)
-def test_a_done_reply_closes_the_task(bot: BotUnderTest, checkin: Checkin) -> None:
+def test_a_done_reply_from_the_vendor_delivers_the_task(
+    bot: BotUnderTest, checkin: Checkin
+) -> None:
     _, (logo, banner), post = checkin
     bot.event(thread_reply(post, f"{logo.id} done"))
     [edit] = bot.slack.wait_for("chat.update")
-    assert get_task(bot.engine, logo.id or 0).status == TaskStatus.DONE
+    assert get_task(bot.engine, logo.id or 0).status == TaskStatus.DELIVERED
     actions = [b["block_id"] for b in edit.params["blocks"] if b["type"] == "actions"]
     assert actions == [f"task:{banner.id}"]
-    assert bot.slack.calls_to("chat.postMessage") == []
+    [review] = bot.slack.wait_for("chat.postMessage")
+    assert review.params["channel"] == "U0ALICE"
+
+
+@freeze_time(MONDAY)
+def test_a_done_reply_from_a_colleague_closes_the_task(bot: BotUnderTest, checkin: Checkin) -> None:
+    _, (logo, banner), post = checkin
+    bot.event(thread_reply(post, f"{logo.id} done", user="U0BOB"))
+    [edit] = bot.slack.wait_for("chat.update")
+    task = get_task(bot.engine, logo.id or 0)
+    assert (task.status, task.closed_by) == (TaskStatus.DONE, "U0BOB")
+    actions = [b["block_id"] for b in edit.params["blocks"] if b["type"] == "actions"]
+    assert actions == [f"task:{banner.id}"]
+    assert bot.slack.calls_to("chat.postMessage") == []  # not the owner: no rating prompt
 
 
 @freeze_time(MONDAY)

@@ -20,7 +20,6 @@ from bot.channel_changes import (
 )
 from bot.checkin_updates import (
     ButtonValue,
-    DuplicateDelivery,
     ReplyStatus,
     ThreadMessage,
     parse_status_reply,
@@ -28,7 +27,7 @@ from bot.checkin_updates import (
     read_thread_reply,
     record_thread_reply,
 )
-from bot.errors import UsageError
+from bot.errors import DuplicateDelivery, UsageError
 from storage import vendors
 from storage.database import transaction
 from storage.models import PostKind, PostState, ScheduledPost, TaskUpdate
@@ -240,6 +239,7 @@ def _reply(engine: Engine, event_id: str | None, ts: str, text: str = "hello") -
             message_ts=ts,
             event_id=event_id,
             user_id="U0VENDOR",
+            user_is_outside=True,
             text=text,
             now=NOW,
         )
@@ -270,6 +270,7 @@ def test_a_reply_in_a_thread_that_is_no_checkin_is_not_stored(engine: Engine) ->
             message_ts="10.000",
             event_id="Ev9",
             user_id="U0VENDOR",
+            user_is_outside=True,
             text="#1 done",
             now=NOW,
         )

@@ -99,7 +99,7 @@ def test_three_scheduler_processes_post_each_check_in_once(
     assert {(p.state, p.occurrence) for p in claims(engine, "checkin")} == {
         ("sent", "2026-12-01T09:00")
     }
-    assert len(claims(engine)) == len(CHANNELS)
+    assert len(claims(engine, "checkin")) == len(CHANNELS)
 
     # And the same tick once more, here: nothing new.
     client: WebClient = build_client(slack.bot_token, slack.api_url)

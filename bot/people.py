@@ -1,0 +1,123 @@
+"""Who is internal: the installing team's own members versus a vendor's people.
+
+In a Slack Connect channel the vendor's people belong to their own workspace. Slash command
+and event payloads carry the channel's team, not the user's, so a user's home team is read
+from `users.info` (`user.team_id`) and compared with the team the app is installed in;
+an interactivity payload's `user.team_id` is the user's own team and is used as it is.
+
+When Slack cannot say (users.info fails), the user counts as outside. The only effect of
+that choice is that their "Done" asks the owner for a review instead of closing the task:
+an extra click for the owner, never a task closed without the owner's say. Failures are not
+cached, so the next answer asks Slack again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from storage.models import Task
+
+logger = logging.getLogger(__name__)
+
+# A user's home team hardly ever changes; ten minutes keeps users.info (Tier 4) quiet.
+HOME_TEAM_TTL_SECONDS = 600.0
+MAX_CACHED_USERS = 5000
+
+
+class HomeTeamCache:
+    """user id -> home team id, each entry kept for `ttl` seconds; safe across threads."""
+
+    def __init__(
+        self,
+        ttl: float = HOME_TEAM_TTL_SECONDS,
+        max_entries: int = MAX_CACHED_USERS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.ttl = ttl
+        self.max_entries = max_entries
+        self.clock = clock
+        self._entries: OrderedDict[str, tuple[float, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, user_id: str) -> str | None:
+        with self._lock:
+            entry = self._entries.get(user_id)
+            if entry is None:
+                return None
+            expires, team_id = entry
+            if self.clock() >= expires:
+                del self._entries[user_id]
+                return None
+            return team_id
+
+    def put(self, user_id: str, team_id: str) -> None:
+        with self._lock:
+            self._entries.pop(user_id, None)
+            self._entries[user_id] = (self.clock() + self.ttl, team_id)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)  # the oldest entry goes first
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+HOME_TEAMS = HomeTeamCache()
+
+
+def is_outside_user(
+    client: WebClient,
+    user_id: str,
+    installed_team_id: str,
+    *,
+    payload_team_id: str | None = None,
+    cache: HomeTeamCache = HOME_TEAMS,
+) -> bool:
+    """True when `user_id` belongs to another workspace than the one the app is installed in.
+
+    `payload_team_id` is an interactivity payload's `user.team_id`, when there is one: it
+    needs no lookup. Otherwise the home team comes from the cache or `users.info`. When
+    Slack cannot say, the answer is True (see the module's docstring).
+    """
+    if payload_team_id:
+        return payload_team_id != installed_team_id
+    home_team = cache.get(user_id)
+    if home_team is None:
+        try:
+            user = client.users_info(user=user_id)["user"]
+        except SlackApiError as error:
+            logger.warning(
+                "users.info failed (%s); counting the user as outside", error.response.get("error")
+            )
+            return True
+        except OSError as error:  # the connection itself failed, after the client's retries
+            logger.warning(
+                "users.info failed (%s); counting the user as outside", type(error).__name__
+            )
+            return True
+        home_team = str((user or {}).get("team_id") or "")
+        if not home_team:
+            return True
+        cache.put(user_id, home_team)
+    return home_team != installed_team_id
+
+
+def is_vendor_contact(task: Task, user_id: str, outside: bool) -> bool:
+    """Whether `user_id` speaks for the vendor on `task`: their "Done" is a delivery.
+
+    The owner never is (their own "Done" closes the task). The task's assignee always is,
+    whatever their workspace: the assignee is the vendor's person by definition. Anyone
+    else is when they are outside the installing team.
+    """
+    if user_id == task.owner_id:
+        return False
+    if task.assignee_id and user_id == task.assignee_id:
+        return True
+    return outside

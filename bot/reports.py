@@ -1,0 +1,272 @@
+"""`/delegate report`: a CSV of a team's tasks, status updates, check-in replies and feedback.
+
+The range is a span of calendar days in the team's time zone (DEFAULT_TIMEZONE), both ends
+included; without dates it is the last four weeks up to today. The file:
+
+- one row per record, its kind in the first column, `record`: `task` (every task that
+  existed during the range: created before its end and not closed before its start),
+  `status_update`, `response` (a reply in a check-in's thread), `feedback` (an owner's
+  rating, first given in the range) and `vendor_feedback` (a vendor's reply to the weekly
+  prompt);
+- always the same columns, in the same order (`COLUMNS`); a column that means nothing for
+  a kind of record is empty. Times are UTC, ISO 8601 (`2026-11-30T09:00:00Z`); user
+  columns hold Slack user ids;
+- safe to open in a spreadsheet: a text cell starting with `=`, `+`, `-`, `@`, a tab or a
+  carriage return gets a leading `'`, so it is never read as a formula (CSV injection);
+- UTF-8 with a byte order mark, so Excel picks the right encoding.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.errors import UsageError
+from bot.summaries import local_start
+from storage import reports, reviews, vendors
+from storage.models import Task, Vendor
+
+COLUMNS: tuple[str, ...] = (
+    "record",
+    "id",
+    "vendor",
+    "vendor_channel",
+    "task_id",
+    "task",
+    "owner",
+    "assignee",
+    "user",
+    "status",
+    "due_date",
+    "created_at",
+    "closed_at",
+    "delivered_at",
+    "at",
+    "post_id",
+    "quality",
+    "timeliness",
+    "communication",
+    "text",
+)
+RECORD_KINDS = ("task", "status_update", "response", "feedback", "vendor_feedback")
+DEFAULT_DAYS = 28
+MAX_DAYS = 366
+# Cells a spreadsheet would take for a formula (OWASP's list for CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+_DAY_NUMBERS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("mon", "monday"),
+            ("tue", "tuesday"),
+            ("wed", "wednesday"),
+            ("thu", "thursday"),
+            ("fri", "friday"),
+            ("sat", "saturday"),
+            ("sun", "sunday"),
+        )
+    )
+    for name in names
+}
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_RELATIVE = re.compile(r"([+-])([0-9]{1,3})([dw])")
+DATE_FORMS = (
+    "Write `YYYY-MM-DD`, `today`, `yesterday`, a weekday like `mon` (the latest one), "
+    "or `-2w` / `-10d`."
+)
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def _shown(text: str) -> str:
+    cleaned = text.replace("`", "'").replace("\n", " ")[:40]
+    return f"`{cleaned}`"
+
+
+def parse_report_date(text: str, today: date) -> date:
+    """A report date. The due-date forms, read backwards where that is what a report
+    means: a weekday is the latest such day (today included), `-2w` is two weeks ago;
+    `YYYY-MM-DD`, `today`, `tomorrow` and `+3d` mean what they mean for due dates."""
+    value = text.strip().lower()
+    if not value:
+        raise UsageError(f"The date is empty. {DATE_FORMS}")
+    if value == "today":
+        return today
+    if value == "yesterday":
+        return today - timedelta(days=1)
+    if value == "tomorrow":
+        return today + timedelta(days=1)
+    if value in _DAY_NUMBERS:
+        return today - timedelta(days=(today.weekday() - _DAY_NUMBERS[value]) % 7)
+    if match := _RELATIVE.fullmatch(value):
+        sign = -1 if match.group(1) == "-" else 1
+        unit = 7 if match.group(3) == "w" else 1
+        return today + timedelta(days=sign * int(match.group(2)) * unit)
+    if _ISO_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise UsageError(
+                f"{_shown(text)} is not a real calendar date. Check the month and day."
+            ) from None
+    raise UsageError(f"{_shown(text)} is not a date I understand. {DATE_FORMS}")
+
+
+def report_range(start: str | None, end: str | None, today: date) -> tuple[date, date]:
+    """The first and last day of the report: by default the four weeks up to `to:` (or
+    today). Refuses a start after the end, and ranges longer than a year."""
+    last_day = parse_report_date(end, today) if end is not None else today
+    if start is not None:
+        first_day = parse_report_date(start, today)
+    else:
+        first_day = last_day - timedelta(days=DEFAULT_DAYS - 1)
+    if first_day > last_day:
+        raise UsageError(
+            f"The report would start on {first_day:%a %-d %b %Y}, after it ends on "
+            f"{last_day:%a %-d %b %Y}. Write `/delegate report from:2026-11-01 to:2026-11-30`."
+        )
+    if (last_day - first_day).days + 1 > MAX_DAYS:
+        raise UsageError(
+            f"That is {(last_day - first_day).days + 1} days; a report covers at most "
+            f"{MAX_DAYS}. Ask for one year at a time."
+        )
+    return first_day, last_day
+
+
+# --------------------------------------------------------------------------- cells
+
+
+def safe_cell(value: object) -> str:
+    """One CSV cell: times in UTC ISO 8601, text guarded against formula injection."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool | int):
+        return str(int(value))
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _task_cells(task: Task, vendor: Vendor) -> dict[str, object]:
+    return {
+        "vendor": vendor.name,
+        "vendor_channel": vendor.channel_id,
+        "task_id": task.id,
+        "task": task.title,
+        "owner": task.owner_id,
+        "assignee": task.assignee_id,
+    }
+
+
+def _vendor_cells(vendor: Vendor) -> dict[str, object]:
+    return {"vendor": vendor.name, "vendor_channel": vendor.channel_id}
+
+
+# --------------------------------------------------------------------------- the report
+
+
+@dataclass(frozen=True)
+class Report:
+    first_day: date
+    last_day: date
+    filename: str
+    content: bytes  # UTF-8 with a byte order mark
+    counts: dict[str, int]  # rows per record kind, in RECORD_KINDS order
+
+
+def report_rows(
+    session: Session, team_id: str, start: datetime, end: datetime
+) -> Iterable[dict[str, object]]:
+    """Every record of the team in [start, end), as dicts keyed by column: six queries."""
+    for row in reports.tasks_active_between(session, team_id, start, end):
+        task = row.task
+        yield {
+            "record": "task",
+            "id": task.id,
+            **_task_cells(task, row.vendor),
+            "status": task.status,
+            "due_date": task.due_date,
+            "created_at": task.created_at,
+            "closed_at": task.closed_at,
+            "delivered_at": task.delivered_at,
+            "text": task.standard,
+        }
+    for update, task, vendor in reports.status_updates_between(session, team_id, start, end):
+        yield {
+            "record": "status_update",
+            "id": update.id,
+            **_task_cells(task, vendor),
+            "user": update.user_id,
+            "status": update.status,
+            "at": update.at,
+            "post_id": update.post_id,
+            "text": update.note,
+        }
+    for response, vendor in reports.checkin_responses_between(session, team_id, start, end):
+        yield {
+            "record": "response",
+            "id": response.id,
+            **_vendor_cells(vendor),
+            "user": response.user_id,
+            "at": response.at,
+            "post_id": response.post_id,
+            "text": response.text,
+        }
+    for rating, task, vendor in reports.ratings_between(session, team_id, start, end):
+        yield {
+            "record": "feedback",
+            "id": rating.id,
+            **_task_cells(task, vendor),
+            "user": rating.rated_by,
+            "at": rating.created_at,
+            "quality": rating.quality,
+            "timeliness": rating.timeliness,
+            "communication": rating.communication,
+            "text": rating.comment,
+        }
+    by_id = {vendor.id: vendor for vendor in vendors.list_vendors(session, team_id)}
+    for said in reviews.vendor_feedback_between(session, None, start, end, team_id=team_id):
+        known = by_id.get(said.vendor_id)
+        yield {
+            "record": "vendor_feedback",
+            "id": said.id,
+            **(_vendor_cells(known) if known else {}),
+            "user": said.user_id,
+            "at": said.at,
+            "post_id": said.post_id,
+            "text": said.text,
+        }
+
+
+def build_report(
+    session: Session, team_id: str, first_day: date, last_day: date, tz: ZoneInfo
+) -> Report:
+    """The CSV for the team's records from `first_day` to `last_day`, dates of `tz`."""
+    start = local_start(first_day, tz)
+    end = local_start(last_day + timedelta(days=1), tz)
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    counts = dict.fromkeys(RECORD_KINDS, 0)
+    for row in report_rows(session, team_id, start, end):
+        counts[str(row["record"])] += 1
+        writer.writerow([safe_cell(row.get(column)) for column in COLUMNS])
+    return Report(
+        first_day=first_day,
+        last_day=last_day,
+        filename=f"delegate-report-{first_day.isoformat()}-to-{last_day.isoformat()}.csv",
+        content=buffer.getvalue().encode("utf-8-sig"),
+        counts=counts,
+    )

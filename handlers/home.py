@@ -1,0 +1,60 @@
+"""The App Home tab: published afresh each time someone opens it.
+
+`app_home_opened` also fires for the Messages tab; only the Home tab is rendered. Events
+are acked first; the view is built from the database in one transaction (a fixed number of
+queries, see `bot.summaries.home_overview`) and published with views.publish.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot import blocks, summaries
+from bot.deps import Deps
+from handlers.delegate import team_of
+from handlers.replies import answering_errors
+from storage.database import transaction
+
+
+def register(app: App, deps: Deps) -> None:
+    listeners = HomeListeners(deps)
+    app.event("app_home_opened")(listeners.on_home_opened)
+
+
+class HomeListeners:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def on_home_opened(
+        self,
+        ack: Ack,
+        body: dict[str, Any],
+        event: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        logger: logging.Logger,
+    ) -> None:
+        ack()
+        user_id = str(event.get("user") or "")
+        if event.get("tab", "home") != "home" or not user_id:
+            return
+
+        def log_problem(text: str) -> None:
+            # Nobody typed anything: the tab just stays as it was; the log says why.
+            logger.warning("could not publish the Home tab: %s", text)
+
+        with answering_errors(log_problem, logger):
+            with transaction(self.deps.engine) as session:
+                overview = summaries.home_overview(
+                    session,
+                    team_of(context, body),
+                    user_id,
+                    ZoneInfo(self.deps.settings.default_timezone),
+                    self.deps.clock(),
+                )
+            client.views_publish(user_id=user_id, view=blocks.home_view(overview))

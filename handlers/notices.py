@@ -1,0 +1,128 @@
+"""What listeners send besides their direct answers, shared by several feature modules:
+private refusals, check-in messages rebuilt in place, and the owner's direct messages about a
+finished task (review it, rate it).
+
+Every send here is best effort: the database change it follows is already committed, so a
+Slack failure is logged, never turned into an error for the person who acted.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import blocks, checkin_updates
+from bot.deps import Deps
+from bot.reviews import TaskMarkedDone
+from storage import reviews as review_store
+from storage.database import transaction
+from storage.models import Task, Vendor
+
+# How often a check-in is rebuilt when other answers land while it is being updated.
+MAX_REFRESHES = 3
+
+
+SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
+
+
+def tell_privately(
+    client: WebClient,
+    channel_id: str,
+    user_id: str,
+    text: str,
+    logger: logging.Logger,
+    thread_ts: str | None = None,
+) -> None:
+    """An ephemeral message where the person is; a direct message if that fails."""
+    if not SLACK_USER_ID.fullmatch(user_id):
+        # A payload without a (real) user: nobody to tell. A forged "user" that is a
+        # channel id must not turn the DM fallback into a post in that channel.
+        logger.warning("no user to tell: %s", text)
+        return
+    message = blocks.problem_reply(text)
+    if channel_id:
+        try:
+            client.chat_postEphemeral(
+                channel=channel_id, user=user_id, thread_ts=thread_ts, **message
+            )
+            return
+        except SlackApiError as error:
+            logger.info("ephemeral refused (%s); sending a DM", error.response.get("error"))
+    client.chat_postMessage(channel=user_id, **message)
+
+
+def refresh_checkin(deps: Deps, client: WebClient, post_id: int, logger: logging.Logger) -> None:
+    """Rebuild the check-in message from the database and update it in place.
+
+    Two answers can land together: if ours read the database before the other was
+    committed, and Slack applied our chat.update last, the message would show a stale
+    state. Reading again after the update and repeating while the text still changes
+    means whoever updates last shows everything committed so far.
+    """
+    now = deps.clock()
+    shown: blocks.Message | None = None
+    for _ in range(MAX_REFRESHES):
+        with transaction(deps.engine) as session:
+            snapshot = checkin_updates.checkin_snapshot(session, post_id, now)
+        if snapshot is None:
+            return
+        message = blocks.checkin_message(snapshot.vendor, post_id, snapshot.rows, snapshot.today)
+        if message == shown:
+            return
+        try:
+            client.chat_update(
+                channel=snapshot.post.channel_id, ts=str(snapshot.post.message_ts), **message
+            )
+        except SlackApiError as error:
+            # The answer is saved; the message catches up with the next change.
+            logger.warning("could not update a check-in: %s", error.response.get("error"))
+            return
+        shown = message
+
+
+def refresh_checkin_of_task(
+    deps: Deps, client: WebClient, task_id: int, logger: logging.Logger
+) -> None:
+    """Show a task's new state in the newest check-in that lists it, if any."""
+    with transaction(deps.engine) as session:
+        post_id = review_store.latest_checkin_asking_about(session, task_id)
+    if post_id is not None:
+        refresh_checkin(deps, client, post_id, logger)
+
+
+def post_in_task_thread(
+    client: WebClient, task: Task, vendor: Vendor, message: blocks.Message, logger: logging.Logger
+) -> bool:
+    """Post in the task's announcement thread in the vendor channel (top level without one).
+
+    False when Slack refused (the bot was removed, the channel archived).
+    """
+    try:
+        client.chat_postMessage(
+            channel=vendor.channel_id, thread_ts=task.announcement_ts or None, **message
+        )
+    except SlackApiError as error:
+        logger.warning("could not post in a vendor channel: %s", error.response.get("error"))
+        return False
+    return True
+
+
+def send_to_owner(
+    client: WebClient, task: Task, message: blocks.Message, logger: logging.Logger
+) -> None:
+    try:
+        client.chat_postMessage(channel=task.owner_id, **message)
+    except SlackApiError as error:
+        logger.warning("could not tell a task owner: %s", error.response.get("error"))
+
+
+def tell_owner_about_done(client: WebClient, done: TaskMarkedDone, logger: logging.Logger) -> None:
+    """After a "Done": the owner reviews a delivery, or rates a task now closed."""
+    if done.owner_reviews and done.delivery is not None:
+        message = blocks.delivery_review_message(done.task, done.vendor, done.delivery)
+        send_to_owner(client, done.task, message, logger)
+    if done.owner_rates:
+        send_to_owner(client, done.task, blocks.rating_prompt(done.task, done.vendor), logger)

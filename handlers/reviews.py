@@ -1,0 +1,302 @@
+"""The owner's review of a delivery (Accept / Request changes) and the rating form.
+
+Clicks ack first; form submissions ack once the form is validated, showing problems in the
+form itself. The work goes through `bot.reviews` in one transaction; the review message and
+the rating prompt are then updated in place, from the database.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import blocks, people, reviews
+from bot.deps import Deps
+from bot.reviews import AlreadyReviewed, MessageRef, Review
+from handlers import notices
+from handlers.delegate import team_of
+from handlers.replies import answering_errors
+from storage.database import transaction
+
+
+def register(app: App, deps: Deps) -> None:
+    listeners = ReviewListeners(deps)
+    app.action(blocks.REVIEW_ACCEPT_ACTION)(listeners.on_accept)
+    app.action(blocks.REVIEW_CHANGES_ACTION)(listeners.on_request_changes)
+    app.view(blocks.REVIEW_CHANGES_MODAL)(listeners.on_changes_submitted)
+    app.action(blocks.RATE_TASK_ACTION)(listeners.on_rate)
+    app.view(blocks.RATING_MODAL)(listeners.on_rating_submitted)
+
+
+class Click:
+    """The parts of a block_actions payload these listeners read."""
+
+    def __init__(self, body: dict[str, Any], context: BoltContext) -> None:
+        user = body.get("user") or {}
+        self.user_id = str(user.get("id") or "")
+        # An interactivity payload says the user's own team (Slack Connect included).
+        self.user_team_id = str(user.get("team_id") or "")
+        self.team_id = team_of(context, body)
+        action = (body.get("actions") or [{}])[0]
+        self.value = str(action.get("value") or "")
+        self.trigger_id = str(body.get("trigger_id") or "")
+        container = body.get("container") or {}
+        channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+        ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
+        self.message = MessageRef(str(channel), str(ts)) if channel and ts else None
+
+    @property
+    def channel_id(self) -> str:
+        return self.message.channel_id if self.message else ""
+
+
+class ReviewListeners:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    # ------------------------------------------------------------------ Accept
+
+    def on_accept(
+        self,
+        ack: Ack,
+        body: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        logger: logging.Logger,
+    ) -> None:
+        ack()
+        click = Click(body, context)
+
+        def tell_clicker(text: str) -> None:
+            notices.tell_privately(client, click.channel_id, click.user_id, text, logger)
+
+        with answering_errors(tell_clicker, logger):
+            delivery_id = reviews.read_id(click.value, reviews.UNKNOWN_DELIVERY)
+            try:
+                with transaction(self.deps.engine) as session:
+                    review = reviews.accept_delivery(
+                        session,
+                        team_id=click.team_id,
+                        delivery_id=delivery_id,
+                        user_id=click.user_id,
+                        now=self.deps.clock(),
+                    )
+            except AlreadyReviewed as already:
+                self.show_review(client, already.review, click.message, logger)
+                raise
+            self.show_review(client, review, click.message, logger)
+            if review.task.announcement_ts:  # as `/delegate done` does: in the task's thread
+                accepted = blocks.task_changed_notice(review.task, click.user_id, "accepted")
+                notices.post_in_task_thread(client, review.task, review.vendor, accepted, logger)
+            notices.refresh_checkin_of_task(self.deps, client, review.task.id or 0, logger)
+            prompt = blocks.rating_prompt(review.task, review.vendor)
+            notices.send_to_owner(client, review.task, prompt, logger)
+
+    # ------------------------------------------------------------------ Request changes
+
+    def on_request_changes(
+        self,
+        ack: Ack,
+        body: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        logger: logging.Logger,
+    ) -> None:
+        ack()
+        click = Click(body, context)
+
+        def tell_clicker(text: str) -> None:
+            notices.tell_privately(client, click.channel_id, click.user_id, text, logger)
+
+        with answering_errors(tell_clicker, logger):
+            delivery_id = reviews.read_id(click.value, reviews.UNKNOWN_DELIVERY)
+            try:
+                with transaction(self.deps.engine) as session:
+                    review = reviews.check_can_review(
+                        session,
+                        team_id=click.team_id,
+                        delivery_id=delivery_id,
+                        user_id=click.user_id,
+                    )
+            except AlreadyReviewed as already:
+                self.show_review(client, already.review, click.message, logger)
+                raise
+            where = click.message
+            metadata = blocks.message_metadata(
+                delivery_id, where.channel_id if where else None, where.ts if where else None
+            )
+            # The trigger_id is good for 3 seconds: nothing slow comes before this.
+            client.views_open(
+                trigger_id=click.trigger_id, view=blocks.changes_modal(review.task, metadata)
+            )
+
+    def on_changes_submitted(
+        self,
+        ack: Ack,
+        body: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        logger: logging.Logger,
+    ) -> None:
+        user_id = str((body.get("user") or {}).get("id") or "")
+        team_id = team_of(context, body)
+        view = body.get("view") or {}
+        values = (view.get("state") or {}).get("values") or {}
+        field = (values.get(blocks.FIELD_CHANGES) or {}).get(
+            blocks.FIELD_CHANGES + blocks.ACTION_SUFFIX
+        )
+        # Modal text arrives as typed (not Slack-escaped); bot.blocks escapes it on output.
+        note = str((field or {}).get("value") or "")
+        acked = False
+
+        def tell_user(text: str) -> None:
+            # Before the ack the form is still open: show the problem in it.
+            if not acked:
+                ack(response_action="errors", errors={blocks.FIELD_CHANGES: text[:150]})
+            else:
+                client.chat_postMessage(channel=user_id, **blocks.problem_reply(text))
+
+        with answering_errors(tell_user, logger):
+            delivery_id, where = reviews.read_form_metadata(
+                str(view.get("private_metadata") or ""), reviews.UNKNOWN_DELIVERY
+            )
+            note = reviews.clean_change_request(note)
+            with transaction(self.deps.engine) as session:
+                reviews.check_can_review(
+                    session, team_id=team_id, delivery_id=delivery_id, user_id=user_id
+                )
+            ack()
+            acked = True
+            with transaction(self.deps.engine) as session:
+                review = reviews.request_changes(
+                    session,
+                    team_id=team_id,
+                    delivery_id=delivery_id,
+                    user_id=user_id,
+                    note=note,
+                    now=self.deps.clock(),
+                )
+            self.show_review(client, review, where, logger)
+            request = blocks.changes_requested_notice(review.task, review.delivery)
+            if not notices.post_in_task_thread(client, review.task, review.vendor, request, logger):
+                notices.send_to_owner(
+                    client,
+                    review.task,
+                    blocks.problem_reply(
+                        f"Task #{review.task.id} is open again, but I couldn't post your request "
+                        f"in {blocks.channel_link(review.vendor.channel_id)}; please tell them "
+                        "there yourself."
+                    ),
+                    logger,
+                )
+            notices.refresh_checkin_of_task(self.deps, client, review.task.id or 0, logger)
+
+    def show_review(
+        self, client: WebClient, review: Review, where: MessageRef | None, logger: logging.Logger
+    ) -> None:
+        """Update the review message in place: the decision replaces the buttons."""
+        if where is None:
+            return
+        message = blocks.delivery_review_message(review.task, review.vendor, review.delivery)
+        try:
+            client.chat_update(channel=where.channel_id, ts=where.ts, **message)
+        except SlackApiError as error:
+            logger.warning("could not update a review message: %s", error.response.get("error"))
+
+    # ------------------------------------------------------------------ rating
+
+    def on_rate(
+        self,
+        ack: Ack,
+        body: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        logger: logging.Logger,
+    ) -> None:
+        ack()
+        click = Click(body, context)
+
+        def tell_clicker(text: str) -> None:
+            notices.tell_privately(client, click.channel_id, click.user_id, text, logger)
+
+        with answering_errors(tell_clicker, logger):
+            task_id = reviews.read_id(click.value, reviews.UNKNOWN_TASK)
+            outside = people.is_outside_user(
+                client, click.user_id, click.team_id, payload_team_id=click.user_team_id
+            )
+            with transaction(self.deps.engine) as session:
+                row = reviews.check_can_rate(
+                    session,
+                    team_id=click.team_id,
+                    task_id=task_id,
+                    user_id=click.user_id,
+                    user_is_outside=outside,
+                )
+                rated = reviews.existing_rating(session, task_id)
+            where = click.message
+            metadata = blocks.message_metadata(
+                task_id, where.channel_id if where else None, where.ts if where else None
+            )
+            client.views_open(
+                trigger_id=click.trigger_id, view=blocks.rating_modal(row.task, metadata, rated)
+            )
+
+    def on_rating_submitted(
+        self,
+        ack: Ack,
+        body: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        logger: logging.Logger,
+    ) -> None:
+        user = body.get("user") or {}
+        user_id = str(user.get("id") or "")
+        team_id = team_of(context, body)
+        view = body.get("view") or {}
+        values = (view.get("state") or {}).get("values") or {}
+        acked = False
+        first_field = blocks.RATING_FIELDS[0][0]
+
+        def tell_user(text: str) -> None:
+            if not acked:
+                ack(response_action="errors", errors={first_field: text[:150]})
+            else:
+                client.chat_postMessage(channel=user_id, **blocks.problem_reply(text))
+
+        with answering_errors(tell_user, logger):
+            rating, errors = reviews.read_rating_form(values)
+            if rating is None:
+                ack(response_action="errors", errors=errors)
+                return
+            task_id, where = reviews.read_form_metadata(
+                str(view.get("private_metadata") or ""), reviews.UNKNOWN_TASK
+            )
+            outside = people.is_outside_user(
+                client, user_id, team_id, payload_team_id=str(user.get("team_id") or "")
+            )
+            asked: dict[str, Any] = {
+                "team_id": team_id,
+                "task_id": task_id,
+                "user_id": user_id,
+                "user_is_outside": outside,
+            }
+            with transaction(self.deps.engine) as session:
+                reviews.check_can_rate(session, **asked)
+            ack()
+            acked = True
+            with transaction(self.deps.engine) as session:
+                row, feedback = reviews.rate_task(
+                    session, rating=rating, now=self.deps.clock(), **asked
+                )
+            prompt = blocks.rating_prompt(row.task, row.vendor, feedback)
+            if where is None:
+                client.chat_postMessage(channel=user_id, **prompt)
+                return
+            try:
+                client.chat_update(channel=where.channel_id, ts=where.ts, **prompt)
+            except SlackApiError as error:
+                logger.warning("could not update a rating prompt: %s", error.response.get("error"))

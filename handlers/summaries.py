@@ -1,0 +1,68 @@
+"""`/delegate summary` and `/delegate report`, called from the `/delegate` listener.
+
+Each resolves what was asked in one transaction (`bot.summaries`, `bot.reports`), then
+talks to Slack, and returns the reply for the requester.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from slack_sdk import WebClient
+
+from bot import blocks, reports, summaries
+from bot.commands import PostSummary, SendReport
+from bot.deps import Deps
+from bot.slack_channels import ensure_bot_in_channel
+from storage.database import transaction
+
+
+def post_summary_now(
+    deps: Deps, command: PostSummary, *, team_id: str, channel_id: str, client: WebClient
+) -> blocks.Message:
+    """Post the vendor's summary in its channel, and the overdue and blocked tasks in its
+    thread. Not a scheduled post: no claim, and the week's scheduled one still goes out."""
+    with transaction(deps.engine) as session:
+        summary = summaries.summary_for_channel(
+            session,
+            team_id=team_id,
+            channel_id=command.channel_id or channel_id,
+            named=command.channel_id is not None,
+            now=deps.clock(),
+        )
+    vendor = summary.vendor
+    ensure_bot_in_channel(client, vendor.channel_id)
+    posted = client.chat_postMessage(
+        channel=vendor.channel_id, unfurl_links=False, **blocks.summary_message(summary)
+    )
+    thread = blocks.summary_thread(summary)
+    if thread is not None:
+        client.chat_postMessage(
+            channel=vendor.channel_id, thread_ts=str(posted["ts"]), unfurl_links=False, **thread
+        )
+    return blocks.summary_posted_reply(vendor, summary)
+
+
+def send_report(
+    deps: Deps, command: SendReport, *, team_id: str, user_id: str, client: WebClient
+) -> blocks.Message:
+    """Build the CSV for the range (dates in DEFAULT_TIMEZONE) and upload it to the
+    requester's direct messages with the bot."""
+    tz = ZoneInfo(deps.settings.default_timezone)
+    today = deps.clock().astimezone(tz).date()
+    first_day, last_day = reports.report_range(command.start, command.end, today)
+    with transaction(deps.engine) as session:
+        report = reports.build_report(session, team_id, first_day, last_day, tz)
+    opened = client.conversations_open(users=user_id)
+    dm_id = str(opened["channel"]["id"])
+    client.files_upload_v2(
+        channel=dm_id,
+        content=report.content,
+        filename=report.filename,
+        title=f"Delegate report {first_day.isoformat()} to {last_day.isoformat()}",
+        initial_comment=(
+            f"Your report for {first_day:%a %-d %b %Y} to {last_day:%a %-d %b %Y} "
+            f"({deps.settings.default_timezone} dates)."
+        ),
+    )
+    return blocks.report_sent_reply(first_day, last_day, report.counts)

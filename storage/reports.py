@@ -1,0 +1,84 @@
+"""Queries behind `/delegate report`: a team's records in a range of instants [start, end).
+
+One query per kind of record, whatever the number of rows; each returns the rows with the
+task and vendor they belong to, oldest first, so the CSV reads as a timeline per kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlmodel import Session, col, or_, select
+
+from storage.models import (
+    CheckinResponse,
+    ScheduledPost,
+    StatusUpdate,
+    Task,
+    TaskFeedback,
+    Vendor,
+)
+from storage.tasks import TaskRow
+
+
+def tasks_active_between(
+    session: Session, team_id: str, start: datetime, end: datetime
+) -> Sequence[TaskRow]:
+    """Tasks that existed at some point of the range: created before its end and not
+    closed before its start (so open ones too)."""
+    query = (
+        select(Task, Vendor)
+        .join(Vendor, col(Vendor.id) == col(Task.vendor_id))
+        .where(
+            Task.team_id == team_id,
+            col(Task.created_at) < end,
+            or_(col(Task.closed_at).is_(None), col(Task.closed_at) >= start),
+        )
+        .order_by(col(Task.created_at), col(Task.id))
+    )
+    return [TaskRow(task=task, vendor=vendor) for task, vendor in session.exec(query).all()]
+
+
+def status_updates_between(
+    session: Session, team_id: str, start: datetime, end: datetime
+) -> Sequence[tuple[StatusUpdate, Task, Vendor]]:
+    query = (
+        select(StatusUpdate, Task, Vendor)
+        .join(Task, col(Task.id) == col(StatusUpdate.task_id))
+        .join(Vendor, col(Vendor.id) == col(Task.vendor_id))
+        .where(Task.team_id == team_id, StatusUpdate.at >= start, StatusUpdate.at < end)
+        .order_by(col(StatusUpdate.at), col(StatusUpdate.id))
+    )
+    return [(update, task, vendor) for update, task, vendor in session.exec(query).all()]
+
+
+def checkin_responses_between(
+    session: Session, team_id: str, start: datetime, end: datetime
+) -> Sequence[tuple[CheckinResponse, Vendor]]:
+    query = (
+        select(CheckinResponse, Vendor)
+        .join(ScheduledPost, col(ScheduledPost.id) == col(CheckinResponse.post_id))
+        .join(Vendor, col(Vendor.id) == col(ScheduledPost.vendor_id))
+        .where(Vendor.team_id == team_id, CheckinResponse.at >= start, CheckinResponse.at < end)
+        .order_by(col(CheckinResponse.at), col(CheckinResponse.id))
+    )
+    return [(response, vendor) for response, vendor in session.exec(query).all()]
+
+
+def ratings_between(
+    session: Session, team_id: str, start: datetime, end: datetime
+) -> Sequence[tuple[TaskFeedback, Task, Vendor]]:
+    """Ratings first given in the range (TaskFeedback.created_at)."""
+    query = (
+        select(TaskFeedback, Task, Vendor)
+        .join(Task, col(Task.id) == col(TaskFeedback.task_id))
+        .join(Vendor, col(Vendor.id) == col(TaskFeedback.vendor_id))
+        .where(
+            Vendor.team_id == team_id,
+            TaskFeedback.created_at >= start,
+            TaskFeedback.created_at < end,
+        )
+        .order_by(col(TaskFeedback.created_at), col(TaskFeedback.id))
+    )
+    return [(rating, task, vendor) for rating, task, vendor in session.exec(query).all()]

@@ -1,0 +1,468 @@
+"""SQL aggregates behind the weekly summaries, the team digest and the Home tab.
+
+Every function here runs a fixed number of queries, whatever the number of tasks, check-ins
+or vendors: counting is done by the database (SUM over CASE, MIN, COUNT), grouped by vendor.
+The definitions of the figures are in `bot.summaries` and docs/summaries.md; this module
+only turns them into SQL.
+
+Calendar days are the vendor's own. `local_date(moment, zone)` gives the calendar date of a
+stored UTC timestamp in an IANA zone, in SQL: PostgreSQL converts with `timezone()`; SQLite,
+which has no time zone database, calls a small Python function registered on the
+connection before the first query (`_prepare`). So "closed on the vendor's Sunday" is
+decided by the database row by row, for every vendor at once, exactly across DST changes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import Date, and_, case, exists, func, literal, not_, or_
+from sqlalchemy import select as sql_select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
+from sqlmodel import Session, col, select
+from sqlmodel.sql.sqltypes import UTCDateTime
+
+from storage.models import (
+    CheckinResponse,
+    Delivery,
+    PostKind,
+    PostState,
+    ScheduledPost,
+    StatusUpdate,
+    Task,
+    TaskFeedback,
+    TaskStatus,
+    TaskUpdate,
+    Vendor,
+)
+from storage.tasks import TaskRow
+
+# UTC offsets run from -12:00 to +14:00: a local day starts at most 14 h before and ends
+# at most 12 h after the same day in UTC. Used as index-friendly bounds around the exact
+# (row-by-row) local date test.
+_AHEAD_OF_UTC = timedelta(hours=14)
+_BEHIND_UTC = timedelta(hours=12)
+_SQLITE_LOCAL_DATE = "vc_local_date"
+
+
+# --------------------------------------------------------------------------- local dates
+
+
+class local_date(FunctionElement[date]):
+    """`local_date(moment, zone)`: the calendar date of a UTC timestamp in an IANA zone."""
+
+    type = Date()
+    name = "local_date"
+    inherit_cache = True
+
+
+@compiles(local_date)
+def _compile_local_date(element: local_date, compiler: SQLCompiler, **kw: Any) -> str:
+    moment, zone = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"{_SQLITE_LOCAL_DATE}({moment}, {zone})"
+
+
+@compiles(local_date, "postgresql")
+def _compile_local_date_postgresql(element: local_date, compiler: SQLCompiler, **kw: Any) -> str:
+    moment, zone = (compiler.process(clause, **kw) for clause in element.clauses)
+    # timezone(zone, timestamptz) is the wall-clock time in `zone`; its date is the local date.
+    return f"CAST(timezone({zone}, {moment}) AS DATE)"
+
+
+def _sqlite_local_date(moment: str | None, zone: str | None) -> str | None:
+    """SQLite's side of `local_date`: SQLAlchemy stores UTC as `YYYY-MM-DD HH:MM:SS.ffffff`."""
+    if moment is None or zone is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(moment)
+        tz = ZoneInfo(zone)
+    except (ValueError, ZoneInfoNotFoundError):
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(tz).date().isoformat()
+
+
+def _prepare(session: Session) -> None:
+    """Make `local_date` callable on this session's connection (SQLite only; no query)."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        raw = connection.connection.driver_connection
+        assert raw is not None, "a checked-out connection has its DBAPI connection"
+        raw.create_function(_SQLITE_LOCAL_DATE, 2, _sqlite_local_date, deterministic=True)
+
+
+# --------------------------------------------------------------------------- spans
+
+
+@dataclass(frozen=True)
+class Span:
+    """Calendar days `first_day`..`last_day` (inclusive), each read in the vendor's own zone.
+
+    Events (a task closed, a check-in posted, a rating given) count when they happened on one
+    of those local days and, if `until` is set, no later than `until`. Status figures (open,
+    overdue, blocked...) are taken at `until` when set (a week still running: "now"), or
+    otherwise at the end of `last_day`, local time (a week that is over).
+    """
+
+    first_day: date
+    last_day: date
+    until: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.last_day < self.first_day:
+            raise ValueError(f"span ends before it starts: {self.first_day}..{self.last_day}")
+        if self.until is not None and self.until.tzinfo is None:
+            raise ValueError("until must be an aware datetime")
+
+    @property
+    def earliest(self) -> datetime:
+        """No event of the span can be earlier than this instant, in any zone."""
+        return datetime.combine(self.first_day, time(0), UTC) - _AHEAD_OF_UTC
+
+    @property
+    def latest(self) -> datetime:
+        """Every event of the span is earlier than this instant, in any zone."""
+        return datetime.combine(self.last_day + timedelta(days=1), time(0), UTC) + _BEHIND_UTC
+
+
+def _zone() -> Any:
+    """The joined vendor's time zone column: every local date is the vendor's own."""
+    return col(Vendor.timezone)
+
+
+def _within(moment: Any, span: Span) -> ColumnElement[bool]:
+    """`moment` is on one of the span's local days (and not after `until`)."""
+    day = local_date(moment, _zone())
+    conditions = [
+        moment.is_not(None),
+        moment >= span.earliest,
+        moment < span.latest,
+        day >= span.first_day,
+        day <= span.last_day,
+    ]
+    if span.until is not None:
+        conditions.append(moment <= span.until)
+    return and_(*conditions)
+
+
+def _by_status_time(moment: Any, span: Span) -> ColumnElement[bool]:
+    """`moment` is set and had happened by the span's status time."""
+    if span.until is not None:
+        return and_(moment.is_not(None), moment <= span.until)
+    return and_(
+        moment.is_not(None), moment < span.latest, local_date(moment, _zone()) <= span.last_day
+    )
+
+
+def _status_today(span: Span) -> ColumnElement[date]:
+    """The vendor's local date at the span's status time: due dates before it are overdue."""
+    if span.until is not None:
+        return local_date(literal(span.until, UTCDateTime()), _zone())
+    return literal(span.last_day + timedelta(days=1), Date())
+
+
+def _latest_status(span: Span) -> Any:
+    """The task's latest status update by the status time (correlated scalar subquery)."""
+    update = aliased(StatusUpdate)
+    return (
+        select(update.status)
+        .where(col(update.task_id) == col(Task.id), _by_status_time(col(update.at), span))
+        .order_by(col(update.at).desc(), col(update.id).desc())
+        .limit(1)
+        .correlate(Task, Vendor)
+        .scalar_subquery()
+    )
+
+
+def _task_state(span: Span) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """(open, delivered) at the span's status time, for the outer query's task.
+
+    Open: created by then and not closed (done or cancelled) by then; delivered tasks are
+    open. Delivered: open, with a delivery made by then and not reviewed by then (from the
+    deliveries table), or, for a task whose status still is `delivered`, delivered by then.
+    """
+    is_open = and_(
+        _by_status_time(col(Task.created_at), span),
+        or_(col(Task.closed_at).is_(None), not_(_by_status_time(col(Task.closed_at), span))),
+    )
+    delivery = aliased(Delivery)
+    awaiting_review = (
+        exists()
+        .where(
+            col(delivery.task_id) == col(Task.id),
+            _by_status_time(col(delivery.delivered_at), span),
+            or_(
+                col(delivery.reviewed_at).is_(None),
+                not_(_by_status_time(col(delivery.reviewed_at), span)),
+            ),
+        )
+        .correlate(Task, Vendor)
+    )
+    still_delivered = and_(
+        col(Task.status) == TaskStatus.DELIVERED,
+        _by_status_time(col(Task.delivered_at), span),
+    )
+    return is_open, and_(is_open, or_(awaiting_review, still_delivered))
+
+
+def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return case((condition, 1), else_=0)
+
+
+def _total(column: Any) -> Any:
+    return func.coalesce(func.sum(column), 0)
+
+
+def _scope(query: Any, team_id: str, vendor_id: int | None, vendor_column: Any) -> Any:
+    query = query.join(Vendor, col(Vendor.id) == vendor_column).where(Vendor.team_id == team_id)
+    if vendor_id is not None:
+        query = query.where(vendor_column == vendor_id)
+    return query
+
+
+# --------------------------------------------------------------------------- tasks
+
+
+@dataclass(frozen=True)
+class TaskCounts:
+    completed: int = 0
+    on_time: int = 0
+    open: int = 0
+    delivered: int = 0
+    overdue: int = 0
+    at_risk: int = 0
+    blocked: int = 0
+
+
+def task_counts(
+    session: Session, team_id: str, span: Span, *, vendor_id: int | None = None
+) -> dict[int, TaskCounts]:
+    """Per vendor: tasks completed in the span (on time or not) and the task states at its
+    status time. One query; vendors without tasks are missing from the result."""
+    _prepare(session)
+    is_open, delivered = _task_state(span)
+    active = and_(is_open, not_(delivered))
+    completed = and_(col(Task.status) == TaskStatus.DONE, _within(col(Task.closed_at), span))
+    # Judged when the vendor finished: the accepted delivery, else the closing itself.
+    finished_at = func.coalesce(col(Task.delivered_at), col(Task.closed_at))
+    on_time = and_(
+        completed,
+        or_(
+            col(Task.due_date).is_(None),
+            col(Task.due_date) >= local_date(finished_at, _zone()),
+        ),
+    )
+    overdue = and_(
+        active, col(Task.due_date).is_not(None), col(Task.due_date) < _status_today(span)
+    )
+    per_task = _scope(
+        sql_select(
+            col(Task.vendor_id).label("vendor_id"),
+            _flag(completed).label("completed"),
+            _flag(on_time).label("on_time"),
+            _flag(is_open).label("open"),
+            _flag(delivered).label("delivered"),
+            _flag(overdue).label("overdue"),
+            _flag(active).label("active"),
+            _latest_status(span).label("latest"),
+        ),
+        team_id,
+        vendor_id,
+        col(Task.vendor_id),
+    ).where(
+        # Closed before the span began: neither completed in it nor open at its end.
+        or_(col(Task.closed_at).is_(None), col(Task.closed_at) >= span.earliest),
+    )
+    rows = per_task.subquery()
+
+    def with_status(status: TaskUpdate) -> Any:
+        return _total(_flag(and_(rows.c.active == 1, rows.c.latest == status.value)))
+
+    query = sql_select(
+        rows.c.vendor_id,
+        _total(rows.c.completed),
+        _total(rows.c.on_time),
+        _total(rows.c.open),
+        _total(rows.c.delivered),
+        _total(rows.c.overdue),
+        with_status(TaskUpdate.AT_RISK),
+        with_status(TaskUpdate.BLOCKED),
+    ).group_by(rows.c.vendor_id)
+    return {
+        int(vendor): TaskCounts(*(int(n) for n in numbers))
+        for vendor, *numbers in session.execute(query).all()
+    }
+
+
+# --------------------------------------------------------------------------- check-ins
+
+
+@dataclass(frozen=True)
+class CheckinAnswer:
+    """A check-in and the first answer to it (a status update or a thread reply), if any."""
+
+    vendor_id: int
+    sent_at: datetime
+    first_answer_at: datetime | None
+
+
+def checkin_answers(
+    session: Session,
+    team_id: str,
+    span: Span,
+    *,
+    answered_by: datetime,
+    vendor_id: int | None = None,
+) -> dict[int, list[CheckinAnswer]]:
+    """Per vendor, the check-ins posted in the span, each with its first answer given by
+    `answered_by`. One query: the first answers are MINs in SQL, one row per check-in (a
+    few a week per vendor, however many tasks they list)."""
+    _prepare(session)
+    first_update = (
+        select(func.min(StatusUpdate.at))
+        .where(col(StatusUpdate.post_id) == col(ScheduledPost.id), StatusUpdate.at <= answered_by)
+        .correlate(ScheduledPost)
+        .scalar_subquery()
+    )
+    first_reply = (
+        select(func.min(CheckinResponse.at))
+        .where(
+            col(CheckinResponse.post_id) == col(ScheduledPost.id),
+            CheckinResponse.at <= answered_by,
+        )
+        .correlate(ScheduledPost)
+        .scalar_subquery()
+    )
+    query = _scope(
+        select(ScheduledPost.vendor_id, ScheduledPost.sent_at, first_update, first_reply),
+        team_id,
+        vendor_id,
+        col(ScheduledPost.vendor_id),
+    ).where(
+        ScheduledPost.kind == PostKind.CHECKIN,
+        ScheduledPost.state == PostState.SENT,
+        _within(col(ScheduledPost.sent_at), span),
+    )
+    found: dict[int, list[CheckinAnswer]] = defaultdict(list)
+    for vendor, sent_at, update_at, reply_at in session.execute(
+        query.order_by(col(ScheduledPost.sent_at), col(ScheduledPost.id))
+    ).all():
+        answers = [moment for moment in (update_at, reply_at) if moment is not None]
+        found[int(vendor)].append(CheckinAnswer(int(vendor), sent_at, min(answers, default=None)))
+    return dict(found)
+
+
+# --------------------------------------------------------------------------- ratings
+
+
+@dataclass(frozen=True)
+class RatingTotals:
+    """Sums of the owners' 1-5 ratings, so averages can be taken (and combined) exactly."""
+
+    count: int = 0
+    quality: int = 0
+    timeliness: int = 0
+    communication: int = 0
+
+
+def rating_totals(
+    session: Session, team_id: str, span: Span, *, vendor_id: int | None = None
+) -> dict[int, RatingTotals]:
+    """Per vendor, the ratings (TaskFeedback) first given in the span. One query."""
+    _prepare(session)
+    query = _scope(
+        sql_select(
+            col(TaskFeedback.vendor_id),
+            func.count(col(TaskFeedback.id)),
+            _total(TaskFeedback.quality),
+            _total(TaskFeedback.timeliness),
+            _total(TaskFeedback.communication),
+        ),
+        team_id,
+        vendor_id,
+        col(TaskFeedback.vendor_id),
+    ).where(_within(col(TaskFeedback.created_at), span))
+    return {
+        int(vendor): RatingTotals(*(int(n) for n in numbers))
+        for vendor, *numbers in session.execute(query.group_by(TaskFeedback.vendor_id)).all()
+    }
+
+
+# --------------------------------------------------------------------------- task lists
+
+
+@dataclass(frozen=True)
+class AttentionTask:
+    """An open task that is overdue or whose latest status is blocked, at `now`."""
+
+    task: Task
+    overdue: bool
+    blocked: bool
+
+
+def attention_tasks(
+    session: Session, team_id: str, vendor_id: int, now: datetime, *, limit: int = 40
+) -> list[AttentionTask]:
+    """One vendor's overdue or blocked tasks (not delivered), soonest due first. One query."""
+    _prepare(session)
+    span = Span(now.date(), now.date(), until=now)
+    is_open, delivered = _task_state(span)
+    latest = _latest_status(span)
+    overdue = and_(col(Task.due_date).is_not(None), col(Task.due_date) < _status_today(span))
+    blocked = latest == TaskUpdate.BLOCKED.value
+    query = (
+        _scope(
+            select(Task, _flag(overdue), _flag(blocked)), team_id, vendor_id, col(Task.vendor_id)
+        )
+        .where(
+            col(Task.status).in_((TaskStatus.OPEN, TaskStatus.DELIVERED)),
+            is_open,
+            not_(delivered),
+            or_(overdue, blocked),
+        )
+        .order_by(col(Task.due_date).is_(None), col(Task.due_date), col(Task.id))
+        .limit(limit)
+    )
+    return [
+        AttentionTask(task=task, overdue=bool(late), blocked=bool(stuck))
+        for task, late, stuck in session.execute(query).all()
+    ]
+
+
+def open_tasks_owned_by(
+    session: Session, team_id: str, owner_id: str, *, limit: int = 60
+) -> list[TaskRow]:
+    """The owner's open tasks (delivered ones included) across vendors, soonest due first."""
+    query = (
+        select(Task, Vendor)
+        .join(Vendor, col(Vendor.id) == col(Task.vendor_id))
+        .where(
+            Task.team_id == team_id,
+            Task.owner_id == owner_id,
+            col(Task.status).in_((TaskStatus.OPEN, TaskStatus.DELIVERED)),
+        )
+        .order_by(col(Task.due_date).is_(None), col(Task.due_date), col(Task.id))
+        .limit(limit)
+    )
+    return [TaskRow(task=task, vendor=vendor) for task, vendor in session.exec(query).all()]
+
+
+def has_recent_work(session: Session, vendor_id: int, since: datetime) -> bool:
+    """Whether the vendor has an open task or one closed since `since`."""
+    query = select(Task.id).where(
+        Task.vendor_id == vendor_id,
+        or_(
+            col(Task.status).in_((TaskStatus.OPEN, TaskStatus.DELIVERED)),
+            col(Task.closed_at) >= since,
+        ),
+    )
+    return session.exec(query.limit(1)).first() is not None
