@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|web|scheduler|tick|migrate]`.
+"""Command line: `python -m bot [run|web|scheduler|tick|migrate|console]`.
 
 - `run` (the default): the app and the scheduler in one process; Socket Mode when
   SLACK_APP_TOKEN is set, otherwise HTTP.
@@ -6,6 +6,7 @@
 - `scheduler`: the scheduler loop alone (the Procfile's `clock` process).
 - `tick [--now ISO8601]`: all scheduled work due at or before NOW, once; then exit.
 - `migrate`: apply database migrations.
+- `console [--fresh] [--demo] [--now ISO8601]`: try the bot without Slack (bot.console).
 
 Whatever stops a command from starting (a missing or bad setting, a database that does not
 answer, an old schema) is reported as one line on stderr with a non-zero exit status, never
@@ -54,18 +55,33 @@ def main(argv: list[str] | None = None) -> int:
         "command",
         nargs="?",
         default="run",
-        choices=["run", "web", "scheduler", "tick", "migrate"],
+        choices=["run", "web", "scheduler", "tick", "migrate", "console"],
     )
     parser.add_argument(
         "--now",
         type=parse_now,
-        help="tick only: do the work due at or before this ISO 8601 time (default: now)",
+        help="tick: do the work due at or before this ISO 8601 time (default: now); "
+        "console: start the console's clock there",
+    )
+    parser.add_argument(
+        "--fresh", action="store_true", help="console only: use a temporary database"
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="console only: play a built-in week, then exit"
     )
     args = parser.parse_args(argv)
-    if args.now is not None and args.command != "tick":
-        parser.error("--now goes with the tick command only")
+    if args.now is not None and args.command not in ("tick", "console"):
+        parser.error("--now goes with the tick and console commands only")
+    if (args.fresh or args.demo) and args.command != "console":
+        parser.error("--fresh and --demo go with the console command only")
     try:
         settings = load_settings()
+        if args.command == "console":
+            from bot.console import run_console
+
+            return run_console(
+                settings, build_deps=build_deps, fresh=args.fresh, demo=args.demo, now=args.now
+            )
         configure_logging(settings.log_level, settings.secrets())
         logging.getLogger("alembic.runtime.migration").addFilter(_AlembicPreamble())
         if args.command == "migrate":

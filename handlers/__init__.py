@@ -5,10 +5,13 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers import channel_events, checkins, delegate
+from handlers import channel_events, checkins, delegate, home, payload_guard, reviews
 
 
 def register_all(app: App, deps: Deps) -> None:
+    payload_guard.register(app)  # first: listeners may rely on the payload's shape
     delegate.register(app, deps)
     checkins.register(app, deps)
+    reviews.register(app, deps)
     channel_events.register(app, deps)
+    home.register(app, deps)
