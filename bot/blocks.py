@@ -8,11 +8,14 @@ placed in a message, so it cannot ping `@channel` or a person. Mentions the bot 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
+from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.commands import help_text
+from bot.money import format_money
+from bot.scorecards import VERDICT_WEEKS, CardFigures, Scorecard, Trend, TrialCard, Verdict
 from bot.slack_text import escape
 from bot.summaries import (
     Digest,
@@ -22,6 +25,7 @@ from bot.summaries import (
     HomeTask,
     Mark,
     VendorRow,
+    VendorSpend,
     VendorSummary,
     Week,
 )
@@ -33,6 +37,7 @@ from storage.models import (
     TaskFeedback,
     TaskStatus,
     TaskUpdate,
+    TrialDecision,
     Vendor,
 )
 from storage.summaries import AttentionTask
@@ -155,9 +160,16 @@ def task_announcement(task: Task, vendor: Vendor) -> Message:
 
 
 def task_created_reply(task: Task, vendor: Vendor, vendor_registered: bool) -> Message:
+    # Only the requester sees this reply; the announcement in the vendor channel never
+    # carries the cost.
+    cost = (
+        f" Cost {format_money(task.cost_minor, vendor.currency)} (not shown to the vendor)."
+        if task.cost_minor is not None
+        else ""
+    )
     text = (
         f":white_check_mark: Task *#{task.id}* {escape(task.title)} delegated to "
-        f"{channel_link(vendor.channel_id)}, due {format_due(task.due_date)}."
+        f"{channel_link(vendor.channel_id)}, due {format_due(task.due_date)}.{cost}"
     )
     if vendor_registered:
         text += (
@@ -213,27 +225,34 @@ def describe_status(status: str) -> str:
     }.get(TaskStatus(status), status)
 
 
-def vendor_line(vendor: Vendor) -> str:
+def vendor_line(vendor: Vendor, now: datetime | None = None) -> str:
     state = " · *paused*" if vendor.paused else ""
     if vendor.paused and vendor.pause_reason:
         state += f" ({escape(vendor.pause_reason)})"
+    trial = trial_text(vendor, now) if now else None
     return (
         f"• *{escape(vendor.name)}* {channel_link(vendor.channel_id)} · {vendor.timezone}"
         f" · check-ins `{vendor.checkin_cadence}` · summary `{vendor.summary_cadence}`{state}"
+        + (f" · {trial}" if trial else "")
     )
 
 
-def vendor_list_reply(vendors: Sequence[Vendor]) -> Message:
+def vendor_list_reply(vendors: Sequence[Vendor], now: datetime | None = None) -> Message:
     if not vendors:
         return plain_reply(
             "*Vendors*\nNo vendors yet. Add one with `/delegate vendor add #channel`."
         )
-    lines = [vendor_line(v) for v in vendors]
+    lines = [vendor_line(v, now) for v in vendors]
     return plain_reply(f"*Vendors* ({len(vendors)})\n" + "\n".join(lines))
 
 
-def vendor_added_reply(vendor: Vendor) -> Message:
-    return plain_reply(":white_check_mark: Added vendor\n" + vendor_line(vendor))
+def vendor_added_reply(vendor: Vendor, now: datetime | None = None) -> Message:
+    money = money_settings_text(vendor)
+    return plain_reply(
+        ":white_check_mark: Added vendor\n"
+        + vendor_line(vendor, now)
+        + (f"\n{money}" if money else "")
+    )
 
 
 def vendor_paused_reply(vendor: Vendor) -> Message:
@@ -700,7 +719,7 @@ def format_minutes(minutes: int) -> str:
     return text or "0m"
 
 
-def vendor_settings_lines(vendor: Vendor) -> list[str]:
+def vendor_settings_lines(vendor: Vendor, now: datetime | None = None) -> list[str]:
     paused = ""
     if vendor.paused:
         paused = " · *paused*" + (
@@ -712,13 +731,17 @@ def vendor_settings_lines(vendor: Vendor) -> list[str]:
         f"feedback prompt `{vendor.feedback_cadence or 'with the summary'}` · "
         f"workdays `{vendor.workdays}` · "
         f"reminder after `{format_minutes(vendor.remind_after_minutes)}`",
+        *[text for text in (trial_text(vendor, now) if now else None,) if text],
+        money_settings_text(vendor) or f"currency {vendor.currency}",
     ]
 
 
-def vendor_updated_reply(vendor: Vendor, changed: Sequence[str]) -> Message:
+def vendor_updated_reply(
+    vendor: Vendor, changed: Sequence[str], now: datetime | None = None
+) -> Message:
     return plain_reply(
         f":white_check_mark: Changed {', '.join(changed)}. Settings now:\n"
-        + "\n".join(vendor_settings_lines(vendor))
+        + "\n".join(vendor_settings_lines(vendor, now))
     )
 
 
@@ -922,7 +945,7 @@ def health_text(health: Health, *, emoji: bool = True) -> str:
     return f"{mark}{health.mark.value}{reasons}"
 
 
-def _digest_row(row: VendorRow) -> str:
+def _digest_row(row: VendorRow, spend: VendorSpend | None = None) -> str:
     c, p = row.current, row.previous
     vendor = row.vendor
     paused = " · paused" if vendor.paused else ""
@@ -947,7 +970,8 @@ def _digest_row(row: VendorRow) -> str:
         f"open {c.open}{delivered} · overdue {c.overdue}{_vs(c.overdue, p.overdue)} · "
         f"at risk {c.at_risk} · blocked {c.blocked}{_vs(c.blocked, p.blocked)} · "
         f"{answered} · {ratings}\n"
-        f"_{health_text(row.health, emoji=False)}_"
+        + (f"spend {spend_text(spend)}\n" if spend and spend.worth_showing else "")
+        + f"_{health_text(row.health, emoji=False)}_"
     )
 
 
@@ -956,7 +980,9 @@ def digest_message(digest: Digest) -> Message:
     vendors = f"{len(digest.rows)} vendor" + ("" if len(digest.rows) == 1 else "s")
     head = f":clipboard: *Vendor digest* · {_week_text(digest.week, digest.partial)} · {vendors}"
     blocks: list[dict[str, Any]] = [_section(head)]
-    rows = [_digest_row(row) for row in digest.rows] or ["No vendors yet."]
+    rows = [_digest_row(row, digest.spend.get(row.vendor.id or 0)) for row in digest.rows] or [
+        "No vendors yet."
+    ]
     blocks += _sections(rows)
     if digest.feedback:
         said = [
@@ -995,7 +1021,7 @@ def _home_task_line(item: HomeTask) -> str:
     return f"• {mark}{task_line(task, vendor, item.today)}{review}"
 
 
-def _home_vendor_line(row: VendorRow) -> str:
+def _home_vendor_line(row: VendorRow, now: datetime | None = None) -> str:
     c = row.current
     ratings = (
         f"quality {_score(c.quality)} · timeliness {_score(c.timeliness)} · "
@@ -1004,6 +1030,8 @@ def _home_vendor_line(row: VendorRow) -> str:
         else "no ratings yet"
     )
     paused = " · paused" if row.vendor.paused else ""
+    trial = trial_text(row.vendor, now) if now else None
+    paused += f" · {trial}" if trial else ""
     return (
         f"{HEALTH_EMOJI[row.health.mark]} *{escape(row.vendor.name)}* "
         f"{channel_link(row.vendor.channel_id)}{paused}\n"
@@ -1011,6 +1039,16 @@ def _home_vendor_line(row: VendorRow) -> str:
         f"on time {_percent(c.on_time_rate)} ({c.on_time}/{c.completed}) · {ratings}"
         + (f"\n_{', '.join(row.health.reasons)}_" if row.health.reasons else "")
     )
+
+
+def home_outsider_view() -> dict[str, Any]:
+    """The Home tab for someone outside the team (a vendor's people in Slack Connect)."""
+    text = (
+        "Hi! This bot helps the team you work with keep track of shared tasks. You'll find "
+        "its check-ins in your shared channel: answer them with the buttons, or reply in "
+        "the thread like `#12 on track`."
+    )
+    return {"type": "home", "blocks": [_section(text)]}
 
 
 def home_view(overview: HomeOverview) -> dict[str, Any]:
@@ -1033,7 +1071,7 @@ def home_view(overview: HomeOverview) -> dict[str, Any]:
     ]
     room = MAX_HOME_BLOCKS - len(blocks) - 1
     shown = overview.vendors if len(overview.vendors) <= room else overview.vendors[: room - 1]
-    blocks += [_section(_home_vendor_line(row)[:_SECTION_CHARS]) for row in shown]
+    blocks += [_section(_home_vendor_line(row, overview.made_at)[:_SECTION_CHARS]) for row in shown]
     if not overview.vendors:
         blocks.append(_section("No vendors yet. Add one with `/delegate vendor add #channel`."))
     elif len(shown) < len(overview.vendors):
@@ -1056,3 +1094,377 @@ def report_sent_reply(first_day: date, last_day: date, counts: dict[str, int]) -
         f":white_check_mark: Sent the report for {first_day:%a %-d %b %Y} to "
         f"{last_day:%a %-d %b %Y} to your direct messages ({listed})."
     )
+
+
+# --------------------------------------------------------------------------- lifecycle
+
+# The trial prompt's buttons (a DM to whoever added the vendor); the value of each is
+# "<vendor id>:<trial end date>", see bot.lifecycle.read_trial_value.
+TRIAL_KEEP_ACTION = "trial_keep"
+TRIAL_EXTEND_ACTION = "trial_extend"
+TRIAL_END_ACTION = "trial_end"
+TRIAL_ACTIONS: dict[str, TrialDecision] = {
+    TRIAL_KEEP_ACTION: TrialDecision.KEEP,
+    TRIAL_EXTEND_ACTION: TrialDecision.EXTEND,
+    TRIAL_END_ACTION: TrialDecision.END,
+}
+VERDICT_EMOJI = {
+    Verdict.IMPROVING: ":chart_with_upwards_trend:",
+    Verdict.STEADY: ":left_right_arrow:",
+    Verdict.SLIPPING: ":chart_with_downwards_trend:",
+    Verdict.NOT_ENOUGH_DATA: ":grey_question:",
+}
+MAX_LISTED_TASKS = 20
+
+
+def trial_text(vendor: Vendor, now: datetime) -> str | None:
+    """`on trial: 12 days left (ends Thu 31 Dec 2026)`, by the vendor's own date; None when
+    the vendor is not on trial."""
+    if vendor.trial_ends_on is None:
+        return None
+    today = now.astimezone(ZoneInfo(vendor.timezone)).date()
+    left = (vendor.trial_ends_on - today).days
+    ends = f"{vendor.trial_ends_on:%a %-d %b %Y}"
+    if left > 1:
+        return f"on trial: {left} days left (ends {ends})"
+    if left == 1:
+        return f"on trial: 1 day left (ends {ends})"
+    if left == 0:
+        return f"on trial: ends today ({ends})"
+    return f"trial ended {ends}, waiting for a decision"
+
+
+def money_settings_text(vendor: Vendor) -> str | None:
+    """`currency EUR · rate EUR 35.00/h · budget EUR 2,000.00 a month`, when any is set
+    beyond the default currency. Only ever in replies the requester alone sees."""
+    c = vendor.currency
+    parts = [f"currency {c}"]
+    if vendor.hourly_rate_minor is not None:
+        parts.append(f"rate {format_money(vendor.hourly_rate_minor, c)}/h")
+    if vendor.monthly_budget_minor is not None:
+        parts.append(f"budget {format_money(vendor.monthly_budget_minor, c)} a month")
+    if len(parts) == 1 and c == "USD":
+        return None
+    return " · ".join(parts)
+
+
+def spend_text(spend: VendorSpend) -> str:
+    """`this week EUR 450.00 · December 2026 EUR 1,650.00 of EUR 2,000.00 (82%) · to date
+    EUR 3,210.00`."""
+    c = spend.currency
+    month = f"{spend.month:%B %Y} {format_money(spend.this_month, c)}"
+    if spend.budget:
+        month += f" of {format_money(spend.budget, c)} ({spend.budget_percent}%)"
+    return (
+        f"this week {format_money(spend.this_week, c)} · {month} · "
+        f"to date {format_money(spend.to_date, c)}"
+    )
+
+
+def cost_set_reply(task: Task, vendor: Vendor, cost_minor: int | None) -> Message:
+    what = (
+        f"now costs {format_money(cost_minor, vendor.currency)}"
+        if cost_minor is not None
+        else "no longer has a cost"
+    )
+    return plain_reply(
+        f":white_check_mark: Task *#{task.id}* {escape(task.title)} {what}. Costs count as "
+        "spend once a task is done, and are never shown in the vendor's channel."
+    )
+
+
+def _ratio(value: Fraction | None, digits: int = 1) -> str:
+    return "n/a" if value is None else f"{float(value):.{digits}f}"
+
+
+def _rate(value: Fraction | None) -> str:
+    return "n/a" if value is None else f"{float(value):.0%}"
+
+
+def _days_late(value: Fraction | None) -> str:
+    return "n/a" if value is None else f"{float(value):.1f} days"
+
+
+def card_lines(f: CardFigures) -> list[str]:
+    """A scorecard's figures over some days, one line each (no money: see spend_text)."""
+    late = f" (average {_days_late(f.average_lateness)} late)" if f.late else ""
+    answered = (
+        f"*Check-ins answered:* {f.answered} of {f.checkins} ({_rate(f.response_rate)}) · "
+        f"*median first answer:* {format_duration_minutes(f.median_response_minutes)}"
+        if f.checkins
+        else "*Check-ins answered:* no check-ins"
+    )
+    ratings = (
+        f"*Ratings* ({f.ratings}): quality {_ratio(f.quality)} · timeliness "
+        f"{_ratio(f.timeliness)} · communication {_ratio(f.communication)}"
+        if f.ratings
+        else "*Ratings:* none"
+    )
+    changes = (
+        f"*Changes requested:* {f.changes_requested} of {f.deliveries} deliveries "
+        f"({_ratio(f.changes_per_delivery, 2)} per delivery)"
+        if f.deliveries
+        else "*Changes requested:* no deliveries"
+    )
+    return [f"*Done:* {f.on_time} on time, {f.late} late{late}", answered, ratings, changes]
+
+
+def verdict_text(trend: Trend) -> str:
+    """`:chart_with_upwards_trend: *Verdict: improving* · on time 50% → 75% (…)`."""
+    parts: list[str] = []
+    if trend.on_time_compared:
+        parts.append(
+            f"on time {_rate(trend.previous.on_time_rate)} → {_rate(trend.last.on_time_rate)}"
+        )
+    if trend.score_compared:
+        parts.append(
+            f"average score {_ratio(trend.previous.average_score)} → "
+            f"{_ratio(trend.last.average_score)}"
+        )
+    head = f"{VERDICT_EMOJI[trend.verdict]} *Verdict: {trend.verdict.value}*"
+    if not parts:
+        return head + (
+            f" (to compare, the last {VERDICT_WEEKS} weeks and the {VERDICT_WEEKS} before "
+            "each need 2 tasks done, or 2 ratings)"
+        )
+    return head + f" · {', '.join(parts)} (the last {VERDICT_WEEKS} weeks against the 4 before)"
+
+
+VERDICT_RULE = (
+    f"Verdict: the last {VERDICT_WEEKS} weeks against the {VERDICT_WEEKS} before. A measure "
+    "(on-time rate, average score) counts when both blocks have 2+ tasks (ratings): better "
+    "by 10 points / 0.3 or more, worse by as much, else level. Slipping if any is worse, "
+    "improving if none is worse and one is better, else steady."
+)
+
+
+def _week_line(week: Week, f: CardFigures, partial: bool, currency: str) -> str:
+    label = f"{week.monday:%a %-d %b}" + (" (so far)" if partial else "")
+    late = f" (avg {_days_late(f.average_lateness)})" if f.late else ""
+    answered = (
+        f"answered {f.answered}/{f.checkins} ({_rate(f.response_rate)}), median "
+        f"{format_duration_minutes(f.median_response_minutes)}"
+        if f.checkins
+        else "no check-ins"
+    )
+    ratings = (
+        f"ratings {_ratio(f.quality)}/{_ratio(f.timeliness)}/{_ratio(f.communication)} "
+        f"({f.ratings})"
+        if f.ratings
+        else "no ratings"
+    )
+    changes = (
+        f"changes {f.changes_requested}/{f.deliveries} ({_ratio(f.changes_per_delivery, 2)})"
+        if f.deliveries
+        else "no deliveries"
+    )
+    return (
+        f"*{label}*: {f.on_time} on time, {f.late} late{late} · {answered} · {ratings} · "
+        f"{changes} · spend {format_money(f.spend, currency)}"
+    )
+
+
+def scorecard_message(card: Scorecard) -> Message:
+    """The scorecard, in the requester's DM only (it holds spend): week by week, the
+    verdict, the totals and the money."""
+    vendor = card.vendor
+    name = escape(vendor.name)
+    first = card.rows[0].week.monday
+    head = (
+        f":bar_chart: *Scorecard for {name}* {channel_link(vendor.channel_id)} · "
+        f"{len(card.rows)} weeks, {first:%a %-d %b} to {card.today:%a %-d %b %Y} (so far)"
+    )
+    weeks = [_week_line(row.week, row.figures, row.partial, vendor.currency) for row in card.rows]
+    blocks: list[dict[str, Any]] = [_section(head), _section(verdict_text(card.trend))]
+    blocks += _sections(["*Week by week* (weeks start on Monday, the vendor's calendar)", *weeks])
+    blocks.append(
+        _section(
+            f"*Over the {len(card.rows)} weeks*\n"
+            + "\n".join(card_lines(card.total))
+            + f"\n*Spend in these weeks:* {format_money(card.total.spend, vendor.currency)}"
+        )
+    )
+    blocks.append(_section(f":moneybag: *Spend* (internal): {spend_text(card.spend)}"))
+    blocks.append(
+        _context(
+            "Ratings: quality/timeliness/communication, 1 to 5. Changes: deliveries sent back "
+            "for changes, of those made that week. Spend: the cost of tasks done. " + VERDICT_RULE
+        )
+    )
+    return {
+        "text": f"Scorecard for {name}: {card.trend.verdict.value}",
+        "blocks": blocks[:MAX_MESSAGE_BLOCKS],
+    }
+
+
+def scorecard_chart_title(card: Scorecard) -> str:
+    return f"{card.vendor.name[:60]}: on-time rate and average score, {len(card.rows)} weeks"
+
+
+def scorecard_chart_alt(card: Scorecard) -> str:
+    """The chart's alternative text: what it shows, week by week."""
+    points = [
+        f"{row.week.monday:%-d %b} {_rate(row.figures.on_time_rate)} on time, score "
+        f"{_ratio(row.figures.average_score)}"
+        for row in card.rows
+    ]
+    return ("Weekly on-time rate (blue) and average score (orange): " + "; ".join(points))[:1000]
+
+
+def scorecard_sent_reply(vendor: Vendor) -> Message:
+    return plain_reply(
+        f":white_check_mark: Sent the scorecard for *{escape(vendor.name)}* to your direct "
+        "messages, with its chart. It shows spend, so it never goes to a channel."
+    )
+
+
+def _trial_decision_text(card: TrialCard) -> str:
+    decision = card.decision
+    assert decision is not None
+    who = mention(decision.decided_by)
+    when = f"{decision.decided_at:%a %-d %b %Y}"
+    name = escape(card.vendor.name)
+    if decision.decision == TrialDecision.KEEP:
+        return f":white_check_mark: *Kept* by {who} on {when}: {name} is no longer on trial."
+    if decision.decision == TrialDecision.EXTEND and decision.new_trial_ends_on:
+        return (
+            f":arrows_counterclockwise: *Extended* by {who} on {when}: the trial now ends "
+            f"{decision.new_trial_ends_on:%a %-d %b %Y}; I'll ask again 3 working days before."
+        )
+    return (
+        f":stop_sign: *Ended* by {who} on {when}: {name} is paused (no more check-ins) and "
+        "nothing was cancelled. Reassign the open tasks listed here; "
+        f"`/delegate vendor resume {channel_link(card.vendor.channel_id)}` undoes the pause."
+    )
+
+
+def _trial_buttons(card: TrialCard) -> dict[str, Any]:
+    value = f"{card.vendor.id}:{card.ends_on.isoformat()}"
+    name = card.vendor.name[:40]
+    return {
+        "type": "actions",
+        "block_id": f"trial:{value}",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": TRIAL_KEEP_ACTION,
+                "text": {"type": "plain_text", "text": "Keep"},
+                "style": "primary",
+                "value": value,
+            },
+            {
+                "type": "button",
+                "action_id": TRIAL_EXTEND_ACTION,
+                "text": {"type": "plain_text", "text": "Extend 2 weeks"},
+                "value": value,
+            },
+            {
+                "type": "button",
+                "action_id": TRIAL_END_ACTION,
+                "text": {"type": "plain_text", "text": "End"},
+                "style": "danger",
+                "value": value,
+                "confirm": {
+                    "title": {"type": "plain_text", "text": "End the trial?"},
+                    "text": {
+                        "type": "plain_text",
+                        "text": f"{name} will be paused: no more check-ins. Open tasks stay "
+                        "open, to reassign.",
+                    },
+                    "confirm": {"type": "plain_text", "text": "End the trial"},
+                    "deny": {"type": "plain_text", "text": "Cancel"},
+                    "style": "danger",
+                },
+            },
+        ],
+    }
+
+
+def trial_prompt_message(card: TrialCard) -> Message:
+    """The DM to whoever added a vendor on trial: the trial's figures, verdict, spend and
+    open tasks, with Keep / Extend 2 weeks / End; once decided, the decision instead."""
+    vendor = card.vendor
+    name = escape(vendor.name)
+    ends = f"{card.ends_on:%a %-d %b %Y}"
+    channel = channel_link(vendor.channel_id)
+    if card.decision is None:
+        left = card.days_left
+        when = (
+            f"in {left} days"
+            if left > 1
+            else "tomorrow"
+            if left == 1
+            else "today"
+            if left == 0
+            else f"{-left} days ago"
+        )
+        head = (
+            f":hourglass_flowing_sand: *{name}*'s trial ({channel}) ends *{ends}* ({when}). "
+            "Keep them, extend the trial by 2 weeks, or end it?"
+        )
+    else:
+        head = f":hourglass_flowing_sand: *{name}*'s trial ({channel}), ending {ends}."
+    c = vendor.currency
+    figures = (
+        f"*The trial so far* ({card.started_on:%a %-d %b} to {card.today:%a %-d %b %Y}):\n"
+        + "\n".join(f"• {line}" for line in card_lines(card.figures))
+        + f"\n• *Spend during the trial:* {format_money(card.figures.spend, c)} "
+        f"({spend_text(card.spend)})"
+    )
+    ended = card.decision is not None and card.decision.decision == TrialDecision.END
+    listed = card.open_tasks[:MAX_LISTED_TASKS]
+    heading = "Open tasks to reassign" if ended else "Open tasks"
+    tasks = (
+        [f"*{heading}* ({len(card.open_tasks)})"]
+        + ["• " + task_line(task, today=card.today) for task in listed]
+        if listed
+        else ["*Open tasks:* none."]
+    )
+    blocks: list[dict[str, Any]] = [
+        _section(head),
+        _section(figures),
+        _section(verdict_text(card.trend)),
+        *_sections(tasks),
+    ]
+    if card.decision is None:
+        blocks.append(_trial_buttons(card))
+        blocks.append(
+            _context(
+                "One decision per trial. Keep ends the trial; Extend moves its end 2 weeks "
+                "on; End pauses the vendor's check-ins and cancels nothing."
+            )
+        )
+    else:
+        blocks.append(_section(_trial_decision_text(card)))
+    return {"text": f"{name}'s trial ends {ends}: keep, extend or end?", "blocks": blocks}
+
+
+def budget_alert(vendor: Vendor, spend: VendorSpend, threshold: int) -> Message:
+    """A DM to whoever added the vendor: its spend this month crossed 80 % or 100 %."""
+    c = vendor.currency
+    name = escape(vendor.name)
+    spent = (
+        f"{format_money(spend.this_month, c)} of {format_money(spend.budget or 0, c)} in "
+        f"{spend.month:%B %Y} ({spend.budget_percent}%)"
+    )
+    if threshold >= 100:
+        head = (
+            f":rotating_light: *{name}* ({channel_link(vendor.channel_id)}) has reached its "
+            f"monthly budget: {spent}."
+        )
+    else:
+        head = (
+            f":money_with_wings: *{name}* ({channel_link(vendor.channel_id)}) has used "
+            f"{threshold}% of its monthly budget: {spent}."
+        )
+    return {
+        "text": f"{name}: {threshold}% of the monthly budget",
+        "blocks": [
+            _section(head),
+            _context(
+                "Spend is the cost of tasks done this month (the vendor's calendar). You hear "
+                "about 80% and 100% once a month each; `/delegate scorecard "
+                f"{channel_link(vendor.channel_id)}` has the details."
+            ),
+        ],
+    }

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -46,6 +46,14 @@ ALERT_STATUSES = frozenset({TaskUpdate.AT_RISK, TaskUpdate.BLOCKED})
 NOT_A_CHECKIN = "That check-in is no longer something I can record answers for; nothing changed."
 NOT_THIS_CHANNEL = "That button doesn't belong to a check-in in this channel; nothing changed."
 NOT_IN_CHECKIN = "That task isn't part of this check-in; nothing changed."
+
+
+# Two clicks on the same button this close together are one click made twice.
+REPEATED_CLICK_WINDOW = timedelta(seconds=30)
+
+
+class RepeatedClick(UsageError):
+    """The same person pressed the same button again at once: recorded the first time."""
 
 
 class TaskAlreadyClosed(UsageError):
@@ -230,8 +238,24 @@ def record_button_status(
     if task is None:
         raise UsageError(NOT_IN_CHECKIN)
     _check_open(task, post.id or 0)
+    _check_not_repeated(session, post.id or 0, task.id or 0, status, user_id, now)
     said = _Said(status, user_id, user_is_outside, "button", "")
     return _record(session, post, vendor, task, said, now)
+
+
+def _check_not_repeated(
+    session: Session, post_id: int, task_id: int, status: TaskUpdate, user_id: str, now: datetime
+) -> None:
+    """A double click (or a click Slack delivered twice) changes state once: no second
+    update, no second message to the owner."""
+    latest = updates.latest_status_update(session, post_id, task_id)
+    if (
+        latest is not None
+        and latest.user_id == user_id
+        and latest.status == status
+        and now - latest.at < REPEATED_CLICK_WINDOW
+    ):
+        raise RepeatedClick(f"Already recorded for #{task_id}; nothing changed.")
 
 
 def _checkin_in_channel(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import time
 
 from bot.errors import UsageError
+from bot.money import CostSpec, check_amount_text, parse_cost, parse_currency
 from bot.schedule_rules import (
     Cadence,
     format_days,
@@ -35,26 +36,32 @@ TASK_ID = re.compile(r"^#?(\d{1,9})$")
 HELP_LINES = [
     ("/delegate", "open a form to delegate a task"),
     (
-        "/delegate [#vendor] [@assignee] title… [due:DATE] [| standard expected]",
+        "/delegate [#vendor] [@assignee] title… [due:DATE] [cost:450] [| standard expected]",
         "log a task for a vendor (this channel when none is given)",
     ),
     ("/delegate list [all|overdue|#vendor]", "open tasks: yours, everyone's, overdue, a vendor's"),
     ("/delegate done ID", "close your task (accepting a delivery); a vendor's goes to review"),
     ("/delegate cancel ID", "cancel a task"),
     ("/delegate due ID DATE", "move a task's due date"),
+    ("/delegate cost ID AMOUNT|none", "set or clear what a task costs (never shown to vendors)"),
     ("/delegate summary [#vendor]", "post a vendor's weekly summary in its channel now"),
+    (
+        "/delegate scorecard [#vendor] [weeks:12]",
+        "a vendor's weekly scorecard, verdict, spend and chart, sent to you",
+    ),
     (
         "/delegate report [from:DATE] [to:DATE]",
         "a CSV of tasks, updates, replies and feedback, sent to you (default: the last 4 weeks)",
     ),
     (
         "/delegate vendor add #channel [name…] [tz:Area/City] [checkins:CADENCE] [summary:CADENCE]"
-        " [feedback:CADENCE] [remind:4h] [workdays:mon-fri]",
+        " [feedback:CADENCE] [remind:4h] [workdays:mon-fri] [trial:30d] [currency:EUR] [rate:35]"
+        " [budget:2000]",
         "register a vendor channel",
     ),
     (
         "/delegate vendor set #channel [name:…] [tz:…] [checkins:…] [summary:…] [feedback:…]"
-        " [remind:…] [workdays:…]",
+        " [remind:…] [workdays:…] [trial:…] [currency:…] [rate:…] [budget:…]",
         "change a vendor's settings (at least one)",
     ),
     ("/delegate vendor holiday #channel [add|remove DATE…]", "a vendor's days off: list or change"),
@@ -75,6 +82,19 @@ SETTINGS_HELP = (
     "`remind:` how long after a check-in to nudge (`4h`, `90m`, at most `7d`); `workdays:` the "
     "days the vendor works (`mon-fri`, `sun-thu`, `mon,tue,thu`)."
 )
+LIFECYCLE_HELP = (
+    "`trial:30d` (or `2w`, `until:DATE`, `none`) puts a vendor on trial: you get its scorecard "
+    "and Keep / Extend / End buttons 3 working days before the end. `currency:` an ISO code "
+    "(default USD); `rate:` hourly rate; `budget:` monthly budget (alerts at 80% and 100%). "
+    "Costs: `cost:450`, `cost:450.50`, `cost:12h@35`, `cost:12h` (at the vendor's rate)."
+)
+MAX_TRIAL_DAYS = 365
+MAX_SCORECARD_WEEKS = 52
+DEFAULT_SCORECARD_WEEKS = 12
+# `trial:none`, `rate:none`, `budget:none`: clear the setting.
+CLEAR = "none"
+_CLEAR_WORDS = frozenset({"none", "off", "no"})
+_TRIAL_LENGTH = re.compile(r"([0-9]{1,3})([dw])", re.IGNORECASE)
 MAX_HOLIDAYS_PER_COMMAND = 31
 
 
@@ -95,6 +115,7 @@ class CreateTask:
     assignee_id: str | None = None
     due: str | None = None
     standard: str = ""
+    cost: CostSpec | None = None  # in the vendor's currency, resolved by bot.delegation
 
 
 @dataclass(frozen=True)
@@ -117,6 +138,22 @@ class CancelTask:
 class RescheduleTask:
     task_id: int
     due: str
+
+
+@dataclass(frozen=True)
+class SetTaskCost:
+    """`cost ID AMOUNT` (or `cost ID none`): what a task costs, in its vendor's currency."""
+
+    task_id: int
+    cost: CostSpec | None
+
+
+@dataclass(frozen=True)
+class ShowScorecard:
+    """`scorecard [#vendor] [weeks:N]`: sent to the requester's DM, never to a channel."""
+
+    channel_id: str | None = None
+    weeks: int = DEFAULT_SCORECARD_WEEKS
 
 
 @dataclass(frozen=True)
@@ -149,6 +186,10 @@ class AddVendor:
     workdays: str | None = None  # canonical text from format_days, e.g. "sun-thu"
     # Canonical cadence text, or FEEDBACK_WITH_SUMMARY.
     feedback: str | None = None
+    trial: str | None = None  # `30d`, `until:DATE` (DATE as typed) or CLEAR
+    currency: str | None = None  # ISO 4217 code
+    rate: str | None = None  # an amount as typed (checked), or CLEAR
+    budget: str | None = None  # an amount as typed (checked), or CLEAR
 
 
 @dataclass(frozen=True)
@@ -163,6 +204,10 @@ class UpdateVendor:
     remind_after_minutes: int | None = None
     workdays: str | None = None
     feedback: str | None = None  # canonical cadence text, or FEEDBACK_WITH_SUMMARY
+    trial: str | None = None  # `30d`, `until:DATE` (DATE as typed) or CLEAR
+    currency: str | None = None
+    rate: str | None = None
+    budget: str | None = None
 
 
 @dataclass(frozen=True)
@@ -201,6 +246,8 @@ Command = (
     | CloseTask
     | CancelTask
     | RescheduleTask
+    | SetTaskCost
+    | ShowScorecard
     | PostSummary
     | SendReport
     | AddVendor
@@ -215,7 +262,7 @@ Command = (
 def help_text() -> str:
     lines = ["*How to use /delegate*"]
     lines += [f"• `{usage}`: {what}" for usage, what in HELP_LINES]
-    lines += [DATE_HELP, CADENCE_HELP, SETTINGS_HELP]
+    lines += [DATE_HELP, CADENCE_HELP, SETTINGS_HELP, LIFECYCLE_HELP]
     return "\n".join(lines)
 
 
@@ -245,7 +292,52 @@ def parse_command(text: str) -> Command:
         return _parse_summary(rest)
     if keyword == "report":
         return _parse_report(rest)
+    if keyword == "cost":
+        return _parse_cost_command(rest)
+    if keyword == "scorecard":
+        return _parse_scorecard(rest)
     return _parse_create(words)
+
+
+def _parse_cost_command(rest: list[str]) -> SetTaskCost:
+    usage = "/delegate cost ID AMOUNT"
+    if len(rest) != 2:
+        raise UsageError(
+            f"Write `{usage}`, for example `/delegate cost 12 450` or `/delegate cost 12 "
+            "12h@35`; `/delegate cost 12 none` clears it. A task whose title starts with "
+            "`cost` needs the channel first: `/delegate #acme cost estimate…`."
+        )
+    task_id = _task_id(rest[0], "cost ID AMOUNT")
+    value = rest[1][5:] if rest[1].lower().startswith("cost:") else rest[1]
+    if value.lower() in _CLEAR_WORDS:
+        return SetTaskCost(task_id, None)
+    return SetTaskCost(task_id, parse_cost(value))
+
+
+def _parse_scorecard(rest: list[str]) -> ShowScorecard:
+    usage = "/delegate scorecard [#vendor] [weeks:12]"
+    channel_id: str | None = None
+    weeks: int | None = None
+    for word in rest:
+        match = OPTION.match(word)
+        if word.startswith("<#") and channel_id is None:
+            channel_id = channel_id_of(word, usage)
+        elif match and match.group(1).lower() == "weeks" and weeks is None:
+            value = match.group(2)
+            if not value.isdigit() or not 1 <= int(value) <= MAX_SCORECARD_WEEKS:
+                raise UsageError(
+                    f"`weeks:{_show(value)}`: give a number of weeks from 1 to "
+                    f"{MAX_SCORECARD_WEEKS}, like `weeks:12`."
+                )
+            weeks = int(value)
+        else:
+            raise UsageError(
+                f"I didn't expect `{_show(word)}` there. Write `{usage}`: a vendor channel "
+                "(or nothing in a vendor's channel) and how many weeks (default "
+                f"{DEFAULT_SCORECARD_WEEKS}). A task whose title starts with `scorecard` "
+                "needs the channel first."
+            )
+    return ShowScorecard(channel_id, weeks or DEFAULT_SCORECARD_WEEKS)
 
 
 def _parse_summary(rest: list[str]) -> PostSummary:
@@ -375,6 +467,10 @@ class _VendorSettings:
     remind_after_minutes: int | None = None
     workdays: str | None = None
     feedback: str | None = None
+    trial: str | None = None
+    currency: str | None = None
+    rate: str | None = None
+    budget: str | None = None
 
     def given(self) -> bool:
         return any(value is not None for value in vars(self).values())
@@ -388,8 +484,24 @@ _EXAMPLES = {
     "feedback": "feedback:mon@10:00",
     "remind": "remind:4h",
     "workdays": "workdays:sun-thu",
+    "trial": "trial:30d",
+    "currency": "currency:EUR",
+    "rate": "rate:35",
+    "budget": "budget:2000",
 }
-_SETTING_KEYS = ("name", "tz", "checkins", "summary", "feedback", "remind", "workdays")
+_SETTING_KEYS = (
+    "name",
+    "tz",
+    "checkins",
+    "summary",
+    "feedback",
+    "remind",
+    "workdays",
+    "trial",
+    "currency",
+    "rate",
+    "budget",
+)
 
 
 def _read_vendor_settings(
@@ -451,7 +563,42 @@ def _read_vendor_settings(
         if "workdays" in options
         else None,
         feedback=_feedback_cadence(options["feedback"]) if "feedback" in options else None,
+        trial=_trial(options["trial"]) if "trial" in options else None,
+        currency=parse_currency(options["currency"]) if "currency" in options else None,
+        rate=_money_setting("rate", options["rate"]) if "rate" in options else None,
+        budget=_money_setting("budget", options["budget"]) if "budget" in options else None,
     )
+
+
+def _trial(value: str) -> str:
+    """`trial:30d`, `trial:2w`, `trial:until:DATE` or `trial:none` -> canonical text; the
+    date is resolved in the vendor's time zone by bot.delegation."""
+    text = value.strip()
+    if text.lower() in _CLEAR_WORDS:
+        return CLEAR
+    if text.lower().startswith("until:"):
+        if not text[6:]:
+            raise UsageError("`trial:until:` needs a date, like `trial:until:2026-12-31`.")
+        return "until:" + text[6:].lower()
+    match = _TRIAL_LENGTH.fullmatch(text)
+    days = int(match.group(1)) * (7 if match.group(2).lower() == "w" else 1) if match else 0
+    if not 1 <= days <= MAX_TRIAL_DAYS:
+        raise UsageError(
+            f"`trial:{_show(text)}` is not a trial length. Write `trial:30d`, `trial:6w`, "
+            f"`trial:until:2026-12-31` (at most {MAX_TRIAL_DAYS} days), or `trial:none` "
+            "to end it without a decision."
+        )
+    return f"{days}d"
+
+
+def _money_setting(key: str, value: str) -> str:
+    """`rate:35` / `budget:2000` (checked to be an amount above 0), or CLEAR."""
+    if value.strip().lower() in _CLEAR_WORDS:
+        return CLEAR
+    amount = check_amount_text(value, f"{key}:")
+    if amount <= 0:
+        raise UsageError(f"`{key}:` must be more than 0; `{key}:none` clears it.")
+    return value.strip()
 
 
 def _feedback_cadence(value: str) -> str:
@@ -464,7 +611,8 @@ def _feedback_cadence(value: str) -> str:
 def _parse_vendor_add(args: list[str]) -> AddVendor:
     usage = (
         "/delegate vendor add #channel [name] [tz:Area/City] [checkins:…] [summary:…] "
-        "[feedback:…] [remind:4h] [workdays:mon-fri]"
+        "[feedback:…] [remind:4h] [workdays:mon-fri] [trial:30d] [currency:EUR] [rate:35] "
+        "[budget:2000]"
     )
     if not args:
         raise UsageError(f"Write `{usage}`.")
@@ -476,7 +624,8 @@ def _parse_vendor_add(args: list[str]) -> AddVendor:
 def _parse_vendor_set(args: list[str]) -> UpdateVendor:
     usage = (
         "/delegate vendor set #channel [name:…] [tz:Area/City] [checkins:…] [summary:…] "
-        "[feedback:…] [remind:4h] [workdays:sun-thu]"
+        "[feedback:…] [remind:4h] [workdays:sun-thu] [trial:…] [currency:…] [rate:…] "
+        "[budget:…]"
     )
     if not args:
         raise UsageError(
@@ -536,6 +685,7 @@ def _parse_create(words: list[str]) -> CreateTask:
     text = " ".join(words)
     title_part, bar, standard_part = _split_standard(text)
     due: str | None = None
+    cost: CostSpec | None = None
     title_words: list[str] = []
     for word in title_part.split():
         if word.lower().startswith("due:"):
@@ -544,6 +694,10 @@ def _parse_create(words: list[str]) -> CreateTask:
             due = word[4:]
             if not due:
                 raise UsageError("`due:` needs a date, like `due:fri` or `due:2026-12-04`.")
+        elif word.lower().startswith("cost:"):
+            if cost is not None:
+                raise UsageError("`cost:` is given twice; give one cost.")
+            cost = parse_cost(word[5:])
         else:
             title_words.append(word)
     title = readable_text(" ".join(title_words))
@@ -558,7 +712,7 @@ def _parse_create(words: list[str]) -> CreateTask:
             f"That title is {len(title)} characters; keep it under {MAX_TITLE_LENGTH} and put "
             "the detail after `|` as the standard expected."
         )
-    return CreateTask(title, channel_id, assignee_id, due, standard)
+    return CreateTask(title, channel_id, assignee_id, due, standard, cost)
 
 
 def _split_standard(text: str) -> tuple[str, str, str]:

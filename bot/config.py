@@ -31,6 +31,8 @@ class Settings:
     port: int = 3000
     default_timezone: str = "UTC"
     summary_channel: str | None = None
+    # When set, only these users administer vendors (vendor add/set/pause/resume/holiday).
+    admin_user_ids: frozenset[str] = frozenset()
     log_level: str = "INFO"
     # Secrets are kept out of repr() so a settings object can never leak into a log line.
     _secret_fields: tuple[str, ...] = field(
@@ -103,5 +105,8 @@ def load_settings(
         port=port,
         default_timezone=get("DEFAULT_TIMEZONE") or "UTC",
         summary_channel=get("SUMMARY_CHANNEL"),
+        admin_user_ids=frozenset(
+            part.strip() for part in (get("ADMIN_USER_IDS") or "").split(",") if part.strip()
+        ),
         log_level=(get("LOG_LEVEL") or "INFO").upper(),
     )

@@ -13,11 +13,14 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot import lifecycle, permissions
 from bot.commands import FEEDBACK_WITH_SUMMARY, AddVendor, ManageHolidays, UpdateVendor
 from bot.errors import UsageError
+from bot.money import DEFAULT_CURRENCY, CostSpec, resolve_cost
 from bot.schedule_rules import local_today, parse_due_date
 from bot.slack_text import escape
 from storage import audit, holidays, tasks, vendors
+from storage import lifecycle as lifecycle_store
 from storage.models import Task, TaskStatus, Vendor
 from storage.tasks import TaskRow
 
@@ -62,6 +65,7 @@ def register_vendor(
     command: AddVendor | None = None,
 ) -> Vendor:
     """Create the vendor for a channel, with the command's settings or the defaults."""
+    extra = new_vendor_settings(command, defaults, now) if command else {}
     vendor = vendors.add_vendor(
         session,
         team_id=team_id,
@@ -81,6 +85,8 @@ def register_vendor(
     )
     if command and command.feedback and command.feedback != FEEDBACK_WITH_SUMMARY:
         vendors.update_vendor(session, vendor, now, feedback_cadence=command.feedback)
+    if extra:
+        vendors.update_vendor(session, vendor, now, **extra)
     audit.record_change(
         session,
         team_id=team_id,
@@ -97,9 +103,19 @@ def register_vendor(
             "feedback_cadence": vendor.feedback_cadence,
             "workdays": vendor.workdays,
             "remind_after_minutes": vendor.remind_after_minutes,
+            **extra,
         },
     )
     return vendor
+
+
+def new_vendor_settings(
+    command: AddVendor, defaults: VendorDefaults, now: datetime
+) -> dict[str, object]:
+    """`vendor add`'s trial and money settings, checked (UsageError) in the new vendor's
+    time zone; called before the bot joins the channel, and again when writing."""
+    zone = ZoneInfo(command.timezone or defaults.timezone)
+    return lifecycle.lifecycle_settings(command, None, today=local_today(now, zone))
 
 
 def add_vendor(
@@ -138,10 +154,12 @@ def create_task(
     due: date | None,
     defaults: VendorDefaults,
     now: datetime,
+    cost_minor: int | None = None,
 ) -> TaskCreated:
     """Log a task for the vendor in `channel_id`, registering the channel if it is new.
 
-    `due` comes from `resolve_due_date`, checked before anything was written.
+    `due` comes from `resolve_due_date` and `cost_minor` from `resolve_task_cost`, both
+    checked before anything was written.
     """
     vendor = vendors.find_vendor_by_channel(session, team_id, channel_id)
     due_date = due
@@ -166,6 +184,10 @@ def create_task(
         due_date=due_date,
         now=now,
     )
+    detail: dict[str, object] = {"title": title, "due_date": due_date, "assignee_id": assignee_id}
+    if cost_minor is not None:
+        tasks.update_task(session, task, now, cost_minor=cost_minor)
+        detail.update(cost_minor=cost_minor, currency=vendor.currency)
     audit.record_change(
         session,
         team_id=team_id,
@@ -174,7 +196,7 @@ def create_task(
         at=now,
         vendor_id=vendor.id,
         task_id=task.id,
-        detail={"title": title, "due_date": due_date, "assignee_id": assignee_id},
+        detail=detail,
     )
     return TaskCreated(task=task, vendor=vendor, vendor_registered=registered)
 
@@ -202,6 +224,30 @@ def resolve_due_date(
     if due < today:
         raise UsageError(f"The due date {due.isoformat()} is in the past; pick today or later.")
     return due
+
+
+def resolve_task_cost(
+    session: Session, *, team_id: str, channel_id: str, cost: CostSpec | None
+) -> int | None:
+    """A new task's `cost:` in minor units of its vendor's currency (a new channel's vendor
+    gets the default currency and no hourly rate)."""
+    if cost is None:
+        return None
+    vendor = vendors.find_vendor_by_channel(session, team_id, channel_id)
+    if vendor is None:
+        return resolve_cost(cost, DEFAULT_CURRENCY, None)
+    return resolve_cost(cost, vendor.currency, vendor.hourly_rate_minor)
+
+
+def check_may_register(
+    session: Session, team_id: str, channel_id: str, user_id: str, admins: frozenset[str]
+) -> None:
+    """A task for an unregistered channel registers it as a vendor: with admins set, only
+    they may do that (see bot.permissions)."""
+    if permissions.may_administer(user_id, admins):
+        return
+    if vendors.find_vendor_by_channel(session, team_id, channel_id) is None:
+        raise UsageError(permissions.registration_refusal(channel_id, admins))
 
 
 def check_vendor_is_new(session: Session, team_id: str, channel_id: str) -> None:
@@ -371,7 +417,13 @@ _SETTING_FIELDS = (
     ("feedback_cadence", "feedback prompt"),
     ("remind_after_minutes", "reminder"),
     ("workdays", "workdays"),
+    ("trial_started_on", "trial"),
+    ("trial_ends_on", "trial"),
+    ("currency", "currency"),
+    ("hourly_rate_minor", "rate"),
+    ("monthly_budget_minor", "budget"),
 )
+_KEEP = object()  # "not given": leave the setting as it is
 
 
 @dataclass(frozen=True)
@@ -385,6 +437,7 @@ def update_vendor_settings(
 ) -> VendorUpdated:
     """Apply `vendor set`: only the settings given; audited as vendor.updated with from/to."""
     vendor = _vendor_for(session, team_id, command.channel_id)
+    vendor_id = vendor.id or 0
     wanted: dict[str, object] = {
         "name": command.name,
         "timezone": command.timezone,
@@ -394,16 +447,24 @@ def update_vendor_settings(
         "workdays": command.workdays,
         "feedback_cadence": command.feedback,
     }
+    wanted = {field: _KEEP if value is None else value for field, value in wanted.items()}
+    if command.feedback == FEEDBACK_WITH_SUMMARY:
+        wanted["feedback_cadence"] = None  # "with the summary" is stored as None
+    # Trial dates are read in the vendor's time zone (the new one, when it changes too).
+    zone = ZoneInfo(command.timezone or vendor.timezone)
+    wanted |= lifecycle.lifecycle_settings(
+        command,
+        vendor,
+        today=local_today(now, zone),
+        has_costs=command.currency is not None
+        and lifecycle_store.vendor_has_costs(session, vendor_id),
+        decided=lambda end: lifecycle_store.find_trial_decision(session, vendor_id, end),
+    )
     changes = {
         field: {"from": getattr(vendor, field), "to": wanted[field]}
         for field, _ in _SETTING_FIELDS
-        if wanted[field] is not None and wanted[field] != getattr(vendor, field)
+        if wanted.get(field, _KEEP) is not _KEEP and wanted[field] != getattr(vendor, field)
     }
-    if command.feedback == FEEDBACK_WITH_SUMMARY:
-        # "With the summary" is stored as None, which `wanted` cannot say.
-        changes.pop("feedback_cadence")
-        if vendor.feedback_cadence is not None:
-            changes["feedback_cadence"] = {"from": vendor.feedback_cadence, "to": None}
     if not changes:
         raise UsageError(
             f"{escape(vendor.name)} already has those settings; nothing changed. "
@@ -421,7 +482,7 @@ def update_vendor_settings(
         vendor_id=vendor.id,
         detail=changes,
     )
-    changed = tuple(label for field, label in _SETTING_FIELDS if field in changes)
+    changed = tuple(dict.fromkeys(label for field, label in _SETTING_FIELDS if field in changes))
     return VendorUpdated(vendor=vendor, changed=changed)
 
 

@@ -90,9 +90,16 @@ def mark_task_done(
     actor_is_outside: bool,
     task_id: int,
     now: datetime,
+    channel_id: str | None = None,
 ) -> TaskMarkedDone:
-    """`/delegate done ID`: deliver, close, or (the owner, on a delivered task) accept."""
+    """`/delegate done ID`: deliver, close, or (the owner, on a delivered task) accept.
+
+    An outside user may only deliver tasks of the vendor whose channel they typed in
+    (`channel_id`): anything else is "no such task", so no other vendor's ids leak.
+    """
     row = tasks.get_task_row(session, team_id, task_id)
+    if row is not None and actor_is_outside and row.vendor.channel_id != channel_id:
+        row = None
     if row is None:
         raise UsageError(
             f"There is no task #{task_id}. `/delegate list all` shows open tasks and their ids."

@@ -51,6 +51,16 @@ The rules, in one place:
   same grace window, lease and retries; no day-off rule (it is the team's own channel).
   A refusal from Slack (the bot is not in that channel) is logged as an error and the
   claim marked failed; no vendor is paused for it.
+- **Lifecycle messages** (bot.lifecycle) are direct messages to whoever added the vendor,
+  claimed like the rest (the claim's channel is that person's id) and retried the same way;
+  a refusal is logged, and the vendor is not paused for it. The **trial prompt** (kind
+  `trial_prompt`, occurrence the trial's end date) is due on the third working day before
+  the end (the vendor's workdays and holidays) at its check-in time; it has no grace
+  window: as long as the trial waits for a decision a late prompt beats none. **Budget
+  alerts** (kind `budget_alert`, occurrence `2026-12@80`) are due as soon as the vendor's
+  spend this month (its calendar) reaches 80 % / 100 % of its budget, so once a month per
+  threshold; both reached at once sends the 100 % one and records the 80 % one skipped.
+  Paused vendors get neither, like the rest.
 - **Permanent refusals** for the vendor's channel (archived, deleted, bot removed): the
   claim is marked failed, the vendor paused with `pause_reason="unreachable: <error>"`,
   and whoever added it told once by direct message. Refusals of the bot's own token or
@@ -79,7 +89,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from bot import blocks, summaries
+from bot import blocks, lifecycle, summaries
 from bot.commands import DEFAULT_SUMMARY_TIME
 from bot.config import Settings
 from bot.deps import Deps
@@ -92,7 +102,7 @@ from bot.schedule_rules import (
     parse_workdays,
     previous_occurrence,
 )
-from storage import audit, holidays, schedule
+from storage import audit, holidays, schedule, vendors
 from storage.checkins import checkin_rows
 from storage.database import transaction
 from storage.models import (
@@ -345,6 +355,7 @@ def _run_vendor(tick: _Tick, vendor: Vendor) -> None:
         tick.report.errors += 1
         logger.warning("scheduler: vendor %s has unusable settings: %s", vendor_id, error)
         return
+    _post_due_lifecycle(tick, vendor, calendar)
     if not _post_due_checkin(tick, vendor, calendar):
         return
     if not _post_due_reminders(tick, vendor, calendar):
@@ -490,6 +501,85 @@ def _post_due_feedback_prompt(tick: _Tick, vendor: Vendor, calendar: VendorCalen
     return _post_claimed(tick, vendor, post, blocks.feedback_prompt(vendor))
 
 
+# --------------------------------------------------------------------------- lifecycle
+
+
+def _post_due_lifecycle(tick: _Tick, vendor: Vendor, calendar: VendorCalendar) -> None:
+    """The direct messages about the vendor to whoever added it: the trial prompt and the
+    budget alerts (see the module docstring and bot.lifecycle)."""
+    if vendor.trial_ends_on is not None:
+        _post_due_trial_prompt(tick, vendor, calendar)
+    if vendor.monthly_budget_minor:
+        _post_due_budget_alerts(tick, vendor, calendar)
+
+
+def _post_due_trial_prompt(tick: _Tick, vendor: Vendor, calendar: VendorCalendar) -> None:
+    ends_on = vendor.trial_ends_on
+    assert ends_on is not None
+    due_at = lifecycle.trial_prompt_at(
+        ends_on, calendar.tz, calendar.cadence.at, calendar.is_day_off
+    )
+    if tick.now < due_at:
+        return
+    kind, key = PostKind.TRIAL_PROMPT, ends_on.isoformat()
+    with transaction(tick.engine) as session:
+        existing = schedule.find_post(session, vendor.id or 0, kind, key)
+    if existing is not None and not tick.is_stale(existing):
+        return
+    with transaction(tick.engine) as session:
+        card = lifecycle.prompt_card(session, vendor, tick.now)
+    if card is None:
+        return
+    post = _take(tick, vendor, kind, key, existing, channel_id=vendor.added_by)
+    if post is not None:
+        message = blocks.trial_prompt_message(card)
+        _post_claimed(tick, vendor, post, message, to_user=vendor.added_by)
+
+
+def _post_due_budget_alerts(tick: _Tick, vendor: Vendor, calendar: VendorCalendar) -> None:
+    budget = vendor.monthly_budget_minor or 0
+    today = calendar.local_date(tick.now)
+    month = summaries.month_span(today, tick.now)
+    with transaction(tick.engine) as session:
+        spend = summaries.spend_by_vendor(
+            session,
+            vendor.team_id,
+            [vendor],
+            summaries.week_of(today).span(tick.now),
+            month,
+            tick.now,
+            vendor_id=vendor.id,
+        )[vendor.id or 0]
+    crossed = lifecycle.crossed_thresholds(spend.this_month, budget)
+    if not crossed:
+        return
+    kind, top = PostKind.BUDGET_ALERT, crossed[-1]
+    key = lifecycle.budget_alert_key(month.first_day, top)
+    with transaction(tick.engine) as session:
+        existing = schedule.find_post(session, vendor.id or 0, kind, key)
+        lower = {
+            threshold: schedule.find_post(
+                session,
+                vendor.id or 0,
+                kind,
+                lifecycle.budget_alert_key(month.first_day, threshold),
+            )
+            for threshold in crossed[:-1]
+        }
+    if existing is not None and not tick.is_stale(existing):
+        return
+    post = _take(tick, vendor, kind, key, existing, channel_id=vendor.added_by)
+    if post is None:
+        return
+    for threshold, found in lower.items():
+        if found is None:  # crossed together with a higher one: that message says it all
+            reason = f"crossed together with {top}%"
+            occurrence = lifecycle.budget_alert_key(month.first_day, threshold)
+            _skip(tick, vendor, kind, occurrence, None, reason)
+    message = blocks.budget_alert(vendor, spend, top)
+    _post_claimed(tick, vendor, post, message, to_user=vendor.added_by)
+
+
 # --------------------------------------------------------------------------- the digest
 
 
@@ -564,6 +654,10 @@ def _post_team_digest(
         return
     with transaction(tick.engine) as session:
         digest = summaries.team_digest(session, team_id, tz, tick.now)
+        if vendors.find_vendor_by_channel(session, team_id, channel) is not None:
+            # Spend is never shown in a vendor's channel, even a misconfigured one.
+            logger.error("scheduler: SUMMARY_CHANNEL %s is a vendor's channel", channel)
+            digest = replace(digest, spend={})
     if existing is None:
         post = schedule.claim_team_occurrence(
             tick.engine,
@@ -780,15 +874,17 @@ def _take(
     *,
     thread_ts: str | None = None,
     tasks: Sequence[Task] = (),
+    channel_id: str | None = None,
 ) -> ScheduledPost | None:
-    """Claim the occurrence, or take over its stale claim; None if another process has it."""
+    """Claim the occurrence, or take over its stale claim; None if another process has it.
+    `channel_id` is where it goes when not the vendor's channel (a person's DM)."""
     if existing is None:
         return schedule.claim_occurrence(
             tick.engine,
             vendor_id=vendor.id or 0,
             kind=kind,
             occurrence=occurrence,
-            channel_id=vendor.channel_id,
+            channel_id=channel_id or vendor.channel_id,
             claimed_by=tick.claimant,
             now=tick.now,
             thread_ts=thread_ts,
@@ -887,11 +983,13 @@ def _post_claimed(
     message: dict[str, Any],
     *,
     thread_ts: str | None = None,
+    to_user: str | None = None,
 ) -> bool:
-    """Post a claimed message in the vendor's channel and record how it went.
-    False if the channel is unreachable (the vendor is now paused)."""
+    """Post a claimed message in the vendor's channel (or, with `to_user`, as a direct
+    message to that person) and record how it went. False if the vendor's channel is
+    unreachable (the vendor is now paused); a refused direct message pauses nothing."""
     kind = post.kind
-    delivery = _deliver(tick.client, vendor.channel_id, message, thread_ts)
+    delivery = _deliver(tick.client, to_user or vendor.channel_id, message, thread_ts)
     if delivery.ts is not None:
         if not schedule.record_sent(
             tick.engine, post, claimed_by=tick.claimant, message_ts=delivery.ts, now=tick.now
@@ -912,7 +1010,7 @@ def _post_claimed(
         claimed_by=tick.claimant,
     )
     tick.report.failed[kind] += 1
-    if delivery.error in UNREACHABLE_ERRORS:
+    if delivery.error in UNREACHABLE_ERRORS and to_user is None:
         _pause_unreachable_vendor(tick, vendor, str(delivery.error))
         return False
     logger.error(

@@ -40,7 +40,11 @@ previous week is always the whole week before, Monday to Sunday.
 - *change*: the same figures for the previous week, shown as a difference.
 
 **The digest** uses the week of DEFAULT_TIMEZONE (same Monday rule), each vendor's figures
-taken over those dates in the vendor's own calendar. **The Home tab** shows the last four
+taken over those dates in the vendor's own calendar. It also shows each vendor's *spend*
+(`VendorSpend`): the cost of its tasks done that week, in the month of DEFAULT_TIMEZONE's
+today (against the vendor's monthly budget) and to date; a task's cost counts on the day it
+is closed as done (docs/lifecycle.md). Spend is for internal messages only, never a
+vendor's channel. **The Home tab** shows the last four
 weeks (28 local days up to today) so that a vendor's health does not reset every Monday.
 
 **Health** (`health_of`) is red, yellow or green:
@@ -58,7 +62,7 @@ late task out of one is not a trend.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -69,6 +73,7 @@ from sqlmodel import Session
 from bot.errors import UsageError
 from storage import reviews, vendors
 from storage import summaries as store
+from storage.lifecycle import SpendTotals, spend_totals
 from storage.models import TaskStatus, Vendor, VendorFeedback
 from storage.summaries import AttentionTask, CheckinAnswer, RatingTotals, Span, TaskCounts
 from storage.tasks import TaskRow
@@ -340,6 +345,61 @@ class VendorRow:
 
 
 @dataclass(frozen=True)
+class VendorSpend:
+    """What a vendor cost, in minor units of its currency (bot.money), for internal eyes
+    only: the digest, the scorecard, budget alerts; never the vendor's channel."""
+
+    currency: str
+    this_week: int
+    this_month: int
+    to_date: int
+    month: date  # the first day of the month `this_month` covers
+    budget: int | None  # the vendor's monthly budget, if it has one
+
+    @property
+    def worth_showing(self) -> bool:
+        return bool(self.to_date or self.budget)
+
+    @property
+    def budget_percent(self) -> int | None:
+        """Share of the monthly budget spent, in whole percent (rounded down)."""
+        return self.this_month * 100 // self.budget if self.budget else None
+
+
+def month_span(day: date, until: datetime | None = None) -> Span:
+    """The calendar month of `day`, as a span of local days."""
+    first = day.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return Span(first, following - timedelta(days=1), until=until)
+
+
+def spend_by_vendor(
+    session: Session,
+    team_id: str,
+    listed: Sequence[Vendor],
+    week: Span,
+    month: Span,
+    now: datetime,
+    *,
+    vendor_id: int | None = None,
+) -> dict[int, VendorSpend]:
+    """Each listed vendor's spend over `week`, `month` and to date (one query)."""
+    totals = spend_totals(session, team_id, week, month, now, vendor_id=vendor_id)
+    spend: dict[int, VendorSpend] = {}
+    for vendor in listed:
+        found = totals.get(vendor.id or 0, SpendTotals())
+        spend[vendor.id or 0] = VendorSpend(
+            currency=vendor.currency,
+            this_week=found.this_week,
+            this_month=found.this_month,
+            to_date=found.to_date,
+            month=month.first_day,
+            budget=vendor.monthly_budget_minor,
+        )
+    return spend
+
+
+@dataclass(frozen=True)
 class Digest:
     """The internal weekly digest: one row per vendor, and what vendors told us."""
 
@@ -349,6 +409,7 @@ class Digest:
     feedback: Sequence[tuple[Vendor, VendorFeedback]]
     made_at: datetime
     partial: bool
+    spend: Mapping[int, VendorSpend] = field(default_factory=dict)  # by vendor id
 
 
 def _vendor_rows(
@@ -373,6 +434,8 @@ def team_digest(session: Session, team_id: str, tz: ZoneInfo, now: datetime) -> 
     today = now.astimezone(tz).date()
     week = reported_week(today)
     rows = _vendor_rows(session, team_id, week.span(now), week.previous().span(), now)
+    listed = [row.vendor for row in rows]
+    spend = spend_by_vendor(session, team_id, listed, week.span(now), month_span(today, now), now)
     by_id = {row.vendor.id: row.vendor for row in rows}
     end = min(now, local_start(week.sunday + timedelta(days=1), tz))
     said = reviews.vendor_feedback_between(
@@ -385,6 +448,7 @@ def team_digest(session: Session, team_id: str, tz: ZoneInfo, now: datetime) -> 
         feedback=[(by_id[item.vendor_id], item) for item in said if item.vendor_id in by_id],
         made_at=now,
         partial=today <= week.sunday,
+        spend=spend,
     )
 
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers import channel_events, checkins, delegate, home, payload_guard, reviews
+from handlers import (
+    channel_events,
+    checkins,
+    delegate,
+    home,
+    lifecycle,
+    payload_guard,
+    reviews,
+)
 
 
 def register_all(app: App, deps: Deps) -> None:
@@ -15,3 +23,4 @@ def register_all(app: App, deps: Deps) -> None:
     reviews.register(app, deps)
     channel_events.register(app, deps)
     home.register(app, deps)
+    lifecycle.register(app, deps)

@@ -10,7 +10,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import blocks, delegation, people, reviews
+from bot import blocks, delegation, people, permissions, reviews
 from bot.commands import (
     AddVendor,
     CancelTask,
@@ -26,7 +26,9 @@ from bot.commands import (
     RescheduleTask,
     ResumeVendor,
     SendReport,
+    SetTaskCost,
     ShowHelp,
+    ShowScorecard,
     UpdateVendor,
     parse_command,
 )
@@ -35,7 +37,7 @@ from bot.errors import UsageError
 from bot.forms import read_delegate_form
 from bot.reviews import DoneOutcome
 from bot.slack_channels import ensure_bot_in_channel
-from handlers import notices, summaries
+from handlers import notices, scorecards, summaries
 from handlers.replies import answering_errors
 from storage.database import transaction
 from storage.tasks import TaskRow
@@ -96,9 +98,24 @@ class DelegateListeners:
 
         with answering_errors(reply_problem, logger):
             command = parse_command(str(body.get("text") or ""))
+            self.check_allowed(command, requester, client)
             reply = self.run(command, requester, client, str(body.get("trigger_id", "")), logger)
             if reply is not None:
                 respond(**reply)
+
+    def check_allowed(self, command: Command, requester: Requester, client: WebClient) -> None:
+        """Refuse (UsageError) what this user may not do; see bot.permissions."""
+        outside = permissions.needs_identity_check(command) and people.is_outside_user(
+            client, requester.user_id, requester.team_id
+        )
+        refusal = permissions.command_refusal(
+            command,
+            user_id=requester.user_id,
+            outside=outside,
+            admins=self.deps.settings.admin_user_ids,
+        )
+        if refusal is not None:
+            raise UsageError(refusal)
 
     def run(
         self,
@@ -143,6 +160,19 @@ class DelegateListeners:
                     channel_id=requester.channel_id,
                     client=client,
                 )
+            case ShowScorecard():
+                return scorecards.send_scorecard(
+                    self.deps,
+                    command,
+                    team_id=requester.team_id,
+                    user_id=requester.user_id,
+                    channel_id=requester.channel_id,
+                    client=client,
+                )
+            case SetTaskCost():
+                return scorecards.set_task_cost(
+                    self.deps, command, team_id=requester.team_id, user_id=requester.user_id
+                )
             case SendReport():
                 return summaries.send_report(
                     self.deps,
@@ -156,7 +186,7 @@ class DelegateListeners:
             case ListVendors():
                 with transaction(self.deps.engine) as session:
                     found = delegation.list_vendors(session, team_id=requester.team_id)
-                return blocks.vendor_list_reply(found)
+                return blocks.vendor_list_reply(found, self.deps.clock())
             case PauseVendor() | ResumeVendor():
                 return self.pause_or_resume(command, requester, client)
             case UpdateVendor():
@@ -168,7 +198,9 @@ class DelegateListeners:
                         actor_id=requester.user_id,
                         now=self.deps.clock(),
                     )
-                return blocks.vendor_updated_reply(updated.vendor, updated.changed)
+                return blocks.vendor_updated_reply(
+                    updated.vendor, updated.changed, self.deps.clock()
+                )
             case ManageHolidays():
                 with transaction(self.deps.engine) as session:
                     days_off = delegation.manage_holidays(
@@ -193,6 +225,13 @@ class DelegateListeners:
         channel_id = command.channel_id or requester.channel_id
         # Check the date before touching Slack, so a typo joins no channel.
         with transaction(self.deps.engine) as session:
+            delegation.check_may_register(
+                session,
+                requester.team_id,
+                channel_id,
+                requester.user_id,
+                self.deps.settings.admin_user_ids,
+            )
             due = delegation.resolve_due_date(
                 session,
                 team_id=requester.team_id,
@@ -200,6 +239,9 @@ class DelegateListeners:
                 due=command.due,
                 defaults=self.deps.vendor_defaults,
                 now=self.deps.clock(),
+            )
+            cost = delegation.resolve_task_cost(
+                session, team_id=requester.team_id, channel_id=channel_id, cost=command.cost
             )
         channel_name = ensure_bot_in_channel(client, channel_id)
         return self.log_task(
@@ -212,6 +254,7 @@ class DelegateListeners:
             standard=command.standard,
             assignee_id=command.assignee_id,
             due=due,
+            cost_minor=cost,
         )
 
     def log_task(
@@ -263,6 +306,7 @@ class DelegateListeners:
                 actor_is_outside=outside,
                 task_id=command.task_id,
                 now=self.deps.clock(),
+                channel_id=requester.channel_id,
             )
         what = DONE_WORDING[done.outcome]
         self.tell_vendor_channel(
@@ -318,6 +362,8 @@ class DelegateListeners:
     ) -> blocks.Message:
         with transaction(self.deps.engine) as session:
             delegation.check_vendor_is_new(session, requester.team_id, command.channel_id)
+        # Dates and amounts are checked before the bot joins the channel.
+        delegation.new_vendor_settings(command, self.deps.vendor_defaults, self.deps.clock())
         channel_name = ensure_bot_in_channel(client, command.channel_id)
         with transaction(self.deps.engine) as session:
             vendor = delegation.add_vendor(
@@ -329,7 +375,7 @@ class DelegateListeners:
                 defaults=self.deps.vendor_defaults,
                 now=self.deps.clock(),
             )
-        return blocks.vendor_added_reply(vendor)
+        return blocks.vendor_added_reply(vendor, self.deps.clock())
 
     def pause_or_resume(
         self, command: PauseVendor | ResumeVendor, requester: Requester, client: WebClient
@@ -379,7 +425,27 @@ class DelegateListeners:
                 client.chat_postMessage(channel=user_id, **blocks.problem_reply(text))
 
         with answering_errors(tell_user, logger):
+            # The form is only opened by /delegate, but a forged submission must not get
+            # around the rules the command follows.
+            if people.is_outside_user(
+                client,
+                user_id,
+                requester.team_id,
+                payload_team_id=str((body.get("user") or {}).get("team_id") or ""),
+            ):
+                raise UsageError(permissions.OUTSIDE_REFUSAL)
             if form is not None:
+                try:
+                    with transaction(self.deps.engine) as session:
+                        delegation.check_may_register(
+                            session,
+                            requester.team_id,
+                            form.channel_id,
+                            user_id,
+                            self.deps.settings.admin_user_ids,
+                        )
+                except UsageError as error:
+                    errors[blocks.FIELD_VENDOR] = error.message
                 try:
                     with transaction(self.deps.engine) as session:
                         delegation.resolve_due_date(

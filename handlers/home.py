@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import blocks, summaries
+from bot import blocks, people, summaries
 from bot.deps import Deps
 from handlers.delegate import team_of
 from handlers.replies import answering_errors
@@ -49,10 +49,15 @@ class HomeListeners:
             logger.warning("could not publish the Home tab: %s", text)
 
         with answering_errors(log_problem, logger):
+            team_id = team_of(context, body)
+            if people.is_outside_user(client, user_id, team_id):
+                # The figures are the team's view of its vendors, not for the vendors.
+                client.views_publish(user_id=user_id, view=blocks.home_outsider_view())
+                return
             with transaction(self.deps.engine) as session:
                 overview = summaries.home_overview(
                     session,
-                    team_of(context, body),
+                    team_id,
                     user_id,
                     ZoneInfo(self.deps.settings.default_timezone),
                     self.deps.clock(),

@@ -48,6 +48,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             **kwargs,
         )
         event.listen(engine, "connect", _set_sqlite_pragmas)
+        event.listen(engine, "begin", _begin_immediate)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("connect_args", {"connect_timeout": 5})
@@ -55,11 +56,26 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Take transaction control from pysqlite (SQLAlchemy's documented recipe): its own
+    # implicit BEGIN is deferred and it mishandles SAVEPOINT; see _begin_immediate.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _begin_immediate(connection: Any) -> None:
+    """Start every SQLite transaction holding the write lock.
+
+    Our transactions read, then write (find the task, then record the update). With a
+    deferred BEGIN two such transactions can both read, and in WAL mode the second one's
+    write then fails at once with "database is locked" instead of waiting: the busy
+    timeout does not apply to a stale snapshot. BEGIN IMMEDIATE makes the second wait
+    for the first, for up to the busy timeout, and then see what the first wrote.
+    """
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @contextmanager

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -48,6 +48,14 @@ class Vendor(SQLModel, table=True):
     added_by: str = Field(max_length=32)
     created_at: datetime
     updated_at: datetime
+    # On trial from `trial_started_on` to `trial_ends_on` (the vendor's local dates), until
+    # someone decides (TrialDecision); None when not on trial. See bot.lifecycle.
+    trial_started_on: date | None = Field(default=None)
+    trial_ends_on: date | None = Field(default=None)
+    # Money is integer minor units of `currency` (ISO 4217), never floats: see bot.money.
+    currency: str = Field(default="USD", max_length=3, sa_column_kwargs={"server_default": "USD"})
+    hourly_rate_minor: int | None = Field(default=None, sa_type=BigInteger)
+    monthly_budget_minor: int | None = Field(default=None, sa_type=BigInteger)
 
 
 class Task(SQLModel, table=True):
@@ -71,6 +79,8 @@ class Task(SQLModel, table=True):
     closed_by: str | None = Field(default=None, max_length=32)
     delivered_at: datetime | None = Field(default=None)
     delivered_by: str | None = Field(default=None, max_length=32)
+    # What the task costs, in minor units of the vendor's currency; spend once it is done.
+    cost_minor: int | None = Field(default=None, sa_type=BigInteger)
 
 
 class AuditEntry(SQLModel, table=True):
@@ -95,6 +105,9 @@ class PostKind(StrEnum):
     NOTICE = "notice"
     SUMMARY = "summary"
     FEEDBACK_PROMPT = "feedback_prompt"
+    # Direct messages to whoever added the vendor (channel_id is their user id):
+    TRIAL_PROMPT = "trial_prompt"  # occurrence: the trial's end date
+    BUDGET_ALERT = "budget_alert"  # occurrence: `2026-12@80`, the month and the threshold
 
 
 class PostState(StrEnum):
@@ -271,3 +284,29 @@ class VendorFeedback(SQLModel, table=True):
     text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     message_ts: str = Field(max_length=32)
     at: datetime
+
+
+class TrialDecision(StrEnum):
+    KEEP = "keep"
+    EXTEND = "extend"
+    END = "end"
+
+
+class VendorTrialDecision(SQLModel, table=True):
+    """What was decided about a vendor's trial: one decision per trial, a trial being the
+    vendor and its end date (unique), so racing clicks decide once."""
+
+    __tablename__ = "trial_decisions"
+    __table_args__ = (
+        UniqueConstraint("vendor_id", "trial_ends_on", name="uq_trial_decisions_trial"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    vendor_id: int = Field(foreign_key="vendors.id", index=True)
+    trial_started_on: date
+    trial_ends_on: date
+    decision: str = Field(max_length=16)
+    decided_by: str = Field(max_length=32)
+    decided_at: datetime
+    # Extend: the trial's new end date.
+    new_trial_ends_on: date | None = Field(default=None)

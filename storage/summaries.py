@@ -154,6 +154,11 @@ def _within(moment: Any, span: Span) -> ColumnElement[bool]:
     return and_(*conditions)
 
 
+# The same local-date rules for the other aggregate modules (storage.lifecycle).
+prepare_local_dates = _prepare
+within_span = _within
+
+
 def _by_status_time(moment: Any, span: Span) -> ColumnElement[bool]:
     """`moment` is set and had happened by the span's status time."""
     if span.until is not None:

@@ -13,6 +13,7 @@ from storage.models import (
     PostState,
     ScheduledPost,
     StatusUpdate,
+    Task,
 )
 
 
@@ -47,6 +48,18 @@ def checkin_asks_about(session: Session, post_id: int, task_id: int) -> bool:
         ).first()
         is not None
     )
+
+
+def latest_status_update(session: Session, post_id: int, task_id: int) -> StatusUpdate | None:
+    """The newest update on a task in this check-in, read under a lock on the task's row
+    (PostgreSQL; SQLite transactions already hold the write lock), so two clicks at the
+    same moment are decided one after the other."""
+    session.exec(select(Task.id).where(Task.id == task_id).with_for_update()).first()
+    return session.exec(
+        select(StatusUpdate)
+        .where(StatusUpdate.post_id == post_id, StatusUpdate.task_id == task_id)
+        .order_by(col(StatusUpdate.id).desc())
+    ).first()
 
 
 def add_status_update(

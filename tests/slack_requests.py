@@ -151,19 +151,22 @@ class BotUnderTest:
         return self.post_signed(json.dumps(envelope), "application/json")
 
 
-def make_deps(engine: Engine, slack: FakeSlack) -> Deps:
+def make_deps(engine: Engine, slack: FakeSlack, **settings_overrides: Any) -> Deps:
     settings = Settings(
         slack_bot_token=BOT_TOKEN,
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=slack.api_url,
         database_url=str(engine.url),
+        **settings_overrides,
     )
     return Deps(settings=settings, engine=engine, vendor_defaults=VendorDefaults())
 
 
 @contextmanager
-def start_bot(engine: Engine, slack: FakeSlack) -> Iterator[BotUnderTest]:
-    deps = make_deps(engine, slack)
+def start_bot(
+    engine: Engine, slack: FakeSlack, **settings_overrides: Any
+) -> Iterator[BotUnderTest]:
+    deps = make_deps(engine, slack, **settings_overrides)
     wsgi = build_wsgi_app(build_app(deps), engine)
     server = make_server(
         "127.0.0.1", 0, wsgi, server_class=_ThreadingServer, handler_class=_QuietHandler

@@ -215,11 +215,13 @@ class StatementCount:
 
 @contextmanager
 def counting_statements(engine: Engine) -> Iterator[StatementCount]:
-    """Count every SQL statement sent to the database inside the block."""
+    """Count every SQL statement sent to the database inside the block (not transaction
+    control: SQLite's `BEGIN IMMEDIATE` is how a transaction starts, not a query)."""
     seen = StatementCount([])
 
     def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.statements.append(statement)
+        if not statement.lstrip().upper().startswith("BEGIN"):
+            seen.statements.append(statement)
 
     event.listen(engine, "before_cursor_execute", record)
     try:

@@ -335,3 +335,39 @@ def test_a_failed_message_update_keeps_the_status(bot: BotUnderTest, checkin: Ch
     bot.slack.wait_for("chat.update")
     wait_until(lambda: len(status_updates(bot.engine)) == 1)
     assert bot.slack.calls_to("chat.postEphemeral") == []  # nothing to apologise for
+
+
+@freeze_time(MONDAY)
+@pytest.mark.parametrize("together", [False, True], ids=["one-after-the-other", "at-once"])
+def test_a_double_click_changes_state_once(
+    bot: BotUnderTest, checkin: Checkin, together: bool
+) -> None:
+    _, (logo, _banner), post = checkin
+    click = button_click(post, logo.id or 0, TaskUpdate.BLOCKED)
+    if together:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(2) as pool:
+            results = list(pool.map(lambda _: bot.interact(click), range(2)))
+    else:
+        results = [bot.interact(click), bot.interact(click)]
+    assert [r.status for r in results] == [200, 200]
+    wait_until(
+        lambda: (
+            len(bot.slack.calls_to("chat.postEphemeral")) == 1 and len(dms_to(bot, "U0ALICE")) == 1
+        )  # the owner's DM is the last thing done
+    )
+    assert len(status_updates(bot.engine)) == 1
+    assert len(dms_to(bot, "U0ALICE")) == 1  # the owner hears once
+    assert len(bot.slack.calls_to("views.open")) == 1
+    [repeat] = bot.slack.calls_to("chat.postEphemeral")
+    assert "Already recorded" in sent_text(repeat.params)
+
+
+@freeze_time(MONDAY)
+def test_a_different_answer_later_is_recorded(bot: BotUnderTest, checkin: Checkin) -> None:
+    _, (logo, _banner), post = checkin
+    bot.interact(button_click(post, logo.id or 0, TaskUpdate.BLOCKED))
+    wait_until(lambda: len(status_updates(bot.engine)) == 1)
+    bot.interact(button_click(post, logo.id or 0, TaskUpdate.ON_TRACK))
+    wait_until(lambda: len(status_updates(bot.engine)) == 2)

@@ -271,7 +271,7 @@ def statements_for(engine: Engine, what: str) -> int:
     ("what", "queries"),
     [
         ("summary", 7),  # 3 per week (tasks, check-ins, ratings) + the thread's task list
-        ("digest", 8),  # the vendors, 3 per week, the vendors' feedback
+        ("digest", 9),  # the vendors, 3 per week, the spend, the vendors' feedback
         ("home", 5),  # the viewer's tasks, the vendors, 3 for the four weeks
     ],
 )

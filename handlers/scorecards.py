@@ -1,0 +1,67 @@
+"""`/delegate scorecard` and `/delegate cost`, called from the `/delegate` listener.
+
+Each resolves what was asked in one transaction (`bot.scorecards`, `bot.lifecycle`), then
+talks to Slack, and returns the reply for the requester. The scorecard holds spend, so it
+goes to the requester's direct messages with its chart, never to a channel; a cost is only
+ever echoed to the requester.
+"""
+
+from __future__ import annotations
+
+from slack_sdk import WebClient
+
+from bot import blocks, charts, lifecycle, scorecards
+from bot.commands import SetTaskCost, ShowScorecard
+from bot.deps import Deps
+from storage.database import transaction
+
+
+def send_scorecard(
+    deps: Deps,
+    command: ShowScorecard,
+    *,
+    team_id: str,
+    user_id: str,
+    channel_id: str,
+    client: WebClient,
+) -> blocks.Message:
+    """Build the scorecard (the vendor named, or the one whose channel this is) and send it
+    with its chart to the requester's direct messages with the bot."""
+    with transaction(deps.engine) as session:
+        card = scorecards.scorecard_for_channel(
+            session,
+            team_id=team_id,
+            channel_id=command.channel_id or channel_id,
+            named=command.channel_id is not None,
+            weeks=command.weeks,
+            now=deps.clock(),
+        )
+    opened = client.conversations_open(users=user_id)
+    dm_id = str(opened["channel"]["id"])
+    client.chat_postMessage(channel=dm_id, unfurl_links=False, **blocks.scorecard_message(card))
+    png = charts.scorecard_chart(card)
+    client.files_upload_v2(
+        channel=dm_id,
+        content=png,
+        filename=f"scorecard-{card.vendor.channel_id}-{card.today.isoformat()}.png",
+        title=blocks.scorecard_chart_title(card),
+        alt_txt=blocks.scorecard_chart_alt(card),
+    )
+    return blocks.scorecard_sent_reply(card.vendor)
+
+
+def set_task_cost(
+    deps: Deps, command: SetTaskCost, *, team_id: str, user_id: str
+) -> blocks.Message:
+    """`/delegate cost ID AMOUNT`: nothing is posted anywhere but the reply to the requester
+    (a cost is never shown in the vendor's channel)."""
+    with transaction(deps.engine) as session:
+        changed = lifecycle.set_task_cost(
+            session,
+            team_id=team_id,
+            actor_id=user_id,
+            task_id=command.task_id,
+            cost=command.cost,
+            now=deps.clock(),
+        )
+    return blocks.cost_set_reply(changed.row.task, changed.row.vendor, changed.cost_minor)
