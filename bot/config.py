@@ -15,6 +15,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 DEFAULT_DATABASE_URL = "sqlite:///checkins.db"
+# Vendors a scheduler tick serves at once (threads); see bot.scheduler.
+DEFAULT_SCHEDULER_WORKERS = 8
+MAX_SCHEDULER_WORKERS = 32
 
 
 class MissingSettingError(Exception):
@@ -34,6 +37,7 @@ class Settings:
     # When set, only these users administer vendors (vendor add/set/pause/resume/holiday).
     admin_user_ids: frozenset[str] = frozenset()
     log_level: str = "INFO"
+    scheduler_workers: int = DEFAULT_SCHEDULER_WORKERS
     # Secrets are kept out of repr() so a settings object can never leak into a log line.
     _secret_fields: tuple[str, ...] = field(
         default=("slack_bot_token", "slack_signing_secret", "slack_app_token"), repr=False
@@ -96,6 +100,17 @@ def load_settings(
         port = int(port_text)
     except ValueError:
         raise MissingSettingError(f"PORT must be a number, not {port_text!r}") from None
+    workers_text = get("SCHEDULER_WORKERS") or str(DEFAULT_SCHEDULER_WORKERS)
+    try:
+        workers = int(workers_text)
+    except ValueError:
+        raise MissingSettingError(
+            f"SCHEDULER_WORKERS must be a number, not {workers_text!r}"
+        ) from None
+    if not 1 <= workers <= MAX_SCHEDULER_WORKERS:
+        raise MissingSettingError(
+            f"SCHEDULER_WORKERS must be between 1 and {MAX_SCHEDULER_WORKERS}, not {workers}"
+        )
     return Settings(
         slack_bot_token=get("SLACK_BOT_TOKEN"),
         slack_signing_secret=get("SLACK_SIGNING_SECRET"),
@@ -109,4 +124,5 @@ def load_settings(
             part.strip() for part in (get("ADMIN_USER_IDS") or "").split(",") if part.strip()
         ),
         log_level=(get("LOG_LEVEL") or "INFO").upper(),
+        scheduler_workers=workers,
     )

@@ -67,18 +67,31 @@ The rules, in one place:
   scopes (`invalid_auth`, `missing_scope`...) are not the vendor's fault: the vendor is not
   paused and the claim is retried like a transient failure, so nothing is lost once the
   token is fixed.
+- **Vendors in parallel**: a tick runs the vendors' turns on `SCHEDULER_WORKERS` threads
+  (default 8). A turn reads and claims only its own vendor's rows, each step in a short
+  transaction of its own, so turns need no coordination beyond the claims; a 429 from
+  Slack makes that one worker wait out Retry-After while the others go on posting in other
+  channels, and the workers refused wait together (`_SharedRateLimitWait`) so that they do
+  not use up their retries racing one another for Slack's refilled budget. Threads rather
+  than asyncio because every step blocks (the sync WebClient, SQLAlchemy sessions) and
+  stays as it is. The engine's pool (5 + 10 overflow by default) covers the workers; on
+  SQLite one writer at a time commits and the others wait on the busy timeout.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
+import random
 import socket
 import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic, sleep
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -86,6 +99,10 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
@@ -121,6 +138,11 @@ logger = logging.getLogger(__name__)
 GRACE = timedelta(hours=6)
 CLAIM_LEASE = timedelta(minutes=10)
 TICK_INTERVAL = timedelta(seconds=30)
+# A tick's workers wait out Slack's 429s together (_SharedRateLimitWait): one post may be
+# refused this many times, within this long (far less than CLAIM_LEASE), before its claim
+# is given back for the next tick.
+RATE_LIMIT_RETRIES = 10
+RATE_LIMIT_WAIT = timedelta(minutes=2)
 DEFAULT_CHECKIN_TIME = time(9, 0)
 # How far back unanswered check-ins are looked at for reminders and escalations: longer
 # than a weekly cadence plus a holiday week, short enough to keep the query small.
@@ -186,6 +208,15 @@ class TickReport:
     def did_something(self) -> bool:
         counters = (self.posted, self.skipped, self.failed, self.retrying)
         return any(counters) or bool(self.abandoned or self.errors)
+
+    def add(self, other: TickReport) -> None:
+        """Count in what another part of the same tick did (a vendor's turn on a worker)."""
+        self.posted.update(other.posted)
+        self.skipped.update(other.skipped)
+        self.failed.update(other.failed)
+        self.retrying.update(other.retrying)
+        self.abandoned += other.abandoned
+        self.errors += other.errors
 
     def line(self) -> str:
         """One line for the CLI and the log, e.g. `... posted 2 checkin, 1 reminder`."""
@@ -317,14 +348,7 @@ def run_tick(
     )
     with transaction(tick.engine) as session:
         vendors = schedule.list_active_vendors(session)
-    for vendor in vendors:
-        try:
-            _run_vendor(tick, vendor)
-        except OperationalError:
-            raise  # the database is gone: every other vendor would fail the same way
-        except Exception:
-            tick.report.errors += 1
-            logger.exception("scheduler: vendor %s failed this tick", vendor.id)
+    _run_vendors(tick, vendors, deps.settings.scheduler_workers)
     if deps.settings.summary_channel:
         _post_due_digests(tick, deps.settings)
     cutoff = tick.now - tick.policy.grace - tick.policy.lease
@@ -341,6 +365,130 @@ def run_tick(
 def this_process() -> str:
     """Who holds a claim, for the record and for guarded updates: host and pid."""
     return f"{socket.gethostname()[:50]}:{os.getpid()}"
+
+
+def _run_vendors(tick: _Tick, vendors: Sequence[Vendor], workers: int) -> None:
+    """Every vendor's turn, `workers` at a time (one after another with 1 worker).
+
+    Each turn counts into a report of its own, added to the tick's when it is done, so
+    workers share nothing but the engine and the WebClient (both thread-safe). A database
+    that stops answering (OperationalError) cancels the turns not started yet and ends the
+    tick with that exception, as it always did.
+    """
+    if workers <= 1 or len(vendors) <= 1:
+        for vendor in vendors:
+            _run_vendor_guarded(tick, vendor)
+        return
+    stop = threading.Event()
+    pooled = replace(tick, client=_with_shared_rate_limit_wait(tick.client))
+
+    def turn(vendor: Vendor) -> TickReport:
+        own = replace(pooled, report=TickReport(now=tick.report.now))
+        if not stop.is_set():
+            try:
+                _run_vendor_guarded(own, vendor)
+            except OperationalError:
+                stop.set()
+                raise
+        return own.report
+
+    failure: OperationalError | None = None
+    size = min(workers, len(vendors))
+    with ThreadPoolExecutor(max_workers=size, thread_name_prefix="scheduler") as pool:
+        for future in [pool.submit(turn, vendor) for vendor in vendors]:
+            try:
+                tick.report.add(future.result())
+            except OperationalError as error:
+                failure = failure or error
+    if failure is not None:
+        raise failure
+
+
+def _run_vendor_guarded(tick: _Tick, vendor: Vendor) -> None:
+    """One vendor's turn; a failure other than the database's is logged and counted."""
+    try:
+        _run_vendor(tick, vendor)
+    except OperationalError:
+        raise  # the database is gone: every other vendor would fail the same way
+    except Exception:
+        tick.report.errors += 1
+        logger.exception("scheduler: vendor %s failed this tick", vendor.id)
+
+
+class _SharedRateLimitWait(RateLimitErrorRetryHandler):
+    """slack_sdk's retry on HTTP 429, shared by the workers of one tick.
+
+    On its own each worker would sleep its Retry-After plus a random second and come back
+    alone, into a budget the other workers have just used up again, and after three
+    refusals its post would wait for the next tick. Here a 429 in any worker moves one
+    common resume time to its Retry-After, and every worker being refused waits until
+    then, so they come back together when Slack's budget has refilled; and one post may
+    be refused up to RATE_LIMIT_RETRIES times within RATE_LIMIT_WAIT (nobody waits on the
+    scheduler, and that is far inside the claim's lease). Workers not being refused post
+    as usual: a 429 can be for one channel only (one post a second per channel), which
+    must not hold up the others.
+    """
+
+    def __init__(self, max_retry_count: int) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self._lock = threading.Lock()
+        self._resume_at = 0.0
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        since = float((state.custom_values or {}).get("rate_limited_since", monotonic()))
+        waited = monotonic() - since + _retry_after(response)
+        return waited <= RATE_LIMIT_WAIT.total_seconds()
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        if response is None:
+            raise error or RuntimeError("a 429 retry without a response")
+        state.next_attempt_requested = True
+        if state.custom_values is None:
+            state.custom_values = {}
+        state.custom_values.setdefault("rate_limited_since", monotonic())
+        with self._lock:
+            self._resume_at = max(self._resume_at, monotonic() + _retry_after(response))
+            resume_at = self._resume_at
+        sleep(max(0.0, resume_at - monotonic()) + random.uniform(0, 0.05))
+        state.increment_current_attempt()
+
+
+def _retry_after(response: HttpResponse) -> float:
+    """Slack's Retry-After in seconds; 1 if it is missing or unreadable."""
+    for name, values in response.headers.items():
+        if name.lower() == "retry-after" and values and str(values[0]).strip().isdigit():
+            return float(values[0])
+    return 1.0
+
+
+def _with_shared_rate_limit_wait(client: WebClient) -> WebClient:
+    """A copy of `client` for one tick's workers: its 429 retry handler replaced by a
+    _SharedRateLimitWait; the other handlers as they were."""
+    handlers = [
+        _SharedRateLimitWait(max(handler.max_retry_count, RATE_LIMIT_RETRIES))
+        if isinstance(handler, RateLimitErrorRetryHandler)
+        else handler
+        for handler in client.retry_handlers
+    ]
+    pooled = copy.copy(client)
+    pooled.retry_handlers = handlers
+    return pooled
 
 
 def _run_vendor(tick: _Tick, vendor: Vendor) -> None:
