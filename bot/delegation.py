@@ -158,8 +158,8 @@ def create_task(
 ) -> TaskCreated:
     """Log a task for the vendor in `channel_id`, registering the channel if it is new.
 
-    `due` comes from `resolve_due_date` and `cost_minor` from `resolve_task_cost`, both
-    checked before anything was written.
+    `due` and `cost_minor` come from `check_new_task` (or `resolve_due_date` and
+    `resolve_task_cost`), checked before anything was written.
     """
     vendor = vendors.find_vendor_by_channel(session, team_id, channel_id)
     due_date = due
@@ -183,10 +183,10 @@ def create_task(
         assignee_id=assignee_id,
         due_date=due_date,
         now=now,
+        cost_minor=cost_minor,
     )
     detail: dict[str, object] = {"title": title, "due_date": due_date, "assignee_id": assignee_id}
     if cost_minor is not None:
-        tasks.update_task(session, task, now, cost_minor=cost_minor)
         detail.update(cost_minor=cost_minor, currency=vendor.currency)
     audit.record_change(
         session,
@@ -199,6 +199,40 @@ def create_task(
         detail=detail,
     )
     return TaskCreated(task=task, vendor=vendor, vendor_registered=registered)
+
+
+@dataclass(frozen=True)
+class NewTaskChecked:
+    """What `check_new_task` worked out for a task about to be created."""
+
+    due: date | None
+    cost_minor: int | None
+
+
+def check_new_task(
+    session: Session,
+    *,
+    team_id: str,
+    channel_id: str,
+    user_id: str,
+    admins: frozenset[str],
+    due: str | date | None,
+    cost: CostSpec | None,
+    defaults: VendorDefaults,
+    now: datetime,
+) -> NewTaskChecked:
+    """Everything a new task needs checked before the bot touches Slack, from one vendor
+    lookup at most: may `user_id` register the channel (`check_may_register`), its due
+    date (`resolve_due_date`) and its cost (`resolve_task_cost`). UsageError, in that order.
+    An admin's task with neither due date nor cost needs no lookup."""
+    needs_vendor = (
+        due is not None or cost is not None or not permissions.may_administer(user_id, admins)
+    )
+    vendor = vendors.find_vendor_by_channel(session, team_id, channel_id) if needs_vendor else None
+    _check_may_register(vendor, channel_id, user_id, admins)
+    return NewTaskChecked(
+        due=_due_date_for(vendor, due, defaults, now), cost_minor=_task_cost_for(vendor, cost)
+    )
 
 
 def resolve_due_date(
@@ -218,6 +252,14 @@ def resolve_due_date(
     if due is None:
         return None
     vendor = vendors.find_vendor_by_channel(session, team_id, channel_id)
+    return _due_date_for(vendor, due, defaults, now)
+
+
+def _due_date_for(
+    vendor: Vendor | None, due: str | date | None, defaults: VendorDefaults, now: datetime
+) -> date | None:
+    if due is None:
+        return None
     today = local_today(now, ZoneInfo(vendor.timezone if vendor else defaults.timezone))
     if isinstance(due, str):
         return parse_due_date(due, today)
@@ -233,7 +275,12 @@ def resolve_task_cost(
     gets the default currency and no hourly rate)."""
     if cost is None:
         return None
-    vendor = vendors.find_vendor_by_channel(session, team_id, channel_id)
+    return _task_cost_for(vendors.find_vendor_by_channel(session, team_id, channel_id), cost)
+
+
+def _task_cost_for(vendor: Vendor | None, cost: CostSpec | None) -> int | None:
+    if cost is None:
+        return None
     if vendor is None:
         return resolve_cost(cost, DEFAULT_CURRENCY, None)
     return resolve_cost(cost, vendor.currency, vendor.hourly_rate_minor)
@@ -246,7 +293,14 @@ def check_may_register(
     they may do that (see bot.permissions)."""
     if permissions.may_administer(user_id, admins):
         return
-    if vendors.find_vendor_by_channel(session, team_id, channel_id) is None:
+    vendor = vendors.find_vendor_by_channel(session, team_id, channel_id)
+    _check_may_register(vendor, channel_id, user_id, admins)
+
+
+def _check_may_register(
+    vendor: Vendor | None, channel_id: str, user_id: str, admins: frozenset[str]
+) -> None:
+    if vendor is None and not permissions.may_administer(user_id, admins):
         raise UsageError(permissions.registration_refusal(channel_id, admins))
 
 
@@ -260,8 +314,9 @@ def check_vendor_is_new(session: Session, team_id: str, channel_id: str) -> None
 
 
 def record_announcement(session: Session, task: Task, ts: str, now: datetime) -> None:
-    """Keep the announcement's ts so later notices about the task go in its thread."""
-    tasks.update_task(session, task, now, announcement_ts=ts)
+    """Keep the announcement's ts so later notices about the task go in its thread
+    (one UPDATE by the task's id)."""
+    tasks.set_announcement_ts(session, task, ts, now)
 
 
 def list_tasks(

@@ -223,25 +223,19 @@ class DelegateListeners:
         self, command: CreateTask, requester: Requester, client: WebClient, logger: logging.Logger
     ) -> blocks.Message:
         channel_id = command.channel_id or requester.channel_id
-        # Check the date before touching Slack, so a typo joins no channel.
+        # Check the date before touching Slack, so a typo joins no channel: one vendor
+        # lookup for the permission, the due date and the cost.
         with transaction(self.deps.engine) as session:
-            delegation.check_may_register(
-                session,
-                requester.team_id,
-                channel_id,
-                requester.user_id,
-                self.deps.settings.admin_user_ids,
-            )
-            due = delegation.resolve_due_date(
+            checked = delegation.check_new_task(
                 session,
                 team_id=requester.team_id,
                 channel_id=channel_id,
+                user_id=requester.user_id,
+                admins=self.deps.settings.admin_user_ids,
                 due=command.due,
+                cost=command.cost,
                 defaults=self.deps.vendor_defaults,
                 now=self.deps.clock(),
-            )
-            cost = delegation.resolve_task_cost(
-                session, team_id=requester.team_id, channel_id=channel_id, cost=command.cost
             )
         channel_name = ensure_bot_in_channel(client, channel_id)
         return self.log_task(
@@ -253,8 +247,8 @@ class DelegateListeners:
             title=command.title,
             standard=command.standard,
             assignee_id=command.assignee_id,
-            due=due,
-            cost_minor=cost,
+            due=checked.due,
+            cost_minor=checked.cost_minor,
         )
 
     def log_task(

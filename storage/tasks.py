@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from storage.models import Task, TaskStatus, Vendor
@@ -29,6 +30,7 @@ def create_task(
     assignee_id: str | None,
     due_date: date | None,
     now: datetime,
+    cost_minor: int | None = None,
 ) -> Task:
     task = Task(
         team_id=vendor.team_id,
@@ -41,6 +43,7 @@ def create_task(
         status=TaskStatus.OPEN,
         created_at=now,
         updated_at=now,
+        cost_minor=cost_minor,
     )
     session.add(task)
     session.flush()
@@ -89,3 +92,15 @@ def update_task(session: Session, task: Task, now: datetime, **changes: object) 
     session.add(task)
     session.flush()
     return task
+
+
+def set_announcement_ts(session: Session, task: Task, ts: str, now: datetime) -> None:
+    """Store the announcement's ts with one UPDATE by id (no load or flush of the task)."""
+    session.execute(
+        update(Task)
+        .where(col(Task.id) == task.id)
+        .values(announcement_ts=ts, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    task.announcement_ts = ts
+    task.updated_at = now
