@@ -18,7 +18,7 @@ States move only forward, each change guarded in SQL so that two processes can r
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TypeVar
 
@@ -136,14 +136,12 @@ def claim_occurrence(
         channel_id=channel_id,
         thread_ts=thread_ts,
     )
-    try:
-        with transaction(engine) as session:
-            session.add(post)
-            session.flush()
-            add_checkin_tasks(session, post, tasks)
-    except IntegrityError:
-        return None
-    return post
+
+    def with_tasks(session: Session) -> None:
+        session.flush()
+        add_checkin_tasks(session, post, tasks)
+
+    return post if _insert_once(engine, post, with_tasks) else None
 
 
 def retake_stale_claim(
@@ -225,23 +223,19 @@ def record_skipped(
 ) -> bool:
     """Record that an occurrence will not be posted. True if this call recorded it (so the
     caller logs it once), False if a row for it already existed."""
-    try:
-        with transaction(engine) as session:
-            session.add(
-                ScheduledPost(
-                    vendor_id=vendor_id,
-                    kind=kind,
-                    occurrence=occurrence,
-                    state=PostState.SKIPPED,
-                    claimed_by=claimed_by,
-                    claimed_at=now,
-                    channel_id=channel_id,
-                    detail=_clip(reason),
-                )
-            )
-    except IntegrityError:
-        return False
-    return True
+    return _insert_once(
+        engine,
+        ScheduledPost(
+            vendor_id=vendor_id,
+            kind=kind,
+            occurrence=occurrence,
+            state=PostState.SKIPPED,
+            claimed_by=claimed_by,
+            claimed_at=now,
+            channel_id=channel_id,
+            detail=_clip(reason),
+        ),
+    )
 
 
 def finish_claim(
@@ -339,6 +333,23 @@ def open_tasks_of(session: Session, vendor: Vendor) -> Sequence[Task]:
     return [row.task for row in list_open_tasks(session, vendor.team_id, vendor_id=vendor.id)]
 
 
+def _insert_once(
+    engine: Engine,
+    row: ScheduledPost | TeamPost,
+    then: Callable[[Session], None] | None = None,
+) -> bool:
+    """Insert a claim row (and whatever `then` adds) in one transaction. False when the
+    row's unique key is already taken: another process got there first, so do nothing."""
+    try:
+        with transaction(engine) as session:
+            session.add(row)
+            if then is not None:
+                then(session)
+    except IntegrityError:
+        return False
+    return True
+
+
 def _clip(text: str | None) -> str | None:
     return None if text is None else text[:DETAIL_MAX]
 
@@ -382,12 +393,7 @@ def claim_team_occurrence(
         claimed_at=now,
         channel_id=channel_id,
     )
-    try:
-        with transaction(engine) as session:
-            session.add(post)
-    except IntegrityError:
-        return None
-    return post
+    return post if _insert_once(engine, post) else None
 
 
 def record_team_skipped(
@@ -402,20 +408,16 @@ def record_team_skipped(
     reason: str,
 ) -> bool:
     """Record that a team's occurrence will not be posted; False if a row already existed."""
-    try:
-        with transaction(engine) as session:
-            session.add(
-                TeamPost(
-                    team_id=team_id,
-                    kind=kind,
-                    occurrence=occurrence,
-                    state=PostState.SKIPPED,
-                    claimed_by=claimed_by,
-                    claimed_at=now,
-                    channel_id=channel_id,
-                    detail=_clip(reason),
-                )
-            )
-    except IntegrityError:
-        return False
-    return True
+    return _insert_once(
+        engine,
+        TeamPost(
+            team_id=team_id,
+            kind=kind,
+            occurrence=occurrence,
+            state=PostState.SKIPPED,
+            claimed_by=claimed_by,
+            claimed_at=now,
+            channel_id=channel_id,
+            detail=_clip(reason),
+        ),
+    )

@@ -78,17 +78,21 @@ class Trial:
     def click(
         self, action_id: str, user: str = "U0ALICE", message: dict[str, Any] | None = None
     ) -> None:
-        """Click a button of `message` (a copy of the prompt as it was), else the prompt."""
+        """Click a button of `message` (a copy of the prompt as it was), else the prompt.
+
+        A click on the live prompt ends with the prompt updated; a click on an old copy
+        (the trial already decided) ends with a private note, possibly after refreshing
+        the prompt: wait for the last thing the listener does, not the first.
+        """
+        stale = message is not None
         message = message or self.prompt()
         updates = len(self.bot.slack.calls_to("chat.update"))
         notes = len(self.bot.slack.ephemerals)
         self.bot.interact(dm_click(message, action_id, user=user))
-        wait_until(
-            lambda: (
-                len(self.bot.slack.calls_to("chat.update")) > updates
-                or len(self.bot.slack.ephemerals) > notes
-            )
-        )
+        if stale:
+            wait_until(lambda: len(self.bot.slack.ephemerals) > notes)
+        else:
+            wait_until(lambda: len(self.bot.slack.calls_to("chat.update")) > updates)
 
 
 def start_trial(bot: BotUnderTest) -> dict[str, Task]:
