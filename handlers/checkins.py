@@ -32,6 +32,7 @@ from bot.errors import DuplicateDelivery, UsageError
 from bot.slack_text import readable_text
 from handlers import notices
 from handlers.delegate import team_of
+from handlers.payloads import Click
 from handlers.replies import answering_errors
 from storage.database import transaction
 from storage.models import TaskUpdate
@@ -64,39 +65,29 @@ class CheckinListeners:
         logger: logging.Logger,
     ) -> None:
         ack()
-        user = body.get("user") or {}
-        user_id = str(user.get("id", ""))
-        team_id = team_of(context, body)
-        channel_id = str((body.get("channel") or {}).get("id", ""))
-        action = (body.get("actions") or [{}])[0]
-        message = body.get("message") or {}
-        # The clicked message's ts; `container` has it too, and is there for every surface.
-        message_ts = message.get("ts") or (body.get("container") or {}).get("message_ts")
+        click = Click(body, context)
 
         def tell_clicker(text: str) -> None:
-            notices.tell_privately(client, channel_id, user_id, text, logger)
+            notices.tell_privately(client, click.channel_id, click.user_id, text, logger)
 
         with answering_errors(tell_clicker, logger):
             button, status = read_button(
-                str(action.get("action_id", "")),
-                str(action.get("value", "")),
-                str(action.get("block_id", "")),
-                blocks.CHECKIN_ACTION_PREFIX,
+                click.action_id, click.value, click.block_id, blocks.CHECKIN_ACTION_PREFIX
             )
             # Only "Done" depends on who clicked; the payload says the clicker's own team.
             outside = status == TaskUpdate.DONE and people.is_outside_user(
-                client, user_id, team_id, payload_team_id=str(user.get("team_id") or "")
+                client, click.user_id, click.team_id, payload_team_id=click.user_team_id
             )
             try:
                 with transaction(self.deps.engine) as session:
                     recorded = checkin_updates.record_button_status(
                         session,
-                        team_id=team_id,
-                        channel_id=channel_id,
-                        message_ts=str(message_ts) if message_ts else None,
+                        team_id=click.team_id,
+                        channel_id=click.channel_id,
+                        message_ts=click.message_ts,
                         button=button,
                         status=status,
-                        user_id=user_id,
+                        user_id=click.user_id,
                         user_is_outside=outside,
                         now=self.deps.clock(),
                     )
@@ -106,7 +97,7 @@ class CheckinListeners:
                 raise
             if status in ALERT_STATUSES:
                 # First: the click's trigger_id is only good for 3 seconds.
-                self.open_note_form(client, str(body.get("trigger_id", "")), recorded, logger)
+                self.open_note_form(client, click.trigger_id, recorded, logger)
             self.tell_about(client, recorded, logger)
 
     def open_note_form(

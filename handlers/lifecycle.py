@@ -20,8 +20,8 @@ from bot.errors import UsageError
 from bot.lifecycle import AlreadyDecided, TrialDecided
 from bot.reviews import MessageRef
 from handlers import notices
+from handlers.payloads import Click
 from handlers.replies import answering_errors
-from handlers.reviews import Click
 from storage.database import transaction
 
 

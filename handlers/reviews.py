@@ -19,6 +19,7 @@ from bot.deps import Deps
 from bot.reviews import AlreadyReviewed, MessageRef, Review
 from handlers import notices
 from handlers.delegate import team_of
+from handlers.payloads import Click
 from handlers.replies import answering_errors
 from storage.database import transaction
 
@@ -30,28 +31,6 @@ def register(app: App, deps: Deps) -> None:
     app.view(blocks.REVIEW_CHANGES_MODAL)(listeners.on_changes_submitted)
     app.action(blocks.RATE_TASK_ACTION)(listeners.on_rate)
     app.view(blocks.RATING_MODAL)(listeners.on_rating_submitted)
-
-
-class Click:
-    """The parts of a block_actions payload these listeners read."""
-
-    def __init__(self, body: dict[str, Any], context: BoltContext) -> None:
-        user = body.get("user") or {}
-        self.user_id = str(user.get("id") or "")
-        # An interactivity payload says the user's own team (Slack Connect included).
-        self.user_team_id = str(user.get("team_id") or "")
-        self.team_id = team_of(context, body)
-        action = (body.get("actions") or [{}])[0]
-        self.value = str(action.get("value") or "")
-        self.trigger_id = str(body.get("trigger_id") or "")
-        container = body.get("container") or {}
-        channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
-        ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
-        self.message = MessageRef(str(channel), str(ts)) if channel and ts else None
-
-    @property
-    def channel_id(self) -> str:
-        return self.message.channel_id if self.message else ""
 
 
 class ReviewListeners:
