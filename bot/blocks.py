@@ -159,7 +159,9 @@ def task_announcement(task: Task, vendor: Vendor) -> Message:
     return {"text": f"New task #{task.id}: {escape(task.title)}", "blocks": blocks}
 
 
-def task_created_reply(task: Task, vendor: Vendor, vendor_registered: bool) -> Message:
+def task_created_reply(
+    task: Task, vendor: Vendor, vendor_registered: bool, registered_meanwhile: bool = False
+) -> Message:
     # Only the requester sees this reply; the announcement in the vendor channel never
     # carries the cost.
     cost = (
@@ -177,6 +179,11 @@ def task_created_reply(task: Task, vendor: Vendor, vendor_registered: bool) -> M
             f"*{escape(vendor.name)}* with defaults (time zone {vendor.timezone}, check-ins "
             f"`{vendor.checkin_cadence}`, summary `{vendor.summary_cadence}`). Change them with "
             "`/delegate vendor add`."
+        )
+    if registered_meanwhile:
+        text += (
+            f"\n{channel_link(vendor.channel_id)} was registered as a vendor a moment ago by "
+            f"someone else (*{escape(vendor.name)}*); your task was added to it."
         )
     return plain_reply(text)
 
@@ -246,13 +253,18 @@ def vendor_list_reply(vendors: Sequence[Vendor], now: datetime | None = None) ->
     return plain_reply(f"*Vendors* ({len(vendors)})\n" + "\n".join(lines))
 
 
-def vendor_added_reply(vendor: Vendor, now: datetime | None = None) -> Message:
+def vendor_added_reply(
+    vendor: Vendor, now: datetime | None = None, registered_by_task_of: str | None = None
+) -> Message:
     money = money_settings_text(vendor)
-    return plain_reply(
-        ":white_check_mark: Added vendor\n"
-        + vendor_line(vendor, now)
-        + (f"\n{money}" if money else "")
-    )
+    heading = ":white_check_mark: Added vendor"
+    if registered_by_task_of:
+        heading = (
+            f":white_check_mark: {channel_link(vendor.channel_id)} had just been registered "
+            f"with the defaults by a task from <@{registered_by_task_of}>; I applied your "
+            "settings to it"
+        )
+    return plain_reply(heading + "\n" + vendor_line(vendor, now) + (f"\n{money}" if money else ""))
 
 
 def vendor_paused_reply(vendor: Vendor) -> Message:

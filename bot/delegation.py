@@ -7,7 +7,7 @@ is paired with an audit entry in the same transaction.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -34,11 +34,27 @@ class VendorDefaults:
     summary_cadence: str = "fri@16:00"
 
 
+# How a vendor came to be registered, in its `vendor.added` audit entry.
+VIA_TASK = "task"
+VIA_VENDOR_ADD = "vendor add"
+
+
 @dataclass(frozen=True)
 class TaskCreated:
     task: Task
     vendor: Vendor
     vendor_registered: bool
+    # The channel was not a vendor when the task was checked, but another request
+    # registered it before this one could: the task went to that vendor.
+    registered_meanwhile: bool = False
+
+
+@dataclass(frozen=True)
+class VendorAdded:
+    vendor: Vendor
+    # A task registered the channel with the defaults a moment before this `vendor add`
+    # could: its settings were applied to that vendor instead (who delegated that task).
+    registered_by_task_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,8 +79,12 @@ def register_vendor(
     defaults: VendorDefaults,
     now: datetime,
     command: AddVendor | None = None,
-) -> Vendor:
-    """Create the vendor for a channel, with the command's settings or the defaults."""
+) -> Vendor | None:
+    """Create the vendor for a channel, with the command's settings or the defaults.
+
+    None when the channel is a vendor already: another request registered it since the
+    caller looked (see storage.vendors.add_vendor); nothing was written then.
+    """
     extra = new_vendor_settings(command, defaults, now) if command else {}
     vendor = vendors.add_vendor(
         session,
@@ -83,6 +103,8 @@ def register_vendor(
         workdays=command.workdays if command else None,
         remind_after_minutes=command.remind_after_minutes if command else None,
     )
+    if vendor is None:
+        return None
     if command and command.feedback and command.feedback != FEEDBACK_WITH_SUMMARY:
         vendors.update_vendor(session, vendor, now, feedback_cadence=command.feedback)
     if extra:
@@ -103,6 +125,7 @@ def register_vendor(
             "feedback_cadence": vendor.feedback_cadence,
             "workdays": vendor.workdays,
             "remind_after_minutes": vendor.remind_after_minutes,
+            "via": VIA_VENDOR_ADD if command else VIA_TASK,
             **extra,
         },
     )
@@ -127,18 +150,47 @@ def add_vendor(
     channel_name: str,
     defaults: VendorDefaults,
     now: datetime,
-) -> Vendor:
-    check_vendor_is_new(session, team_id, command.channel_id)
-    return register_vendor(
-        session,
-        team_id=team_id,
-        channel_id=command.channel_id,
-        channel_name=channel_name,
-        actor_id=actor_id,
-        defaults=defaults,
-        now=now,
-        command=command,
-    )
+) -> VendorAdded:
+    """Register the channel with the command's settings.
+
+    `vendor add` and a task for the same channel often race (typed one after the other,
+    both run after their acks). If a task registered the channel with the defaults first
+    and nobody has changed it since, this command's settings are applied to that vendor:
+    the person asked for them explicitly. Any other existing vendor is refused.
+    """
+    existing = vendors.find_vendor_by_channel(session, team_id, command.channel_id)
+    if existing is None:
+        vendor = register_vendor(
+            session,
+            team_id=team_id,
+            channel_id=command.channel_id,
+            channel_name=channel_name,
+            actor_id=actor_id,
+            defaults=defaults,
+            now=now,
+            command=command,
+        )
+        if vendor is not None:
+            return VendorAdded(vendor)
+        existing = vendors.find_vendor_by_channel(session, team_id, command.channel_id)
+    if existing is None:  # pragma: no cover - the insert found the key taken
+        raise LookupError(f"no vendor for {command.channel_id} after finding it taken")
+    if not _registered_by_task_unchanged(session, existing):
+        raise UsageError(_already_a_vendor(existing))
+    settings = UpdateVendor(**{f.name: getattr(command, f.name) for f in fields(command)})
+    try:
+        updated = update_vendor_settings(
+            session, settings, team_id=team_id, actor_id=actor_id, now=now
+        )
+        vendor = updated.vendor
+    except UsageError:
+        vendor = existing  # the settings asked for are the defaults it already has
+    return VendorAdded(vendor, registered_by_task_of=existing.added_by)
+
+
+def _registered_by_task_unchanged(session: Session, vendor: Vendor) -> bool:
+    detail = audit.vendor_added_detail(session, vendor.id or 0)
+    return detail.get("via") == VIA_TASK and vendor.updated_at == vendor.created_at
 
 
 def create_task(
@@ -164,6 +216,7 @@ def create_task(
     vendor = vendors.find_vendor_by_channel(session, team_id, channel_id)
     due_date = due
     registered = vendor is None
+    meanwhile = False
     if vendor is None:
         vendor = register_vendor(
             session,
@@ -174,6 +227,12 @@ def create_task(
             defaults=defaults,
             now=now,
         )
+    if vendor is None:
+        # Registered by another request since our lookup: the task goes to that vendor.
+        vendor = vendors.find_vendor_by_channel(session, team_id, channel_id)
+        registered, meanwhile = False, True
+    if vendor is None:  # pragma: no cover - the insert found the key taken
+        raise LookupError(f"no vendor for {channel_id} after finding it taken")
     task = tasks.create_task(
         session,
         vendor=vendor,
@@ -198,7 +257,9 @@ def create_task(
         task_id=task.id,
         detail=detail,
     )
-    return TaskCreated(task=task, vendor=vendor, vendor_registered=registered)
+    return TaskCreated(
+        task=task, vendor=vendor, vendor_registered=registered, registered_meanwhile=meanwhile
+    )
 
 
 @dataclass(frozen=True)
@@ -305,12 +366,18 @@ def _check_may_register(
 
 
 def check_vendor_is_new(session: Session, team_id: str, channel_id: str) -> None:
+    """Refuse `vendor add` for a channel that is a vendor already, before the bot joins it
+    (a vendor a task has just registered is let through: see `add_vendor`)."""
     existing = vendors.find_vendor_by_channel(session, team_id, channel_id)
-    if existing is not None:
-        raise UsageError(
-            f"<#{channel_id}> is already a vendor ({escape(existing.name)}). "
-            "See its settings with `/delegate vendor list`."
-        )
+    if existing is not None and not _registered_by_task_unchanged(session, existing):
+        raise UsageError(_already_a_vendor(existing))
+
+
+def _already_a_vendor(vendor: Vendor) -> str:
+    return (
+        f"<#{vendor.channel_id}> is already a vendor ({escape(vendor.name)}). "
+        "See its settings with `/delegate vendor list`."
+    )
 
 
 def record_announcement(session: Session, task: Task, ts: str, now: datetime) -> None:

@@ -23,7 +23,7 @@ from bot.channel_changes import (
 from bot.deps import Deps
 from handlers.delegate import team_of
 from handlers.replies import answering_errors
-from storage.database import transaction
+from storage.database import run_transaction
 
 
 def register(app: App, deps: Deps) -> None:
@@ -54,10 +54,12 @@ class ChannelEventListeners:
             logger.warning("could not pause a vendor after a channel change: %s", text)
 
         with answering_errors(log_problem, logger):
-            with transaction(self.deps.engine) as session:
-                vendor = pause_vendor_for_channel_change(
+            vendor = run_transaction(
+                self.deps.engine,
+                lambda session: pause_vendor_for_channel_change(
                     session, team_id=team_of(context, body), change=change, now=self.deps.clock()
-                )
+                ),
+            )
             if vendor is None:
                 return  # not a vendor channel, or already paused for this reason
             try:

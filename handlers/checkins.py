@@ -16,6 +16,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
 
 from bot import blocks, checkin_updates, people, reviews
 from bot.checkin_updates import (
@@ -34,7 +35,7 @@ from handlers import notices
 from handlers.delegate import team_of
 from handlers.payloads import Click
 from handlers.replies import answering_errors
-from storage.database import transaction
+from storage.database import run_transaction
 from storage.models import TaskUpdate
 
 
@@ -79,8 +80,9 @@ class CheckinListeners:
                 client, click.user_id, click.team_id, payload_team_id=click.user_team_id
             )
             try:
-                with transaction(self.deps.engine) as session:
-                    recorded = checkin_updates.record_button_status(
+                recorded = run_transaction(
+                    self.deps.engine,
+                    lambda session: checkin_updates.record_button_status(
                         session,
                         team_id=click.team_id,
                         channel_id=click.channel_id,
@@ -90,7 +92,8 @@ class CheckinListeners:
                         user_id=click.user_id,
                         user_is_outside=outside,
                         now=self.deps.clock(),
-                    )
+                    ),
+                )
             except TaskAlreadyClosed as closed:
                 # Drop its stale buttons.
                 notices.refresh_checkin(self.deps, client, closed.post_id, logger)
@@ -142,23 +145,27 @@ class CheckinListeners:
             update_id = _update_id(str(view.get("private_metadata") or ""))
             if len(note) > MAX_NOTE_LENGTH:
                 raise UsageError(f"Keep the note under {MAX_NOTE_LENGTH} characters.")
-            with transaction(self.deps.engine) as session:
-                checkin_updates.check_note_author(
+            run_transaction(
+                self.deps.engine,
+                lambda session: checkin_updates.check_note_author(
                     session, team_id=team_id, update_id=update_id, user_id=user_id
-                )
+                ),
+            )
             ack()
             acked = True
             if not note:
                 return  # the note is optional; the status was saved by the click
-            with transaction(self.deps.engine) as session:
-                recorded = checkin_updates.add_status_note(
+            recorded = run_transaction(
+                self.deps.engine,
+                lambda session: checkin_updates.add_status_note(
                     session,
                     team_id=team_id,
                     update_id=update_id,
                     user_id=user_id,
                     note=note,
                     now=self.deps.clock(),
-                )
+                ),
+            )
             notices.refresh_checkin(self.deps, client, recorded.post.id or 0, logger)
             if recorded.owner_should_hear:
                 self.alert_owner(client, recorded, logger, note_only=True)
@@ -198,23 +205,27 @@ class CheckinListeners:
                 and said.status == TaskUpdate.DONE
                 and people.is_outside_user(client, reply.user_id, team_id)
             )
+            fields: dict[str, Any] = {
+                "team_id": team_id,
+                "channel_id": reply.channel_id,
+                "thread_ts": reply.thread_ts,
+                "message_ts": reply.message_ts,
+                "event_id": body.get("event_id"),
+                "user_id": reply.user_id,
+                "text": reply.text,
+                "now": self.deps.clock(),
+            }
+
+            def store(session: Session) -> checkin_updates.ThreadReply | None:
+                stored = checkin_updates.record_thread_reply(
+                    session, user_is_outside=outside, **fields
+                )
+                if stored is None:  # not a check-in's thread: a feedback prompt's?
+                    reviews.record_vendor_feedback(session, **fields)
+                return stored
+
             try:
-                with transaction(self.deps.engine) as session:
-                    fields: dict[str, Any] = {
-                        "team_id": team_id,
-                        "channel_id": reply.channel_id,
-                        "thread_ts": reply.thread_ts,
-                        "message_ts": reply.message_ts,
-                        "event_id": body.get("event_id"),
-                        "user_id": reply.user_id,
-                        "text": reply.text,
-                        "now": self.deps.clock(),
-                    }
-                    stored = checkin_updates.record_thread_reply(
-                        session, user_is_outside=outside, **fields
-                    )
-                    if stored is None:  # not a check-in's thread: a feedback prompt's?
-                        reviews.record_vendor_feedback(session, **fields)
+                stored = run_transaction(self.deps.engine, store)
             except DuplicateDelivery:
                 # Slack redelivers an event it thinks we missed (X-Slack-Retry-Num).
                 logger.info("thread reply already stored; ignoring a repeated delivery")

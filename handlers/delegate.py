@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
 
 from bot import blocks, delegation, people, permissions, reviews
 from bot.commands import (
@@ -39,7 +40,7 @@ from bot.reviews import DoneOutcome
 from bot.slack_channels import ensure_bot_in_channel
 from handlers import notices, scorecards, summaries
 from handlers.replies import answering_errors
-from storage.database import transaction
+from storage.database import run_transaction
 from storage.tasks import TaskRow
 
 # What `/delegate done` did, as the reply and the vendor thread say it.
@@ -136,15 +137,17 @@ class DelegateListeners:
             case CreateTask():
                 return self.create_task(command, requester, client, logger)
             case ListTasks():
-                with transaction(self.deps.engine) as session:
-                    listing = delegation.list_tasks(
+                listing = run_transaction(
+                    self.deps.engine,
+                    lambda session: delegation.list_tasks(
                         session,
                         team_id=requester.team_id,
                         user_id=requester.user_id,
                         scope=command.scope,
                         channel_id=command.channel_id,
                         now=self.deps.clock(),
-                    )
+                    ),
+                )
                 return blocks.task_list_reply(
                     listing.heading, listing.rows, listing.today_of, listing.empty
                 )
@@ -184,32 +187,38 @@ class DelegateListeners:
             case AddVendor():
                 return self.add_vendor(command, requester, client)
             case ListVendors():
-                with transaction(self.deps.engine) as session:
-                    found = delegation.list_vendors(session, team_id=requester.team_id)
+                found = run_transaction(
+                    self.deps.engine,
+                    lambda session: delegation.list_vendors(session, team_id=requester.team_id),
+                )
                 return blocks.vendor_list_reply(found, self.deps.clock())
             case PauseVendor() | ResumeVendor():
                 return self.pause_or_resume(command, requester, client)
             case UpdateVendor():
-                with transaction(self.deps.engine) as session:
-                    updated = delegation.update_vendor_settings(
+                updated = run_transaction(
+                    self.deps.engine,
+                    lambda session: delegation.update_vendor_settings(
                         session,
                         command,
                         team_id=requester.team_id,
                         actor_id=requester.user_id,
                         now=self.deps.clock(),
-                    )
+                    ),
+                )
                 return blocks.vendor_updated_reply(
                     updated.vendor, updated.changed, self.deps.clock()
                 )
             case ManageHolidays():
-                with transaction(self.deps.engine) as session:
-                    days_off = delegation.manage_holidays(
+                days_off = run_transaction(
+                    self.deps.engine,
+                    lambda session: delegation.manage_holidays(
                         session,
                         command,
                         team_id=requester.team_id,
                         actor_id=requester.user_id,
                         now=self.deps.clock(),
-                    )
+                    ),
+                )
                 return blocks.holidays_reply(
                     days_off.vendor,
                     days_off.upcoming,
@@ -225,8 +234,9 @@ class DelegateListeners:
         channel_id = command.channel_id or requester.channel_id
         # Check the date before touching Slack, so a typo joins no channel: one vendor
         # lookup for the permission, the due date and the cost.
-        with transaction(self.deps.engine) as session:
-            checked = delegation.check_new_task(
+        checked = run_transaction(
+            self.deps.engine,
+            lambda session: delegation.check_new_task(
                 session,
                 team_id=requester.team_id,
                 channel_id=channel_id,
@@ -236,7 +246,8 @@ class DelegateListeners:
                 cost=command.cost,
                 defaults=self.deps.vendor_defaults,
                 now=self.deps.clock(),
-            )
+            ),
+        )
         channel_name = ensure_bot_in_channel(client, channel_id)
         return self.log_task(
             requester,
@@ -260,16 +271,23 @@ class DelegateListeners:
     ) -> blocks.Message:
         """Write the task, then announce it; a failed announcement is reported, not fatal."""
         now = self.deps.clock()
-        with transaction(self.deps.engine) as session:
-            created = delegation.create_task(
+        created = run_transaction(
+            self.deps.engine,
+            lambda session: delegation.create_task(
                 session,
                 team_id=requester.team_id,
                 owner_id=requester.user_id,
                 defaults=self.deps.vendor_defaults,
                 now=now,
                 **fields,
-            )
-        reply = blocks.task_created_reply(created.task, created.vendor, created.vendor_registered)
+            ),
+        )
+        reply = blocks.task_created_reply(
+            created.task,
+            created.vendor,
+            created.vendor_registered,
+            registered_meanwhile=created.registered_meanwhile,
+        )
         try:
             posted = client.chat_postMessage(
                 channel=created.vendor.channel_id,
@@ -282,8 +300,12 @@ class DelegateListeners:
                 blocks.problem_reply(blocks.announcement_failed_note(created.vendor))["blocks"][0]
             )
             return reply
-        with transaction(self.deps.engine) as session:
-            delegation.record_announcement(session, created.task, str(posted["ts"]), now)
+        run_transaction(
+            self.deps.engine,
+            lambda session: delegation.record_announcement(
+                session, created.task, str(posted["ts"]), now
+            ),
+        )
         return reply
 
     def mark_done(
@@ -292,8 +314,9 @@ class DelegateListeners:
         """The owner's `done` closes (or accepts a delivery); a vendor contact's delivers."""
         # A slash command carries the channel's team, not the user's: ask Slack (cached).
         outside = people.is_outside_user(client, requester.user_id, requester.team_id)
-        with transaction(self.deps.engine) as session:
-            done = reviews.mark_task_done(
+        done = run_transaction(
+            self.deps.engine,
+            lambda session: reviews.mark_task_done(
                 session,
                 team_id=requester.team_id,
                 actor_id=requester.user_id,
@@ -301,7 +324,8 @@ class DelegateListeners:
                 task_id=command.task_id,
                 now=self.deps.clock(),
                 channel_id=requester.channel_id,
-            )
+            ),
+        )
         what = DONE_WORDING[done.outcome]
         self.tell_vendor_channel(
             client, TaskRow(done.task, done.vendor), requester.user_id, what, logger
@@ -319,20 +343,20 @@ class DelegateListeners:
         logger: logging.Logger,
     ) -> blocks.Message:
         now = self.deps.clock()
-        what: str
-        row: TaskRow
-        with transaction(self.deps.engine) as session:
-            common: dict[str, Any] = {
-                "team_id": requester.team_id,
-                "actor_id": requester.user_id,
-                "task_id": command.task_id,
-                "now": now,
-            }
+        common: dict[str, Any] = {
+            "team_id": requester.team_id,
+            "actor_id": requester.user_id,
+            "task_id": command.task_id,
+            "now": now,
+        }
+
+        def change(session: Session) -> tuple[TaskRow, str]:
             if isinstance(command, CancelTask):
-                row, what = delegation.cancel_task(session, **common), "cancelled"
-            else:
-                row = delegation.reschedule_task(session, due=command.due, **common)
-                what = f"now due {blocks.format_due(row.task.due_date)}"
+                return delegation.cancel_task(session, **common), "cancelled"
+            row = delegation.reschedule_task(session, due=command.due, **common)
+            return row, f"now due {blocks.format_due(row.task.due_date)}"
+
+        row, what = run_transaction(self.deps.engine, change)
         self.tell_vendor_channel(client, row, requester.user_id, what, logger)
         return blocks.task_changed_reply(row.task, what)
 
@@ -354,13 +378,18 @@ class DelegateListeners:
     def add_vendor(
         self, command: AddVendor, requester: Requester, client: WebClient
     ) -> blocks.Message:
-        with transaction(self.deps.engine) as session:
-            delegation.check_vendor_is_new(session, requester.team_id, command.channel_id)
+        run_transaction(
+            self.deps.engine,
+            lambda session: delegation.check_vendor_is_new(
+                session, requester.team_id, command.channel_id
+            ),
+        )
         # Dates and amounts are checked before the bot joins the channel.
         delegation.new_vendor_settings(command, self.deps.vendor_defaults, self.deps.clock())
         channel_name = ensure_bot_in_channel(client, command.channel_id)
-        with transaction(self.deps.engine) as session:
-            vendor = delegation.add_vendor(
+        added = run_transaction(
+            self.deps.engine,
+            lambda session: delegation.add_vendor(
                 session,
                 command,
                 team_id=requester.team_id,
@@ -368,8 +397,11 @@ class DelegateListeners:
                 channel_name=channel_name,
                 defaults=self.deps.vendor_defaults,
                 now=self.deps.clock(),
-            )
-        return blocks.vendor_added_reply(vendor, self.deps.clock())
+            ),
+        )
+        return blocks.vendor_added_reply(
+            added.vendor, self.deps.clock(), registered_by_task_of=added.registered_by_task_of
+        )
 
     def pause_or_resume(
         self, command: PauseVendor | ResumeVendor, requester: Requester, client: WebClient
@@ -378,20 +410,24 @@ class DelegateListeners:
         if not paused:
             # Resuming is pointless if the bot still can't post there (archived, removed):
             # check, rejoining a public channel, before the vendor is switched back on.
-            with transaction(self.deps.engine) as session:
-                delegation.check_vendor_can_change_pause(
+            run_transaction(
+                self.deps.engine,
+                lambda session: delegation.check_vendor_can_change_pause(
                     session, team_id=requester.team_id, channel_id=command.channel_id, paused=False
-                )
+                ),
+            )
             ensure_bot_in_channel(client, command.channel_id)
-        with transaction(self.deps.engine) as session:
-            vendor = delegation.set_vendor_paused(
+        vendor = run_transaction(
+            self.deps.engine,
+            lambda session: delegation.set_vendor_paused(
                 session,
                 team_id=requester.team_id,
                 actor_id=requester.user_id,
                 channel_id=command.channel_id,
                 paused=paused,
                 now=self.deps.clock(),
-            )
+            ),
+        )
         return blocks.vendor_paused_reply(vendor)
 
     def on_form_submitted(
@@ -430,26 +466,30 @@ class DelegateListeners:
                 raise UsageError(permissions.OUTSIDE_REFUSAL)
             if form is not None:
                 try:
-                    with transaction(self.deps.engine) as session:
-                        delegation.check_may_register(
+                    run_transaction(
+                        self.deps.engine,
+                        lambda session: delegation.check_may_register(
                             session,
                             requester.team_id,
                             form.channel_id,
                             user_id,
                             self.deps.settings.admin_user_ids,
-                        )
+                        ),
+                    )
                 except UsageError as error:
                     errors[blocks.FIELD_VENDOR] = error.message
                 try:
-                    with transaction(self.deps.engine) as session:
-                        delegation.resolve_due_date(
+                    run_transaction(
+                        self.deps.engine,
+                        lambda session: delegation.resolve_due_date(
                             session,
                             team_id=requester.team_id,
                             channel_id=form.channel_id,
                             due=form.due,
                             defaults=self.deps.vendor_defaults,
                             now=self.deps.clock(),
-                        )
+                        ),
+                    )
                 except UsageError as error:
                     errors[blocks.FIELD_DUE] = error.message
             if form is not None and not errors:

@@ -18,7 +18,7 @@ from bot import blocks, people, summaries
 from bot.deps import Deps
 from handlers.delegate import team_of
 from handlers.replies import answering_errors
-from storage.database import transaction
+from storage.database import run_transaction
 
 
 def register(app: App, deps: Deps) -> None:
@@ -54,12 +54,14 @@ class HomeListeners:
                 # The figures are the team's view of its vendors, not for the vendors.
                 client.views_publish(user_id=user_id, view=blocks.home_outsider_view())
                 return
-            with transaction(self.deps.engine) as session:
-                overview = summaries.home_overview(
+            overview = run_transaction(
+                self.deps.engine,
+                lambda session: summaries.home_overview(
                     session,
                     team_id,
                     user_id,
                     ZoneInfo(self.deps.settings.default_timezone),
                     self.deps.clock(),
-                )
+                ),
+            )
             client.views_publish(user_id=user_id, view=blocks.home_view(overview))

@@ -22,7 +22,7 @@ from bot.reviews import MessageRef
 from handlers import notices
 from handlers.payloads import Click
 from handlers.replies import answering_errors
-from storage.database import transaction
+from storage.database import run_transaction
 
 
 def register(app: App, deps: Deps) -> None:
@@ -59,8 +59,9 @@ class LifecycleListeners:
             ):
                 raise UsageError(permissions.OUTSIDE_REFUSAL)
             try:
-                with transaction(self.deps.engine) as session:
-                    decided = lifecycle.decide_trial(
+                decided = run_transaction(
+                    self.deps.engine,
+                    lambda session: lifecycle.decide_trial(
                         session,
                         team_id=click.team_id,
                         value=click.value,
@@ -68,7 +69,8 @@ class LifecycleListeners:
                         user_id=click.user_id,
                         admins=self.deps.settings.admin_user_ids,
                         now=self.deps.clock(),
-                    )
+                    ),
+                )
             except AlreadyDecided as already:
                 show_trial(client, already.decided, click.message, logger)
                 raise

@@ -18,7 +18,7 @@ from bot import blocks, checkin_updates
 from bot.deps import Deps
 from bot.reviews import TaskMarkedDone
 from storage import reviews as review_store
-from storage.database import transaction
+from storage.database import run_transaction
 from storage.models import Task, Vendor
 
 # How often a check-in is rebuilt when other answers land while it is being updated.
@@ -65,8 +65,9 @@ def refresh_checkin(deps: Deps, client: WebClient, post_id: int, logger: logging
     now = deps.clock()
     shown: blocks.Message | None = None
     for _ in range(MAX_REFRESHES):
-        with transaction(deps.engine) as session:
-            snapshot = checkin_updates.checkin_snapshot(session, post_id, now)
+        snapshot = run_transaction(
+            deps.engine, lambda session: checkin_updates.checkin_snapshot(session, post_id, now)
+        )
         if snapshot is None:
             return
         message = blocks.checkin_message(snapshot.vendor, post_id, snapshot.rows, snapshot.today)
@@ -87,8 +88,9 @@ def refresh_checkin_of_task(
     deps: Deps, client: WebClient, task_id: int, logger: logging.Logger
 ) -> None:
     """Show a task's new state in the newest check-in that lists it, if any."""
-    with transaction(deps.engine) as session:
-        post_id = review_store.latest_checkin_asking_about(session, task_id)
+    post_id = run_transaction(
+        deps.engine, lambda session: review_store.latest_checkin_asking_about(session, task_id)
+    )
     if post_id is not None:
         refresh_checkin(deps, client, post_id, logger)
 

@@ -21,7 +21,7 @@ from handlers import notices
 from handlers.delegate import team_of
 from handlers.payloads import Click
 from handlers.replies import answering_errors
-from storage.database import transaction
+from storage.database import run_transaction, transaction
 
 
 def register(app: App, deps: Deps) -> None:
@@ -56,14 +56,16 @@ class ReviewListeners:
         with answering_errors(tell_clicker, logger):
             delivery_id = reviews.read_id(click.value, reviews.UNKNOWN_DELIVERY)
             try:
-                with transaction(self.deps.engine) as session:
-                    review = reviews.accept_delivery(
+                review = run_transaction(
+                    self.deps.engine,
+                    lambda session: reviews.accept_delivery(
                         session,
                         team_id=click.team_id,
                         delivery_id=delivery_id,
                         user_id=click.user_id,
                         now=self.deps.clock(),
-                    )
+                    ),
+                )
             except AlreadyReviewed as already:
                 self.show_review(client, already.review, click.message, logger)
                 raise
@@ -94,13 +96,15 @@ class ReviewListeners:
         with answering_errors(tell_clicker, logger):
             delivery_id = reviews.read_id(click.value, reviews.UNKNOWN_DELIVERY)
             try:
-                with transaction(self.deps.engine) as session:
-                    review = reviews.check_can_review(
+                review = run_transaction(
+                    self.deps.engine,
+                    lambda session: reviews.check_can_review(
                         session,
                         team_id=click.team_id,
                         delivery_id=delivery_id,
                         user_id=click.user_id,
-                    )
+                    ),
+                )
             except AlreadyReviewed as already:
                 self.show_review(client, already.review, click.message, logger)
                 raise
@@ -144,21 +148,25 @@ class ReviewListeners:
                 str(view.get("private_metadata") or ""), reviews.UNKNOWN_DELIVERY
             )
             note = reviews.clean_change_request(note)
-            with transaction(self.deps.engine) as session:
-                reviews.check_can_review(
+            run_transaction(
+                self.deps.engine,
+                lambda session: reviews.check_can_review(
                     session, team_id=team_id, delivery_id=delivery_id, user_id=user_id
-                )
+                ),
+            )
             ack()
             acked = True
-            with transaction(self.deps.engine) as session:
-                review = reviews.request_changes(
+            review = run_transaction(
+                self.deps.engine,
+                lambda session: reviews.request_changes(
                     session,
                     team_id=team_id,
                     delivery_id=delivery_id,
                     user_id=user_id,
                     note=note,
                     now=self.deps.clock(),
-                )
+                ),
+            )
             self.show_review(client, review, where, logger)
             request = blocks.changes_requested_notice(review.task, review.delivery)
             if not notices.post_in_task_thread(client, review.task, review.vendor, request, logger):
@@ -207,7 +215,7 @@ class ReviewListeners:
             outside = people.is_outside_user(
                 client, click.user_id, click.team_id, payload_team_id=click.user_team_id
             )
-            with transaction(self.deps.engine) as session:
+            with transaction(self.deps.engine) as session:  # reads only: nothing to retry
                 row = reviews.check_can_rate(
                     session,
                     team_id=click.team_id,
@@ -263,14 +271,17 @@ class ReviewListeners:
                 "user_id": user_id,
                 "user_is_outside": outside,
             }
-            with transaction(self.deps.engine) as session:
-                reviews.check_can_rate(session, **asked)
+            run_transaction(
+                self.deps.engine, lambda session: reviews.check_can_rate(session, **asked)
+            )
             ack()
             acked = True
-            with transaction(self.deps.engine) as session:
-                row, feedback = reviews.rate_task(
+            row, feedback = run_transaction(
+                self.deps.engine,
+                lambda session: reviews.rate_task(
                     session, rating=rating, now=self.deps.clock(), **asked
-                )
+                ),
+            )
             prompt = blocks.rating_prompt(row.task, row.vendor, feedback)
             if where is None:
                 client.chat_postMessage(channel=user_id, **prompt)

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from bot import blocks, charts, lifecycle, scorecards
 from bot.commands import SetTaskCost, ShowScorecard
 from bot.deps import Deps
-from storage.database import transaction
+from storage.database import run_transaction
 
 
 def send_scorecard(
@@ -27,15 +27,17 @@ def send_scorecard(
 ) -> blocks.Message:
     """Build the scorecard (the vendor named, or the one whose channel this is) and send it
     with its chart to the requester's direct messages with the bot."""
-    with transaction(deps.engine) as session:
-        card = scorecards.scorecard_for_channel(
+    card = run_transaction(
+        deps.engine,
+        lambda session: scorecards.scorecard_for_channel(
             session,
             team_id=team_id,
             channel_id=command.channel_id or channel_id,
             named=command.channel_id is not None,
             weeks=command.weeks,
             now=deps.clock(),
-        )
+        ),
+    )
     opened = client.conversations_open(users=user_id)
     dm_id = str(opened["channel"]["id"])
     client.chat_postMessage(channel=dm_id, unfurl_links=False, **blocks.scorecard_message(card))
@@ -55,13 +57,15 @@ def set_task_cost(
 ) -> blocks.Message:
     """`/delegate cost ID AMOUNT`: nothing is posted anywhere but the reply to the requester
     (a cost is never shown in the vendor's channel)."""
-    with transaction(deps.engine) as session:
-        changed = lifecycle.set_task_cost(
+    changed = run_transaction(
+        deps.engine,
+        lambda session: lifecycle.set_task_cost(
             session,
             team_id=team_id,
             actor_id=user_id,
             task_id=command.task_id,
             cost=command.cost,
             now=deps.clock(),
-        )
+        ),
+    )
     return blocks.cost_set_reply(changed.row.task, changed.row.vendor, changed.cost_minor)

@@ -14,7 +14,7 @@ from bot import blocks, reports, summaries
 from bot.commands import PostSummary, SendReport
 from bot.deps import Deps
 from bot.slack_channels import ensure_bot_in_channel
-from storage.database import transaction
+from storage.database import run_transaction
 
 
 def post_summary_now(
@@ -22,14 +22,16 @@ def post_summary_now(
 ) -> blocks.Message:
     """Post the vendor's summary in its channel, and the overdue and blocked tasks in its
     thread. Not a scheduled post: no claim, and the week's scheduled one still goes out."""
-    with transaction(deps.engine) as session:
-        summary = summaries.summary_for_channel(
+    summary = run_transaction(
+        deps.engine,
+        lambda session: summaries.summary_for_channel(
             session,
             team_id=team_id,
             channel_id=command.channel_id or channel_id,
             named=command.channel_id is not None,
             now=deps.clock(),
-        )
+        ),
+    )
     vendor = summary.vendor
     ensure_bot_in_channel(client, vendor.channel_id)
     posted = client.chat_postMessage(
@@ -51,8 +53,9 @@ def send_report(
     tz = ZoneInfo(deps.settings.default_timezone)
     today = deps.clock().astimezone(tz).date()
     first_day, last_day = reports.report_range(command.start, command.end, today)
-    with transaction(deps.engine) as session:
-        report = reports.build_report(session, team_id, first_day, last_day, tz)
+    report = run_transaction(
+        deps.engine, lambda session: reports.build_report(session, team_id, first_day, last_day, tz)
+    )
     opened = client.conversations_open(users=user_id)
     dm_id = str(opened["channel"]["id"])
     client.files_upload_v2(

@@ -44,3 +44,16 @@ def list_changes(
     if task_id is not None:
         query = query.where(AuditEntry.task_id == task_id)
     return session.exec(query.order_by(col(AuditEntry.id))).all()
+
+
+def vendor_added_detail(session: Session, vendor_id: int) -> dict[str, Any]:
+    """What the vendor's `vendor.added` entry recorded (empty when there is none)."""
+    entry = session.exec(
+        select(AuditEntry).where(
+            AuditEntry.vendor_id == vendor_id, AuditEntry.action == "vendor.added"
+        )
+    ).first()
+    if entry is None:
+        return {}
+    detail = json.loads(entry.detail or "{}")
+    return detail if isinstance(detail, dict) else {}

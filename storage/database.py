@@ -8,21 +8,43 @@ long-running commands refuse to start on an old schema.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+import random
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session, create_engine
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlmodel import Session, SQLModel, create_engine
+
+logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# A unit of work that lost a race is run again this many times in all, after a short
+# random pause (so two losers do not collide again in step).
+TRANSACTION_ATTEMPTS = 4
+RETRY_PAUSE_SECONDS = 0.02
+
+T = TypeVar("T")
+
+# PostgreSQL SQLSTATEs (Appendix A of its manual).
+_UNIQUE_VIOLATION = "23505"
+_SERIALIZATION_FAILURE = "40001"
+_DEADLOCK_DETECTED = "40P01"
+# Class 08 is "connection exception"; 57P01-03 are an administrator or crash shutdown and
+# "cannot connect now" (starting up); 53300 is "too many connections".
+_CONNECTION_STATES = ("57P01", "57P02", "57P03", "53300")
 
 
 def normalise_url(url: str) -> str:
@@ -88,6 +110,122 @@ def transaction(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def run_transaction(
+    engine: Engine,
+    work: Callable[[Session], T],
+    *,
+    attempts: int = TRANSACTION_ATTEMPTS,
+    pause: Callable[[float], None] = time.sleep,
+) -> T:
+    """Run `work` in one transaction; when it loses a race, roll back and run it again.
+
+    Lost races are what PostgreSQL at READ COMMITTED (and SQLite under load) report when
+    two requests touch the same rows at once: a serialization failure, a deadlock, a unique
+    key another transaction took between our check and our insert, or SQLite still busy
+    after its timeout. Run again, `work` reads the winner's committed rows and decides
+    anew (an existing vendor is found, a taken claim is seen). `work` must therefore do
+    nothing but database work: no Slack call may be repeated by a retry. Whatever still
+    fails after `attempts` is raised for the error boundary (handlers.replies) to answer.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            with transaction(engine) as session:
+                return work(session)
+        except DBAPIError as error:
+            if attempt == attempts or not lost_a_race(error):
+                raise
+            logger.info(
+                "transaction lost a race (%s); attempt %d of %d",
+                race_kind(error),
+                attempt + 1,
+                attempts,
+            )
+            pause(random.uniform(0, RETRY_PAUSE_SECONDS * 2**attempt))
+    raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+
+def _sqlstate(error: DBAPIError) -> str | None:
+    state = getattr(error.orig, "sqlstate", None)
+    return state if isinstance(state, str) else None
+
+
+def _sqlite_name(error: DBAPIError) -> str:
+    return str(getattr(error.orig, "sqlite_errorname", ""))
+
+
+def is_unique_violation(error: DBAPIError) -> bool:
+    return isinstance(error, IntegrityError) and (
+        _sqlstate(error) == _UNIQUE_VIOLATION
+        or _sqlite_name(error) in ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY")
+    )
+
+
+def is_busy(error: DBAPIError) -> bool:
+    """SQLite's write lock still held by another connection after the busy timeout."""
+    return _sqlite_name(error).startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+
+
+def lost_a_race(error: DBAPIError) -> bool:
+    """A failure that running the same unit of work again can cure."""
+    return (
+        _sqlstate(error) in (_SERIALIZATION_FAILURE, _DEADLOCK_DETECTED)
+        or is_unique_violation(error)
+        or is_busy(error)
+    )
+
+
+def race_kind(error: DBAPIError) -> str:
+    if is_unique_violation(error):
+        return "unique key taken"
+    if is_busy(error):
+        return "database busy"
+    return {_SERIALIZATION_FAILURE: "serialization failure", _DEADLOCK_DETECTED: "deadlock"}.get(
+        _sqlstate(error) or "", type(error).__name__
+    )
+
+
+def is_connection_failure(error: Exception) -> bool:
+    """The database could not be reached (or went away): the only "try again later"."""
+    if isinstance(error, PoolTimeout):
+        return True  # every pooled connection stayed busy: the database is not answering
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    state = _sqlstate(error)
+    if state is not None:
+        return state.startswith("08") or state in _CONNECTION_STATES
+    # Without a SQLSTATE: psycopg's "connection refused" and the like, or SQLite failing
+    # to open its file. A SQLite constraint, busy or syntax error is not one of them.
+    return type(error).__name__ in ("OperationalError", "InterfaceError") and not (
+        is_busy(error) or _sqlite_name(error).startswith("SQLITE_CONSTRAINT")
+    )
+
+
+def insert_unless_taken(
+    session: Session,
+    model: type[SQLModel],
+    values: Mapping[str, Any],
+    unique_columns: Sequence[str],
+) -> int | None:
+    """`INSERT … ON CONFLICT (unique_columns) DO NOTHING RETURNING id`: the new row's id, or
+    None when a row with that key exists (or another transaction's is being committed: on
+    PostgreSQL this waits for it, then does nothing). Both SQLite and PostgreSQL have it.
+
+    Not a savepoint around a plain insert: with pysqlite a SAVEPOINT that opens the
+    transaction commits it on release, before the caller's other writes.
+    """
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    table: Any = model.__table__  # type: ignore[attr-defined]
+    inserted = session.execute(
+        dialect.insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=list(unique_columns))
+        .returning(table.c.id)
+    ).first()
+    return None if inserted is None else int(inserted[0])
 
 
 def ping(engine: Engine) -> None:

@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlmodel import Session, col, delete, select
 
+from storage.database import insert_unless_taken
 from storage.models import Holiday
 
 
@@ -32,10 +33,12 @@ def holidays_among(session: Session, vendor_id: int, days: Iterable[date]) -> se
 
 
 def add_holidays(session: Session, vendor_id: int, days: Iterable[date]) -> None:
-    """Insert holidays; the caller leaves out days that exist (unique per vendor and day)."""
+    """Insert holidays. The caller leaves out days that exist; one that another request
+    added meanwhile is skipped, not an error (unique per vendor and day)."""
     for day in days:
-        session.add(Holiday(vendor_id=vendor_id, day=day))
-    session.flush()
+        insert_unless_taken(
+            session, Holiday, {"vendor_id": vendor_id, "day": day}, ["vendor_id", "day"]
+        )
 
 
 def remove_holidays(session: Session, vendor_id: int, days: Iterable[date]) -> None:

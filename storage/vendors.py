@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
+from storage.database import insert_unless_taken
 from storage.models import Vendor
 
 
@@ -40,8 +41,13 @@ def add_vendor(
     now: datetime,
     workdays: str | None = None,
     remind_after_minutes: int | None = None,
-) -> Vendor:
-    """Insert a vendor and flush so it has an id (the unique constraint guards doubles)."""
+) -> Vendor | None:
+    """Insert a vendor for the channel, or return None when the channel is a vendor already.
+
+    Two requests may register one channel at once (`vendor add` while a task for it is
+    being created): the insert is `ON CONFLICT DO NOTHING`, so the loser gets None and
+    reads the winner's row, instead of failing on the unique (team, channel) key.
+    """
     vendor = Vendor(
         team_id=team_id,
         channel_id=channel_id,
@@ -57,9 +63,10 @@ def add_vendor(
         vendor.workdays = workdays
     if remind_after_minutes is not None:
         vendor.remind_after_minutes = remind_after_minutes
-    session.add(vendor)
-    session.flush()
-    return vendor
+    vendor_id = insert_unless_taken(
+        session, Vendor, vendor.model_dump(exclude={"id"}), ["team_id", "channel_id"]
+    )
+    return None if vendor_id is None else session.get(Vendor, vendor_id)
 
 
 def update_vendor(session: Session, vendor: Vendor, now: datetime, **changes: object) -> Vendor:
