@@ -18,6 +18,12 @@ DEFAULT_DATABASE_URL = "sqlite:///checkins.db"
 # Vendors a scheduler tick serves at once (threads); see bot.scheduler.
 DEFAULT_SCHEDULER_WORKERS = 8
 MAX_SCHEDULER_WORKERS = 32
+# gunicorn worker processes for `web` (WEB_CONCURRENCY, the platforms' convention). Two by
+# default: listeners share one interpreter's GIL, so a second process lets a second core
+# ack while the first is busy with work after other acks, and two workers of about
+# 60-160 MiB each fit a 512 MiB instance. See docs/decisions.md.
+DEFAULT_WEB_CONCURRENCY = 2
+MAX_WEB_CONCURRENCY = 32
 
 
 class MissingSettingError(Exception):
@@ -38,6 +44,7 @@ class Settings:
     admin_user_ids: frozenset[str] = frozenset()
     log_level: str = "INFO"
     scheduler_workers: int = DEFAULT_SCHEDULER_WORKERS
+    web_concurrency: int = DEFAULT_WEB_CONCURRENCY
     # Secrets are kept out of repr() so a settings object can never leak into a log line.
     _secret_fields: tuple[str, ...] = field(
         default=("slack_bot_token", "slack_signing_secret", "slack_app_token"), repr=False
@@ -100,17 +107,15 @@ def load_settings(
         port = int(port_text)
     except ValueError:
         raise MissingSettingError(f"PORT must be a number, not {port_text!r}") from None
-    workers_text = get("SCHEDULER_WORKERS") or str(DEFAULT_SCHEDULER_WORKERS)
-    try:
-        workers = int(workers_text)
-    except ValueError:
-        raise MissingSettingError(
-            f"SCHEDULER_WORKERS must be a number, not {workers_text!r}"
-        ) from None
-    if not 1 <= workers <= MAX_SCHEDULER_WORKERS:
-        raise MissingSettingError(
-            f"SCHEDULER_WORKERS must be between 1 and {MAX_SCHEDULER_WORKERS}, not {workers}"
-        )
+    workers = _bounded_int(
+        "SCHEDULER_WORKERS",
+        get("SCHEDULER_WORKERS"),
+        DEFAULT_SCHEDULER_WORKERS,
+        MAX_SCHEDULER_WORKERS,
+    )
+    web_concurrency = _bounded_int(
+        "WEB_CONCURRENCY", get("WEB_CONCURRENCY"), DEFAULT_WEB_CONCURRENCY, MAX_WEB_CONCURRENCY
+    )
     return Settings(
         slack_bot_token=get("SLACK_BOT_TOKEN"),
         slack_signing_secret=get("SLACK_SIGNING_SECRET"),
@@ -125,4 +130,18 @@ def load_settings(
         ),
         log_level=(get("LOG_LEVEL") or "INFO").upper(),
         scheduler_workers=workers,
+        web_concurrency=web_concurrency,
     )
+
+
+def _bounded_int(name: str, text: str | None, default: int, maximum: int) -> int:
+    """A whole number from 1 to `maximum`, or `default` when unset."""
+    if text is None:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise MissingSettingError(f"{name} must be a number, not {text!r}") from None
+    if not 1 <= value <= maximum:
+        raise MissingSettingError(f"{name} must be between 1 and {maximum}, not {value}")
+    return value

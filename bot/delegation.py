@@ -189,8 +189,8 @@ def add_vendor(
 
 
 def _registered_by_task_unchanged(session: Session, vendor: Vendor) -> bool:
-    detail = audit.vendor_added_detail(session, vendor.id or 0)
-    return detail.get("via") == VIA_TASK and vendor.updated_at == vendor.created_at
+    added, changes = audit.vendor_history(session, vendor.id or 0)
+    return added.get("via") == VIA_TASK and changes == 0
 
 
 def create_task(

@@ -565,6 +565,26 @@ class FakeSlack:
                 )
             return copy.deepcopy(self.responses)
 
+    def wait_for_response_keys(
+        self, keys: Iterable[str], timeout: float = 5.0
+    ) -> dict[str, dict[str, Any]]:
+        """Wait until a response_url post has arrived for every key; the first of each."""
+        wanted = set(keys)
+
+        def first_of_each() -> dict[str, dict[str, Any]]:
+            found: dict[str, dict[str, Any]] = {}
+            for response in self.responses:
+                key = str(response.get("_key"))
+                if key in wanted and key not in found:
+                    found[key] = response
+            return found
+
+        with self._cond:
+            if not self._cond.wait_for(lambda: len(first_of_each()) == len(wanted), timeout):
+                missing = sorted(wanted - set(first_of_each()))
+                raise AssertionError(f"no response_url post within {timeout}s for {missing}")
+            return copy.deepcopy(first_of_each())
+
     # ------------------------------------------------------------------ fault injection
 
     def fail_next(

@@ -32,10 +32,12 @@ class BotServer(BaseApplication):  # type: ignore[misc]
         return build_wsgi_app(build_app(self.deps), self.deps.engine)
 
 
-def gunicorn_options(port: int) -> dict[str, Any]:
+def gunicorn_options(port: int, workers: int = 1) -> dict[str, Any]:
     return {
         "bind": f"{HOST}:{port}",
-        "workers": 1,
+        # Each worker is a process with its own engine and connection pool, built after
+        # the fork (BotServer.load).
+        "workers": workers,
         "worker_class": "gthread",
         "threads": 8,
         "timeout": 30,
@@ -59,7 +61,10 @@ def serve(deps: Deps, with_scheduler: bool = False) -> None:
     # The start-up checks used the engine in this (master) process; connections must not be
     # inherited by the forked worker, which opens its own.
     deps.engine.dispose()
-    options = gunicorn_options(deps.settings.port)
+    # `run` keeps one worker, which also runs the scheduler; `web` has WEB_CONCURRENCY
+    # workers and leaves the scheduler to its own process (`python -m bot scheduler`).
+    workers = 1 if with_scheduler else deps.settings.web_concurrency
+    options = gunicorn_options(deps.settings.port, workers)
     if with_scheduler:
         # Started after the fork: threads do not survive fork(), and the scheduler belongs
         # next to the app in the worker. Claims in the database keep it once-only anyway.

@@ -46,14 +46,15 @@ def list_changes(
     return session.exec(query.order_by(col(AuditEntry.id))).all()
 
 
-def vendor_added_detail(session: Session, vendor_id: int) -> dict[str, Any]:
-    """What the vendor's `vendor.added` entry recorded (empty when there is none)."""
-    entry = session.exec(
-        select(AuditEntry).where(
-            AuditEntry.vendor_id == vendor_id, AuditEntry.action == "vendor.added"
-        )
-    ).first()
-    if entry is None:
-        return {}
-    detail = json.loads(entry.detail or "{}")
-    return detail if isinstance(detail, dict) else {}
+def vendor_history(session: Session, vendor_id: int) -> tuple[dict[str, Any], int]:
+    """What the vendor's `vendor.added` entry recorded (empty when there is none), and how
+    many changes to the vendor itself (`vendor.*` entries) came after it."""
+    entries = session.exec(
+        select(AuditEntry)
+        .where(AuditEntry.vendor_id == vendor_id, col(AuditEntry.action).startswith("vendor."))
+        .order_by(col(AuditEntry.id))
+    ).all()
+    added = next((e for e in entries if e.action == "vendor.added"), None)
+    detail = json.loads(added.detail or "{}") if added else {}
+    changes = sum(1 for e in entries if e.action != "vendor.added")
+    return (detail if isinstance(detail, dict) else {}), changes
