@@ -68,6 +68,7 @@ class Sent:
     status: int = 0
     key: str | None = None  # the response_url key of a command
     reply: str | None = None  # what the bot answered a command
+    ack_seconds: float = 0.0  # request sent to HTTP response read (what Slack times)
 
 
 @dataclass
@@ -99,7 +100,8 @@ class Cluster:
     env: dict[str, str]
     log: Path
 
-    def post(self, body: str, content_type: str) -> int:
+    def post(self, body: str, content_type: str) -> tuple[int, float]:
+        """Send a request signed as Slack signs it: the HTTP status and the seconds it took."""
         ts = str(int(time.time()))
         signature = SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp=ts, body=body)
         request = urllib.request.Request(
@@ -112,11 +114,14 @@ class Cluster:
             },
             method="POST",
         )
+        started = time.perf_counter()
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
-                return int(response.status)
+                response.read()
+                status = int(response.status)
         except urllib.error.HTTPError as error:
-            return int(error.code)
+            status = int(error.code)
+        return status, time.perf_counter() - started
 
     def tick(self, now: str) -> subprocess.Popen[bytes]:
         """A scheduler tick in its own process, as the `clock` process runs it."""
@@ -240,7 +245,9 @@ def send_command(cluster: Cluster, scenario: Scenario, user: str, words: str) ->
         "trigger_id": "1337.42.abcdef",
     }
     sent = Sent("command", user, words, key=key)
-    sent.status = cluster.post(urlencode(form), "application/x-www-form-urlencoded")
+    sent.status, sent.ack_seconds = cluster.post(
+        urlencode(form), "application/x-www-form-urlencoded"
+    )
     with scenario.lock:
         scenario.sent.append(sent)
     return sent
@@ -259,7 +266,7 @@ def send_click(
         action_id=f"checkin_{status}", block_id=f"task:{task_id}", value=f"{checkin.id}:{task_id}"
     )
     sent = Sent("click", user, f"{status} #{task_id} in check-in {checkin.id}")
-    sent.status = cluster.post(
+    sent.status, sent.ack_seconds = cluster.post(
         urlencode({"payload": json.dumps(body)}), "application/x-www-form-urlencoded"
     )
     with scenario.lock:
@@ -282,7 +289,7 @@ def send_thread_reply(
         channel=checkin.channel_id,
     )
     sent = Sent("reply", user, words)
-    sent.status = cluster.post(json.dumps(envelope), "application/json")
+    sent.status, sent.ack_seconds = cluster.post(json.dumps(envelope), "application/json")
     with scenario.lock:
         scenario.sent.append(sent)
     return sent

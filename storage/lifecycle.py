@@ -16,9 +16,9 @@ from typing import Any
 
 from sqlalchemy import case, func, update
 from sqlalchemy import select as sql_select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from storage.database import insert_unless_taken
 from storage.models import (
     Delivery,
     Task,
@@ -233,24 +233,23 @@ def record_trial_decision_once(
     for the first to commit and then finds the row taken. Not a savepoint (see
     storage.reviews.save_task_feedback for why).
     """
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    inserted = session.exec(
-        insert(VendorTrialDecision)
-        .values(
-            vendor_id=vendor_id,
-            trial_started_on=trial_started_on,
-            trial_ends_on=trial_ends_on,
-            decision=decision,
-            decided_by=decided_by,
-            decided_at=now,
-            new_trial_ends_on=new_trial_ends_on,
-        )
-        .on_conflict_do_nothing(index_elements=["vendor_id", "trial_ends_on"])
-        .returning(col(VendorTrialDecision.id))
-    ).first()
+    inserted = insert_unless_taken(
+        session,
+        VendorTrialDecision,
+        {
+            "vendor_id": vendor_id,
+            "trial_started_on": trial_started_on,
+            "trial_ends_on": trial_ends_on,
+            "decision": decision,
+            "decided_by": decided_by,
+            "decided_at": now,
+            "new_trial_ends_on": new_trial_ends_on,
+        },
+        ["vendor_id", "trial_ends_on"],
+    )
     if inserted is None:
         return None
-    return session.get(VendorTrialDecision, inserted[0])
+    return session.get(VendorTrialDecision, inserted)
 
 
 def change_trial_once(

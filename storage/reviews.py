@@ -7,9 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from storage.database import insert_unless_taken
 from storage.models import (
     CheckinTask,
     Delivery,
@@ -111,10 +111,8 @@ def save_task_feedback(
     """Insert the task's rating, or update the one there is; True when it was new.
 
     One rating per task (unique task_id). Two submissions racing each other could both find
-    none and both insert, so the insert is `INSERT … ON CONFLICT (task_id) DO NOTHING` (both
-    SQLite and PostgreSQL have it): the one that finds the row taken updates it instead.
-    Not a savepoint around a plain insert: with pysqlite a SAVEPOINT that opens the
-    transaction commits it on release, before the caller's audit entry.
+    none and both insert, so the insert is `ON CONFLICT (task_id) DO NOTHING`
+    (storage.database.insert_unless_taken): the one that finds the row taken updates it.
     """
     scores: dict[str, Any] = {
         "rated_by": rated_by,
@@ -124,13 +122,12 @@ def save_task_feedback(
         "comment": comment,
         "updated_at": now,
     }
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    inserted = session.exec(
-        insert(TaskFeedback)
-        .values(task_id=task.id, vendor_id=task.vendor_id, created_at=now, **scores)
-        .on_conflict_do_nothing(index_elements=["task_id"])
-        .returning(col(TaskFeedback.id))
-    ).first()
+    inserted = insert_unless_taken(
+        session,
+        TaskFeedback,
+        {"task_id": task.id, "vendor_id": task.vendor_id, "created_at": now, **scores},
+        ["task_id"],
+    )
     created = inserted is not None
     feedback = get_task_feedback(session, task.id or 0)
     if feedback is None:  # pragma: no cover - the row was just inserted or found taken
