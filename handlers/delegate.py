@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from bot import blocks, delegation, people, permissions, reviews
@@ -300,12 +301,17 @@ class DelegateListeners:
                 blocks.problem_reply(blocks.announcement_failed_note(created.vendor))["blocks"][0]
             )
             return reply
-        run_transaction(
-            self.deps.engine,
-            lambda session: delegation.record_announcement(
-                session, created.task, str(posted["ts"]), now
-            ),
-        )
+        try:
+            run_transaction(
+                self.deps.engine,
+                lambda session: delegation.record_announcement(
+                    session, created.task, str(posted["ts"]), now
+                ),
+            )
+        except DBAPIError as error:
+            # The task is saved and announced: say so, not "nothing was changed". Only the
+            # link to the announcement is lost; later notices go to the channel's top level.
+            logger.warning("could not store an announcement's ts: %s", type(error).__name__)
         return reply
 
     def mark_done(
