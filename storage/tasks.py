@@ -53,16 +53,18 @@ def create_task(
 def get_task_row(session: Session, team_id: str, task_id: int) -> TaskRow | None:
     """The task with this id in this team, or None (ids of other teams are unknown here).
 
-    Read to be changed, so the task's row is locked (`FOR UPDATE OF tasks` on PostgreSQL;
-    SQLite's transactions already hold the write lock): of two requests changing one task
-    at once (`done` and `cancel`, two Accepts), the second waits and then sees the first's
-    result, instead of both reading "open" and both reporting success.
+    Read to be changed, so the task's row is locked (`FOR NO KEY UPDATE OF tasks` on
+    PostgreSQL; SQLite's transactions already hold the write lock): of two requests
+    changing one task at once (`done` and `cancel`, two Accepts), the second waits and then
+    sees the first's result, instead of both reading "open" and both reporting success.
+    NO KEY: rows that only refer to the task (a check-in's task list, a status update) may
+    still be inserted meanwhile; task ids never change.
     """
     row = session.exec(
         select(Task, Vendor)
         .join(Vendor, col(Vendor.id) == col(Task.vendor_id))
         .where(Task.id == task_id, Task.team_id == team_id)
-        .with_for_update(of=Task)
+        .with_for_update(of=Task, key_share=True)
     ).first()
     return TaskRow(task=row[0], vendor=row[1]) if row else None
 

@@ -54,7 +54,7 @@ def latest_status_update(session: Session, post_id: int, task_id: int) -> Status
     """The newest update on a task in this check-in, read under a lock on the task's row
     (PostgreSQL; SQLite transactions already hold the write lock), so two clicks at the
     same moment are decided one after the other."""
-    session.exec(select(Task.id).where(Task.id == task_id).with_for_update()).first()
+    session.exec(select(Task.id).where(Task.id == task_id).with_for_update(key_share=True)).first()
     return session.exec(
         select(StatusUpdate)
         .where(StatusUpdate.post_id == post_id, StatusUpdate.task_id == task_id)

@@ -85,3 +85,49 @@ def test_a_dropped_connection_is_replaced(bot: BotUnderTest) -> None:
     reply = bot.command("<#C0ACME|acme> Logo refresh due:fri")
     assert "delegated" in reply
     assert counts(bot.engine)[1] == 1
+
+
+@pytest.fixture
+def failing_task_updates(engine: Engine) -> Iterator[None]:
+    """The database refuses every UPDATE of a task (storing the announcement's ts is one)."""
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(
+                text(
+                    "CREATE FUNCTION refuse_update() RETURNS trigger AS $$ BEGIN "
+                    "RAISE EXCEPTION 'task updates refused'; END $$ LANGUAGE plpgsql"
+                )
+            )
+            connection.execute(
+                text(
+                    "CREATE TRIGGER refuse_update BEFORE UPDATE ON tasks "
+                    "FOR EACH ROW EXECUTE FUNCTION refuse_update()"
+                )
+            )
+        else:
+            connection.execute(
+                text(
+                    "CREATE TRIGGER refuse_update BEFORE UPDATE ON tasks "
+                    "BEGIN SELECT RAISE(ABORT, 'task updates refused'); END"
+                )
+            )
+    yield
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("DROP TRIGGER refuse_update ON tasks"))
+            connection.execute(text("DROP FUNCTION refuse_update()"))
+        else:
+            connection.execute(text("DROP TRIGGER refuse_update"))
+
+
+def test_a_task_saved_and_announced_is_reported_so_when_its_ts_cannot_be_stored(
+    bot: BotUnderTest, failing_task_updates: None
+) -> None:
+    """The last step (remembering where the announcement is) fails after the task was
+    committed and announced: the reply must not claim that nothing was changed."""
+    reply = bot.command("<#C0ACME|acme> Logo refresh due:fri")
+    assert "delegated" in reply
+    assert DATABASE_DOWN not in reply and UNEXPECTED not in reply
+    assert counts(bot.engine)[1] == 1
+    [announcement] = bot.slack.calls_to("chat.postMessage")
+    assert "Logo refresh" in str(announcement.params.get("text"))
