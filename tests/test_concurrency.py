@@ -64,6 +64,21 @@ def test_many_people_at_once_on_two_web_workers(tmp_path: Path, seed: int) -> No
 # ----------------------------------------------------------------- one race, made certain
 
 
+def _vendor(name: str) -> Vendor:
+    """A vendor row for channel C of team T: two of them collide on the unique key."""
+    return Vendor(
+        team_id="T",
+        channel_id="C",
+        name=name,
+        timezone="UTC",
+        checkin_cadence="x",
+        summary_cadence="y",
+        added_by="U",
+        created_at=NOW,
+        updated_at=NOW,
+    )
+
+
 def _register(engine: Engine, command: AddVendor | None, result: list[object]) -> None:
     def work(session: Session) -> object:
         if command is None:
@@ -165,33 +180,9 @@ def test_vendor_add_after_a_task_registered_the_channel_applies_its_settings(
 
 def test_a_taken_unique_key_is_a_lost_race_not_an_outage(engine: Engine) -> None:
     with transaction(engine) as session:
-        session.add(
-            Vendor(
-                team_id="T",
-                channel_id="C",
-                name="a",
-                timezone="UTC",
-                checkin_cadence="x",
-                summary_cadence="y",
-                added_by="U",
-                created_at=NOW,
-                updated_at=NOW,
-            )
-        )
+        session.add(_vendor("a"))
     with pytest.raises(DBAPIError) as raised, transaction(engine) as session:
-        session.add(
-            Vendor(
-                team_id="T",
-                channel_id="C",
-                name="b",
-                timezone="UTC",
-                checkin_cadence="x",
-                summary_cadence="y",
-                added_by="U",
-                created_at=NOW,
-                updated_at=NOW,
-            )
-        )
+        session.add(_vendor("b"))
     assert lost_a_race(raised.value) and not is_connection_failure(raised.value)
 
 
@@ -211,19 +202,7 @@ def test_run_transaction_gives_up_after_its_attempts(engine: Engine) -> None:
     def always_conflicting(session: Session) -> None:
         tries.append(1)
         for name in ("a", "b"):
-            session.add(
-                Vendor(
-                    team_id="T",
-                    channel_id="C",
-                    name=name,
-                    timezone="UTC",
-                    checkin_cadence="x",
-                    summary_cadence="y",
-                    added_by="U",
-                    created_at=NOW,
-                    updated_at=NOW,
-                )
-            )
+            session.add(_vendor(name))
             session.flush()
 
     with pytest.raises(DBAPIError) as raised:

@@ -4,6 +4,7 @@ of it behind, and a connection the server dropped is replaced without the user n
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import text
@@ -25,37 +26,47 @@ def counts(engine: Engine) -> tuple[int, int, int]:
         )
 
 
+@contextmanager
+def refusing(engine: Engine, statement: str, table: str) -> Iterator[None]:
+    """A trigger makes the database refuse every `statement` (INSERT, UPDATE) on `table`."""
+    name = f"refuse_{statement.lower()}_{table}"
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(
+                text(
+                    f"CREATE FUNCTION {name}() RETURNS trigger AS $$ BEGIN "
+                    f"RAISE EXCEPTION '{name}'; END $$ LANGUAGE plpgsql"
+                )
+            )
+            connection.execute(
+                text(
+                    f"CREATE TRIGGER {name} BEFORE {statement} ON {table} "
+                    f"FOR EACH ROW EXECUTE FUNCTION {name}()"
+                )
+            )
+        else:
+            connection.execute(
+                text(
+                    f"CREATE TRIGGER {name} BEFORE {statement} ON {table} "
+                    f"BEGIN SELECT RAISE(ABORT, '{name}'); END"
+                )
+            )
+    try:
+        yield
+    finally:
+        with engine.begin() as connection:
+            if engine.dialect.name == "postgresql":
+                connection.execute(text(f"DROP TRIGGER {name} ON {table}"))
+                connection.execute(text(f"DROP FUNCTION {name}()"))
+            else:
+                connection.execute(text(f"DROP TRIGGER {name}"))
+
+
 @pytest.fixture
 def failing_audit_log(engine: Engine) -> Iterator[None]:
     """The database refuses audit entries: the last write of every change fails."""
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.execute(
-                text(
-                    "CREATE FUNCTION refuse_audit() RETURNS trigger AS $$ BEGIN "
-                    "RAISE EXCEPTION 'audit log refused'; END $$ LANGUAGE plpgsql"
-                )
-            )
-            connection.execute(
-                text(
-                    "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log "
-                    "FOR EACH ROW EXECUTE FUNCTION refuse_audit()"
-                )
-            )
-        else:
-            connection.execute(
-                text(
-                    "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log "
-                    "BEGIN SELECT RAISE(ABORT, 'audit log refused'); END"
-                )
-            )
-    yield
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.execute(text("DROP TRIGGER refuse_audit ON audit_log"))
-            connection.execute(text("DROP FUNCTION refuse_audit()"))
-        else:
-            connection.execute(text("DROP TRIGGER refuse_audit"))
+    with refusing(engine, "INSERT", "audit_log"):
+        yield
 
 
 def test_a_failure_half_way_leaves_nothing_behind(
@@ -90,34 +101,8 @@ def test_a_dropped_connection_is_replaced(bot: BotUnderTest) -> None:
 @pytest.fixture
 def failing_task_updates(engine: Engine) -> Iterator[None]:
     """The database refuses every UPDATE of a task (storing the announcement's ts is one)."""
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.execute(
-                text(
-                    "CREATE FUNCTION refuse_update() RETURNS trigger AS $$ BEGIN "
-                    "RAISE EXCEPTION 'task updates refused'; END $$ LANGUAGE plpgsql"
-                )
-            )
-            connection.execute(
-                text(
-                    "CREATE TRIGGER refuse_update BEFORE UPDATE ON tasks "
-                    "FOR EACH ROW EXECUTE FUNCTION refuse_update()"
-                )
-            )
-        else:
-            connection.execute(
-                text(
-                    "CREATE TRIGGER refuse_update BEFORE UPDATE ON tasks "
-                    "BEGIN SELECT RAISE(ABORT, 'task updates refused'); END"
-                )
-            )
-    yield
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.execute(text("DROP TRIGGER refuse_update ON tasks"))
-            connection.execute(text("DROP FUNCTION refuse_update()"))
-        else:
-            connection.execute(text("DROP TRIGGER refuse_update"))
+    with refusing(engine, "UPDATE", "tasks"):
+        yield
 
 
 def test_a_task_saved_and_announced_is_reported_so_when_its_ts_cannot_be_stored(
