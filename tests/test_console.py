@@ -674,3 +674,27 @@ def test_the_demo_into_head_ends_quietly(tmp_path: Path) -> None:
     errors = process.stderr.read()
     assert process.wait(timeout=60) == 0
     assert first[0].startswith("Delegate console") and errors == ""
+
+
+def test_a_row_keeps_its_number_when_another_row_loses_its_buttons() -> None:
+    """After task 1 is done its row has no buttons; `6.2` must still mean task 2's row."""
+    script = "\n".join(
+        [
+            ":new #acme",
+            "/delegate vendor add #acme tz:UTC",
+            "/delegate #acme One",
+            "/delegate #acme Two",
+            ":time 2026-12-01 09:05",
+            ':click 6.1 "Done"',
+            ':click 6.2 "Blocked"',
+            "    the printer",
+            ":show 6",
+            "",
+        ]
+    )
+    _, transcript = run_console(script)
+    shown = after_prompt(transcript, ":show 6")
+    assert "    (6.1) [On track] [At risk] [Blocked] [Done]" not in shown
+    assert "    (6.2) [On track] [At risk] [Blocked] [Done]" in shown
+    two = shown.index("    *#2* Two · due no due date · owner @alice")
+    assert "*Blocked* by @alice" in shown[two + 1]
