@@ -25,10 +25,9 @@ import tempfile
 import time as wall_time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
 from sqlalchemy.engine import make_url
@@ -50,6 +49,7 @@ from bot.console_render import (
     render_message,
 )
 from bot.console_session import messages_to_keep, restore_messages
+from bot.console_time import NEXT_LIMIT, STEP, next_boundary, parse_time, when
 from bot.console_transport import HttpResult, LoopbackApp
 from bot.console_world import (
     BOT_TOKEN,
@@ -67,10 +67,8 @@ from bot.console_world import (
     sidecar_path,
 )
 from bot.deps import Deps
-from bot.errors import UsageError
 from bot.fake_slack import Call, FakeSlack
 from bot.logs import configure_logging
-from bot.schedule_rules import parse_due_date
 from bot.scheduler import tick_safely
 from storage import schedule
 from storage.database import normalise_url, transaction
@@ -82,8 +80,6 @@ logger = logging.getLogger(__name__)
 SIGNING_SECRET = "console-signing-secret-not-a-real-one"
 APP_ID = "A0CONSOLE"
 DIGEST_CHANNEL = "vendor-digest"
-STEP = timedelta(minutes=15)
-NEXT_LIMIT = timedelta(days=8)  # `:time next` looks this far: every cadence is weekly or less
 # The console's own database: never the bot's DATABASE_URL unless `--db` names it.
 CONSOLE_DATABASE_URL = "sqlite:///console.db"
 SETTLE_TIMEOUT = 15.0
@@ -297,7 +293,7 @@ class Console:
         self.out.flush()
 
     def say_clock(self, extra: str = "") -> None:
-        self.print(f"· Clock: {_when(self.clock.now)}{extra}")
+        self.print(f"· Clock: {when(self.clock.now)}{extra}")
 
     def reopen(self, saved: Any) -> None:
         """The messages of the last session that still have buttons, shown again."""
@@ -657,7 +653,7 @@ class Console:
         tick_safely(self.deps, self.client, step)
         batch = self.collect()
         if batch:
-            self.print(f"── {_when(step)} ──")
+            self.print(f"── {when(step)} ──")
             for item, new in batch:
                 self.render(item, new)
         return bool(batch)
@@ -668,7 +664,7 @@ class Console:
             active = schedule.list_active_vendors(session)
         if not active:
             raise ConsoleError("no vendor is active, so nothing is scheduled; the clock stays")
-        step, limit = _next_boundary(self.clock.now), self.clock.now + NEXT_LIMIT
+        step, limit = next_boundary(self.clock.now), self.clock.now + NEXT_LIMIT
         while step <= limit:
             if self._tick(step):
                 self.say_clock()
@@ -683,7 +679,7 @@ class Console:
         if self._source is None:
             return True
         answer = self._source.read(
-            f"    {_when(target)} is before the clock; move back? (nothing runs for the "
+            f"    {when(target)} is before the clock; move back? (nothing runs for the "
             "past) [y/N]> ",
             answer=True,
         )
@@ -695,7 +691,7 @@ class Console:
         with transaction(self.deps.engine) as session:
             active = schedule.list_active_vendors(session)
         if active:
-            step = _next_boundary(self.clock.now)
+            step = next_boundary(self.clock.now)
             while step < target:
                 yield step
                 step += STEP
@@ -1206,75 +1202,6 @@ class Console:
 # --------------------------------------------------------------------------- parsing
 
 
-def _when(moment: datetime) -> str:
-    return f"{moment.astimezone(UTC):%a %-d %b %Y %H:%M} UTC"
-
-
-def _next_boundary(moment: datetime) -> datetime:
-    floor = moment.replace(minute=moment.minute - moment.minute % 15, second=0, microsecond=0)
-    return floor + STEP
-
-
-_RELATIVE = re.compile(r"^\+((?:\d+[wdhm])+)$", re.IGNORECASE)
-_ABSOLUTE = re.compile(
-    r"^(\d{4}-\d{2}-\d{2})"  # the date
-    r"(?:[ T](\d{1,2}:\d{2}(?::\d{2})?))?Z?"  # the time, 00:00 if left out
-    r"(?:\s+([A-Za-z_]+(?:/[A-Za-z0-9_+-]+)+|UTC))?$"  # a time zone, UTC if left out
-)
-
-
-_WORDS = re.compile(
-    r"^(today|tomorrow|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)"  # a day, as in due:
-    r"(?:\s+(\d{1,2}:\d{2}))?"  # the time, 00:00 if left out
-    r"(?:\s+([A-Za-z_]+(?:/[A-Za-z0-9_+-]+)+|UTC))?$",
-    re.IGNORECASE,
-)
-
-
-def _is_zone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
-
-
-def parse_time(text: str, now: datetime) -> datetime:
-    """`+1d`, `+2h30m`, `+1w`, `2026-12-04 09:00`, `2026-12-04T09:00Z`, `2026-12-04 09:00
-    Asia/Manila`, `fri 16:05`, `tomorrow 09:00 Asia/Manila`: a moment, aware UTC."""
-    text = " ".join(text.split())
-    relative = _RELATIVE.match(text)
-    if relative:
-        units = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
-        delta = timedelta()
-        for amount, unit in re.findall(r"(\d+)([wdhm])", relative.group(1).lower()):
-            delta += timedelta(**{units[unit]: int(amount)})
-        return now + delta
-    absolute = _ABSOLUTE.match(text) or _WORDS.match(text)
-    if absolute is None:
-        raise ConsoleError(
-            "write :time +1d, :time +2h30m, :time 2026-12-04 09:00, :time fri 16:05 or "
-            ":time next (UTC, or add a time zone)"
-        )
-    day, clock_time, zone = absolute.groups()
-    if not day[:1].isdigit():
-        # A word, in the grammar `due:` takes, from the day it is now where the time is.
-        here = ZoneInfo(zone) if zone and zone != "UTC" and _is_zone(zone) else UTC
-        try:
-            day = parse_due_date(day, now.astimezone(here).date()).isoformat()
-        except UsageError as error:
-            raise ConsoleError(str(error)) from None
-    try:
-        tz = ZoneInfo(zone) if zone and zone != "UTC" else UTC
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConsoleError(f"{zone} is not a time zone; write it like Asia/Manila") from None
-    try:
-        moment = datetime.fromisoformat(f"{day}T{clock_time or '00:00'}")
-    except ValueError:
-        raise ConsoleError(f"{text!r} is not a date and time") from None
-    return moment.replace(tzinfo=tz).astimezone(UTC)
-
-
 def _json_or_none(result: HttpResult) -> Any:
     try:
         return result.json()
@@ -1512,8 +1439,8 @@ def _check_database_is_ours(deps: Deps, world: Workspace) -> None:
         if others:
             raise ConsoleRefused(
                 f"the database holds a Slack workspace's data (team {others[0]}); the console "
-                "only uses its own: run `python -m bot console --fresh`, or point DATABASE_URL "
-                "at another SQLite file"
+                "only uses its own: run `python -m bot console --fresh`, or give --db another "
+                "SQLite file"
             )
         vendors = session.exec(select(Vendor)).all()
         owners = session.exec(select(Task.owner_id, Task.assignee_id)).all()
