@@ -144,7 +144,10 @@ def main(argv: list[str] | None = None) -> int:
                 database_url=args.db,
             )
         # Malformed settings this command reads stop it; others (PORT for `tick`) do not.
-        settings.check(*COMMANDS[command][1])
+        read = COMMANDS[command][1]
+        if command == "run" and settings.socket_mode:  # no HTTP: no port, no signatures
+            read = tuple(n for n in read if n not in ("PORT", "SLACK_SIGNING_SECRET"))
+        settings.check(*read)
         configure_logging(settings.log_level, settings.secrets())
         logging.getLogger("alembic.runtime.migration").addFilter(_AlembicPreamble())
         if command == "migrate":

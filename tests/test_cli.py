@@ -179,6 +179,24 @@ def test_the_env_example_as_copied_is_refused_in_one_line(tmp_path: Path) -> Non
     assert_one_line_error(result, "SLACK_BOT_TOKEN", "placeholder")
 
 
+def test_socket_mode_does_not_read_port_or_the_signing_secret(tmp_path: Path) -> None:
+    env = bot_env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_APP_TOKEN="xapp-1-A0-abc",
+        SLACK_SIGNING_SECRET="your-signing-secret",
+        PORT="abc",
+        SLACK_API_URL=f"http://127.0.0.1:{free_port()}/api/",  # nothing answers
+        DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
+    )
+    result = run_bot(tmp_path, "run", env=env)
+    assert result.returncode == 1  # got as far as connecting (after migrating the new file)
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith("error: cannot open a Socket Mode connection")
+    )
+
+
 @pytest.mark.parametrize("command", ["migrate", "console"])
 def test_a_bad_port_stops_only_the_commands_that_listen(tmp_path: Path, command: str) -> None:
     env = bot_env(PORT="abc", DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}")
