@@ -6,7 +6,8 @@
 - `scheduler`: the scheduler loop alone (the Procfile's `clock` process).
 - `tick [--now ISO8601]`: all scheduled work due at or before NOW, once; then exit.
 - `migrate`: apply database migrations.
-- `console [--fresh] [--demo] [--now ISO8601]`: try the bot without Slack (bot.console).
+- `console [--fresh] [--demo] [--now ISO8601] [--db URL]`: try the bot without Slack
+  (bot.console), on its own database (console.db) unless --db names one.
 
 Whatever stops a command from starting (a missing or bad setting, a database that does not
 answer, an old schema) is reported as one line on stderr with a non-zero exit status, never
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -49,48 +51,115 @@ class StartupError(Exception):
         self.status = status
 
 
+# What each command does and the settings it reads (checked when it starts, not before):
+# `python -m bot COMMAND --help` shows them.
+COMMON = ("DATABASE_URL", "DEFAULT_TIMEZONE", "SLACK_API_URL", "LOG_LEVEL")
+COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "run": (
+        "the app and the scheduler in one process (the default command): Socket Mode when "
+        "SLACK_APP_TOKEN is set, otherwise an HTTP server on PORT answering POST /slack/events",
+        (
+            *("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "PORT", *COMMON),
+            *("SUMMARY_CHANNEL", "ADMIN_USER_IDS", "SCHEDULER_WORKERS"),
+        ),
+    ),
+    "web": (
+        "HTTP only, under gunicorn: POST /slack/events and GET /healthz",
+        (
+            *("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "PORT", "WEB_CONCURRENCY", *COMMON),
+            "ADMIN_USER_IDS",
+        ),
+    ),
+    "scheduler": (
+        "the scheduler loop alone (the Procfile's clock process), until SIGTERM or SIGINT",
+        ("SLACK_BOT_TOKEN", *COMMON, "SUMMARY_CHANNEL", "SCHEDULER_WORKERS"),
+    ),
+    "tick": (
+        "all scheduled work due at or before NOW, once, then exit; running it again with the "
+        "same NOW sends nothing new. Exit status 1 when Slack could not be reached",
+        ("SLACK_BOT_TOKEN", *COMMON, "SUMMARY_CHANNEL", "SCHEDULER_WORKERS"),
+    ),
+    "migrate": ("apply the database migrations (Alembic)", ("DATABASE_URL", "LOG_LEVEL")),
+    "console": (
+        "try the bot without Slack: the real app against a stand-in workspace, typed into. "
+        "Its own database, console.db in this folder, unless --db or --fresh",
+        ("DEFAULT_TIMEZONE", "LOG_LEVEL"),
+    ),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description=__doc__.splitlines()[0],
+        epilog="`python -m bot COMMAND --help` says what a command does and the settings it "
+        "reads. Settings come from the environment and .env (see .env.example).",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (what, read) in COMMANDS.items():
+        sub = commands.add_parser(
+            name,
+            help=what.split(":")[0].split(";")[0],
+            description=what[0].upper() + what[1:] + ".",
+            epilog="Settings it reads (environment or .env): " + ", ".join(read) + ".",
+        )
+        if name in ("tick", "console"):
+            sub.add_argument(
+                "--now",
+                type=parse_now,
+                metavar="ISO8601",
+                help="do the work due at or before this time (default: now)"
+                if name == "tick"
+                else "start the console's clock there, e.g. 2026-11-30T10:00Z (default: "
+                "where the last session left it, or now)",
+            )
+        if name == "console":
+            sub.add_argument(
+                "--fresh",
+                action="store_true",
+                help="a temporary database and workspace, deleted when you leave",
+            )
+            sub.add_argument("--demo", action="store_true", help="play a built-in week, then exit")
+            sub.add_argument(
+                "--db",
+                metavar="URL",
+                help="use this database instead of console.db (a SQLAlchemy URL; never "
+                "DATABASE_URL unless you pass it here)",
+            )
+    return parser
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "command",
-        nargs="?",
-        default="run",
-        choices=["run", "web", "scheduler", "tick", "migrate", "console"],
-    )
-    parser.add_argument(
-        "--now",
-        type=parse_now,
-        help="tick: do the work due at or before this ISO 8601 time (default: now); "
-        "console: start the console's clock there",
-    )
-    parser.add_argument(
-        "--fresh", action="store_true", help="console only: use a temporary database"
-    )
-    parser.add_argument(
-        "--demo", action="store_true", help="console only: play a built-in week, then exit"
-    )
-    args = parser.parse_args(argv)
-    if args.now is not None and args.command not in ("tick", "console"):
-        parser.error("--now goes with the tick and console commands only")
-    if (args.fresh or args.demo) and args.command != "console":
-        parser.error("--fresh and --demo go with the console command only")
+    args = build_parser().parse_args(argv)
+    command = args.command or "run"
     try:
         settings = load_settings()
-        if args.command == "console":
+        settings.check("LOG_LEVEL")
+        if command == "console":
             from bot.console import run_console
 
             return run_console(
-                settings, build_deps=build_deps, fresh=args.fresh, demo=args.demo, now=args.now
+                settings,
+                build_deps=build_deps,
+                fresh=args.fresh,
+                demo=args.demo,
+                now=args.now,
+                database_url=args.db,
             )
+        # Malformed settings this command reads stop it; others (PORT for `tick`) do not.
+        read = COMMANDS[command][1]
+        if command == "run" and settings.socket_mode:  # no HTTP: no port, no signatures
+            read = tuple(n for n in read if n not in ("PORT", "SLACK_SIGNING_SECRET"))
+        settings.check(*read)
         configure_logging(settings.log_level, settings.secrets())
         logging.getLogger("alembic.runtime.migration").addFilter(_AlembicPreamble())
-        if args.command == "migrate":
+        if command == "migrate":
             return run_migrate(settings)
-        if args.command == "web":
+        if command == "web":
             return run_web(settings)
-        if args.command == "tick":
+        if command == "tick":
             return run_tick_once(settings, args.now)
-        if args.command == "scheduler":
+        if command == "scheduler":
             return run_scheduler_loop(settings)
         return run_app(settings)
     except MissingSettingError as error:
@@ -102,6 +171,12 @@ def main(argv: list[str] | None = None) -> int:
         logger.debug("database error", exc_info=True)
         return _fail(f"database error: {_first_line(error)}", CANNOT_START)
     except KeyboardInterrupt:
+        return 0
+    except BrokenPipeError:
+        # `python -m bot console --demo | head -3`: the reader left. Point stdout at
+        # /dev/null so that the interpreter's last flush does not fail again, and go quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
         return 0
 
 
@@ -123,9 +198,23 @@ def run_tick_once(settings: Settings, now: datetime | None) -> int:
 
     deps = build_deps(settings, http=False)
     client = build_client(settings.slack_bot_token, settings.slack_api_url)
-    report = run_tick(deps, client, now or deps.clock())
+    if settings.log_level != "DEBUG":
+        # The report line below says what was posted, skipped and retried; one warning per
+        # post on top would bury it (LOG_LEVEL=DEBUG shows them). Errors still show.
+        logging.getLogger("bot.scheduler").setLevel(logging.ERROR)
+    try:
+        report = run_tick(deps, client, now or deps.clock())
+    finally:
+        deps.engine.dispose()
     print(report.line())
-    deps.engine.dispose()
+    if report.retrying:
+        # slack_sdk retried already; the claims were given back for the next tick.
+        waiting = sum(report.retrying.values())
+        reason = report.last_error or "no answer"
+        raise StartupError(
+            f"Slack did not take {waiting} post(s) after retries ({reason}); "
+            "the next tick tries again"
+        )
     return 0
 
 
@@ -217,8 +306,7 @@ def build_deps(settings: Settings, http: bool) -> Deps:
     settings.require("SLACK_BOT_TOKEN")
     if http:
         settings.require("SLACK_SIGNING_SECRET")
-        if not 1 <= settings.port <= 65535:
-            raise MissingSettingError(f"PORT must be between 1 and 65535, not {settings.port}")
+        settings.check("PORT")
     try:
         timezone = parse_timezone(settings.default_timezone).key
     except UsageError:

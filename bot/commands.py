@@ -709,7 +709,7 @@ def _parse_create(words: list[str]) -> CreateTask:
         )
     if len(title) > MAX_TITLE_LENGTH:
         raise UsageError(
-            f"That title is {len(title)} characters; keep it under {MAX_TITLE_LENGTH} and put "
+            f"That title is {len(title)} characters; {MAX_TITLE_LENGTH} at most. Put "
             "the detail after `|` as the standard expected."
         )
     return CreateTask(title, channel_id, assignee_id, due, standard, cost)

@@ -6,7 +6,8 @@ No other module reads the environment; everything that needs a setting is handed
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,8 +27,16 @@ DEFAULT_WEB_CONCURRENCY = 2
 MAX_WEB_CONCURRENCY = 32
 
 
+# The values `.env.example` ships with: set, but not a workspace's.
+PLACEHOLDERS = frozenset({"xoxb-your-bot-token", "your-signing-secret", "xapp-your-app-token"})
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# Slack ids: channels C/G (D for a DM), users U/W; upper-case letters and digits.
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
 class MissingSettingError(Exception):
-    """A setting the chosen command needs is not set; the message names it."""
+    """A setting the chosen command needs is not set, or is malformed; the message names it."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,9 @@ class Settings:
     log_level: str = "INFO"
     scheduler_workers: int = DEFAULT_SCHEDULER_WORKERS
     web_concurrency: int = DEFAULT_WEB_CONCURRENCY
+    # Settings whose value is malformed, (ENV_NAME, one-line reason): reported by the commands
+    # that use them (`check`, `require`), so `PORT=abc` stops `web`, not `migrate` or `tick`.
+    problems: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     # Secrets are kept out of repr() so a settings object can never leak into a log line.
     _secret_fields: tuple[str, ...] = field(
         default=("slack_bot_token", "slack_signing_secret", "slack_app_token"), repr=False
@@ -70,6 +82,14 @@ class Settings:
         for name in names:
             if not getattr(self, name.lower()):
                 raise MissingSettingError(f"{name} is not set (put it in the environment or .env)")
+        self.check(*names)
+
+    def check(self, *names: str) -> None:
+        """Raise MissingSettingError for the first of `names` (env names) that is malformed."""
+        for name in names:
+            for problem_name, reason in self.problems:
+                if problem_name == name:
+                    raise MissingSettingError(reason)
 
     def secrets(self) -> list[str]:
         """The secret values in force, for log redaction."""
@@ -102,20 +122,49 @@ def load_settings(
         value = values.get(name, "").strip()
         return value or None
 
-    port_text = get("PORT") or "3000"
-    try:
-        port = int(port_text)
-    except ValueError:
-        raise MissingSettingError(f"PORT must be a number, not {port_text!r}") from None
-    workers = _bounded_int(
-        "SCHEDULER_WORKERS",
-        get("SCHEDULER_WORKERS"),
-        DEFAULT_SCHEDULER_WORKERS,
-        MAX_SCHEDULER_WORKERS,
-    )
-    web_concurrency = _bounded_int(
-        "WEB_CONCURRENCY", get("WEB_CONCURRENCY"), DEFAULT_WEB_CONCURRENCY, MAX_WEB_CONCURRENCY
-    )
+    problems: list[tuple[str, str]] = []
+
+    def number(name: str, default: int, low: int, high: int) -> int:
+        text = get(name) or str(default)
+        try:
+            value = int(text)
+        except ValueError:
+            problems.append((name, f"{name} must be a number, not {text!r}"))
+            return default
+        if not low <= value <= high:
+            problems.append((name, f"{name} must be between {low} and {high}, not {value}"))
+            return default
+        return value
+
+    port = number("PORT", 3000, 1, 65535)
+    workers = number("SCHEDULER_WORKERS", DEFAULT_SCHEDULER_WORKERS, 1, MAX_SCHEDULER_WORKERS)
+    web_concurrency = number("WEB_CONCURRENCY", DEFAULT_WEB_CONCURRENCY, 1, MAX_WEB_CONCURRENCY)
+    problems += _token_problems(get)
+    log_level = (get("LOG_LEVEL") or "INFO").upper()
+    if log_level not in LOG_LEVELS:
+        problems.append(
+            ("LOG_LEVEL", f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {log_level!r}")
+        )
+        log_level = "INFO"
+    summary_channel = get("SUMMARY_CHANNEL")
+    if summary_channel and not CHANNEL_ID.match(summary_channel):
+        problems.append(
+            (
+                "SUMMARY_CHANNEL",
+                f"SUMMARY_CHANNEL must be a channel id like C0123ABCD, not {summary_channel!r} "
+                "(in Slack: the channel's details, at the bottom)",
+            )
+        )
+    admins = [part.strip() for part in (get("ADMIN_USER_IDS") or "").split(",") if part.strip()]
+    not_ids = [admin for admin in admins if not USER_ID.match(admin)]
+    if not_ids:
+        problems.append(
+            (
+                "ADMIN_USER_IDS",
+                f"ADMIN_USER_IDS takes user ids like U0123ABCD, not {not_ids[0]!r} "
+                "(in Slack: a profile's ⋮ menu, Copy member ID)",
+            )
+        )
     return Settings(
         slack_bot_token=get("SLACK_BOT_TOKEN"),
         slack_signing_secret=get("SLACK_SIGNING_SECRET"),
@@ -124,24 +173,37 @@ def load_settings(
         slack_api_url=get("SLACK_API_URL"),
         port=port,
         default_timezone=get("DEFAULT_TIMEZONE") or "UTC",
-        summary_channel=get("SUMMARY_CHANNEL"),
-        admin_user_ids=frozenset(
-            part.strip() for part in (get("ADMIN_USER_IDS") or "").split(",") if part.strip()
-        ),
-        log_level=(get("LOG_LEVEL") or "INFO").upper(),
+        summary_channel=summary_channel,
+        admin_user_ids=frozenset(admins),
+        log_level=log_level,
         scheduler_workers=workers,
         web_concurrency=web_concurrency,
+        problems=tuple(problems),
     )
 
 
-def _bounded_int(name: str, text: str | None, default: int, maximum: int) -> int:
-    """A whole number from 1 to `maximum`, or `default` when unset."""
-    if text is None:
-        return default
-    try:
-        value = int(text)
-    except ValueError:
-        raise MissingSettingError(f"{name} must be a number, not {text!r}") from None
-    if not 1 <= value <= maximum:
-        raise MissingSettingError(f"{name} must be between 1 and {maximum}, not {value}")
-    return value
+def _token_problems(get: Callable[[str], str | None]) -> list[tuple[str, str]]:
+    """Placeholders left from `.env.example`, and a token of the wrong kind (Slack's prefixes:
+    `xoxb-` bot, `xapp-` app-level)."""
+    found: list[tuple[str, str]] = []
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
+        if get(name) in PLACEHOLDERS:
+            found.append((name, f"{name} is still the placeholder from .env.example; fill it in"))
+    bot, app = get("SLACK_BOT_TOKEN") or "", get("SLACK_APP_TOKEN") or ""
+    if bot.startswith("xapp-"):
+        found.append(
+            (
+                "SLACK_BOT_TOKEN",
+                "SLACK_BOT_TOKEN is an app-level token (xapp-...); it takes the bot token, "
+                "xoxb-... (OAuth & Permissions)",
+            )
+        )
+    if app.startswith("xox"):
+        found.append(
+            (
+                "SLACK_APP_TOKEN",
+                f"SLACK_APP_TOKEN is a {app[:4]}- token; it takes the app-level token, xapp-... "
+                "(Basic Information, App-Level Tokens)",
+            )
+        )
+    return found

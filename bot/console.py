@@ -25,16 +25,16 @@ import tempfile
 import time as wall_time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
 from bot.config import Settings
+from bot.console_files import FILES_FOLDER, ConsoleFiles, changed_lines, file_lines
 from bot.console_forms import empty_value, field_value, initial_text, initial_value
 from bot.console_render import (
     Control,
@@ -42,10 +42,14 @@ from bot.console_render import (
     form_lines,
     indented,
     label_matches,
+    mrkdwn,
+    number_rows,
     plain,
     render_element,
     render_message,
 )
+from bot.console_session import messages_to_keep, restore_messages
+from bot.console_time import NEXT_LIMIT, STEP, next_boundary, parse_time, when
 from bot.console_transport import HttpResult, LoopbackApp
 from bot.console_world import (
     BOT_TOKEN,
@@ -76,7 +80,8 @@ logger = logging.getLogger(__name__)
 SIGNING_SECRET = "console-signing-secret-not-a-real-one"
 APP_ID = "A0CONSOLE"
 DIGEST_CHANNEL = "vendor-digest"
-STEP = timedelta(minutes=15)
+# The console's own database: never the bot's DATABASE_URL unless `--db` names it.
+CONSOLE_DATABASE_URL = "sqlite:///console.db"
 SETTLE_TIMEOUT = 15.0
 PLACEHOLDER_TS = "1600000000.{:06d}"
 
@@ -92,17 +97,29 @@ Type as a Slack user would:
   :as @name [--external]           be someone else; --external: a Slack Connect guest from
                                    the vendor's organisation (new names are created)
   :in #channel [--private]         go to a channel (new names are created)
-  :time +1d | +2h30m | 2026-12-04 09:00 [Area/City]
+  :new #channel [--private]        create a channel without going there
+  :new @name [--external]          add a teammate (or a vendor's guest)
+  :time +1d | +2h30m | 2026-12-04 09:00 | fri 16:05 [Area/City]
                                    move the clock (UTC unless a time zone is given); all
-                                   scheduled work due by then runs, in order
+                                   scheduled work due by then runs, in order. Days as
+                                   in due: (today, tomorrow, mon…sun: the next such day).
+                                   Moving back asks first
+  :time next                       move to the next thing the scheduler posts
   :time                            show the clock
   :show N                          show message N again
   :home                            open the bot's App Home tab
   :help                            this help
   :quit                            leave (the end of the input does too)
-In text, #channel and @name become Slack's channel and user mentions.
+In text, #channel and @name of channels and people that exist become Slack's mentions;
+other names stay text, as in Slack (`#1A5CFF` is a colour), and the console says so.
 Forms: answer each field on its own line; an empty line leaves it empty (or as it was);
-:cancel closes the form. Script lines starting with "# " are comments."""
+:cancel closes the form without sending, :quit also leaves the console.
+Script lines starting with "# " are comments."""
+
+FORM_HINT = (
+    "    · one line per field; an empty line leaves it as it is; "
+    ":cancel closes the form, :quit leaves the console"
+)
 
 BANNER = """\
 Delegate console: the real bot, a stand-in Slack workspace. Type :help for help.
@@ -173,6 +190,12 @@ class Item:
     about: str = ""  # what it answers, e.g. "/delegate"
     view: dict[str, Any] | None = None
     deleted: bool = False
+    # Row of controls (block_id) -> the number `:click N.k` uses, kept across updates.
+    rows: dict[str, int] = field(default_factory=dict)
+    shown: list[str] = field(default_factory=list)  # the body as last printed
+
+    def controls(self) -> list[Control]:
+        return controls(self.blocks, number_rows(self.rows, self.blocks))
 
     @property
     def is_channel_message(self) -> bool:
@@ -227,6 +250,7 @@ class Console:
         self._seen = len(fake.timeline)
         self._serial = 0
         self._source: LineSource | None = None
+        self.files: ConsoleFiles | None = None
         self.running = True
 
     # ------------------------------------------------------------------ the loop
@@ -269,7 +293,25 @@ class Console:
         self.out.flush()
 
     def say_clock(self, extra: str = "") -> None:
-        self.print(f"· Clock: {_when(self.clock.now)}{extra}")
+        self.print(f"· Clock: {when(self.clock.now)}{extra}")
+
+    def reopen(self, saved: Any) -> None:
+        """The messages of the last session that still have buttons, shown again."""
+        restored = restore_messages(self.fake, saved)
+        if restored:
+            self.print("· From your last session, the messages that still have buttons:")
+        for message in restored:
+            item = self._add_item(
+                kind="message",
+                channel=str(message["channel"]),
+                author=str(message.get("author") or self.world.bot.id),
+                text=str(message.get("text") or ""),
+                blocks=list(message.get("blocks") or []),
+                ts=str(message["ts"]),
+                thread_ts=message.get("thread_ts") or None,
+            )
+            item.rows = {str(k): int(v) for k, v in (message.get("rows") or {}).items()}
+            self.render(item, new=True)
 
     # ------------------------------------------------------------------ console commands
 
@@ -283,6 +325,7 @@ class Console:
             ":reply": self.reply,
             ":click": self.click,
             ":time": self.move_clock,
+            ":new": self.create,
             ":show": self.show,
             ":home": self.open_home,
             ":quit": self.quit,
@@ -329,6 +372,28 @@ class Console:
         self.world.join(room, self.user)
         self.channel = room
         self.print(f"· You are in #{room.name}.")
+
+    def create(self, rest: str) -> None:
+        """`:new #name [--private]` or `:new @name [--external]`: a channel or a person."""
+        usage = "write :new #channel [--private] or :new @name [--external]"
+        words = rest.split()
+        flags = {w for w in words if w.startswith("--")}
+        names = [w for w in words if not w.startswith("--")]
+        if len(names) != 1 or names[0][:1] not in ("#", "@"):
+            raise ConsoleError(usage)
+        name = names[0]
+        if name.startswith("#"):
+            if flags - {"--private"}:
+                raise ConsoleError(usage)
+            if self.world.room_named(name[1:]) is not None:
+                raise ConsoleError(f"{name} exists already; go there with :in {name}")
+            self._named(lambda: self.world.room(name, private="--private" in flags))
+            return
+        if flags - {"--external"}:
+            raise ConsoleError(usage)
+        if self.world.person_named(name[1:]) is not None:
+            raise ConsoleError(f"{name} exists already; be them with :as {name}")
+        self._named(lambda: self.world.person(name, external="--external" in flags))
 
     def show(self, rest: str) -> None:
         item = self._item(rest.strip(), "write :show N, with N a message number")
@@ -482,7 +547,7 @@ class Console:
         else:
             item = self._item(target, usage)
             self._check_can_see(item)
-            found = [c for c in controls(item.blocks) if label_matches(c.label, label)]
+            found = [c for c in item.controls() if label_matches(c.label, label)]
             if row is not None:
                 found = [c for c in found if c.row == row]
             if not found:
@@ -496,7 +561,7 @@ class Console:
         for item in reversed(self.items):
             if item.deleted or item.kind in ("form", "file") or not self._can_see(item):
                 continue
-            found = [c for c in controls(item.blocks) if label_matches(c.label, label)]
+            found = [c for c in item.controls() if label_matches(c.label, label)]
             if row is not None:
                 found = [c for c in found if c.row == row]
             if found:
@@ -565,7 +630,13 @@ class Console:
         if not rest:
             self.say_clock()
             return
+        if rest.strip().lower() == "next":
+            self.next_post()
+            return
         target = parse_time(rest, self.clock.now)
+        if target < self.clock.now and not self._confirm_back(target):
+            self.say_clock(" (not moved)")
+            return
         if target <= self.clock.now:
             back = target < self.clock.now
             self.clock.now = target
@@ -573,15 +644,46 @@ class Console:
             return
         shown = False
         for step in self._steps(target):
-            self.clock.now = step
-            tick_safely(self.deps, self.client, step)
-            batch = self.collect()
-            if batch:
-                self.print(f"── {_when(step)} ──")
-                for item, new in batch:
-                    self.render(item, new)
-                shown = True
+            shown = self._tick(step) or shown
         self.say_clock("" if shown else " (nothing new)")
+
+    def _tick(self, step: datetime) -> bool:
+        """Set the clock to `step`, run what is due, show it; whether anything showed."""
+        self.clock.now = step
+        tick_safely(self.deps, self.client, step)
+        batch = self.collect()
+        if batch:
+            self.print(f"── {when(step)} ──")
+            for item, new in batch:
+                self.render(item, new)
+        return bool(batch)
+
+    def next_post(self) -> None:
+        """`:time next`: quarter hour by quarter hour until the scheduler posts something."""
+        with transaction(self.deps.engine) as session:
+            active = schedule.list_active_vendors(session)
+        if not active:
+            raise ConsoleError("no vendor is active, so nothing is scheduled; the clock stays")
+        step, limit = next_boundary(self.clock.now), self.clock.now + NEXT_LIMIT
+        while step <= limit:
+            if self._tick(step):
+                self.say_clock()
+                return
+            step += STEP
+        self.clock.now = limit
+        self.say_clock(f" (nothing scheduled within {NEXT_LIMIT.days} days)")
+
+    def _confirm_back(self, target: datetime) -> bool:
+        """Moving back in time asks first: nothing runs for the past, and check-ins already
+        posted would come again when the clock passes them once more."""
+        if self._source is None:
+            return True
+        answer = self._source.read(
+            f"    {when(target)} is before the clock; move back? (nothing runs for the "
+            "past) [y/N]> ",
+            answer=True,
+        )
+        return (answer or "").strip().lower() in ("y", "yes")
 
     def _steps(self, target: datetime) -> Iterator[datetime]:
         """Every quarter hour from now to `target` (then `target`); just `target` when no
@@ -589,7 +691,7 @@ class Console:
         with transaction(self.deps.engine) as session:
             active = schedule.list_active_vendors(session)
         if active:
-            step = _next_boundary(self.clock.now)
+            step = next_boundary(self.clock.now)
             while step < target:
                 yield step
                 step += STEP
@@ -624,6 +726,7 @@ class Console:
 
     def fill(self, item: Item) -> None:
         view = item.view or {}
+        self.print(FORM_HINT)
         inputs = [b for b in view.get("blocks") or [] if b.get("type") == "input"]
         answers: dict[str, dict[str, Any]] = {}
         ask = inputs
@@ -681,7 +784,10 @@ class Console:
                 self.print("· the input ended; the form was closed without sending")
                 return None
             text = line.strip()
-            if text == ":cancel":
+            if text.lower() in (":cancel", ":quit", ":exit"):
+                # Never a field's value: `:cancel` closes the form, `:quit` the console too.
+                if text.lower() != ":cancel":
+                    self.running = False
                 return None
             if not text:
                 if initial:
@@ -700,12 +806,18 @@ class Console:
     def _person_ref(self, text: str) -> str:
         if not text.startswith("@"):
             raise ConsoleError("name a person like @alice")
-        return self._named(lambda: self.world.person(text)).id
+        person = self.world.person_named(text[1:])
+        if person is None:  # Slack's picker offers only people who exist
+            raise ConsoleError(f"{text} is nobody here (:cancel, then :new {text.lower()})")
+        return person.id
 
     def _channel_ref(self, text: str) -> str:
         if not text.startswith("#"):
             raise ConsoleError("name a channel like #acme-design")
-        return self._named(lambda: self.world.room(text)).id
+        room = self.world.room_named(text[1:])
+        if room is None:  # Slack's picker offers only channels that exist
+            raise ConsoleError(f"{text} is not a channel here (:cancel, then :new {text.lower()})")
+        return room.id
 
     def submit_form(
         self, item: Item, view: dict[str, Any], answers: dict[str, dict[str, Any]]
@@ -846,14 +958,29 @@ class Console:
             home.view, home.blocks = view, list(view.get("blocks") or [])
         elif method == "files.completeUploadExternal":
             for shared in result.get("files") or []:
-                channels = [*shared.get("channels", []), *shared.get("groups", [])]
-                item = self._add_item(
-                    kind="file",
-                    channel=channels[0] if channels else None,
-                    author=self.world.bot.id,
-                    text=f"file: {shared.get('title') or shared.get('name')}",
-                )
-                touch(item, True)
+                self._on_file(shared, str(params.get("initial_comment") or ""), touch)
+
+    def _on_file(
+        self, shared: dict[str, Any], comment: str, touch: Callable[[Item, bool], None]
+    ) -> None:
+        """An uploaded file: saved under the console's files folder, a CSV shown as a table."""
+        places = [*shared.get("channels", []), *shared.get("groups", []), *shared.get("ims", [])]
+        name = str(shared.get("name") or "file")
+        content = self.fake.uploads.get(str(shared.get("id")))
+        lines = mrkdwn(comment, self).splitlines() if comment else []
+        if content is not None and self.files is not None:
+            path = self.files.save(name, content)
+            title = str(shared.get("title") or name)
+            lines += file_lines(title, self.files.shown_path(path), len(content), content)
+        else:
+            lines.append(f"file: {shared.get('title') or name}")
+        item = self._add_item(
+            kind="file",
+            channel=places[0] if places else None,
+            author=self.world.bot.id,
+            text="\n".join(lines),
+        )
+        touch(item, True)
 
     def _on_response(self, body: dict[str, Any], touch: Callable[[Item, bool], None]) -> None:
         origin = self._origins.get(str(body.get("_key")))
@@ -894,6 +1021,7 @@ class Console:
     # ------------------------------------------------------------------ rendering
 
     def render(self, item: Item, new: bool) -> None:
+        """An item in full when new (or asked for with :show); an update as what changed."""
         self.print(self.header(item, new))
         if item.deleted:
             self.print("    (deleted)")
@@ -902,9 +1030,14 @@ class Console:
             lines = form_lines(item.view or {}, self)
         elif item.kind == "home":
             lines = render_message("", item.blocks, self, item.number)
+        elif item.kind == "file":
+            lines = item.text.splitlines()  # already text (a comment, the file, its table)
         else:
-            lines = render_message(item.text, item.blocks, self, item.number)
-        for line in indented(lines):
+            rows = number_rows(item.rows, item.blocks)
+            lines = render_message(item.text, item.blocks, self, item.number, rows)
+        before, item.shown = item.shown, lines
+        shown = indented(lines) if new or not before else changed_lines(before, lines)
+        for line in shown:
             self.print(line)
 
     def header(self, item: Item, new: bool) -> str:
@@ -1014,7 +1147,23 @@ class Console:
         except ValueError as error:
             raise ConsoleError(str(error)) from None
         self._announce_created()
+        self._announce_unknown()
         return converted
+
+    def _announce_unknown(self) -> None:
+        """Names typed that are nobody and no channel stay text, as in Slack; say so."""
+        for typed in dict.fromkeys(self.world.unknown):
+            if typed.startswith("@"):
+                self.print(
+                    f"· {typed} is nobody here, so it stays text "
+                    f"(:new {typed.lower()} adds a teammate, --external a vendor's guest)"
+                )
+            else:
+                self.print(
+                    f"· {typed} is not a channel here, so it stays text "
+                    f"(:new {typed.lower()} creates it)"
+                )
+        self.world.unknown.clear()
 
     def _announce_created(self) -> None:
         for made in self.world.created:
@@ -1053,51 +1202,6 @@ class Console:
 # --------------------------------------------------------------------------- parsing
 
 
-def _when(moment: datetime) -> str:
-    return f"{moment.astimezone(UTC):%a %-d %b %Y %H:%M} UTC"
-
-
-def _next_boundary(moment: datetime) -> datetime:
-    floor = moment.replace(minute=moment.minute - moment.minute % 15, second=0, microsecond=0)
-    return floor + STEP
-
-
-_RELATIVE = re.compile(r"^\+((?:\d+[wdhm])+)$", re.IGNORECASE)
-_ABSOLUTE = re.compile(
-    r"^(\d{4}-\d{2}-\d{2})"  # the date
-    r"(?:[ T](\d{1,2}:\d{2}(?::\d{2})?))?Z?"  # the time, 00:00 if left out
-    r"(?:\s+([A-Za-z_]+(?:/[A-Za-z0-9_+-]+)+|UTC))?$"  # a time zone, UTC if left out
-)
-
-
-def parse_time(text: str, now: datetime) -> datetime:
-    """`+1d`, `+2h30m`, `+1w`, `2026-12-04 09:00`, `2026-12-04T09:00Z`, `2026-12-04 09:00
-    Asia/Manila`: a moment, aware UTC."""
-    text = " ".join(text.split())
-    relative = _RELATIVE.match(text)
-    if relative:
-        units = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
-        delta = timedelta()
-        for amount, unit in re.findall(r"(\d+)([wdhm])", relative.group(1).lower()):
-            delta += timedelta(**{units[unit]: int(amount)})
-        return now + delta
-    absolute = _ABSOLUTE.match(text)
-    if absolute is None:
-        raise ConsoleError(
-            "write :time +1d, :time +2h30m or :time 2026-12-04 09:00 (UTC, or add a time zone)"
-        )
-    day, clock_time, zone = absolute.groups()
-    try:
-        tz = ZoneInfo(zone) if zone and zone != "UTC" else UTC
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConsoleError(f"{zone} is not a time zone; write it like Asia/Manila") from None
-    try:
-        moment = datetime.fromisoformat(f"{day}T{clock_time or '00:00'}")
-    except ValueError:
-        raise ConsoleError(f"{text!r} is not a date and time") from None
-    return moment.replace(tzinfo=tz).astimezone(UTC)
-
-
 def _json_or_none(result: HttpResult) -> Any:
     try:
         return result.json()
@@ -1119,7 +1223,7 @@ def _channel_type(channel: str, world: Workspace) -> str:
 
 
 def _describe_controls(item: Item, label: str, row: int | None) -> str:
-    found = controls(item.blocks)
+    found = item.controls()
     where = f" on row {row}" if row is not None else ""
     if not found:
         return "buttons"
@@ -1148,14 +1252,17 @@ def run_console(
     fresh: bool = False,
     demo: bool = False,
     now: datetime | None = None,
+    database_url: str | None = None,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
 ) -> int:
     """The console, until `:quit` or the end of the input; the demo plays its script.
 
-    Exit status 0, or 2 with one line on stderr when the database belongs to a real
-    workspace. Other start-up failures (a bad DATABASE_URL, an old PostgreSQL schema) are
-    raised for `python -m bot` to report as it does for every command.
+    Its database is `console.db` in the working directory, never the bot's DATABASE_URL
+    (fake vendors there would be posted to by a real `tick`): `database_url` (`--db`) names
+    another explicitly. Exit status 0, or 2 with one line on stderr when the database
+    belongs to a real workspace. Other start-up failures (a bad --db URL, an old
+    PostgreSQL schema) are raised for `python -m bot` to report as for every command.
     """
     # The app's log would interleave with the conversation: errors only, unless asked.
     level = "DEBUG" if settings.log_level == "DEBUG" else "ERROR"
@@ -1167,6 +1274,7 @@ def run_console(
             fresh=fresh,
             demo=demo,
             now=now,
+            database_url=database_url,
             stdin=stdin or sys.stdin,
             stdout=stdout or sys.stdout,
             level=level,
@@ -1183,6 +1291,7 @@ def _run_console(
     fresh: bool,
     demo: bool,
     now: datetime | None,
+    database_url: str | None,
     stdin: TextIO,
     stdout: TextIO,
     level: str,
@@ -1192,9 +1301,11 @@ def _run_console(
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="console-")))
             database_url = f"sqlite:///{folder / 'console.db'}"
             described = "a temporary one, gone when you leave (--fresh)"
+            files_folder = folder / "files"
         else:
-            database_url = settings.database_url
+            database_url = database_url or CONSOLE_DATABASE_URL
             described = _describe_database(database_url)
+            files_folder = _files_folder_for(database_url)
         fake = stack.enter_context(
             FakeSlack(team_id=TEAM_ID, bot_user_id=BOT_USER_ID, bot_token=BOT_TOKEN)
         )
@@ -1232,10 +1343,9 @@ def _run_console(
 
         def save(console: Console) -> None:
             if sidecar is not None:
-                save_sidecar(
-                    sidecar,
-                    world.snapshot(console.clock.now, console.user.id, console.channel.id),
-                )
+                data = world.snapshot(console.clock.now, console.user.id, console.channel.id)
+                data["messages"] = messages_to_keep(console.items)
+                save_sidecar(sidecar, data)
 
         console = Console(
             deps=deps,
@@ -1249,7 +1359,10 @@ def _run_console(
             out=stdout,
             save=save,
         )
+        console.files = ConsoleFiles(files_folder, temporary=fresh or demo)
         console.print(BANNER.format(database=described))
+        if saved is not None:
+            console.reopen(saved.get("messages"))
         if demo:
             from bot.console_demo import DEMO_SCRIPT
 
@@ -1300,9 +1413,20 @@ def _sidecar_for(database_url: str) -> Path | None:
 
 def _describe_database(database_url: str) -> str:
     url = make_url(normalise_url(database_url))
-    if url.get_backend_name() == "sqlite":
-        return f"{url.database} (kept between sessions; --fresh for a temporary one)"
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return (
+            f"{Path(url.database).resolve()} (the console's own, kept between sessions; "
+            "--fresh for a temporary one)"
+        )
     return url.set(query={}).render_as_string(hide_password=True)
+
+
+def _files_folder_for(database_url: str) -> Path:
+    """Where uploaded files are saved: beside a SQLite file, else in the working directory."""
+    url = make_url(normalise_url(database_url))
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).resolve().parent / FILES_FOLDER
+    return Path(FILES_FOLDER).resolve()
 
 
 def _check_database_is_ours(deps: Deps, world: Workspace) -> None:
@@ -1315,8 +1439,8 @@ def _check_database_is_ours(deps: Deps, world: Workspace) -> None:
         if others:
             raise ConsoleRefused(
                 f"the database holds a Slack workspace's data (team {others[0]}); the console "
-                "only uses its own: run `python -m bot console --fresh`, or point DATABASE_URL "
-                "at another SQLite file"
+                "only uses its own: run `python -m bot console --fresh`, or give --db another "
+                "SQLite file"
             )
         vendors = session.exec(select(Vendor)).all()
         owners = session.exec(select(Task.owner_id, Task.assignee_id)).all()

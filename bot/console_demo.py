@@ -17,6 +17,7 @@ DEMO_SCRIPT = """\
 # One week with a vendor. You are @alice; Acme Design works from Manila (UTC+8).
 # Monday: register Acme's channel, with check-ins at 09:00 their time (and the weekly
 # summary at the default, Fridays 16:00).
+:new #acme-design
 /delegate vendor add #acme-design Acme Design tz:Asia/Manila checkins:weekdays@09:00
 # Vera from Acme is in the channel as a Slack Connect guest.
 :as @vera --external

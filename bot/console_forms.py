@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.console_render import input_hint, option_matching, plain
 from bot.console_world import ConsoleError, Workspace
+from bot.errors import UsageError
+from bot.schedule_rules import parse_due_date
 
 
 def field_value(
@@ -76,15 +78,12 @@ def field_value(
 
 
 def parse_date(text: str, now: datetime) -> str:
-    """A date for a date picker: YYYY-MM-DD, `today` or `tomorrow` (UTC)."""
-    lowered = text.lower()
-    if lowered in ("today", "tomorrow"):
-        day = now.astimezone(UTC).date() + timedelta(days=1 if lowered == "tomorrow" else 0)
-        return day.isoformat()
+    """A date for a date picker, in the grammar `due:` takes (one date grammar everywhere):
+    YYYY-MM-DD, `today`, `tomorrow`, `fri`, `+3d`, `+2w`; relative to the console's UTC day."""
     try:
-        return datetime.strptime(text, "%Y-%m-%d").date().isoformat()
-    except ValueError:
-        raise ConsoleError("write the date as YYYY-MM-DD") from None
+        return parse_due_date(text, now.astimezone(UTC).date()).isoformat()
+    except UsageError as error:
+        raise ConsoleError(str(error)) from None
 
 
 def initial_text(element: dict[str, Any], world: Workspace) -> str:

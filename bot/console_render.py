@@ -84,15 +84,35 @@ class Control:
     option: dict[str, Any] | None = None  # the option chosen, for menus
 
 
-def controls(blocks: Sequence[dict[str, Any]] | None) -> list[Control]:
-    """Every button and menu option in `blocks`, numbered by row as `render_blocks` shows."""
+def row_keys(blocks: Sequence[dict[str, Any]] | None) -> list[str]:
+    """A key per row of controls: its block_id (stable when the message is updated), or its
+    position when it has none."""
+    keys = []
+    for index, block in enumerate(blocks or []):
+        if _interactive_elements(block):
+            keys.append(str(block.get("block_id") or f"#{index}"))
+    return keys
+
+
+def number_rows(rows: dict[str, int], blocks: Sequence[dict[str, Any]] | None) -> dict[str, int]:
+    """`rows` with a number for each new row of `blocks`: a row keeps its number for the
+    message's life, so `:click 6.2` means the same task after row 1 lost its buttons."""
+    for key in row_keys(blocks):
+        if key not in rows:
+            rows[key] = max(rows.values(), default=0) + 1
+    return rows
+
+
+def controls(
+    blocks: Sequence[dict[str, Any]] | None, rows: dict[str, int] | None = None
+) -> list[Control]:
+    """Every button and menu option in `blocks`, numbered by row as `render_blocks` shows
+    (by `rows` when given, see `number_rows`)."""
     found: list[Control] = []
-    row = 0
-    for block in blocks or []:
+    numbers = rows or {}
+    for position, (key, block) in enumerate(_keyed_rows(blocks), start=1):
         elements = _interactive_elements(block)
-        if not elements:
-            continue
-        row += 1
+        row = numbers.get(key, position)
         for element in elements:
             block_id = str(block.get("block_id", ""))
             if element.get("type") == "button":
@@ -100,6 +120,11 @@ def controls(blocks: Sequence[dict[str, Any]] | None) -> list[Control]:
             for option in _options(element):
                 found.append(Control(row, plain(option.get("text")), element, block_id, option))
     return found
+
+
+def _keyed_rows(blocks: Sequence[dict[str, Any]] | None) -> list[tuple[str, dict[str, Any]]]:
+    interactive = [b for b in blocks or [] if _interactive_elements(b)]
+    return list(zip(row_keys(blocks), interactive, strict=True))
 
 
 def _interactive_elements(block: dict[str, Any]) -> list[dict[str, Any]]:
@@ -139,20 +164,22 @@ def render_element(element: dict[str, Any]) -> str:
 
 
 def render_blocks(
-    blocks: Sequence[dict[str, Any]], names: Names, number: int | None = None
+    blocks: Sequence[dict[str, Any]],
+    names: Names,
+    number: int | None = None,
+    rows: dict[str, int] | None = None,
 ) -> list[str]:
     """Block Kit as lines of text. Rows of controls are labelled `(N.k)` when a message
-    has more than one, so `:click N.k "label"` can say which."""
-    rows = sum(1 for block in blocks if _interactive_elements(block))
+    has (or had: `rows`) more than one, so `:click N.k "label"` can say which."""
+    keyed = _keyed_rows(blocks)
+    numbers = rows or {key: position for position, (key, _) in enumerate(keyed, start=1)}
+    row_of = {id(block): numbers.get(key, 0) for key, block in keyed}
     lines: list[str] = []
-    row = 0
 
-    def control_line(elements: list[dict[str, Any]]) -> str:
-        nonlocal row
-        row += 1
+    def control_line(block: dict[str, Any], elements: list[dict[str, Any]]) -> str:
         shown = " ".join(render_element(e) for e in elements)
-        if rows > 1 and number is not None:
-            return f"({number}.{row}) {shown}"
+        if len(numbers) > 1 and number is not None:
+            return f"({number}.{row_of.get(id(block), 0)}) {shown}"
         return shown
 
     for block in blocks:
@@ -165,7 +192,7 @@ def render_blocks(
                 lines += _text_lines(field_obj, names)
             elements = _interactive_elements(block)
             if elements:
-                lines.append(control_line(elements))
+                lines.append(control_line(block, elements))
             elif isinstance(block.get("accessory"), dict):
                 accessory = block["accessory"]
                 if accessory.get("type") == "image":
@@ -181,7 +208,7 @@ def render_blocks(
         elif kind == "divider":
             lines.append("─" * 20)
         elif kind == "actions":
-            lines.append(control_line(block.get("elements") or []))
+            lines.append(control_line(block, block.get("elements") or []))
         elif kind == "image":
             lines.append(f"[image: {block.get('alt_text', '')}]")
         elif kind == "rich_text":
@@ -214,11 +241,15 @@ def _rich_text(block: dict[str, Any]) -> str:
 
 
 def render_message(
-    text: str, blocks: Sequence[dict[str, Any]] | None, names: Names, number: int | None = None
+    text: str,
+    blocks: Sequence[dict[str, Any]] | None,
+    names: Names,
+    number: int | None = None,
+    rows: dict[str, int] | None = None,
 ) -> list[str]:
     """A message's body: its blocks when it has any (that is what Slack shows), else text."""
     if blocks:
-        lines = render_blocks(blocks, names, number)
+        lines = render_blocks(blocks, names, number, rows)
         if lines:
             return lines
     return mrkdwn(text, names).splitlines() or [""]
@@ -232,7 +263,7 @@ def indented(lines: Sequence[str]) -> list[str]:
 
 
 INPUT_HINTS: dict[str, str] = {
-    "datepicker": "YYYY-MM-DD",
+    "datepicker": "YYYY-MM-DD, today, tomorrow, fri, +3d",
     "timepicker": "HH:MM",
     "users_select": "@name",
     "multi_users_select": "@name, @name",

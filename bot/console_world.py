@@ -3,7 +3,7 @@ and kept next to a SQLite database between sessions.
 
 Ids are made from names (`@alice` -> `U0ALICE`, `#acme-design` -> `C0ACMEDESIGN`) so that
 transcripts read well. A session on a database file saves the workspace beside it
-(`checkins.db` -> `checkins.console.json`): who exists, who is external, which channels
+(`console.db` -> `console.json`): who exists, who is external, which channels
 exist with whom, the console's clock and the last message timestamp handed out, so that the
 next session finds the vendor channels the database names, and never reuses a timestamp.
 Messages themselves are not kept: a new session starts with empty channels.
@@ -79,6 +79,8 @@ class Workspace:
         self.bot = Person(BOT_USER_ID, BOT_NAME)
         # Each person or channel made on the fly, until the console has said so.
         self.created: list[Person | Room] = []
+        # `@name`s and `#name`s typed that are nobody and no channel, until said so.
+        self.unknown: list[str] = []
         self.people[BOT_USER_ID] = self.bot
         fake.add_user(BOT_USER_ID, BOT_NAME, is_bot=True)
 
@@ -157,20 +159,28 @@ class Workspace:
 
     def slack_text(self, typed: str) -> str:
         """Text as Slack delivers what a person typed: `&<>` escaped, `@alice` and
-        `#acme-design` turned into mention tokens (people and channels made on the way)."""
+        `#acme-design` of people and channels that exist turned into mention tokens. Other
+        names stay text, as typed (`#1A5CFF` is a colour), and are listed in `unknown`."""
 
         def token(match: re.Match[str]) -> str:
-            sigil, name = match.group(1), match.group(2).lower()
+            sigil, typed_name = match.group(1), match.group(2)
+            name = typed_name.lower()
             if sigil == "@" and name in SPECIAL_MENTIONS:
                 return f"<!{name}>"
             if sigil == "#" and name.isdigit():
                 return match.group(0)
-            if not NAME.match(name):
-                return match.group(0)
             if sigil == "@":
-                person = self.person(name)
+                person = self.person_named(name)
+                if person is None:
+                    self.unknown.append(match.group(0))
+                    return match.group(0)
                 return f"<@{person.id}|{person.name}>"
-            room = self.room(name)
+            # Channel names are lower case in Slack: `#General` is not `#general`.
+            room = self.room_named(name) if typed_name == name else None
+            if room is None:
+                if NAME.match(name) and not re.fullmatch(r"[0-9a-f]{3}|[0-9a-f]{6}", name):
+                    self.unknown.append(match.group(0))
+                return match.group(0)
             return f"<#{room.id}|{room.name}>"
 
         return MENTION.sub(token, escape(typed))
@@ -251,7 +261,10 @@ def _checked_name(name: str, sigil: str) -> str:
 
 
 def sidecar_path(database_path: Path) -> Path:
-    """Where the workspace of a database file is kept: `checkins.db` -> `checkins.console.json`."""
+    """Where the workspace of a database file is kept: `console.db` -> `console.json`,
+    `other.db` -> `other.console.json`."""
+    if database_path.stem == "console":
+        return database_path.with_name("console.json")
     return database_path.with_name(database_path.stem + ".console.json")
 
 

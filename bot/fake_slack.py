@@ -515,6 +515,13 @@ class FakeSlack:
             channel = self._resolve(channel_id, allow_user=True, allow_name=False)
             return self._store_message(channel, text, blocks, thread_ts, user, extra={})
 
+    def restore_message(self, channel_id: str, message: dict[str, Any]) -> None:
+        """Put back a message kept from an earlier run of the fake, with its own ts (the
+        console's saved session), so that the bot can update it and buttons work."""
+        with self._lock:
+            channel = self._resolve(channel_id, allow_user=True, allow_name=False)
+            self.messages.setdefault(channel.id, []).append(copy.deepcopy(message))
+
     def messages_in(self, channel_id: str) -> list[dict[str, Any]]:
         with self._lock:
             return copy.deepcopy(self.messages.get(channel_id, []))

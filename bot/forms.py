@@ -45,7 +45,7 @@ def read_delegate_form(values: dict[str, Any]) -> tuple[DelegateForm | None, dic
     if not title:
         errors[blocks.FIELD_TITLE] = "Say what needs doing."
     elif len(title) > MAX_TITLE_LENGTH:
-        errors[blocks.FIELD_TITLE] = f"Keep the title under {MAX_TITLE_LENGTH} characters."
+        errors[blocks.FIELD_TITLE] = f"A title is at most {MAX_TITLE_LENGTH} characters."
     due_text = _text(values, blocks.FIELD_DUE, "selected_date")
     due: date | None = None
     if due_text:

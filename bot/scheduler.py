@@ -203,6 +203,7 @@ class TickReport:
     retrying: Counter[str] = field(default_factory=Counter)
     abandoned: int = 0  # stale claims closed as skipped
     errors: int = 0  # vendors whose turn raised (logged) or whose settings are unusable
+    last_error: str | None = None  # why the last post given back for retry was not taken
 
     @property
     def did_something(self) -> bool:
@@ -217,6 +218,7 @@ class TickReport:
         self.retrying.update(other.retrying)
         self.abandoned += other.abandoned
         self.errors += other.errors
+        self.last_error = other.last_error or self.last_error
 
     def line(self) -> str:
         """One line for the CLI and the log, e.g. `... posted 2 checkin, 1 reminder`."""
@@ -1181,6 +1183,7 @@ def _give_back(tick: _Tick, vendor: Vendor, post: ScheduledPost, delivery: _Deli
         reason=f"retrying after {delivery.error}",
     )
     tick.report.retrying[post.kind] += 1
+    tick.report.last_error = str(delivery.error)
     level = logging.ERROR if delivery.error in APP_AUTH_ERRORS else logging.WARNING
     hint = ": check SLACK_BOT_TOKEN and the app's scopes" if level == logging.ERROR else ""
     logger.log(

@@ -38,6 +38,11 @@ def _postgres_engine() -> Iterator[Engine]:
     except Exception as error:
         admin.dispose()
         message = f"PostgreSQL not reachable at {POSTGRES_URL}: {type(error).__name__}"
+        if "does not exist" in str(error):  # the server answered; the database is missing
+            message = (
+                f"PostgreSQL answers but has no database for {POSTGRES_URL}: create it with "
+                f"`createdb -h 127.0.0.1 -U postgres {admin.url.database}`"
+            )
         if REQUIRE_POSTGRES:
             pytest.fail(message)
         pytest.skip(message)

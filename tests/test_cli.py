@@ -116,7 +116,41 @@ def table_names(url: str, schema: str | None = None) -> set[str]:
             id="bad-timezone",
         ),
         pytest.param(["web"], {"PORT": "80a"}, "PORT", id="port-not-a-number"),
-        pytest.param(["migrate"], {"PORT": "80a"}, "PORT", id="port-not-a-number-migrate"),
+        pytest.param(
+            ["run"],
+            {"SLACK_BOT_TOKEN": "xoxb-your-bot-token", "SLACK_SIGNING_SECRET": SIGNING_SECRET},
+            "placeholder",
+            id="placeholder-token",
+        ),
+        pytest.param(
+            ["run"],
+            {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_APP_TOKEN": "xoxb-1-2-other"},
+            "SLACK_APP_TOKEN",
+            id="bot-token-as-app-token",
+        ),
+        pytest.param(
+            ["run"],
+            {"SLACK_BOT_TOKEN": "xapp-1-A0-abc", "SLACK_APP_TOKEN": "xapp-1-A0-abc"},
+            "SLACK_BOT_TOKEN",
+            id="app-token-as-bot-token",
+        ),
+        pytest.param(["migrate"], {"LOG_LEVEL": "verbose"}, "LOG_LEVEL", id="log-level"),
+        pytest.param(
+            ["tick"],
+            {"SLACK_BOT_TOKEN": BOT_TOKEN, "SUMMARY_CHANNEL": "#vendor-digest"},
+            "SUMMARY_CHANNEL",
+            id="summary-channel-name",
+        ),
+        pytest.param(
+            ["web"],
+            {
+                "SLACK_BOT_TOKEN": BOT_TOKEN,
+                "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+                "ADMIN_USER_IDS": "alice",
+            },
+            "ADMIN_USER_IDS",
+            id="admin-names",
+        ),
         pytest.param(
             ["web"],
             {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "PORT": "70000"},
@@ -136,6 +170,57 @@ def test_a_bad_or_missing_setting_is_one_line_and_status_2(
     line = assert_one_line_error(result, named)
     assert line.startswith("error: ")
     assert list(tmp_path.iterdir()) == []  # refused before touching the database
+
+
+def test_the_env_example_as_copied_is_refused_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text((REPO / ".env.example").read_text())
+    result = run_bot(tmp_path, env=bot_env())
+    assert result.returncode == 2
+    assert_one_line_error(result, "SLACK_BOT_TOKEN", "placeholder")
+
+
+def test_socket_mode_does_not_read_port_or_the_signing_secret(tmp_path: Path) -> None:
+    env = bot_env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_APP_TOKEN="xapp-1-A0-abc",
+        SLACK_SIGNING_SECRET="your-signing-secret",
+        PORT="abc",
+        SLACK_API_URL=f"http://127.0.0.1:{free_port()}/api/",  # nothing answers
+        DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
+    )
+    result = run_bot(tmp_path, "run", env=env)
+    assert result.returncode == 1  # got as far as connecting (after migrating the new file)
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith("error: cannot open a Socket Mode connection")
+    )
+
+
+@pytest.mark.parametrize("command", ["migrate", "console"])
+def test_a_bad_port_stops_only_the_commands_that_listen(tmp_path: Path, command: str) -> None:
+    env = bot_env(PORT="abc", DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", command, *(["--fresh"] if command == "console" else [])],
+        cwd=tmp_path,
+        env=env,
+        input=":quit\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "PORT" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["run", "web", "scheduler", "tick", "migrate", "console"])
+def test_each_command_has_help_naming_the_settings_it_reads(command: str) -> None:
+    result = run_bot(REPO, command, "--help", env=bot_env())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"usage: python -m bot {command}")
+    assert "Settings it reads" in result.stdout and "LOG_LEVEL" in result.stdout
+    listens = command in ("run", "web")
+    assert ("PORT" in result.stdout) == listens
 
 
 def test_settings_come_from_dotenv_and_the_environment_wins(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -88,3 +89,16 @@ def test_scheduler_posts_a_due_checkin_and_stops_on_sigterm(tmp_path: Path) -> N
 
 def test_repo_has_the_clock_process() -> None:
     assert "clock: python -m bot scheduler" in (REPO / "Procfile").read_text()
+
+
+def test_tick_with_slack_unreachable_fails_in_one_line_after_retries(tmp_path: Path) -> None:
+    url = prepared_database(tmp_path, "weekdays@09:00")
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        api_url = f"http://127.0.0.1:{probe.getsockname()[1]}/api/"
+    env = bot_env(SLACK_BOT_TOKEN=BOT_TOKEN, DATABASE_URL=url, SLACK_API_URL=api_url)
+    result = run_bot(tmp_path, "tick", "--now", "2026-12-01T01:05:00Z", env=env)
+    assert result.returncode == 1
+    assert "retrying 1 checkin" in result.stdout
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("error: Slack did not take 1 post(s) after retries"), line

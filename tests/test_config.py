@@ -150,8 +150,9 @@ def test_no_dotenv_path_reads_no_file(tmp_path: Path, monkeypatch: pytest.Monkey
     ],
 )
 def test_port_must_be_a_number(tmp_path: Path, environ: dict[str, str], dotenv: str | None) -> None:
+    settings = settings_from(environ, dotenv, tmp_path)  # only the commands that listen care
     with pytest.raises(MissingSettingError) as raised:
-        settings_from(environ, dotenv, tmp_path)
+        settings.check("PORT")
     message = str(raised.value)
     assert message.startswith("PORT must be a number")
     assert "\n" not in message
@@ -228,3 +229,61 @@ def test_secrets_lists_the_values_to_redact_from_logs(tmp_path: Path) -> None:
 )
 def test_postgresql_urls_use_psycopg_3(database_url: str, driver: str) -> None:
     assert make_url(normalise_url(database_url)).drivername == driver
+
+
+@pytest.mark.parametrize(
+    ("environ", "named", "says"),
+    [
+        pytest.param({"SLACK_BOT_TOKEN": "xoxb-your-bot-token"}, "SLACK_BOT_TOKEN", "placeholder"),
+        pytest.param(
+            {"SLACK_SIGNING_SECRET": "your-signing-secret"}, "SLACK_SIGNING_SECRET", "placeholder"
+        ),
+        pytest.param({"SLACK_BOT_TOKEN": "xapp-1-A0-123-abc"}, "SLACK_BOT_TOKEN", "xoxb-"),
+        pytest.param({"SLACK_APP_TOKEN": "xoxb-123-456-abc"}, "SLACK_APP_TOKEN", "xapp-"),
+        pytest.param({"LOG_LEVEL": "verbose"}, "LOG_LEVEL", "DEBUG, INFO"),
+        pytest.param({"SUMMARY_CHANNEL": "#vendor-digest"}, "SUMMARY_CHANNEL", "C0123ABCD"),
+        pytest.param({"ADMIN_USER_IDS": "U0123ABCD, alice"}, "ADMIN_USER_IDS", "'alice'"),
+        pytest.param({"PORT": "70000"}, "PORT", "between 1 and 65535"),
+        pytest.param({"WEB_CONCURRENCY": "many"}, "WEB_CONCURRENCY", "a number"),
+        pytest.param({"WEB_CONCURRENCY": "0"}, "WEB_CONCURRENCY", "between 1 and 32"),
+    ],
+)
+def test_a_malformed_setting_is_named_by_the_commands_that_read_it(
+    tmp_path: Path, environ: dict[str, str], named: str, says: str
+) -> None:
+    settings = settings_from(environ, None, tmp_path)  # loading never fails
+    settings.check("DATABASE_URL")  # other settings are not this one's business
+    with pytest.raises(MissingSettingError) as raised:
+        settings.check(named)
+    message = str(raised.value)
+    assert message.startswith(named) and says in message and "\n" not in message
+
+
+def test_well_formed_ids_and_levels_pass(tmp_path: Path) -> None:
+    settings = settings_from(
+        {
+            "SUMMARY_CHANNEL": "C0DIGEST",
+            "ADMIN_USER_IDS": "U0123ABCD,W0456",
+            "LOG_LEVEL": "warning",
+            "SLACK_BOT_TOKEN": "xoxb-1-2-abc",
+            "SLACK_APP_TOKEN": "xapp-1-A0-abc",
+        },
+        None,
+        tmp_path,
+    )
+    settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+    settings.check("SUMMARY_CHANNEL", "ADMIN_USER_IDS", "LOG_LEVEL")
+    assert settings.admin_user_ids == {"U0123ABCD", "W0456"}
+    assert settings.log_level == "WARNING"
+
+
+def test_the_env_example_placeholders_are_refused(tmp_path: Path) -> None:
+    example = (Path(__file__).resolve().parent.parent / ".env.example").read_text()
+    settings = settings_from({}, example, tmp_path)
+    with pytest.raises(MissingSettingError, match="SLACK_BOT_TOKEN is still the placeholder"):
+        settings.require("SLACK_BOT_TOKEN")
+
+
+def test_web_concurrency_defaults_to_two_worker_processes(tmp_path: Path) -> None:
+    assert settings_from({}, None, tmp_path).web_concurrency == 2
+    assert settings_from({"WEB_CONCURRENCY": "3"}, None, tmp_path).web_concurrency == 3

@@ -62,11 +62,11 @@ def run_console(
     from bot.console import run_console as console
 
     out = io.StringIO()
-    settings = Settings(database_url=database) if database else Settings()
     status = console(
-        settings,
+        Settings(),
         build_deps=build_deps,
         fresh=database is None,
+        database_url=database,
         now=parse_now(now) if now else None,
         stdin=io.StringIO(script),
         stdout=out,
@@ -89,15 +89,27 @@ def run_subprocess(
 
 
 def items(transcript: str) -> dict[int, list[str]]:
-    """Each item's last rendering: its number -> its header and body lines."""
+    """Each item's last state: its number -> its header and body lines. An update is shown
+    as what changed (`  - old`, `  + new`): applied to the item's previous body here."""
     shown: dict[int, list[str]] = {}
     current: list[str] | None = None
+    updated = False
     for line in transcript.splitlines():
         match = re.match(r"^\[(\d+)\] ", line)
         if match:
-            current = shown[int(match.group(1))] = [line]
+            number = int(match.group(1))
+            updated = "(updated)" in line
+            body = shown.get(number, [""])[1:] if updated else []
+            current = shown[number] = [line, *body]
+        elif current is not None and line.startswith("  - "):
+            gone = "    " + line[4:]
+            if gone in current:
+                current.remove(gone)
+        elif current is not None and line.startswith("  + "):
+            current.append("    " + line[4:])
         elif current is not None and line.startswith("    "):
-            current.append(line)
+            if not updated:  # in an update, an unchanged line shown for context
+                current.append(line)
         else:
             current = None
     return shown
@@ -294,7 +306,7 @@ def test_help_lists_every_console_command() -> None:
         (':click 3 "unbalanced', "unbalanced quotes"),
         (":reply", "write :reply N text"),
         (":reply x hello", "write :reply N text"),
-        (":time tomorrow", "write :time +1d"),
+        (":time someday", "write :time +1d"),
         (":time 2026-13-01", "is not a date and time"),
         (":time 2026-12-01 09:00 Mars/Olympus", "Mars/Olympus is not a time zone"),
         (":as vera", "write :as @name"),
@@ -326,14 +338,16 @@ def test_the_delegate_form_is_filled_line_by_line_and_shows_the_apps_errors(
     database = f"sqlite:///{tmp_path / 'checkins.db'}"
     script = "\n".join(
         [
+            ":new #acme-design",
+            ":new @vera --external",
             "/delegate vendor add #acme-design Acme",
             "/delegate",
             "    #acme-design",
             "    Logo refresh",
             "    2020-01-01",
+            "    2026-12-04",  # asked again: the date is in the past
             "    Three options, SVG and PNG",
             "    @vera",
-            "    2026-12-04",  # asked again: the app said the date is in the past
             "",
         ]
     )
@@ -343,8 +357,9 @@ def test_the_delegate_form_is_filled_line_by_line_and_shows_the_apps_errors(
     assert answer[0] == '[2] form for @alice: "Delegate a task"'
     assert "    Vendor channel [#general]> #acme-design" in answer
     assert "    Due date (optional)> 2020-01-01" in answer
+    # Refused as `due:` refuses it (one date grammar), and asked again at once.
     errors = [line for line in answer if line.startswith("    ! ")]
-    assert len(errors) == 1 and errors[0].startswith("    ! Due date: ") and "past" in errors[0]
+    assert len(errors) == 1 and "is in the past" in errors[0]
     assert answer.index(errors[0]) + 1 == answer.index("    Due date (optional)> 2026-12-04")
     shown = items(transcript)
     assert any(
@@ -377,6 +392,7 @@ def test_a_form_can_be_cancelled_and_stray_answer_lines_are_skipped() -> None:
 def test_buttons_on_several_rows_must_be_told_apart() -> None:
     script = "\n".join(
         [
+            ":new #acme",
             "/delegate vendor add #acme tz:UTC",
             "/delegate #acme One",
             "/delegate #acme Two",
@@ -394,20 +410,24 @@ def test_buttons_on_several_rows_must_be_told_apart() -> None:
     )
     clicked = after_prompt(transcript, ':click last.2 "On track"')
     assert clicked[0] == "[6] (updated) #acme · @delegate"
-    assert "*#2* Two" in clicked[4] and "*On track* by @alice" in clicked[5]
+    # Shown as what changed: task 2's answer, and the count.
+    assert clicked[1:] == [
+        "    *#2* Two · due no due date · owner @alice",
+        "  + :large_green_circle: *On track* by @alice",
+        "    (6.2) [On track] [At risk] [Blocked] [Done]",
+        "  - 0 of 2 tasks answered",
+        "  + 1 of 2 tasks answered",
+    ]
 
 
 def test_messages_and_mentions_reach_the_app_as_slack_sends_them() -> None:
-    script = "Hi @vera, see #acme-design & <!here> or mail a@b.co\n:show 1\n"
+    typed = "Hi @vera, see #acme-design & <!here> or mail a@b.co"
+    script = f":new @vera\n:new #acme-design\n{typed}\n:show 1\n"
     _, transcript = run_console(script)
-    answer = after_prompt(transcript, script.splitlines()[0])
-    assert answer[:3] == [
-        "· @vera is new here: a teammate",
-        "· #acme-design is a new public channel",
-        "[1] #general · @alice",
-    ]
+    answer = after_prompt(transcript, typed)
+    assert answer[:1] == ["[1] #general · @alice"]
     # Shown back readably: the mentions resolved, the typed `<!here>` inert text.
-    assert answer[3] == "    Hi @vera, see #acme-design & <!here> or mail a@b.co"
+    assert answer[1] == "    Hi @vera, see #acme-design & <!here> or mail a@b.co"
 
 
 def test_private_channels_keep_people_out() -> None:
@@ -421,10 +441,17 @@ def test_private_channels_keep_people_out() -> None:
         assert line == "! #secret is private and @bob is not in it; go elsewhere with :in #channel"
 
 
-def test_moving_the_clock_back_runs_nothing() -> None:
-    _, transcript = run_console(":time 2026-11-01 08:00\n")
-    assert after_prompt(transcript, ":time 2026-11-01 08:00") == [
-        "· Clock: Sun 1 Nov 2026 08:00 UTC (moved back: nothing runs for the past)"
+def test_moving_the_clock_back_asks_first_and_runs_nothing() -> None:
+    _, transcript = run_console(":time 2026-11-01 08:00\n    n\n:time 2026-11-01 08:00\n    y\n")
+    question = (
+        "    Sun 1 Nov 2026 08:00 UTC is before the clock; move back? "
+        "(nothing runs for the past) [y/N]> "
+    )
+    no, yes = transcript.split(":time 2026-11-01 08:00\n")[1:]
+    assert no.splitlines()[:2] == [question + "n", "· Clock: Mon 30 Nov 2026 10:00 UTC (not moved)"]
+    assert yes.splitlines()[:2] == [
+        question + "y",
+        "· Clock: Sun 1 Nov 2026 08:00 UTC (moved back: nothing runs for the past)",
     ]
 
 
@@ -505,7 +532,169 @@ def test_the_console_needs_no_checkout_files_besides_the_package() -> None:
 
 def test_home_opens_the_app_home_tab() -> None:
     pytest.importorskip("handlers.home")
-    _, transcript = run_console("/delegate vendor add #acme Acme\n/delegate #acme One\n:home\n")
+    script = ":new #acme\n/delegate vendor add #acme Acme\n/delegate #acme One\n:home\n"
+    _, transcript = run_console(script)
     answer = after_prompt(transcript, ":home")
     assert answer[0] == "[4] App Home of @alice"
     assert any("*#1* One" in line for line in answer)
+
+
+# --------------------------------------------------------------------------- the first hour
+
+
+def test_the_console_keeps_its_own_database_and_never_the_bots(tmp_path: Path) -> None:
+    """Fake vendors must never land where a real `tick` would post them: DATABASE_URL is
+    the bot's; the console uses console.db unless --db names a database."""
+    env = {**bot_env(), "DATABASE_URL": f"sqlite:///{tmp_path / 'checkins.db'}"}
+    script = ":new #acme\n/delegate vendor add #acme Acme\n"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--now", MONDAY],
+        cwd=tmp_path,
+        env=env,
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["console.db", "console.json"]
+    assert f"Database: {tmp_path / 'console.db'} (the console's own" in result.stdout
+
+    other = tmp_path / "other.db"
+    status, transcript = run_console(":time\n", database=f"sqlite:///{other}")
+    assert status == 0 and other.is_file() and f"Database: {other}" in transcript
+
+
+def test_quit_and_cancel_inside_a_form_are_never_answers(tmp_path: Path) -> None:
+    database = f"sqlite:///{tmp_path / 'c.db'}"
+    status, transcript = run_console(
+        "/delegate\n    :cancel\n/delegate\n    :quit\n:time\n", database=database
+    )
+    assert status == 0
+    assert transcript.count("· one line per field") == 2
+    assert ":cancel closes the form, :quit leaves the console" in transcript
+    assert "] @alice in #general> :time" not in transcript  # :quit left the console
+    engine = make_engine(database)
+    try:
+        with Session(engine) as session:
+            assert session.exec(select(Task)).all() == []
+    finally:
+        engine.dispose()
+
+
+def test_the_forms_due_date_takes_what_due_takes(tmp_path: Path) -> None:
+    database = f"sqlite:///{tmp_path / 'c.db'}"
+    script = ":new #acme\n/delegate vendor add #acme Acme\n/delegate\n    #acme\n    Logo\n"
+    script += "    someday\n    fri\n    \n    \n"
+    status, transcript = run_console(script, database=database)  # Monday 30 November
+    assert status == 0
+    assert "is not a date I understand. Write `YYYY-MM-DD`, `today`" in transcript
+    engine = make_engine(database)
+    try:
+        with Session(engine) as session:
+            [task] = session.exec(select(Task)).all()
+    finally:
+        engine.dispose()
+    assert str(task.due_date) == "2026-12-04"
+
+
+def test_only_names_that_exist_become_mentions() -> None:
+    typed = "Colour #1A5CFF for @bob in #nowhere, see #general and #12"
+    _, transcript = run_console(f"{typed}\n")
+    answer = after_prompt(transcript, typed)
+    assert answer == [
+        "· @bob is nobody here, so it stays text "
+        "(:new @bob adds a teammate, --external a vendor's guest)",
+        "· #nowhere is not a channel here, so it stays text (:new #nowhere creates it)",
+        "[1] #general · @alice",
+        "    " + typed,
+    ]
+    assert "1a5cff" not in transcript.lower().replace("#1a5cff for", "")
+
+
+def test_an_uploaded_csv_is_saved_and_shown_as_a_table(tmp_path: Path) -> None:
+    database = f"sqlite:///{tmp_path / 'c.db'}"
+    script = ":new #acme\n/delegate vendor add #acme Acme\n/delegate #acme Logo\n"
+    status, transcript = run_console(script + "/delegate report\n", database=database)
+    assert status == 0
+    [saved] = (tmp_path / "console-files").iterdir()
+    assert saved.suffix == ".csv" and saved.read_text(encoding="utf-8-sig").startswith("record,")
+    answer = after_prompt(transcript, "/delegate report")
+    assert answer[0] == "[4] DM to @alice · @delegate"
+    assert any(line.startswith("    file: ") and str(saved) in line for line in answer)
+    header = next(line for line in answer if line.startswith("    record | id "))
+    assert answer[answer.index(header) + 1].startswith("    -------+----+")
+    assert any(line.startswith("    task   | 1  | Acme ") for line in answer)
+
+
+def test_time_takes_weekday_words_and_next() -> None:
+    now = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)  # a Monday
+    assert parse_time("fri 16:05", now) == datetime(2026, 12, 4, 16, 5, tzinfo=UTC)
+    assert parse_time("tomorrow 09:00 Asia/Manila", now) == datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
+    assert parse_time("mon", now) == datetime(2026, 12, 7, 0, 0, tzinfo=UTC)  # never today
+    script = ":new #acme\n/delegate vendor add #acme tz:UTC\n/delegate #acme Logo\n:time next\n"
+    _, transcript = run_console(script)
+    answer = after_prompt(transcript, ":time next")
+    assert answer[0] == "── Tue 1 Dec 2026 09:00 UTC ──"
+    assert answer[-1] == "· Clock: Tue 1 Dec 2026 09:00 UTC"
+
+
+def test_a_reopened_console_shows_the_messages_that_still_have_buttons(tmp_path: Path) -> None:
+    database = f"sqlite:///{tmp_path / 'checkins.db'}"
+    run_console(SCENARIO.read_text(), database=database)
+    status, transcript = run_console(':click 1.2 "Done"\n', database=database, now=None)
+    assert status == 0
+    lines = transcript.splitlines()
+    assert lines[2] == "· From your last session, the messages that still have buttons:"
+    assert lines[3] == "[1] #acme-design · @delegate"
+    assert "    (1.1) [On track] [At risk] [Blocked] [Done]" in lines
+    clicked = after_prompt(transcript, ':click 1.2 "Done"')
+    assert clicked[0] == "[1] (updated) #acme-design · @delegate"
+    engine = make_engine(database)
+    try:
+        with Session(engine) as session:
+            task = session.get(Task, 2)
+    finally:
+        engine.dispose()
+    assert task is not None and task.status == "delivered"  # "Done" asks the owner to review
+
+
+def test_the_demo_into_head_ends_quietly(tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "console", "--demo"],
+        cwd=tmp_path,
+        env=bot_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = [process.stdout.readline() for _ in range(3)]
+    process.stdout.close()  # `| head -3` has read its lines and gone
+    errors = process.stderr.read()
+    assert process.wait(timeout=60) == 0
+    assert first[0].startswith("Delegate console") and errors == ""
+
+
+def test_a_row_keeps_its_number_when_another_row_loses_its_buttons() -> None:
+    """After task 1 is done its row has no buttons; `6.2` must still mean task 2's row."""
+    script = "\n".join(
+        [
+            ":new #acme",
+            "/delegate vendor add #acme tz:UTC",
+            "/delegate #acme One",
+            "/delegate #acme Two",
+            ":time 2026-12-01 09:05",
+            ':click 6.1 "Done"',
+            ':click 6.2 "Blocked"',
+            "    the printer",
+            ":show 6",
+            "",
+        ]
+    )
+    _, transcript = run_console(script)
+    shown = after_prompt(transcript, ":show 6")
+    assert "    (6.1) [On track] [At risk] [Blocked] [Done]" not in shown
+    assert "    (6.2) [On track] [At risk] [Blocked] [Done]" in shown
+    two = shown.index("    *#2* Two · due no due date · owner @alice")
+    assert "*Blocked* by @alice" in shown[two + 1]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import io
 import logging
+import sys
 
-from bot.logs import RedactSecrets
+from bot.logs import RedactSecrets, configure_logging
 
 
 def capture(secrets: list[str]) -> tuple[logging.Logger, io.StringIO]:
@@ -37,3 +38,32 @@ def test_tracebacks_are_redacted_too() -> None:
         logger.exception("boom")
     output = stream.getvalue()
     assert "hunter2-hunter2" not in output and "RuntimeError" in output
+
+
+def test_library_chatter_stays_out_of_the_log_at_info() -> None:
+    """No Bolt "token will be unused", no APScheduler line per job run, and a Socket Mode
+    failure in one line (the client logs through our `bot.bolt` logger, with a traceback)."""
+    stream = io.StringIO()
+    configure_logging("INFO", [], stream)
+    logging.getLogger("bot.bolt").warning("As you gave `client` as well, `token` will be unused.")
+    logging.getLogger("apscheduler.executors.default").info('Job "tick" executed successfully')
+    try:
+        raise ConnectionRefusedError("[Errno 111] Connection refused")
+    except OSError:
+        record = logging.getLogger("bot.bolt").makeRecord(
+            "bot.bolt",
+            logging.ERROR,
+            "/venv/site-packages/slack_sdk/socket_mode/builtin/client.py",
+            1,
+            "Failed to connect (session id: %s)\nmore detail",
+            ("abc",),
+            sys.exc_info(),
+        )
+    logging.getLogger("bot.bolt").handle(record)
+    chatter = logging.getLogger("bot.bolt").makeRecord(
+        "bot.bolt", logging.INFO, "/x/slack_sdk/socket_mode/builtin/client.py", 1, "Ping", (), None
+    )
+    logging.getLogger("bot.bolt").handle(chatter)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 1, lines
+    assert "Failed to connect (session id: abc) (ConnectionRefusedError:" in lines[0]

@@ -132,4 +132,6 @@ def test_scheduler_workers_setting(tmp_path: Path, value: str | None, expected: 
 @pytest.mark.parametrize("value", ["0", "-2", "many", "33"])
 def test_a_bad_scheduler_workers_setting_is_named(tmp_path: Path, value: str) -> None:
     with pytest.raises(MissingSettingError, match="SCHEDULER_WORKERS"):
-        load_settings({"SCHEDULER_WORKERS": value}, dotenv_path=tmp_path / ".env")
+        load_settings({"SCHEDULER_WORKERS": value}, dotenv_path=tmp_path / ".env").check(
+            "SCHEDULER_WORKERS"
+        )
