@@ -33,6 +33,7 @@ from bot.deps import Deps
 from bot.errors import UsageError
 from bot.logs import configure_logging
 from bot.schedule_rules import parse_timezone
+from bot.slack_tls import CaBundleError, slack_ssl_context
 from storage.database import is_sqlite, make_engine, migrate, normalise_url, ping, schema_is_current
 
 logger = logging.getLogger("bot")
@@ -122,7 +123,9 @@ def run_tick_once(settings: Settings, now: datetime | None) -> int:
     from bot.scheduler import run_tick
 
     deps = build_deps(settings, http=False)
-    client = build_client(settings.slack_bot_token, settings.slack_api_url)
+    client = build_client(
+        settings.slack_bot_token, settings.slack_api_url, settings.slack_ca_bundle
+    )
     report = run_tick(deps, client, now or deps.clock())
     print(report.line())
     deps.engine.dispose()
@@ -136,7 +139,10 @@ def run_scheduler_loop(settings: Settings) -> int:
 
     deps = build_deps(settings, http=False)
     stop = _stop_on_signals()
-    run_scheduler(deps, build_client(settings.slack_bot_token, settings.slack_api_url), stop)
+    client = build_client(
+        settings.slack_bot_token, settings.slack_api_url, settings.slack_ca_bundle
+    )
+    run_scheduler(deps, client, stop)
     deps.engine.dispose()
     return 0
 
@@ -225,6 +231,11 @@ def build_deps(settings: Settings, http: bool) -> Deps:
         raise MissingSettingError(
             f"DEFAULT_TIMEZONE {settings.default_timezone!r} is not an IANA time zone"
         ) from None
+    try:
+        # The one SSL context for Slack, built now so a bad bundle stops start-up here.
+        slack_ssl_context(settings.slack_ca_bundle)
+    except CaBundleError as error:
+        raise MissingSettingError(str(error)) from None
     if http:
         _check_port(settings.port)
     engine = open_database(settings.database_url)

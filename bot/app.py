@@ -14,14 +14,24 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.deps import Deps
+from bot.slack_tls import slack_ssl_context
 from handlers import register_all
 
 logger = logging.getLogger(__name__)
 
 
-def build_client(token: str | None, api_url: str | None) -> WebClient:
-    """A WebClient that retries rate limits (honouring Retry-After), 5xx and dropped connections."""
-    client = WebClient(token=token, base_url=api_url or WebClient.BASE_URL, timeout=10)
+def build_client(token: str | None, api_url: str | None, ca_bundle: str | None = None) -> WebClient:
+    """A WebClient that retries rate limits (honouring Retry-After), 5xx and dropped connections.
+
+    It carries the process's one SSL context (bot.slack_tls): Bolt passes the app client's
+    `ssl` on to its per-request clients, to respond() and to Socket Mode.
+    """
+    client = WebClient(
+        token=token,
+        base_url=api_url or WebClient.BASE_URL,
+        timeout=10,
+        ssl=slack_ssl_context(ca_bundle),
+    )
     client.retry_handlers = [
         ConnectionErrorRetryHandler(max_retry_count=2),
         RateLimitErrorRetryHandler(max_retry_count=3),
@@ -34,7 +44,9 @@ def build_app(deps: Deps) -> App:
     """The Bolt app with every listener registered. Slack settings must already be checked."""
     settings = deps.settings
     app = App(
-        client=build_client(settings.slack_bot_token, settings.slack_api_url),
+        client=build_client(
+            settings.slack_bot_token, settings.slack_api_url, settings.slack_ca_bundle
+        ),
         signing_secret=settings.slack_signing_secret,
         # auth.test runs on the first request instead, so start-up needs no network.
         token_verification_enabled=False,

@@ -14,6 +14,8 @@ from dotenv import dotenv_values
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.slack_tls import CaBundleError, check_ca_bundle
+
 DEFAULT_DATABASE_URL = "sqlite:///checkins.db"
 # Vendors a scheduler tick serves at once (threads); see bot.scheduler.
 DEFAULT_SCHEDULER_WORKERS = 8
@@ -38,6 +40,9 @@ class Settings:
     admin_user_ids: frozenset[str] = frozenset()
     log_level: str = "INFO"
     scheduler_workers: int = DEFAULT_SCHEDULER_WORKERS
+    # A PEM file of the CAs to trust for Slack's HTTPS (a proxy's, a test double's); None
+    # means the system's bundle. It adds trust, never turns verification off (bot.slack_tls).
+    slack_ca_bundle: str | None = None
     # Secrets are kept out of repr() so a settings object can never leak into a log line.
     _secret_fields: tuple[str, ...] = field(
         default=("slack_bot_token", "slack_signing_secret", "slack_app_token"), repr=False
@@ -111,6 +116,12 @@ def load_settings(
         raise MissingSettingError(
             f"SCHEDULER_WORKERS must be between 1 and {MAX_SCHEDULER_WORKERS}, not {workers}"
         )
+    ca_bundle = get("SLACK_CA_BUNDLE")
+    if ca_bundle is not None:
+        try:
+            check_ca_bundle(ca_bundle)
+        except CaBundleError as error:
+            raise MissingSettingError(str(error)) from None
     return Settings(
         slack_bot_token=get("SLACK_BOT_TOKEN"),
         slack_signing_secret=get("SLACK_SIGNING_SECRET"),
@@ -125,4 +136,5 @@ def load_settings(
         ),
         log_level=(get("LOG_LEVEL") or "INFO").upper(),
         scheduler_workers=workers,
+        slack_ca_bundle=ca_bundle,
     )

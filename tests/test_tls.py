@@ -1,0 +1,165 @@
+"""Slack over HTTPS, as in production: the fake Slack serves TLS with a certificate from a CA
+made for the run (`FakeSlack(tls=True)`), and the bot trusts that CA through SLACK_CA_BUNDLE.
+
+One process builds one SSL context however many Slack calls it makes: Web API calls from
+listeners, response_url replies, a scheduler tick and Socket Mode's client all share it.
+Counted by a wrapper on the standard library's `ssl.SSLContext`, installed for the test only.
+"""
+
+from __future__ import annotations
+
+import ssl
+import subprocess
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.engine import Engine
+
+from bot.app import build_app, build_client
+from bot.config import MissingSettingError, load_settings
+from bot.fake_slack import FakeSlack
+from tests.scheduling import add_task, add_vendor, utc
+from tests.slack_requests import BOT_TOKEN, make_deps, start_bot
+from tests.test_cli import assert_one_line_error, bot_env, run_bot
+from tests.test_socket_mode import APP_TOKEN, command_payload, reply_to
+
+ACME = "<#C0ACME|acme-design>"
+
+
+@pytest.fixture
+def tls_slack() -> Iterator[FakeSlack]:
+    with FakeSlack(tls=True) as fake:
+        fake.add_user("U0ALICE", "alice")
+        fake.add_user("U0VENDOR", "vera", team_id="T0VENDOR")
+        fake.add_channel("C0ACME", "acme-design", members=["U0ALICE", "U0VENDOR", "U0BOT"])
+        fake.add_channel("C0GLOBEX", "globex", members=["U0ALICE", "U0BOT"])
+        yield fake
+
+
+class ContextCount:
+    """Client contexts built since install: every `ssl.SSLContext(...)`, which is what
+    `ssl.create_default_context()` and urllib's per-request default both go through."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.built: list[ssl._SSLMethod | None] = []
+        original = ssl.SSLContext.__new__
+
+        def counting_new(cls: type[ssl.SSLContext], protocol: Any = None, *a: Any, **k: Any) -> Any:
+            if protocol != ssl.PROTOCOL_TLS_SERVER:  # the fake's own side is not the bot's
+                self.built.append(protocol)
+            return original(cls, protocol, *a, **k)
+
+        monkeypatch.setattr(ssl.SSLContext, "__new__", counting_new)
+
+    @property
+    def count(self) -> int:
+        return len(self.built)
+
+
+@pytest.fixture
+def contexts(monkeypatch: pytest.MonkeyPatch) -> ContextCount:
+    return ContextCount(monkeypatch)
+
+
+def test_commands_replies_and_a_tick_over_https_build_one_ssl_context(
+    engine: Engine, tls_slack: FakeSlack, contexts: ContextCount
+) -> None:
+    assert tls_slack.api_url.startswith("https://")
+    with start_bot(engine, tls_slack, slack_ca_bundle=tls_slack.ca_bundle) as bot:
+        assert "Added vendor" in bot.command(f"vendor add {ACME}")
+        for n in range(3):
+            assert "Logo" in bot.command(f"{ACME} Logo {n} due:tomorrow")
+        # The scheduler's own client, as `run` builds it beside the app.
+        vendor = add_vendor(engine, "C0GLOBEX", checkins="weekdays@09:00")
+        add_task(engine, vendor, "Flyer")
+        client = build_client(BOT_TOKEN, tls_slack.api_url, tls_slack.ca_bundle)
+        from bot.scheduler import run_tick
+
+        report = run_tick(bot.deps, client, utc("2026-12-01 09:05"))
+    assert report.posted.get("checkin", 0) >= 1, report.line()
+    methods = [call.method for call in tls_slack.calls]
+    assert methods.count("chat.postMessage") >= 4  # three announcements and the check-in
+    assert len(tls_slack.responses) == 4  # every reply went to its response_url over HTTPS
+    assert contexts.count == 1, contexts.built
+
+
+def test_socket_mode_shares_the_one_context(
+    engine: Engine, tls_slack: FakeSlack, contexts: ContextCount
+) -> None:
+    deps = make_deps(engine, tls_slack, slack_ca_bundle=tls_slack.ca_bundle)
+    handler = SocketModeHandler(build_app(deps), app_token=APP_TOKEN)
+    handler.connect()  # type: ignore[no-untyped-call]
+    try:
+        for text in ("vendor add <#C0ACME|acme-design>", "vendor list"):
+            key = uuid.uuid4().hex
+            tls_slack.socket_send("slash_commands", command_payload(tls_slack, text, key))
+            assert "acme" in reply_to(tls_slack, key).lower()
+    finally:
+        handler.close()  # type: ignore[no-untyped-call]
+    # The socket itself is ws:// here (slack_sdk speaks TLS to port 443 only, see
+    # bot.fake_slack); what it would wrap a wss:// socket with is the same context.
+    assert handler.client.web_client.ssl is handler.app.client.ssl
+    assert handler.app.client.ssl is not None
+    assert contexts.count == 1, contexts.built
+
+
+def test_the_fake_is_not_trusted_without_its_ca(tls_slack: FakeSlack) -> None:
+    """SLACK_CA_BUNDLE adds trust; without it the system's CAs decide, and verification
+    refuses the run's throwaway certificate."""
+    client = build_client(BOT_TOKEN, tls_slack.api_url)
+    client.retry_handlers = []
+    with pytest.raises(Exception) as raised:
+        client.auth_test()
+    assert not isinstance(raised.value, SlackApiError)
+    assert "CERTIFICATE_VERIFY_FAILED" in str(raised.value)
+    assert tls_slack.calls == []
+
+
+# ---------------------------------------------------------------- the setting
+
+
+def test_slack_ca_bundle_is_read_and_checked(tmp_path: Path, tls_slack: FakeSlack) -> None:
+    settings = load_settings({"SLACK_CA_BUNDLE": tls_slack.ca_bundle}, dotenv_path=None)
+    assert settings.slack_ca_bundle == tls_slack.ca_bundle
+    assert load_settings({}, dotenv_path=None).slack_ca_bundle is None
+
+
+@pytest.mark.parametrize(
+    ("content", "complaint"),
+    [
+        pytest.param(None, "is not a file", id="missing"),
+        pytest.param("not a certificate\n", "no PEM certificate", id="not-pem"),
+        pytest.param(
+            "-----BEGIN CERTIFICATE-----\nMIIBA\n-----END CERTIFICATE-----\n",
+            "damaged",
+            id="bad-base64",
+        ),
+    ],
+)
+def test_a_bad_ca_bundle_is_refused(tmp_path: Path, content: str | None, complaint: str) -> None:
+    path = tmp_path / "ca.pem"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(MissingSettingError, match=complaint):
+        load_settings({"SLACK_CA_BUNDLE": str(path)}, dotenv_path=None)
+
+
+def test_a_bundle_openssl_cannot_read_stops_start_up_with_status_2(tmp_path: Path) -> None:
+    """PEM armour around bytes that are no certificate: refused before the database."""
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+    work = tmp_path / "work"
+    work.mkdir()
+    result: subprocess.CompletedProcess[str] = run_bot(
+        work,
+        "tick",
+        env=bot_env(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_CA_BUNDLE=str(bundle)),
+    )
+    assert result.returncode == 2, result.stderr
+    assert_one_line_error(result, "SLACK_CA_BUNDLE")
+    assert list(work.iterdir()) == []
