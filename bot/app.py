@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -14,6 +15,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.deps import Deps
+from bot.slack_connections import KeepAliveWebClient, keep_alive_copy
 from bot.slack_tls import slack_ssl_context
 from handlers import register_all
 
@@ -24,9 +26,10 @@ def build_client(token: str | None, api_url: str | None, ca_bundle: str | None =
     """A WebClient that retries rate limits (honouring Retry-After), 5xx and dropped connections.
 
     It carries the process's one SSL context (bot.slack_tls): Bolt passes the app client's
-    `ssl` on to its per-request clients, to respond() and to Socket Mode.
+    `ssl` on to its per-request clients, to respond() and to Socket Mode. Calls go out on
+    kept-alive connections (bot.slack_connections).
     """
-    client = WebClient(
+    client = KeepAliveWebClient(
         token=token,
         base_url=api_url or WebClient.BASE_URL,
         timeout=10,
@@ -53,8 +56,17 @@ def build_app(deps: Deps) -> App:
         logger=logging.getLogger("bot.bolt"),
     )
     app.error(log_listener_error)
+    app.use(use_kept_alive_connections)
     register_all(app, deps)
     return app
+
+
+def use_kept_alive_connections(context: BoltContext, next: Callable[[], None]) -> None:
+    """Bolt builds a plain WebClient for each request (copying the app client's settings,
+    the SSL context included); listeners get a kept-alive copy of it instead."""
+    if context.client is not None:
+        context["client"] = keep_alive_copy(context.client)
+    next()
 
 
 def log_listener_error(
