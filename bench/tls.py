@@ -222,10 +222,17 @@ def tree_cpu_seconds(pid: int) -> float:
     return total / ticks
 
 
-def per_delegate(kind: str, workdir: Path, commands: int) -> list[CommandRow]:
+def per_delegate(
+    kind: str, workdir: Path, commands: int, before_tree: Path | None
+) -> list[CommandRow]:
     rows = []
-    for tls in (False, True):
-        how = "HTTPS, one context, kept alive" if tls else "HTTP, kept alive"
+    runs: list[tuple[str, bool, Path | None]] = [
+        ("HTTP, kept alive", False, None),
+        ("HTTPS, one context, kept alive", True, None),
+    ]
+    if before_tree is not None:
+        runs.append(("HTTPS, before (a default context per call)", True, before_tree))
+    for how, tls, tree in runs:
         with (
             fresh_database(kind, workdir) as database,
             (workdir / f"fake-delegate-{kind}-{tls}.log").open("w") as fake_log,
@@ -241,6 +248,13 @@ def per_delegate(kind: str, workdir: Path, commands: int) -> list[CommandRow]:
                 "PORT": str(port),
                 **({"SLACK_CA_BUNDLE": fake.ca_bundle} if fake.ca_bundle else {}),
             }
+            if tree is not None and fake.ca_bundle:
+                # The tree before issue 19 has no SLACK_CA_BUNDLE: urllib's default context
+                # reads SSL_CERT_FILE, the system bundle plus the run's CA.
+                del settings["SLACK_CA_BUNDLE"]
+                with system_bundle_plus(fake.ca_bundle, workdir):
+                    settings["SSL_CERT_FILE"] = os.environ["SSL_CERT_FILE"]
+                settings["PYTHONPATH"] = str(tree)
             log = (workdir / f"bot-{kind}-{tls}.log").open("w")
             import subprocess
 
@@ -406,6 +420,18 @@ def main(argv: list[str] | None = None) -> int:
         "benchmark 2's; with a limit, 1 a second per channel too)",
     )
     parser.add_argument(
+        "--parts",
+        default="calls,delegate,tick",
+        help="which figures to take, comma-separated (default: calls,delegate,tick)",
+    )
+    parser.add_argument(
+        "--before-tree",
+        type=Path,
+        default=None,
+        help="a checkout of the bot before issue 19 (git worktree add DIR 03987c3): adds "
+        "its /delegate over HTTPS",
+    )
+    parser.add_argument(
         "--no-before",
         action="store_true",
         help="skip the tick with a default context per call (slow: ~30 ms CPU a post)",
@@ -423,11 +449,16 @@ def main(argv: list[str] | None = None) -> int:
     databases = common.databases_from(args.database)
     with work_directory("bench-tls-") as workdir:
         _log_to(workdir / "bot.log")  # the scheduler's INFO lines, as fanout does
-        call_rows = per_call(calls, max(20, calls // 10), workdir)
-        command_rows = [r for kind in databases for r in per_delegate(kind, workdir, commands)]
+        parts = set(args.parts.split(","))
+        call_rows = per_call(calls, max(20, calls // 10), workdir) if "calls" in parts else []
+        command_rows = [
+            r
+            for kind in (databases if "delegate" in parts else [])
+            for r in per_delegate(kind, workdir, commands, args.before_tree)
+        ]
         tick_rows = [
             r
-            for kind in databases
+            for kind in (databases if "tick" in parts else [])
             for r in per_checkin(
                 kind, workdir, vendors, args.workspace_rate or None, not args.no_before
             )
@@ -439,6 +470,21 @@ def main(argv: list[str] | None = None) -> int:
 def print_results(
     calls: list[CallRow], commands: list[CommandRow], ticks: list[TickRow], vendors: int
 ) -> None:
+    if calls:
+        print_calls(calls)
+    if commands:
+        print_commands(commands)
+    if ticks:
+        print_ticks(ticks, vendors)
+    print(
+        "\nCPU per call is this thread's; per /delegate, the bot's processes'; per check-in, "
+        "this process's (the fake Slack runs in its own). TLS set-up = CPU inside "
+        "SSLContext.wrap_socket (SSL object and handshake) plus building default contexts, "
+        "summed over the tick's threads."
+    )
+
+
+def print_calls(calls: list[CallRow]) -> None:
     first, http = calls[0].cpu_ms, calls[1].cpu_ms
     print("\n1. Client CPU per Web API call (chat.postMessage, one after another)\n")
     print(
@@ -474,6 +520,9 @@ def print_results(
         f"client over HTTP, {ours.cpu_ms / first:.2f}x slack_sdk's own over HTTP: "
         + ("met" if ours.cpu_ms <= 1.5 * min(http, first) else "missed")
     )
+
+
+def print_commands(commands: list[CommandRow]) -> None:
     print("\n2. Bot CPU per /delegate (python -m bot web; 3 Slack calls each)\n")
     base = {r.database: r.cpu_ms for r in commands if not r.how.startswith("HTTPS")}
     print(
@@ -492,6 +541,9 @@ def print_results(
             ],
         )
     )
+
+
+def print_ticks(ticks: list[TickRow], vendors: int) -> None:
     print(f"\n3. A tick posting {vendors} check-ins\n")
     tick_base = {r.database: r.cpu_ms_per_checkin for r in ticks if r.how == "HTTP"}
     print(
@@ -531,12 +583,6 @@ def print_results(
         if r.how == "HTTPS, one context, kept alive":
             verdict = "met" if r.setup_share <= 0.10 else "missed"
             print(f"goal ({r.database}): TLS set-up <= 10 % of the tick's wall time: {verdict}")
-    print(
-        "\nCPU per call is this thread's; per /delegate, the bot's processes'; per check-in, "
-        "this process's (the fake Slack runs in its own). TLS set-up = CPU inside "
-        "SSLContext.wrap_socket (SSL object and handshake) plus building default contexts, "
-        "summed over the tick's threads."
-    )
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ import math
 import mimetypes
 import random
 import shutil
+import socket
 import ssl
 import tempfile
 import threading
@@ -259,6 +260,27 @@ class _HTTPServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _RequestHandler)
         self.fake = fake
         self.tls = tls
+        # Kept-alive connections being served: stop() hangs them up, so that a stopped fake
+        # answers nothing, as a server that went away.
+        self.open_connections: set[Any] = set()
+        self.connections_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self.connections_lock:
+            self.open_connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self.connections_lock:
+            self.open_connections.discard(request)
+        super().shutdown_request(request)
+
+    def hang_up_all(self) -> None:
+        with self.connections_lock:
+            connections, self.open_connections = list(self.open_connections), set()
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
 
     def get_request(self) -> tuple[Any, Any]:
         sock, address = super().get_request()
@@ -435,6 +457,7 @@ class FakeSlack:
         if http is not None:
             http.shutdown()
             http.server_close()
+            http.hang_up_all()
         if self._http_thread is not None:
             self._http_thread.join(timeout=5)
             self._http_thread = None

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import ssl
 import subprocess
+import threading
+import urllib.error
 import uuid
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +26,7 @@ from sqlalchemy.engine import Engine
 from bot.app import build_app, build_client
 from bot.config import MissingSettingError, load_settings
 from bot.fake_slack import FakeSlack
+from bot.slack_connections import close_idle_connections
 from tests.scheduling import add_task, add_vendor, utc
 from tests.slack_requests import BOT_TOKEN, make_deps, start_bot
 from tests.test_cli import assert_one_line_error, bot_env, run_bot
@@ -163,3 +167,81 @@ def test_a_bundle_openssl_cannot_read_stops_start_up_with_status_2(tmp_path: Pat
     assert result.returncode == 2, result.stderr
     assert_one_line_error(result, "SLACK_CA_BUNDLE")
     assert list(work.iterdir()) == []
+
+
+# ---------------------------------------------------------------- kept-alive connections
+
+
+def test_a_burst_of_calls_from_one_thread_uses_one_tls_connection(
+    tls_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    close_idle_connections()
+    connections: list[str | None] = []
+    original = ssl.SSLContext.wrap_socket
+
+    def counting_wrap(self: ssl.SSLContext, *args: Any, **kwargs: Any) -> ssl.SSLSocket:
+        if not kwargs.get("server_side"):  # the fake's own side runs in this process too
+            connections.append(kwargs.get("server_hostname"))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ssl.SSLContext, "wrap_socket", counting_wrap)
+    client = build_client(BOT_TOKEN, tls_slack.api_url, tls_slack.ca_bundle)
+    for n in range(10):
+        client.chat_postMessage(channel="C0ACME", text=f"message {n}")
+    assert len(tls_slack.messages_in("C0ACME")) == 10
+    assert connections == ["127.0.0.1"]
+    close_idle_connections()
+
+
+class _ClosesAfterEachAnswer(BaseHTTPRequestHandler):
+    """Speaks HTTP/1.1 without `Connection: close`, then hangs up anyway: a kept-alive
+    connection the server dropped while it sat idle."""
+
+    protocol_version = "HTTP/1.1"
+    requests: list[str] = []
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        type(self).requests.append(self.path)
+        body = b'{"ok": true, "channel": "C1", "ts": "1.000001"}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        self.close_connection = True
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_a_connection_the_server_closed_is_replaced_and_nothing_is_sent_twice() -> None:
+    close_idle_connections()
+    _ClosesAfterEachAnswer.requests = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ClosesAfterEachAnswer)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        client = build_client(BOT_TOKEN, f"http://127.0.0.1:{server.server_port}/api/")
+        for _ in range(3):
+            assert client.chat_postMessage(channel="C1", text="hi")["ok"]
+    finally:
+        close_idle_connections()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+    assert _ClosesAfterEachAnswer.requests == ["/api/chat.postMessage"] * 3
+
+
+def test_a_stopped_fake_answers_nothing_even_on_a_kept_alive_connection() -> None:
+    close_idle_connections()
+    fake = FakeSlack().start()
+    fake.add_channel("C1", "one")
+    fake.add_bot_to("C1")
+    client = build_client(fake.bot_token, fake.api_url)
+    client.retry_handlers = []
+    assert client.chat_postMessage(channel="C1", text="before")["ok"]
+    fake.stop()
+    with pytest.raises(urllib.error.URLError):
+        client.chat_postMessage(channel="C1", text="after")
+    close_idle_connections()
