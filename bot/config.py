@@ -41,7 +41,7 @@ class Settings:
     log_level: str = "INFO"
     scheduler_workers: int = DEFAULT_SCHEDULER_WORKERS
     # A PEM file of the CAs to trust for Slack's HTTPS (a proxy's, a test double's); None
-    # means the system's bundle. It adds trust, never turns verification off (bot.slack_tls).
+    # means the system's. It replaces the trusted CAs, never turns verification off.
     slack_ca_bundle: str | None = None
     # Secrets are kept out of repr() so a settings object can never leak into a log line.
     _secret_fields: tuple[str, ...] = field(

@@ -113,7 +113,7 @@ def test_socket_mode_shares_the_one_context(
 
 
 def test_the_fake_is_not_trusted_without_its_ca(tls_slack: FakeSlack) -> None:
-    """SLACK_CA_BUNDLE adds trust; without it the system's CAs decide, and verification
+    """SLACK_CA_BUNDLE names the CAs to trust; without it the system's decide, and verification
     refuses the run's throwaway certificate."""
     client = build_client(BOT_TOKEN, tls_slack.api_url)
     client.retry_handlers = []
