@@ -76,9 +76,15 @@ def log_listener_error(
 
     Bolt calls this for errors in its middleware too, with a fresh 500 response: those come
     from payload shapes Slack never sends (Bolt reads fields before any listener runs), so
-    they are answered 400, not 5xx. An error escaping a listener is a bug of ours: ERROR.
+    they are answered 400, not 5xx, unless Slack itself could not be reached (a network or
+    TLS error: 500 and ERROR). An error escaping a listener is a bug of ours: ERROR.
     """
     kind = body.get("type", "?") if isinstance(body, dict) else "?"
+    if isinstance(error, OSError):
+        # Slack unreachable or not trusted (a CERTIFICATE_VERIFY_FAILED means SLACK_CA_BUNDLE
+        # or the system's CAs do not cover it), e.g. in Bolt's auth.test: not the payload.
+        logger.error("cannot reach Slack's API for a %s request: %s", kind, error)
+        return None
     if response is not None and response.status >= 500:
         logger.warning("rejected a malformed %s payload (%s)", kind, type(error).__name__)
         return BoltResponse(status=400, body={"error": "malformed payload"})

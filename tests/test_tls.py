@@ -245,3 +245,19 @@ def test_a_stopped_fake_answers_nothing_even_on_a_kept_alive_connection() -> Non
     with pytest.raises(urllib.error.URLError):
         client.chat_postMessage(channel="C1", text="after")
     close_idle_connections()
+
+
+def test_a_bot_that_does_not_trust_slack_says_so_in_its_log(
+    engine: Engine, tls_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    """SLACK_CA_BUNDLE forgotten: Bolt's first auth.test fails verification. The operator
+    reads why, not "malformed payload"; Slack gets a 5xx; nothing is written."""
+    with start_bot(engine, tls_slack) as bot:
+        result = bot.send_command(f"vendor add {ACME}")
+    assert result.status == 500
+    errors = [r.getMessage() for r in caplog.records if r.name == "bot.app"]
+    assert any(
+        "cannot reach Slack's API" in m and "CERTIFICATE_VERIFY_FAILED" in m for m in errors
+    ), errors
+    assert not any("malformed" in m for m in errors)
+    assert tls_slack.calls == []
