@@ -13,6 +13,7 @@ import platform
 import shutil
 import socket
 import sqlite3
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -377,9 +378,12 @@ class FakeSlackProcess:
         workspace_rate: float | None = None,
         workspace_burst: float | None = None,
         latency_ms: float = 0.0,
+        tls: bool = False,
         log: IO[str] | None = None,
     ) -> None:
         command = [PYTHON, "-m", "bench.fake_slack_server"]
+        if tls:
+            command.append("--tls")
         if channel_rate is not None:
             command += ["--channel-rate", str(channel_rate)]
         if workspace_rate is not None:
@@ -399,10 +403,14 @@ class FakeSlackProcess:
         )
         assert self.process.stdout is not None
         line = self.process.stdout.readline().split()
-        if len(line) != 2 or line[0] != "READY":
+        if len(line) != (3 if tls else 2) or line[0] != "READY":
             stop_process(self.process)
             raise RuntimeError(f"the fake Slack did not start: {line}")
         self.base_url = line[1]
+        # With tls: the PEM file of the CA made for this run, for SLACK_CA_BUNDLE.
+        self.ca_bundle: str | None = line[2] if tls else None
+        # The benchmark's own requests to the fake (setup, stats) use a context of their own.
+        self._control_tls = ssl.create_default_context(cafile=line[2]) if tls else None
         self.api_url = f"{self.base_url}/api/"
 
     def __enter__(self) -> FakeSlackProcess:
@@ -430,7 +438,7 @@ class FakeSlackProcess:
             headers={"Content-Type": "application/json"},
             method="GET" if data is None else "POST",
         )
-        with urllib.request.urlopen(request, timeout=60) as response:
+        with urllib.request.urlopen(request, timeout=60, context=self._control_tls) as response:
             return json.loads(response.read())
 
     def setup(self, channels: Sequence[str] = (), users: Sequence[str] = ()) -> None:

@@ -1,8 +1,11 @@
 """bot.fake_slack.FakeSlack as a process of its own, for the benchmarks.
 
     python -m bench.fake_slack_server [--channel-rate 1] [--workspace-rate 20] [--latency-ms 0]
+                                      [--tls]
 
-Prints `READY http://127.0.0.1:PORT` and serves until its standard input closes. Besides
+Prints `READY http://127.0.0.1:PORT` and serves until its standard input closes; with
+`--tls`, `READY https://127.0.0.1:PORT CA_FILE`, CA_FILE being the PEM of the CA made for
+this run (FakeSlack(tls=True)), to trust as SLACK_CA_BUNDLE. Besides
 the fake Web API it answers three benchmark-only paths:
 
 - `POST /bench/setup {"channels": [...], "users": [...]}`: channels with the bot in them;
@@ -112,8 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workspace-rate", type=float, default=None)
     parser.add_argument("--workspace-burst", type=float, default=None)
     parser.add_argument("--latency-ms", type=float, default=0.0)
+    parser.add_argument("--tls", action="store_true", help="serve HTTPS")
     args = parser.parse_args(argv)
-    fake = BenchFakeSlack(latency=args.latency_ms / 1000)
+    fake = BenchFakeSlack(latency=args.latency_ms / 1000, tls=args.tls)
     if args.channel_rate is not None or args.workspace_rate is not None:
         fake.enforce_rate_limits(
             per_channel=args.channel_rate,
@@ -122,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     fake.start()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    print("READY", fake.base_url, flush=True)
+    print("READY", fake.base_url, *([fake.ca_bundle] if args.tls else []), flush=True)
     done = threading.Event()
 
     def wait_for_eof() -> None:

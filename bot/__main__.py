@@ -35,6 +35,7 @@ from bot.deps import Deps
 from bot.errors import UsageError
 from bot.logs import configure_logging
 from bot.schedule_rules import parse_timezone
+from bot.slack_tls import CaBundleError, slack_ssl_context
 from storage.database import is_sqlite, make_engine, migrate, normalise_url, ping, schema_is_current
 
 logger = logging.getLogger("bot")
@@ -53,7 +54,7 @@ class StartupError(Exception):
 
 # What each command does and the settings it reads (checked when it starts, not before):
 # `python -m bot COMMAND --help` shows them.
-COMMON = ("DATABASE_URL", "DEFAULT_TIMEZONE", "SLACK_API_URL", "LOG_LEVEL")
+COMMON = ("DATABASE_URL", "DEFAULT_TIMEZONE", "SLACK_API_URL", "SLACK_CA_BUNDLE", "LOG_LEVEL")
 COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "run": (
         "the app and the scheduler in one process (the default command): Socket Mode when "
@@ -197,7 +198,9 @@ def run_tick_once(settings: Settings, now: datetime | None) -> int:
     from bot.scheduler import run_tick
 
     deps = build_deps(settings, http=False)
-    client = build_client(settings.slack_bot_token, settings.slack_api_url)
+    client = build_client(
+        settings.slack_bot_token, settings.slack_api_url, settings.slack_ca_bundle
+    )
     if settings.log_level != "DEBUG":
         # The report line below says what was posted, skipped and retried; one warning per
         # post on top would bury it (LOG_LEVEL=DEBUG shows them). Errors still show.
@@ -225,7 +228,10 @@ def run_scheduler_loop(settings: Settings) -> int:
 
     deps = build_deps(settings, http=False)
     stop = _stop_on_signals()
-    run_scheduler(deps, build_client(settings.slack_bot_token, settings.slack_api_url), stop)
+    client = build_client(
+        settings.slack_bot_token, settings.slack_api_url, settings.slack_ca_bundle
+    )
+    run_scheduler(deps, client, stop)
     deps.engine.dispose()
     return 0
 
@@ -313,6 +319,11 @@ def build_deps(settings: Settings, http: bool) -> Deps:
         raise MissingSettingError(
             f"DEFAULT_TIMEZONE {settings.default_timezone!r} is not an IANA time zone"
         ) from None
+    try:
+        # The one SSL context for Slack, built now so a bad bundle stops start-up here.
+        slack_ssl_context(settings.slack_ca_bundle)
+    except CaBundleError as error:
+        raise MissingSettingError(str(error)) from None
     if http:
         _check_port(settings.port)
     engine = open_database(settings.database_url)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -14,14 +15,26 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.deps import Deps
+from bot.slack_connections import KeepAliveWebClient, keep_alive_copy
+from bot.slack_tls import slack_ssl_context
 from handlers import register_all
 
 logger = logging.getLogger(__name__)
 
 
-def build_client(token: str | None, api_url: str | None) -> WebClient:
-    """A WebClient that retries rate limits (honouring Retry-After), 5xx and dropped connections."""
-    client = WebClient(token=token, base_url=api_url or WebClient.BASE_URL, timeout=10)
+def build_client(token: str | None, api_url: str | None, ca_bundle: str | None = None) -> WebClient:
+    """A WebClient that retries rate limits (honouring Retry-After), 5xx and dropped connections.
+
+    It carries the process's one SSL context (bot.slack_tls): Bolt passes the app client's
+    `ssl` on to its per-request clients, to respond() and to Socket Mode. Calls go out on
+    kept-alive connections (bot.slack_connections).
+    """
+    client = KeepAliveWebClient(
+        token=token,
+        base_url=api_url or WebClient.BASE_URL,
+        timeout=10,
+        ssl=slack_ssl_context(ca_bundle),
+    )
     client.retry_handlers = [
         ConnectionErrorRetryHandler(max_retry_count=2),
         RateLimitErrorRetryHandler(max_retry_count=3),
@@ -34,15 +47,26 @@ def build_app(deps: Deps) -> App:
     """The Bolt app with every listener registered. Slack settings must already be checked."""
     settings = deps.settings
     app = App(
-        client=build_client(settings.slack_bot_token, settings.slack_api_url),
+        client=build_client(
+            settings.slack_bot_token, settings.slack_api_url, settings.slack_ca_bundle
+        ),
         signing_secret=settings.slack_signing_secret,
         # auth.test runs on the first request instead, so start-up needs no network.
         token_verification_enabled=False,
         logger=logging.getLogger("bot.bolt"),
     )
     app.error(log_listener_error)
+    app.use(use_kept_alive_connections)
     register_all(app, deps)
     return app
+
+
+def use_kept_alive_connections(context: BoltContext, next: Callable[[], None]) -> None:
+    """Bolt builds a plain WebClient for each request (copying the app client's settings,
+    the SSL context included); listeners get a kept-alive copy of it instead."""
+    if context.client is not None:
+        context["client"] = keep_alive_copy(context.client)
+    next()
 
 
 def log_listener_error(
@@ -52,9 +76,15 @@ def log_listener_error(
 
     Bolt calls this for errors in its middleware too, with a fresh 500 response: those come
     from payload shapes Slack never sends (Bolt reads fields before any listener runs), so
-    they are answered 400, not 5xx. An error escaping a listener is a bug of ours: ERROR.
+    they are answered 400, not 5xx, unless Slack itself could not be reached (a network or
+    TLS error: 500 and ERROR). An error escaping a listener is a bug of ours: ERROR.
     """
     kind = body.get("type", "?") if isinstance(body, dict) else "?"
+    if isinstance(error, OSError):
+        # Slack unreachable or not trusted (a CERTIFICATE_VERIFY_FAILED means SLACK_CA_BUNDLE
+        # or the system's CAs do not cover it), e.g. in Bolt's auth.test: not the payload.
+        logger.error("cannot reach Slack's API for a %s request: %s", kind, error)
+        return None
     if response is not None and response.status >= 500:
         logger.warning("rejected a malformed %s payload (%s)", kind, type(error).__name__)
         return BoltResponse(status=400, body={"error": "malformed payload"})

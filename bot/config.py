@@ -15,6 +15,8 @@ from dotenv import dotenv_values
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.slack_tls import CaBundleError, check_ca_bundle
+
 DEFAULT_DATABASE_URL = "sqlite:///checkins.db"
 # Vendors a scheduler tick serves at once (threads); see bot.scheduler.
 DEFAULT_SCHEDULER_WORKERS = 8
@@ -54,6 +56,9 @@ class Settings:
     log_level: str = "INFO"
     scheduler_workers: int = DEFAULT_SCHEDULER_WORKERS
     web_concurrency: int = DEFAULT_WEB_CONCURRENCY
+    # A PEM file of the CAs to trust for Slack's HTTPS (a proxy's, a test double's); None
+    # means the system's. It replaces the trusted CAs, never turns verification off.
+    slack_ca_bundle: str | None = None
     # Settings whose value is malformed, (ENV_NAME, one-line reason): reported by the commands
     # that use them (`check`, `require`), so `PORT=abc` stops `web`, not `migrate` or `tick`.
     problems: tuple[tuple[str, str], ...] = field(default=(), repr=False)
@@ -165,6 +170,12 @@ def load_settings(
                 "(in Slack: a profile's ⋮ menu, Copy member ID)",
             )
         )
+    ca_bundle = get("SLACK_CA_BUNDLE")
+    if ca_bundle is not None:
+        try:
+            check_ca_bundle(ca_bundle)
+        except CaBundleError as error:
+            problems.append(("SLACK_CA_BUNDLE", str(error)))
     return Settings(
         slack_bot_token=get("SLACK_BOT_TOKEN"),
         slack_signing_secret=get("SLACK_SIGNING_SECRET"),
@@ -178,6 +189,7 @@ def load_settings(
         log_level=log_level,
         scheduler_workers=workers,
         web_concurrency=web_concurrency,
+        slack_ca_bundle=ca_bundle,
         problems=tuple(problems),
     )
 

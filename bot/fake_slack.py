@@ -19,6 +19,11 @@ and is logged as a warning so new callers never crash.
 
 Socket Mode is served by ``websockets.sync.server`` (a test dependency, imported only when
 ``apps.connections.open`` or one of the ``socket_*`` helpers is first used).
+
+``FakeSlack(tls=True)`` serves the Web API, response_url and uploads over HTTPS with a
+certificate for 127.0.0.1 signed by a CA made for this instance with ``trustme`` (a test
+dependency): nothing is checked in, and nothing else trusts it. :attr:`FakeSlack.ca_bundle`
+is that CA as a PEM file, for the bot's SLACK_CA_BUNDLE setting.
 """
 
 from __future__ import annotations
@@ -33,6 +38,10 @@ import logging
 import math
 import mimetypes
 import random
+import shutil
+import socket
+import ssl
+import tempfile
 import threading
 import time
 import uuid
@@ -42,6 +51,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, cast
 from urllib.parse import parse_qs, quote, unquote, urlsplit
@@ -246,13 +256,55 @@ def _text_result(text: str, status: int = 200) -> _HttpResult:
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, fake: FakeSlack) -> None:
+    def __init__(self, fake: FakeSlack, tls: ssl.SSLContext | None = None) -> None:
         super().__init__(("127.0.0.1", 0), _RequestHandler)
         self.fake = fake
+        self.tls = tls
+        # Kept-alive connections being served: stop() hangs them up, so that a stopped fake
+        # answers nothing, as a server that went away.
+        self.open_connections: set[Any] = set()
+        self.connections_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self.connections_lock:
+            self.open_connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self.connections_lock:
+            self.open_connections.discard(request)
+        super().shutdown_request(request)
+
+    def hang_up_all(self) -> None:
+        with self.connections_lock:
+            connections, self.open_connections = list(self.open_connections), set()
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
+    def get_request(self) -> tuple[Any, Any]:
+        sock, address = super().get_request()
+        if self.tls is not None:
+            # The handshake happens on the handler's first read, in its own thread, so a
+            # slow or failing client never holds up the accept loop.
+            sock = self.tls.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
+        return sock, address
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that refused the certificate or hung up mid-handshake: not the fake's bug.
+        log.debug("fake Slack: connection from %s failed", client_address, exc_info=True)
 
 
 class _RequestHandler(BaseHTTPRequestHandler):
     server_version = "FakeSlack/1.0"
+    # HTTP/1.1 keeps a connection open between requests unless the client asks to close it,
+    # as Slack does; every answer has a Content-Length. An idle connection is closed after
+    # `timeout` seconds, as a server would.
+    protocol_version = "HTTP/1.1"
+    timeout = 30
+    # Headers and body go out in two writes: without this, on a kept-alive connection the
+    # body waits for the client's delayed ACK (Nagle), 40 ms a call.
+    disable_nagle_algorithm = True
 
     def do_POST(self) -> None:
         self._serve()
@@ -296,6 +348,7 @@ class FakeSlack:
         *,
         post_rate_per_channel: float | None = None,
         workspace_rate: float | None = None,
+        tls: bool = False,
     ) -> None:
         self.team_id = team_id
         self.bot_user_id = bot_user_id
@@ -341,6 +394,9 @@ class FakeSlack:
         self._ids = itertools.count(1)
 
         # Servers.
+        self.tls = tls
+        self._tls_dir: str | None = None
+        self._server_tls: ssl.SSLContext | None = None
         self._http: _HTTPServer | None = None
         self._http_thread: threading.Thread | None = None
         self._ws_server: Server | None = None
@@ -383,7 +439,9 @@ class FakeSlack:
         if self._http is not None:
             raise RuntimeError("FakeSlack already started")
         self._stopping.clear()
-        self._http = _HTTPServer(self)
+        if self.tls and self._server_tls is None:
+            self._server_tls = self._make_certificate()
+        self._http = _HTTPServer(self, self._server_tls)
         self._http_thread = threading.Thread(
             target=self._http.serve_forever,
             kwargs={"poll_interval": 0.05},
@@ -399,6 +457,7 @@ class FakeSlack:
         if http is not None:
             http.shutdown()
             http.server_close()
+            http.hang_up_all()
         if self._http_thread is not None:
             self._http_thread.join(timeout=5)
             self._http_thread = None
@@ -408,6 +467,28 @@ class FakeSlack:
         if self._ws_thread is not None:
             self._ws_thread.join(timeout=5)
             self._ws_thread = None
+        tls_dir, self._tls_dir = self._tls_dir, None
+        self._server_tls = None
+        if tls_dir is not None:
+            shutil.rmtree(tls_dir, ignore_errors=True)
+
+    def _make_certificate(self) -> ssl.SSLContext:
+        """A throwaway CA and a certificate for 127.0.0.1 from it; the CA goes to a file."""
+        import trustme
+
+        authority = trustme.CA()
+        self._tls_dir = tempfile.mkdtemp(prefix="fake-slack-ca-")
+        authority.cert_pem.write_to_path(str(Path(self._tls_dir) / "ca.pem"))
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        authority.issue_cert("127.0.0.1", "localhost").configure_cert(context)
+        return context
+
+    @property
+    def ca_bundle(self) -> str:
+        """The PEM file of this instance's CA (tls=True only): trust it as SLACK_CA_BUNDLE."""
+        if self._tls_dir is None:
+            raise RuntimeError("FakeSlack is not started with tls=True")
+        return str(Path(self._tls_dir) / "ca.pem")
 
     def __enter__(self) -> Self:
         self.start()
@@ -423,10 +504,11 @@ class FakeSlack:
 
     @property
     def base_url(self) -> str:
-        """``http://127.0.0.1:<port>``"""
+        """``http://127.0.0.1:<port>`` (``https://`` with tls=True)"""
         if self._http is None:
             raise RuntimeError("FakeSlack is not started")
-        return f"http://127.0.0.1:{self._http.server_address[1]}"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://127.0.0.1:{self._http.server_address[1]}"
 
     @property
     def api_url(self) -> str:
@@ -1125,6 +1207,9 @@ class FakeSlack:
         if not token or not token.startswith("xapp-"):
             raise _SlackError("not_allowed_token_type")
         port = self._ensure_ws_server()
+        # ws:// even with tls=True: slack_sdk's built-in Socket Mode client speaks TLS to
+        # port 443 only (any other port is "only for library testing"), so the socket stays
+        # plain; the client still takes its SSL context from the Web API client.
         return {"url": f"ws://127.0.0.1:{port}/link"}
 
     def _chat_post_message(self, p: dict[str, Any], token: str | None) -> dict[str, Any]:

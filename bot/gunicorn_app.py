@@ -75,6 +75,8 @@ def serve(deps: Deps, with_scheduler: bool = False) -> None:
 def start_scheduler_thread(deps: Deps) -> None:
     from bot.scheduler import start_background_scheduler
 
+    settings = deps.settings
     start_background_scheduler(
-        deps, build_client(deps.settings.slack_bot_token, deps.settings.slack_api_url)
+        deps,
+        build_client(settings.slack_bot_token, settings.slack_api_url, settings.slack_ca_bundle),
     )

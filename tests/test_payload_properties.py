@@ -233,6 +233,7 @@ def test_broken_events_never_fail_and_write_nothing_outside_a_thread(
         "channel_unshared",
         "member_left_channel",
         "channel_left",
+        "group_left",  # the private-channel form of channel_left (bot.channel_changes)
     ):
         fields["channel"] = "C0OTHER"  # a real removal of the vendor channel is legitimate
     envelope = payload("event_thread_reply")
