@@ -56,6 +56,10 @@ class Vendor(SQLModel, table=True):
     currency: str = Field(default="USD", max_length=3, sa_column_kwargs={"server_default": "USD"})
     hourly_rate_minor: int | None = Field(default=None, sa_type=BigInteger)
     monthly_budget_minor: int | None = Field(default=None, sa_type=BigInteger)
+    # `vendor remove`: hidden and silent from then on, its history kept; `vendor restore`
+    # clears these. A removed vendor still owns its channel (the unique constraint).
+    removed_at: datetime | None = Field(default=None)
+    removed_by: str | None = Field(default=None, max_length=32)
 
 
 class Task(SQLModel, table=True):
