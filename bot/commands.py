@@ -44,10 +44,10 @@ HELP_LINES = [
     ("/delegate cancel ID", "cancel a task"),
     ("/delegate due ID DATE", "move a task's due date"),
     ("/delegate cost ID AMOUNT|none", "set or clear what a task costs (never shown to vendors)"),
-    ("/delegate reopen ID", "open a done or cancelled task again (undo)"),
-    ("/delegate edit ID [new title] [| new standard]", "change a task's title and/or standard"),
-    ("/delegate assign ID @person|none", "change who works on a task at the vendor"),
-    ("/delegate owner ID @person", "hand a task over to someone else"),
+    ("/delegate reopen ID", "undo a done or cancel"),
+    ("/delegate edit ID [title] [| standard]", "change a task's title or standard"),
+    ("/delegate assign ID @person|none", "who works on it"),
+    ("/delegate owner ID @person", "hand it over"),
     ("/delegate summary [#vendor]", "post a vendor's weekly summary in its channel now"),
     (
         "/delegate scorecard [#vendor] [weeks:12]",
@@ -69,22 +69,14 @@ HELP_LINES = [
         "change a vendor's settings (at least one)",
     ),
     ("/delegate vendor holiday #channel [add|remove DATE…]", "a vendor's days off: list or change"),
-    ("/delegate vendor list [removed]", "registered vendors and their schedules (or removed ones)"),
+    ("/delegate vendor list [removed]", "vendors and their schedules (or removed ones)"),
     ("/delegate vendor pause #channel", "stop check-ins for a vendor"),
     ("/delegate vendor resume #channel", "start them again"),
-    ("/delegate vendor rename #channel New name", "change a vendor's name"),
-    (
-        "/delegate vendor remove #channel",
-        "stop everything for a vendor and hide it (history kept; `vendor restore` undoes it)",
-    ),
-    ("/delegate vendor restore #channel", "bring a removed vendor back"),
+    ("/delegate vendor rename #channel New name", "rename"),
+    ("/delegate vendor remove|restore #channel", "stop and hide a vendor (history kept), or undo"),
     ("/delegate help", "this help"),
 ]
-TITLE_HELP = (
-    "Tasks are only delegated to a registered vendor's channel. A title that starts with a "
-    "command word (or a word close to one) needs the channel first: "
-    "`/delegate #acme list of venues`."
-)
+TITLE_HELP = "A title starting like a command needs the channel first: `/delegate #acme list…`."
 DATE_HELP = (
     "DATE: `YYYY-MM-DD`, `today`, `tomorrow`, `fri` or `friday`, `+3d`, `+2w` (vendor's time)."
 )

@@ -630,9 +630,10 @@ def manage_holidays(
 
 def remove_vendor(
     session: Session, *, team_id: str, actor_id: str, channel_id: str, now: datetime
-) -> Vendor:
+) -> tuple[Vendor, int]:
     """`vendor remove`: from now on nothing is posted for the vendor and it is out of every
-    list, digest and summary; its tasks and figures stay in the database."""
+    list, digest and summary; its tasks and figures stay in the database. Returns the
+    vendor and how many open tasks it had (kept, hidden with it)."""
     vendor = _vendor_for(session, team_id, channel_id, removed_too=True)
     if vendor.removed_at is not None:
         raise UsageError(
@@ -650,7 +651,7 @@ def remove_vendor(
         vendor_id=vendor.id,
         detail={"channel_id": channel_id, "name": vendor.name, "open_tasks": open_tasks},
     )
-    return vendor
+    return vendor, open_tasks
 
 
 def restore_vendor(

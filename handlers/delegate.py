@@ -235,17 +235,7 @@ class DelegateListeners:
                 return blocks.vendor_list_reply(found, self.deps.clock(), removed=command.removed)
             case RemoveVendor():
                 with transaction(self.deps.engine) as session:
-                    open_tasks = len(
-                        delegation.list_tasks(
-                            session,
-                            team_id=requester.team_id,
-                            user_id=requester.user_id,
-                            scope="vendor",
-                            channel_id=command.channel_id,
-                            now=self.deps.clock(),
-                        ).rows
-                    )
-                    vendor = delegation.remove_vendor(
+                    vendor, open_tasks = delegation.remove_vendor(
                         session,
                         team_id=requester.team_id,
                         actor_id=requester.user_id,

@@ -10,11 +10,13 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
+from bot import blocks
 from handlers.replies import DATABASE_DOWN, UNEXPECTED
 from storage.database import make_engine
 from storage.models import AuditEntry, Task, Vendor
 from tests.conftest import POSTGRES_URL
-from tests.slack_requests import BotUnderTest
+from tests.mistakes_support import command_message, press
+from tests.slack_requests import BotUnderTest, rendered
 
 
 def counts(engine: Engine) -> tuple[int, int, int]:
@@ -62,7 +64,8 @@ def test_a_failure_half_way_leaves_nothing_behind(
     bot: BotUnderTest, failing_audit_log: None
 ) -> None:
     # Registering the vendor, creating the task and auditing both are one transaction.
-    reply = bot.command("<#C0ACME|acme> Logo refresh due:fri")
+    question = command_message(bot, "<#C0ACME|acme> Logo refresh due:fri")
+    reply = rendered(press(bot, question, blocks.REGISTER_AND_DELEGATE_ACTION))
     assert DATABASE_DOWN in reply or UNEXPECTED in reply
     assert counts(bot.engine) == (0, 0, 0)
     assert bot.slack.calls_to("chat.postMessage") == []  # nothing announced
