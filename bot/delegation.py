@@ -817,12 +817,13 @@ def edit_task(
     actor_id: str,
     row: TaskRow,
     now: datetime,
-) -> tuple[str, ...]:
-    """`edit ID title | standard`: what changed ("title", "standard"), audited from/to."""
+) -> dict[str, dict[str, str]]:
+    """`edit ID title | standard`: what changed ("title", "standard") from what to what,
+    audited so."""
     task = row.task
     wanted = {"title": command.title, "standard": command.standard}
     changes = {
-        field: {"from": getattr(task, field), "to": value}
+        field: {"from": str(getattr(task, field)), "to": value}
         for field, value in wanted.items()
         if value is not None and value != getattr(task, field)
     }
@@ -839,7 +840,7 @@ def edit_task(
         task_id=task.id,
         detail=changes,
     )
-    return tuple(changes)
+    return changes
 
 
 def change_task_person(

@@ -572,10 +572,10 @@ class DelegateListeners:
                 case EditTask():
                     changed = delegation.edit_task(session, command, **common)
                     what = " and ".join(
-                        f"retitled “{escape(row.task.title)}”"
-                        if c == "title"
+                        f"retitled (was “{escape(change['from'])}”)"
+                        if field == "title"
                         else "given a new standard"
-                        for c in changed
+                        for field, change in changed.items()
                     )
                 case AssignTask():
                     delegation.change_task_person(

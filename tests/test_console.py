@@ -509,3 +509,61 @@ def test_home_opens_the_app_home_tab() -> None:
     answer = after_prompt(transcript, ":home")
     assert answer[0] == "[4] App Home of @alice"
     assert any("*#1* One" in line for line in answer)
+
+
+# --------------------------------------------------------------------------- mistakes (issue 13)
+
+MISTAKES = FIXTURES / "mistakes_scenario.txt"
+MISTAKES_GOLDEN = FIXTURES / "mistakes_scenario.out"
+
+
+def test_the_mistakes_scenario_screen_for_screen(tmp_path: Path) -> None:
+    """Issue 13's mistakes, replayed as a new user typed them into `python -m bot console
+    --fresh`: compared with tests/fixtures/console/mistakes_scenario.out."""
+    result = run_subprocess(tmp_path, "--fresh", "--now", MONDAY, script=MISTAKES.read_text())
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        MISTAKES_GOLDEN.write_text(result.stdout)
+    assert result.stdout == MISTAKES_GOLDEN.read_text()
+
+
+def test_the_mistakes_reach_no_vendor_and_change_no_figure(tmp_path: Path) -> None:
+    """The same session, said in words: every mistake got a private answer saying what to do
+    instead; nothing was posted for #general; the stray vendor is removed, not deleted."""
+    database = f"sqlite:///{tmp_path / 'mistakes.db'}"
+    status, transcript = run_console(MISTAKES.read_text(), database=database)
+    assert status == 0
+    for typed, advice in (
+        ("/delegate lsit", "did you mean `/delegate list`?"),
+        ("/delegate dnoe 4", "did you mean `/delegate done ID`?"),
+        ("/delegate summray", "did you mean `/delegate summary #vendor`?"),
+        ("/delegate help me", "`/delegate help` alone"),
+        ("/delegate Foo due:fri", "general channel"),
+        ("/delegate #general Foo due:fri", "general channel"),
+        ("/delegate summary", "`/delegate summary #vendor`"),
+        ("/delegate scorecard", "`/delegate scorecard #vendor`"),
+        ("/delegate undo", "`/delegate reopen ID`"),
+        ("/delegate remove 2", "`/delegate cancel ID`"),
+        ("/delegate done 1", "belongs to @alice"),
+    ):
+        shown = after_prompt(transcript, typed)
+        assert "only visible to" in shown[0], (typed, shown)
+        assert advice in shown[1], (typed, shown)
+    # Nothing but private replies ever appeared in #general.
+    general = [line for line in transcript.splitlines() if re.match(r"^\[\d+\] #general", line)]
+    assert general and all("only visible to @alice" in line for line in general)
+    engine = make_engine(database)
+    try:
+        with Session(engine) as session:
+            vendors = {v.name: v for v in session.exec(select(Vendor))}
+            tasks = list(session.exec(select(Task).order_by(col(Task.id))))
+    finally:
+        engine.dispose()
+    assert set(vendors) == {"Acme Design Ltd", "marketing"}
+    assert vendors["marketing"].removed_at is not None
+    assert [(t.title, t.status, t.owner_id, t.closed_at) for t in tasks] == [
+        ("Logo refresh v2", "open", "U0BOB", None),
+        ("Brochure", "open", "U0ALICE", None),
+        ("Launch plan", "open", "U0ALICE", None),
+    ]
