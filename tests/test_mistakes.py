@@ -386,3 +386,28 @@ def test_a_broken_or_forged_button_changes_nothing(bot: BotUnderTest) -> None:
     assert snapshot(bot) == before
     with transaction(bot.engine) as session:
         assert session.exec(select(Task)).all() == []
+
+
+def test_a_removed_vendor_gets_nothing_from_the_scheduler_until_restored(
+    engine: Engine, slack: FakeSlack
+) -> None:
+    from bot.app import build_client
+    from bot.delegation import remove_vendor, restore_vendor
+    from tests.scheduling import Clock, add_task, add_vendor, make_deps, sent_checkins, utc
+
+    vendor = add_vendor(engine, "C0ACME")
+    add_task(engine, vendor, "Logo refresh")
+    with transaction(engine) as session:
+        remove_vendor(
+            session, team_id="T0TEAM", actor_id="U0ALICE", channel_id="C0ACME", now=utc(MONDAY)
+        )
+    clock = Clock(make_deps(engine), build_client(slack.bot_token, slack.api_url))
+    clock.run("2026-11-30 08:00", "2026-12-04 17:00")  # check-ins, reminders, the summary
+    assert slack.messages_in("C0ACME") == [] and sent_checkins(engine, vendor) == []
+
+    with transaction(engine) as session:
+        restore_vendor(
+            session, team_id="T0TEAM", actor_id="U0ALICE", channel_id="C0ACME", now=utc(MONDAY)
+        )
+    clock.tick("2026-12-07 09:05")
+    assert [key for key, _ in sent_checkins(engine, vendor)] == ["2026-12-07T09:00"]
