@@ -19,7 +19,7 @@ from bot.errors import UsageError
 from bot.money import DEFAULT_CURRENCY, CostSpec, resolve_cost
 from bot.schedule_rules import local_today, parse_due_date
 from bot.slack_text import escape
-from storage import audit, holidays, tasks, vendors
+from storage import audit, holidays, requests, tasks, vendors
 from storage import lifecycle as lifecycle_store
 from storage import reviews as review_store
 from storage.models import Task, TaskStatus, Vendor
@@ -315,6 +315,16 @@ def check_vendor_is_new(session: Session, team_id: str, channel_id: str) -> None
             f"Change its settings with `/delegate vendor set <#{channel_id}> …`, its name "
             f"with `/delegate vendor rename <#{channel_id}> New name`."
         )
+
+
+def confirm_request(
+    session: Session, *, team_id: str, request_key: str, user_id: str, now: datetime
+) -> None:
+    """A Register and delegate press goes ahead once per button: the second press of the
+    same button fails (IntegrityError) and writes nothing."""
+    requests.record_confirmation(
+        session, team_id=team_id, request_key=request_key[:64], user_id=user_id, now=now
+    )
 
 
 def record_announcement(session: Session, task: Task, ts: str, now: datetime) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot import blocks, delegation, people, permissions, reviews
@@ -70,6 +72,10 @@ class Requester:
 
 
 BROKEN_BUTTON = "That button no longer works; nothing changed. Please run the command again."
+ALREADY_CONFIRMED = (
+    "Your first press already delegated this task; nothing more was created. "
+    "`/delegate list` shows it."
+)
 
 
 def read_pending(value: str) -> dict[str, Any]:
@@ -293,6 +299,7 @@ class DelegateListeners:
         logger: logging.Logger,
         *,
         confirmed: bool = False,
+        request_key: str | None = None,
     ) -> blocks.Message:
         """Log a task for a vendor. For a channel that is not a vendor yet nothing is written
         or posted: the requester is asked first (`pending_task_reply`), unless `confirmed`
@@ -326,6 +333,7 @@ class DelegateListeners:
             requester,
             client,
             logger,
+            request_key=request_key,
             channel_id=channel_id,
             channel_name=channel_name,
             title=command.title,
@@ -340,7 +348,8 @@ class DelegateListeners:
     ) -> blocks.Message:
         """The private question with Register and delegate / Cancel; the buttons carry the
         task and who asked, so only the requester's click goes ahead."""
-        value = json.dumps({"u": requester.user_id, "c": channel_id, **task})
+        # "k": the key that makes a double press create the task once.
+        value = json.dumps({"u": requester.user_id, "c": channel_id, "k": uuid.uuid4().hex, **task})
         if len(value) > MAX_BUTTON_VALUE:
             raise UsageError(
                 f"<#{channel_id}> is not a vendor yet; nothing was created. Register it first "
@@ -393,13 +402,21 @@ class DelegateListeners:
                     client,
                     logger,
                     confirmed=True,
+                    request_key=str(pending.get("k") or "") or None,
                 )
             else:
-                reply = self.create_from_form(requester, client, logger, pending["f"])
+                reply = self.create_from_form(
+                    requester, client, logger, pending["f"], str(pending.get("k") or "") or None
+                )
             respond(replace_original=True, **reply)
 
     def create_from_form(
-        self, requester: Requester, client: WebClient, logger: logging.Logger, form: Any
+        self,
+        requester: Requester,
+        client: WebClient,
+        logger: logging.Logger,
+        form: Any,
+        request_key: str | None,
     ) -> blocks.Message:
         """The form's task, confirmed for a channel that was not a vendor yet."""
         if not isinstance(form, dict):
@@ -423,6 +440,7 @@ class DelegateListeners:
             requester,
             client,
             logger,
+            request_key=request_key,
             channel_id=requester.channel_id,
             channel_name=channel_name,
             title=str(form["t"]),
@@ -436,19 +454,34 @@ class DelegateListeners:
         requester: Requester,
         client: WebClient,
         logger: logging.Logger,
+        request_key: str | None = None,
         **fields: Any,
     ) -> blocks.Message:
-        """Write the task, then announce it; a failed announcement is reported, not fatal."""
+        """Write the task, then announce it; a failed announcement is reported, not fatal.
+        With `request_key` (a confirmation button's), the task is created once per key."""
         now = self.deps.clock()
-        with transaction(self.deps.engine) as session:
-            created = delegation.create_task(
-                session,
-                team_id=requester.team_id,
-                owner_id=requester.user_id,
-                defaults=self.deps.vendor_defaults,
-                now=now,
-                **fields,
-            )
+        try:
+            with transaction(self.deps.engine) as session:
+                if request_key is not None:
+                    delegation.confirm_request(
+                        session,
+                        team_id=requester.team_id,
+                        request_key=request_key,
+                        user_id=requester.user_id,
+                        now=now,
+                    )
+                created = delegation.create_task(
+                    session,
+                    team_id=requester.team_id,
+                    owner_id=requester.user_id,
+                    defaults=self.deps.vendor_defaults,
+                    now=now,
+                    **fields,
+                )
+        except IntegrityError:
+            if request_key is None:
+                raise
+            raise UsageError(ALREADY_CONFIRMED) from None
         reply = blocks.task_created_reply(created.task, created.vendor, created.vendor_registered)
         try:
             posted = client.chat_postMessage(

@@ -87,6 +87,20 @@ class Task(SQLModel, table=True):
     cost_minor: int | None = Field(default=None, sa_type=BigInteger)
 
 
+class ConfirmedRequest(SQLModel, table=True):
+    """A Register and delegate press that went ahead, by the key its button carried: unique,
+    so a double press (or two racing ones) creates the task once."""
+
+    __tablename__ = "confirmed_requests"
+    __table_args__ = (UniqueConstraint("team_id", "request_key", name="uq_confirmed_requests_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    request_key: str = Field(max_length=64)
+    confirmed_by: str = Field(max_length=32)
+    at: datetime
+
+
 class AuditEntry(SQLModel, table=True):
     """Append-only record of every change: who did what, to which vendor or task, and when."""
 

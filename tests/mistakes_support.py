@@ -11,6 +11,7 @@ from sqlmodel import Session, func, select
 from bot import blocks
 from storage.models import (
     AuditEntry,
+    ConfirmedRequest,
     Delivery,
     ScheduledPost,
     Task,
@@ -97,7 +98,15 @@ def snapshot(bot: BotUnderTest) -> tuple[Any, ...]:
     with Session(bot.engine) as session:
         rows = tuple(
             tuple(repr(sorted(row.model_dump().items())) for row in session.exec(select(model)))
-            for model in (Vendor, Task, AuditEntry, TaskFeedback, Delivery, ScheduledPost)
+            for model in (
+                Vendor,
+                Task,
+                AuditEntry,
+                TaskFeedback,
+                Delivery,
+                ScheduledPost,
+                ConfirmedRequest,
+            )
         )
     messages = tuple(
         (call.method, repr(sorted(call.params.items())))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -411,3 +412,23 @@ def test_a_removed_vendor_gets_nothing_from_the_scheduler_until_restored(
         )
     clock.tick("2026-12-07 09:05")
     assert [key for key, _ in sent_checkins(engine, vendor)] == ["2026-12-07T09:00"]
+
+
+@freeze_time(MONDAY)
+def test_a_double_press_delegates_once(bot: BotUnderTest) -> None:
+    question = command_message(bot, f"{GLOBEX} Flyer due:fri")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(
+            pool.map(
+                lambda _: rendered(press(bot, question, blocks.REGISTER_AND_DELEGATE_ACTION)),
+                range(2),
+            )
+        )
+    assert len(the_tasks(bot.engine)) == 1
+    assert sum("delegated to <#C0PUBLIC>" in a for a in answers) == 1, answers
+    assert sum("already delegated" in a for a in answers) == 1, answers
+    before = snapshot(bot)
+    again = rendered(press(bot, question, blocks.REGISTER_AND_DELEGATE_ACTION))
+    assert "already delegated" in again and snapshot(bot) == before
+    announcements = [c for c in bot.slack.calls_to("chat.postMessage")]
+    assert [c.params["channel"] for c in announcements] == ["C0PUBLIC"]
