@@ -550,6 +550,10 @@ def test_the_mistakes_reach_no_vendor_and_change_no_figure(tmp_path: Path) -> No
         shown = after_prompt(transcript, typed)
         assert "only visible to" in shown[0], (typed, shown)
         assert advice in shown[1], (typed, shown)
+    # The next morning: Acme's check-in only; nothing for #general or the removed #marketing.
+    morning = after_prompt(transcript, ":time 2026-12-01 01:05")
+    posted = [line for line in morning if re.match(r"^\[\d+\] #", line)]
+    assert posted == ["[37] #acme-design · @delegate"]
     # Nothing but private replies ever appeared in #general.
     general = [line for line in transcript.splitlines() if re.match(r"^\[\d+\] #general", line)]
     assert general and all("only visible to @alice" in line for line in general)
