@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,7 +16,7 @@ from freezegun import freeze_time
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot import blocks, summaries
+from bot import blocks, reports, summaries
 from bot.fake_slack import FakeSlack
 from storage import schedule
 from storage.database import transaction
@@ -342,6 +342,10 @@ def test_remove_hides_a_vendor_everywhere_keeps_its_history_and_restore_undoes_i
         assert [row.vendor.name for row in digest.rows] == ["Globex"]
         home = summaries.home_overview(session, "T0TEAM", "U0ALICE", ZoneInfo("UTC"), NOW)
         assert home.tasks == [] and [row.vendor.name for row in home.vendors] == ["Globex"]
+        report = reports.build_report(
+            session, "T0TEAM", NOW.date() - timedelta(days=7), NOW.date(), ZoneInfo("UTC")
+        )
+        assert b"Logo refresh" not in report.content
     assert len(the_tasks(engine)) == 1  # history kept
     # Nothing reaches a removed vendor: no tasks, no summary, no settings.
     assert "vendor restore" in refused(admin_bot, f"{ACME} Another")
@@ -354,6 +358,11 @@ def test_remove_hides_a_vendor_everywhere_keeps_its_history_and_restore_undoes_i
     assert "is back" in admin_bot.command(f"vendor restore {ACME}", user="U0ADMIN")
     assert "Acme" in admin_bot.command("vendor list")
     assert "Logo refresh" in admin_bot.command("list all")
+    with Session(engine) as session:
+        report = reports.build_report(
+            session, "T0TEAM", NOW.date() - timedelta(days=7), NOW.date(), ZoneInfo("UTC")
+        )
+        assert b"Logo refresh" in report.content
     assert audit(engine)[-2:] == ["vendor.removed", "vendor.restored"]
 
 
