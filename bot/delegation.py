@@ -390,6 +390,12 @@ def _removed_refusal(vendor: Vendor) -> str:
     )
 
 
+def is_vendor_channel(session: Session, team_id: str, channel_id: str) -> bool:
+    """Whether `channel_id` is a vendor's that is in use (not removed)."""
+    vendor = vendors.find_vendor_by_channel(session, team_id, channel_id)
+    return vendor is not None and vendor.removed_at is None
+
+
 def vendor_in_channel(session: Session, team_id: str, channel_id: str) -> Vendor | None:
     """The vendor a new task for `channel_id` goes to; None when the channel is not a vendor
     yet (the requester is asked before it becomes one). A removed vendor is refused."""

@@ -170,8 +170,12 @@ class DelegateListeners:
             case ShowHelp():
                 return blocks.help_reply()
             case OpenDelegateForm():
+                # The form starts on this channel only when it is a vendor's: pre-filling
+                # #general (or any other channel) would invite the mistake issue 13 is about.
                 here = requester.channel_id
-                initial = here if here.startswith(("C", "G")) else None
+                with transaction(self.deps.engine) as session:
+                    is_vendor = delegation.is_vendor_channel(session, requester.team_id, here)
+                initial = here if is_vendor else None
                 client.views_open(trigger_id=trigger_id, view=blocks.delegate_modal(initial))
                 return None
             case CreateTask():

@@ -55,9 +55,14 @@ def task_count(bot: BotUnderTest) -> int:
 
 
 def test_empty_command_opens_the_form(bot: BotUnderTest) -> None:
+    # Outside a vendor's channel the form starts with no channel picked.
+    assert bot.send_command("", channel="C0PUBLIC").status == 200
+    [first] = bot.slack.wait_for("views.open")
+    assert "initial_conversation" not in first.params["view"]["blocks"][0]["element"]
+    bot.command("vendor add <#C0ACME|acme-design>")
     result = bot.send_command("", channel="C0ACME")
     assert result.status == 200
-    [call] = bot.slack.wait_for("views.open")
+    call = bot.slack.wait_for("views.open", count=2)[1]
     assert call.params["trigger_id"] == "1337.42.abcdef"
     view = call.params["view"]
     assert view["callback_id"] == blocks.DELEGATE_MODAL
