@@ -423,9 +423,12 @@ class DelegateListeners:
         request_key: str | None,
     ) -> blocks.Message:
         """The form's task, confirmed for a channel that was not a vendor yet."""
-        if not isinstance(form, dict):
+        if not isinstance(form, dict) or not isinstance(form.get("t"), str) or not form["t"]:
             raise UsageError(BROKEN_BUTTON)
-        due = date.fromisoformat(str(form["d"])) if form.get("d") else None
+        try:
+            due = date.fromisoformat(str(form["d"])) if form.get("d") else None
+        except ValueError:
+            raise UsageError(BROKEN_BUTTON) from None
         with transaction(self.deps.engine) as session:
             delegation.vendor_in_channel(session, requester.team_id, requester.channel_id)
             checked = delegation.check_new_task(

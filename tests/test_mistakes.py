@@ -390,7 +390,15 @@ def test_summary_and_scorecard_outside_a_vendor_channel_say_how_to_name_one(
 def test_a_broken_or_forged_button_changes_nothing(bot: BotUnderTest) -> None:
     question = command_message(bot, f"{GLOBEX} Flyer")
     before = snapshot(bot)
-    for value in ("not json", json.dumps({"u": "U0ALICE"}), json.dumps([1])):
+    forged = (
+        "not json",
+        json.dumps({"u": "U0ALICE"}),
+        json.dumps([1]),
+        json.dumps({"u": "U0ALICE", "c": "C0PUBLIC", "f": {"t": "", "d": None}}),
+        json.dumps({"u": "U0ALICE", "c": "C0PUBLIC", "f": {"t": "x", "d": "someday"}}),
+        json.dumps({"u": "U0ALICE", "c": "C0PUBLIC", "t": "list all"}),
+    )
+    for value in forged:
         answer = press(bot, question, blocks.REGISTER_AND_DELEGATE_ACTION, value=value)
         assert "no longer works" in rendered(answer)
     assert snapshot(bot) == before
