@@ -208,6 +208,7 @@ class NewTaskChecked:
 
     due: date | None
     cost_minor: int | None
+    vendor: Vendor | None = None  # None: the channel is not a vendor yet (ask first)
 
 
 def check_new_task(
@@ -223,16 +224,15 @@ def check_new_task(
     now: datetime,
 ) -> NewTaskChecked:
     """Everything a new task needs checked before the bot touches Slack, from one vendor
-    lookup at most: may `user_id` register the channel (`check_may_register`), its due
-    date (`resolve_due_date`) and its cost (`resolve_task_cost`). UsageError, in that order.
-    An admin's task with neither due date nor cost needs no lookup."""
-    needs_vendor = (
-        due is not None or cost is not None or not permissions.may_administer(user_id, admins)
-    )
-    vendor = vendors.find_vendor_by_channel(session, team_id, channel_id) if needs_vendor else None
+    lookup: the vendor is not a removed one, may `user_id` register the channel
+    (`check_may_register`), its due date (`resolve_due_date`) and its cost
+    (`resolve_task_cost`). UsageError, in that order."""
+    vendor = vendor_in_channel(session, team_id, channel_id)
     _check_may_register(vendor, channel_id, user_id, admins)
     return NewTaskChecked(
-        due=_due_date_for(vendor, due, defaults, now), cost_minor=_task_cost_for(vendor, cost)
+        due=_due_date_for(vendor, due, defaults, now),
+        cost_minor=_task_cost_for(vendor, cost),
+        vendor=vendor,
     )
 
 

@@ -313,7 +313,6 @@ class DelegateListeners:
             raise UsageError(DM_REFUSAL)
         # Check the date before touching Slack, so a typo joins no channel.
         with transaction(self.deps.engine) as session:
-            vendor = delegation.vendor_in_channel(session, requester.team_id, channel_id)
             checked = delegation.check_new_task(
                 session,
                 team_id=requester.team_id,
@@ -325,7 +324,7 @@ class DelegateListeners:
                 defaults=self.deps.vendor_defaults,
                 now=self.deps.clock(),
             )
-        if vendor is None:
+        if checked.vendor is None:
             # The general channel and DMs are refused outright; nothing is joined.
             check_channel_can_be_vendor(client, channel_id)
             if not confirmed:
@@ -430,7 +429,6 @@ class DelegateListeners:
         except ValueError:
             raise UsageError(BROKEN_BUTTON) from None
         with transaction(self.deps.engine) as session:
-            delegation.vendor_in_channel(session, requester.team_id, requester.channel_id)
             checked = delegation.check_new_task(
                 session,
                 team_id=requester.team_id,
