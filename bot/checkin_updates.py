@@ -45,6 +45,7 @@ ALERT_STATUSES = frozenset({TaskUpdate.AT_RISK, TaskUpdate.BLOCKED})
 
 NOT_A_CHECKIN = "That check-in is no longer something I can record answers for; nothing changed."
 NOT_THIS_CHANNEL = "That button doesn't belong to a check-in in this channel; nothing changed."
+CHECKIN_CLOSED = "This check-in is closed; nothing changed."
 NOT_IN_CHECKIN = "That task isn't part of this check-in; nothing changed."
 
 
@@ -272,6 +273,9 @@ def _checkin_in_channel(
         or post.channel_id != channel_id
     ):
         raise UsageError(NOT_THIS_CHANNEL)
+    if vendor.removed_at is not None:
+        # `vendor remove` stops everything; the vendor's people need not learn why.
+        raise UsageError(CHECKIN_CLOSED)
     return post, vendor
 
 
@@ -411,6 +415,8 @@ def record_thread_reply(
     post = updates.find_checkin_by_message(session, channel_id, thread_ts)
     vendor = vendors.get_vendor(session, post.vendor_id) if post else None
     if post is None or vendor is None or vendor.team_id != team_id:
+        return None
+    if vendor.removed_at is not None:  # a removed vendor's check-ins take no more answers
         return None
     plain = readable_text(text)
     try:

@@ -449,3 +449,19 @@ def test_a_double_press_delegates_once(bot: BotUnderTest) -> None:
     assert "already delegated" in again and snapshot(bot) == before
     announcements = [c for c in bot.slack.calls_to("chat.postMessage")]
     assert [c.params["channel"] for c in announcements] == ["C0PUBLIC"]
+
+
+def test_a_removed_vendors_old_checkin_takes_no_more_clicks(bot: BotUnderTest) -> None:
+    from bot.delegation import remove_vendor
+    from tests.checkin_support import button_click, make_task, make_vendor, post_checkin
+
+    vendor = make_vendor(bot.engine)
+    task = make_task(bot.engine, vendor, "Logo refresh")
+    post = post_checkin(bot, vendor, [task])
+    with transaction(bot.engine) as session:
+        remove_vendor(session, team_id="T0TEAM", actor_id="U0ALICE", channel_id="C0ACME", now=NOW)
+    before = snapshot(bot)
+    assert bot.interact(button_click(post, task.id or 0, "done")).status == 200
+    [note] = bot.slack.wait_for("chat.postEphemeral")
+    assert "check-in is closed" in rendered(note.params)
+    assert snapshot(bot)[0] == before[0]  # no row changed
