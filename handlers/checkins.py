@@ -90,6 +90,7 @@ class CheckinListeners:
                         user_id=click.user_id,
                         user_is_outside=outside,
                         now=self.deps.clock(),
+                        admins=self.deps.settings.admin_user_ids,
                     )
             except TaskAlreadyClosed as closed:
                 # Drop its stale buttons.
@@ -211,7 +212,10 @@ class CheckinListeners:
                         "now": self.deps.clock(),
                     }
                     stored = checkin_updates.record_thread_reply(
-                        session, user_is_outside=outside, **fields
+                        session,
+                        user_is_outside=outside,
+                        admins=self.deps.settings.admin_user_ids,
+                        **fields,
                     )
                     if stored is None:  # not a check-in's thread: a feedback prompt's?
                         reviews.record_vendor_feedback(session, **fields)

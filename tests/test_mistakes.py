@@ -465,3 +465,21 @@ def test_a_removed_vendors_old_checkin_takes_no_more_clicks(bot: BotUnderTest) -
     [note] = bot.slack.wait_for("chat.postEphemeral")
     assert "check-in is closed" in rendered(note.params)
     assert snapshot(bot)[0] == before[0]  # no row changed
+
+
+def test_a_colleagues_done_button_on_someone_elses_task_is_refused(bot: BotUnderTest) -> None:
+    from tests.checkin_support import button_click, make_task, make_vendor, post_checkin
+
+    vendor = make_vendor(bot.engine)
+    task = make_task(bot.engine, vendor, "Logo refresh")
+    post = post_checkin(bot, vendor, [task])
+    before = snapshot(bot)
+    click = button_click(post, task.id or 0, "done", user="U0BOB")
+    click["user"]["team_id"] = "T0TEAM"  # a teammate, not the vendor's
+    assert bot.interact(click).status == 200
+    [note] = bot.slack.wait_for("chat.postEphemeral")
+    assert "belongs to <@U0ALICE>" in rendered(note.params)
+    assert snapshot(bot)[0] == before[0]  # no row changed
+    # The vendor's own people still deliver with it.
+    assert bot.interact(button_click(post, task.id or 0, "done", user="U0VENDOR")).status == 200
+    wait_until(lambda: the_tasks(bot.engine)[0].status == TaskStatus.DELIVERED)
