@@ -327,6 +327,10 @@ def confirm_request(
     )
 
 
+def was_confirmed(session: Session, *, team_id: str, request_key: str) -> bool:
+    return requests.find_confirmation(session, team_id, request_key[:64]) is not None
+
+
 def record_announcement(session: Session, task: Task, ts: str, now: datetime) -> None:
     """Keep the announcement's ts so later notices about the task go in its thread
     (one UPDATE by the task's id)."""

@@ -484,7 +484,9 @@ class DelegateListeners:
                     **fields,
                 )
         except IntegrityError:
-            if request_key is None:
+            # Only the confirmation's own unique key means "pressed already"; any other
+            # refusal from the database is a failure like any other.
+            if request_key is None or not self.was_confirmed(requester.team_id, request_key):
                 raise
             raise UsageError(ALREADY_CONFIRMED) from None
         reply = blocks.task_created_reply(created.task, created.vendor, created.vendor_registered)
@@ -503,6 +505,10 @@ class DelegateListeners:
         with transaction(self.deps.engine) as session:
             delegation.record_announcement(session, created.task, str(posted["ts"]), now)
         return reply
+
+    def was_confirmed(self, team_id: str, request_key: str) -> bool:
+        with transaction(self.deps.engine) as session:
+            return delegation.was_confirmed(session, team_id=team_id, request_key=request_key)
 
     def mark_done(
         self, command: CloseTask, requester: Requester, client: WebClient, logger: logging.Logger

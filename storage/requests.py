@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from storage.models import ConfirmedRequest
 
@@ -18,3 +18,11 @@ def record_confirmation(
         ConfirmedRequest(team_id=team_id, request_key=request_key, confirmed_by=user_id, at=now)
     )
     session.flush()
+
+
+def find_confirmation(session: Session, team_id: str, request_key: str) -> ConfirmedRequest | None:
+    return session.exec(
+        select(ConfirmedRequest).where(
+            ConfirmedRequest.team_id == team_id, ConfirmedRequest.request_key == request_key
+        )
+    ).first()

@@ -482,4 +482,12 @@ def test_a_colleagues_done_button_on_someone_elses_task_is_refused(bot: BotUnder
     assert snapshot(bot)[0] == before[0]  # no row changed
     # The vendor's own people still deliver with it.
     assert bot.interact(button_click(post, task.id or 0, "done", user="U0VENDOR")).status == 200
-    wait_until(lambda: the_tasks(bot.engine)[0].status == TaskStatus.DELIVERED)
+    # The last thing the click does is the owner's review message: wait for it, so the
+    # listener is done before the fake Slack stops.
+    wait_until(
+        lambda: any(
+            blocks.REVIEW_ACCEPT_ACTION in str(call.params.get("blocks"))
+            for call in bot.slack.calls_to("chat.postMessage")
+        )
+    )
+    assert the_tasks(bot.engine)[0].status == TaskStatus.DELIVERED
