@@ -62,12 +62,13 @@ UNEXPECTED = "Something went wrong on my side"
 class Sent:
     """One request a simulated person made, and what came of it."""
 
-    kind: str  # "command", "click", "reply"
+    kind: str  # "command", "press" (a button in a reply), "click" (a check-in's), "reply"
     user: str
     text: str
     status: int = 0
     key: str | None = None  # the response_url key of a command
     reply: str | None = None  # what the bot answered a command
+    answer: dict[str, Any] | None = None  # the same, as Slack received it (blocks and all)
     ack_seconds: float = 0.0  # request sent to HTTP response read (what Slack times)
 
 
@@ -347,6 +348,7 @@ def play(cluster: Cluster, scenario: Scenario) -> None:
             future.result()
     _finish(tick)
     wait_for_replies(cluster, scenario)
+    press_register_and_delegate(cluster, scenario)
     # Vendors registered after that tick looked get their check-in now (once: claims).
     _finish(cluster.tick(CHECKIN_TICK))
 
@@ -411,17 +413,57 @@ def _finish(process: subprocess.Popen[bytes]) -> None:
 
 
 def wait_for_replies(cluster: Cluster, scenario: Scenario, timeout: float = 60) -> None:
-    """Wait until every command sent so far has its answer at its response_url; a command
-    never answered keeps `reply` None (check_invariants reports it)."""
+    """Wait until every command (and button press) sent so far has its answer at its
+    response_url; one never answered keeps `reply` None (check_invariants reports it)."""
     with scenario.lock:
-        commands = [s for s in scenario.sent if s.kind == "command" and s.key]
+        commands = [s for s in scenario.sent if s.kind in ("command", "press") and s.key]
     try:
         answers = cluster.slack.wait_for_response_keys([str(s.key) for s in commands], timeout)
     except AssertionError:
         answers = {str(r.get("_key")): r for r in reversed(list(cluster.slack.responses))}
     for sent in commands:
         answer = answers.get(str(sent.key))
+        sent.answer = answer
         sent.reply = None if answer is None else _rendered(answer)
+
+
+def press_register_and_delegate(cluster: Cluster, scenario: Scenario) -> int:
+    """A task that reached a channel before its `vendor add` had committed is asked about
+    ("not a vendor yet": Register and delegate / Cancel), as issue 13 wants for a channel
+    that is not a vendor. Its requester presses Register and delegate, as a person would;
+    returns how many were pressed."""
+    with scenario.lock:
+        asked = [s for s in scenario.sent if s.kind == "command" and s.answer]
+    pressed = 0
+    for sent in asked:
+        button = _button(sent.answer or {}, "pending_task_register")
+        if button is None:
+            continue
+        body = _fixture("block_actions_checkin_button")
+        body["user"].update(id=sent.user, team_id=TEAM_ID, username=sent.user.lower())
+        key = uuid.uuid4().hex
+        body["response_url"] = cluster.slack.response_url(key)
+        body["container"].update(is_ephemeral=True)
+        body["actions"][0].update(
+            action_id="pending_task_register", block_id="pending_task", value=button["value"]
+        )
+        press = Sent("press", sent.user, f"Register and delegate for {sent.text!r}", key=key)
+        press.status, press.ack_seconds = cluster.post(
+            urlencode({"payload": json.dumps(body)}), "application/x-www-form-urlencoded"
+        )
+        with scenario.lock:
+            scenario.sent.append(press)
+        pressed += 1
+    wait_for_replies(cluster, scenario)
+    return pressed
+
+
+def _button(message: dict[str, Any], action_id: str) -> dict[str, Any] | None:
+    for block in message.get("blocks") or []:
+        for element in block.get("elements") or []:
+            if isinstance(element, dict) and element.get("action_id") == action_id:
+                return element
+    return None
 
 
 def _rendered(message: dict[str, Any]) -> str:
@@ -478,7 +520,7 @@ def check_invariants(cluster: Cluster, scenario: Scenario) -> Findings:
     found = Findings()
     for sent in scenario.sent:
         found.expect(sent.status == 200, f"{sent.kind} {sent.text!r} got HTTP {sent.status}")
-        if sent.kind != "command":
+        if sent.kind not in ("command", "press"):
             continue
         found.expect(sent.reply is not None, f"{sent.user}'s {sent.text!r} was never answered")
         reply = sent.reply or ""

@@ -178,7 +178,8 @@ def task_created_reply(
             f"\n{channel_link(vendor.channel_id)} was not a vendor yet, so I registered it as "
             f"*{escape(vendor.name)}* with defaults (time zone {vendor.timezone}, check-ins "
             f"`{vendor.checkin_cadence}`, summary `{vendor.summary_cadence}`). Change them with "
-            "`/delegate vendor add`."
+            f"`/delegate vendor set {channel_link(vendor.channel_id)} …`; "
+            f"`/delegate vendor remove {channel_link(vendor.channel_id)}` undoes it."
         )
     if registered_meanwhile:
         text += (
@@ -244,7 +245,20 @@ def vendor_line(vendor: Vendor, now: datetime | None = None) -> str:
     )
 
 
-def vendor_list_reply(vendors: Sequence[Vendor], now: datetime | None = None) -> Message:
+def vendor_list_reply(
+    vendors: Sequence[Vendor], now: datetime | None = None, *, removed: bool = False
+) -> Message:
+    if removed:
+        if not vendors:
+            return plain_reply("*Removed vendors*\nNone.")
+        lines = [
+            f"• *{escape(v.name)}* {channel_link(v.channel_id)} · removed "
+            f"{v.removed_at:%a %-d %b %Y} by {mention(v.removed_by)} · "
+            f"`/delegate vendor restore {channel_link(v.channel_id)}`"
+            for v in vendors
+            if v.removed_at is not None
+        ]
+        return plain_reply(f"*Removed vendors* ({len(vendors)})\n" + "\n".join(lines))
     if not vendors:
         return plain_reply(
             "*Vendors*\nNo vendors yet. Add one with `/delegate vendor add #channel`."
@@ -1480,3 +1494,90 @@ def budget_alert(vendor: Vendor, spend: VendorSpend, threshold: int) -> Message:
             ),
         ],
     }
+
+
+# --------------------------------------------------------------------------- mistakes
+
+REGISTER_AND_DELEGATE_ACTION = "pending_task_register"
+CANCEL_PENDING_TASK_ACTION = "pending_task_cancel"
+
+
+def pending_task_reply(channel_id: str, title: str, value: str) -> Message:
+    """A task for a channel that is not a vendor yet: nothing is written or posted until the
+    requester presses Register and delegate (the `value` carries the task)."""
+    text = (
+        f":raised_hand: {channel_link(channel_id)} is not a vendor yet, so nothing was created "
+        f"or posted. Delegating *{escape(title)}* there registers it as a vendor with the "
+        "defaults: it gets check-ins and summaries, and a shared channel shows them to "
+        "the other company too. Is that channel meant to be a vendor's?"
+    )
+    return {
+        "text": text,
+        "blocks": [
+            _section(text),
+            {
+                "type": "actions",
+                "block_id": "pending_task",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": REGISTER_AND_DELEGATE_ACTION,
+                        "text": {"type": "plain_text", "text": "Register and delegate"},
+                        "style": "primary",
+                        "value": value,
+                    },
+                    {
+                        "type": "button",
+                        "action_id": CANCEL_PENDING_TASK_ACTION,
+                        "text": {"type": "plain_text", "text": "Cancel"},
+                        "value": value,
+                    },
+                ],
+            },
+            _context(
+                "Only you see this. To pick settings first, use "
+                f"`/delegate vendor add {channel_link(channel_id)} tz:… checkins:…`."
+            ),
+        ],
+    }
+
+
+def pending_task_cancelled_reply() -> Message:
+    return plain_reply("Cancelled: nothing was created or posted.")
+
+
+def vendor_removed_reply(vendor: Vendor, open_tasks: int) -> Message:
+    kept = f" Its {open_tasks} open task(s) are kept but hidden." if open_tasks else ""
+    return plain_reply(
+        f":white_check_mark: {escape(vendor.name)} ({channel_link(vendor.channel_id)}) is "
+        "removed: no more check-ins, reminders, summaries or prompts, and it is out of "
+        f"`/delegate vendor list`, the digest, the Home tab and reports.{kept} Its history "
+        f"is kept. Undo with `/delegate vendor restore {channel_link(vendor.channel_id)}`; "
+        "`/delegate vendor list removed` shows removed vendors."
+    )
+
+
+def vendor_restored_reply(vendor: Vendor) -> Message:
+    state = " It is still paused: `/delegate vendor resume`." if vendor.paused else ""
+    return plain_reply(
+        f":white_check_mark: {escape(vendor.name)} ({channel_link(vendor.channel_id)}) is "
+        f"back, with its settings and history.{state}"
+    )
+
+
+def task_change_for_owner(task: Task, vendor: Vendor, actor_id: str, what: str) -> Message:
+    """A direct message to a task's owner when someone else (an admin) changed the task."""
+    text = (
+        f"{mention(actor_id)} changed your task *#{task.id}* {escape(task.title)} "
+        f"({escape(vendor.name)}): {what}."
+    )
+    return plain_reply(text)
+
+
+def task_handed_over_message(task: Task, vendor: Vendor, actor_id: str, new_owner: str) -> Message:
+    text = (
+        f"Task *#{task.id}* {escape(task.title)} ({escape(vendor.name)}, "
+        f"{channel_link(vendor.channel_id)}) now belongs to {mention(new_owner)}, "
+        f"handed over by {mention(actor_id)}."
+    )
+    return plain_reply(text)

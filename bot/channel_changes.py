@@ -78,4 +78,5 @@ def pause_vendor_for_channel_change(
         vendor_id=vendor.id,
         detail={"reason": change.reason},
     )
-    return vendor
+    # A removed vendor is paused too (a restore then says why), but nobody is told.
+    return vendor if vendor.removed_at is None else None

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from bot import delegation, reviews
+from bot import delegation, people, reviews
 from bot.errors import DuplicateDelivery, UsageError
 from bot.reviews import TaskMarkedDone
 from bot.slack_text import escape, readable_text
@@ -45,6 +45,7 @@ ALERT_STATUSES = frozenset({TaskUpdate.AT_RISK, TaskUpdate.BLOCKED})
 
 NOT_A_CHECKIN = "That check-in is no longer something I can record answers for; nothing changed."
 NOT_THIS_CHANNEL = "That button doesn't belong to a check-in in this channel; nothing changed."
+CHECKIN_CLOSED = "This check-in is closed; nothing changed."
 NOT_IN_CHECKIN = "That task isn't part of this check-in; nothing changed."
 
 
@@ -223,8 +224,10 @@ def record_button_status(
     user_id: str,
     user_is_outside: bool,
     now: datetime,
+    admins: frozenset[str] = frozenset(),
 ) -> StatusRecorded:
-    """A click on a check-in button: record the status; "Done" delivers or closes the task.
+    """A click on a check-in button: record the status; "Done" delivers or closes the task
+    (the vendor's people deliver it; only its owner or an admin closes it).
 
     Raises UsageError (nothing written) when the click doesn't match a check-in of this
     channel, or the task isn't in it, or is already closed.
@@ -238,9 +241,24 @@ def record_button_status(
     if task is None:
         raise UsageError(NOT_IN_CHECKIN)
     _check_open(task, post.id or 0)
+    refusal = done_refusal(task, status, user_id, user_is_outside, admins)
+    if refusal is not None:
+        raise UsageError(refusal)
     _check_not_repeated(session, post.id or 0, task.id or 0, status, user_id, now)
     said = _Said(status, user_id, user_is_outside, "button", "")
     return _record(session, post, vendor, task, said, now)
+
+
+def done_refusal(
+    task: Task, status: TaskUpdate, user_id: str, outside: bool, admins: frozenset[str]
+) -> str | None:
+    """A teammate's "Done" on someone else's task is refused, as `/delegate done` is: only
+    its owner, an admin or the vendor's people (who deliver it) may say so."""
+    if status != TaskUpdate.DONE or user_id == task.owner_id or user_id in admins:
+        return None
+    if people.is_vendor_contact(task, user_id, outside):
+        return None
+    return delegation.ownership_refusal(task, user_id, "done", admins)
 
 
 def _check_not_repeated(
@@ -272,6 +290,9 @@ def _checkin_in_channel(
         or post.channel_id != channel_id
     ):
         raise UsageError(NOT_THIS_CHANNEL)
+    if vendor.removed_at is not None:
+        # `vendor remove` stops everything; the vendor's people need not learn why.
+        raise UsageError(CHECKIN_CLOSED)
     return post, vendor
 
 
@@ -401,6 +422,7 @@ def record_thread_reply(
     user_is_outside: bool,
     text: str,
     now: datetime,
+    admins: frozenset[str] = frozenset(),
 ) -> ThreadReply | None:
     """Store a reply in a check-in's thread; apply `#12 blocked …` if it starts like that.
 
@@ -411,6 +433,8 @@ def record_thread_reply(
     post = updates.find_checkin_by_message(session, channel_id, thread_ts)
     vendor = vendors.get_vendor(session, post.vendor_id) if post else None
     if post is None or vendor is None or vendor.team_id != team_id:
+        return None
+    if vendor.removed_at is not None:  # a removed vendor's check-ins take no more answers
         return None
     plain = readable_text(text)
     try:
@@ -438,6 +462,10 @@ def record_thread_reply(
         return ThreadReply(response=response, post=post, vendor=vendor, problem=problem)
     if task.status != TaskStatus.OPEN:
         problem = f"Task #{task.id} is already {task.status}, so I recorded no status."
+        return ThreadReply(response=response, post=post, vendor=vendor, problem=problem)
+    refusal = done_refusal(task, said.status, user_id, user_is_outside, admins)
+    if refusal is not None:
+        problem = "I kept your reply but recorded no status. " + refusal
         return ThreadReply(response=response, post=post, vendor=vendor, problem=problem)
     status = _Said(said.status, user_id, user_is_outside, "reply", said.note)
     recorded = _record(session, post, vendor, task, status, now)

@@ -44,6 +44,10 @@ HELP_LINES = [
     ("/delegate cancel ID", "cancel a task"),
     ("/delegate due ID DATE", "move a task's due date"),
     ("/delegate cost ID AMOUNT|none", "set or clear what a task costs (never shown to vendors)"),
+    ("/delegate reopen ID", "undo a done or cancel"),
+    ("/delegate edit ID [title] [| standard]", "change a task's title or standard"),
+    ("/delegate assign ID @person|none", "who works on it"),
+    ("/delegate owner ID @person", "hand it over"),
     ("/delegate summary [#vendor]", "post a vendor's weekly summary in its channel now"),
     (
         "/delegate scorecard [#vendor] [weeks:12]",
@@ -65,11 +69,14 @@ HELP_LINES = [
         "change a vendor's settings (at least one)",
     ),
     ("/delegate vendor holiday #channel [add|remove DATE…]", "a vendor's days off: list or change"),
-    ("/delegate vendor list", "registered vendors and their schedules"),
+    ("/delegate vendor list [removed]", "vendors and their schedules (or removed ones)"),
     ("/delegate vendor pause #channel", "stop check-ins for a vendor"),
     ("/delegate vendor resume #channel", "start them again"),
+    ("/delegate vendor rename #channel New name", "rename"),
+    ("/delegate vendor remove|restore #channel", "stop and hide a vendor (history kept), or undo"),
     ("/delegate help", "this help"),
 ]
+TITLE_HELP = "A title starting like a command needs the channel first: `/delegate #acme list…`."
 DATE_HELP = (
     "DATE: `YYYY-MM-DD`, `today`, `tomorrow`, `fri` or `friday`, `+3d`, `+2w` (vendor's time)."
 )
@@ -149,6 +156,52 @@ class SetTaskCost:
 
 
 @dataclass(frozen=True)
+class ReopenTask:
+    """`reopen ID`: a done or cancelled task is open again (undo)."""
+
+    task_id: int
+
+
+@dataclass(frozen=True)
+class EditTask:
+    """`edit ID [title] [| standard]`: None means "leave as is"; `|` with nothing after it
+    clears the standard."""
+
+    task_id: int
+    title: str | None = None
+    standard: str | None = None
+
+
+@dataclass(frozen=True)
+class AssignTask:
+    """`assign ID @person` (or `none`): who works on the task at the vendor."""
+
+    task_id: int
+    assignee_id: str | None
+
+
+@dataclass(frozen=True)
+class HandOverTask:
+    """`owner ID @person`: the task gets a new owner."""
+
+    task_id: int
+    owner_id: str
+
+
+# Commands that change one task: for its owner and the admins (see bot.permissions).
+TaskCommand = (
+    CloseTask
+    | CancelTask
+    | RescheduleTask
+    | SetTaskCost
+    | ReopenTask
+    | EditTask
+    | AssignTask
+    | HandOverTask
+)
+
+
+@dataclass(frozen=True)
 class ShowScorecard:
     """`scorecard [#vendor] [weeks:N]`: sent to the requester's DM, never to a channel."""
 
@@ -225,7 +278,19 @@ class ManageHolidays:
 
 @dataclass(frozen=True)
 class ListVendors:
-    pass
+    removed: bool = False  # `vendor list removed`: the removed ones instead
+
+
+@dataclass(frozen=True)
+class RemoveVendor:
+    """`vendor remove #channel`: stop everything for the vendor and hide it; history kept."""
+
+    channel_id: str
+
+
+@dataclass(frozen=True)
+class RestoreVendor:
+    channel_id: str
 
 
 @dataclass(frozen=True)
@@ -247,6 +312,10 @@ Command = (
     | CancelTask
     | RescheduleTask
     | SetTaskCost
+    | ReopenTask
+    | EditTask
+    | AssignTask
+    | HandOverTask
     | ShowScorecard
     | PostSummary
     | SendReport
@@ -256,14 +325,66 @@ Command = (
     | ListVendors
     | PauseVendor
     | ResumeVendor
+    | RemoveVendor
+    | RestoreVendor
 )
 
 
 def help_text() -> str:
     lines = ["*How to use /delegate*"]
     lines += [f"• `{usage}`: {what}" for usage, what in HELP_LINES]
-    lines += [DATE_HELP, CADENCE_HELP, SETTINGS_HELP, LIFECYCLE_HELP]
+    lines += [TITLE_HELP, DATE_HELP, CADENCE_HELP, SETTINGS_HELP, LIFECYCLE_HELP]
     return "\n".join(lines)
+
+
+# The words that start a command; anything else starts a task's title.
+COMMAND_WORDS = (
+    "help",
+    "list",
+    "done",
+    "cancel",
+    "due",
+    "cost",
+    "reopen",
+    "edit",
+    "assign",
+    "owner",
+    "vendor",
+    "summary",
+    "scorecard",
+    "report",
+)
+# Words people type as commands, and the commands they mean. A title starting with one of
+# these is refused like a typo (the channel first makes it a title on purpose).
+MISTAKEN_WORDS = {
+    "undo": ("reopen ID", "cancel ID"),
+    "undone": ("reopen ID",),
+    "revert": ("reopen ID",),
+    "remove": ("cancel ID", "vendor remove #channel"),
+    "delete": ("cancel ID", "vendor remove #channel"),
+    "del": ("cancel ID",),
+    "rm": ("cancel ID",),
+    "ls": ("list",),
+    "reassign": ("assign ID @person", "owner ID @person"),
+    "handover": ("owner ID @person",),
+}
+# How each command word is written, for "did you mean" hints.
+COMMAND_USAGE = {
+    "help": "help",
+    "list": "list",
+    "done": "done ID",
+    "cancel": "cancel ID",
+    "due": "due ID DATE",
+    "cost": "cost ID AMOUNT",
+    "reopen": "reopen ID",
+    "edit": "edit ID new title | new standard",
+    "assign": "assign ID @person",
+    "owner": "owner ID @person",
+    "vendor": "vendor list",
+    "summary": "summary #vendor",
+    "scorecard": "scorecard #vendor",
+    "report": "report",
+}
 
 
 def parse_command(text: str) -> Command:
@@ -272,9 +393,22 @@ def parse_command(text: str) -> Command:
     if not words:
         return OpenDelegateForm()
     keyword = words[0].lower()
-    rest = words[1:]
+    return _parse_keyword(keyword, words[1:], words)
+
+
+def _title_on_purpose(word: str) -> str:
+    return (
+        f"Nothing was created. To delegate a task whose title starts with `{_show(word)}`, "
+        f"name the channel first: `/delegate #vendor {_show(word)} …`."
+    )
+
+
+def _parse_keyword(keyword: str, rest: list[str], words: list[str]) -> Command:
     if keyword == "help":
-        _expect_nothing(rest, "/delegate help")
+        if rest:
+            raise UsageError(
+                "For help, write `/delegate help` alone. " + _title_on_purpose(words[0])
+            )
         return ShowHelp()
     if keyword == "list":
         return _parse_list(rest)
@@ -282,10 +416,16 @@ def parse_command(text: str) -> Command:
         return CloseTask(_one_task_id(rest, "done"))
     if keyword == "cancel":
         return CancelTask(_one_task_id(rest, "cancel"))
+    if keyword == "reopen":
+        return ReopenTask(_one_task_id(rest, "reopen"))
     if keyword == "due":
         if len(rest) != 2:
             raise UsageError("Write `/delegate due ID DATE`, for example `/delegate due 12 fri`.")
         return RescheduleTask(_task_id(rest[0], "due ID DATE"), rest[1])
+    if keyword == "edit":
+        return _parse_edit(rest)
+    if keyword in ("assign", "owner"):
+        return _parse_person_change(keyword, rest)
     if keyword == "vendor":
         return _parse_vendor(rest)
     if keyword == "summary":
@@ -296,7 +436,109 @@ def parse_command(text: str) -> Command:
         return _parse_cost_command(rest)
     if keyword == "scorecard":
         return _parse_scorecard(rest)
+    _refuse_near_command(words[0])
     return _parse_create(words)
+
+
+def _refuse_near_command(word: str) -> None:
+    """A first word that is a typo of a command, or a word people type as one, is refused:
+    delegating a task called "lsit" to a vendor is never what was meant."""
+    meant = suggest_commands(word)
+    if not meant:
+        return
+    usages = " or ".join(f"`/delegate {usage}`" for usage in meant)
+    raise UsageError(
+        f"`{_show(word)}` is not a command: did you mean {usages}? " + _title_on_purpose(word)
+    )
+
+
+def suggest_commands(word: str) -> tuple[str, ...]:
+    """The commands `word` (a task's first word) probably meant, or () when it is a title.
+
+    Close means: a word people type as a command (`undo`, `delete`); one edit away, where a
+    short word (4 letters or fewer) only counts a swapped, missing or extra letter (`lsit`,
+    `lst`, `dnoe`), not a changed one, so `last` or `post` stay titles; or the start of a
+    command, 4 letters or more (`vend`, `summ`). Two edits away is not close: `design` is
+    not `assign`.
+    """
+    lowered = word.lower().strip(".,!?:;")
+    if lowered in MISTAKEN_WORDS:
+        return MISTAKEN_WORDS[lowered]
+    if not lowered.isalpha() or len(lowered) < 2:
+        return ()
+    found: list[str] = []
+    for command in COMMAND_WORDS:
+        if _is_close(lowered, command):
+            found.append(COMMAND_USAGE[command])
+    return tuple(found)
+
+
+def _is_close(word: str, command: str) -> bool:
+    if word == command:
+        return True  # with punctuation stripped: `done.`
+    if len(word) >= 4 and len(word) < len(command) and command.startswith(word):
+        return True
+    if _edit_distance(word, command) != 1:
+        return False
+    # One changed letter in a short word makes a different word (`last`, `post`), not a typo.
+    changed_letter = len(word) == len(command) and sorted(word) != sorted(command)
+    return not (changed_letter and len(word) <= 4)
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein (optimal string alignment): a swap of two letters counts one."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[len(b)]
+
+
+def _parse_edit(rest: list[str]) -> EditTask:
+    usage = "/delegate edit ID new title | new standard"
+    if not rest:
+        raise UsageError(
+            f"Write `{usage}`: a new title, `| new standard`, or both, for example "
+            "`/delegate edit 12 Logo refresh v2 | three options, SVG`. " + _title_on_purpose("edit")
+        )
+    task_id = _task_id(rest[0], "edit ID new title | new standard")
+    title_part, bar, standard_part = _split_standard(" ".join(rest[1:]))
+    title = readable_text(title_part.strip()) or None
+    standard = readable_text(standard_part.strip()) if bar else None
+    if title is None and standard is None:
+        raise UsageError(
+            f"Say what to change: `/delegate edit {task_id} new title`, `/delegate edit "
+            f"{task_id} | new standard`, or both."
+        )
+    if title is not None and len(title) > MAX_TITLE_LENGTH:
+        raise UsageError(
+            f"That title is {len(title)} characters; keep it under {MAX_TITLE_LENGTH}."
+        )
+    return EditTask(task_id, title, standard)
+
+
+def _parse_person_change(verb: str, rest: list[str]) -> AssignTask | HandOverTask:
+    usage = f"/delegate {verb} ID @person" + ("|none" if verb == "assign" else "")
+    example = f"`/delegate {verb} 12 @bob`"
+    if len(rest) != 2:
+        raise UsageError(f"Write `{usage}`, for example {example}. " + _title_on_purpose(verb))
+    task_id = _task_id(rest[0], f"{verb} ID @person")
+    if verb == "assign" and rest[1].lower() in _CLEAR_WORDS:
+        return AssignTask(task_id, None)
+    match = USER_TOKEN.match(rest[1])
+    if not match:
+        raise UsageError(
+            f"`{_show(rest[1])}` is not a person. Write `{usage}` and pick the person from "
+            "Slack's suggestions so it turns into a mention."
+        )
+    user_id = match.group(1)
+    return AssignTask(task_id, user_id) if verb == "assign" else HandOverTask(task_id, user_id)
 
 
 def _parse_cost_command(rest: list[str]) -> SetTaskCost:
@@ -388,14 +630,17 @@ def _task_id(word: str, usage: str) -> int:
     if not match:
         raise UsageError(
             f"`{_show(word)}` is not a task id. Write `/delegate {usage}` with the number from "
-            "the task, like `12` or `#12`."
+            "the task, like `12` or `#12`. " + _title_on_purpose(usage.split()[0])
         )
     return int(match.group(1))
 
 
 def _one_task_id(rest: list[str], verb: str) -> int:
     if len(rest) != 1:
-        raise UsageError(f"Write `/delegate {verb} ID`, for example `/delegate {verb} 12`.")
+        raise UsageError(
+            f"Write `/delegate {verb} ID`, for example `/delegate {verb} 12`. "
+            + _title_on_purpose(verb)
+        )
     return _task_id(rest[0], f"{verb} ID")
 
 
@@ -426,7 +671,8 @@ def _parse_list(rest: list[str]) -> ListTasks:
 
 
 VENDOR_VERBS = (
-    "`vendor add`, `vendor set`, `vendor holiday`, `vendor list`, `vendor pause` or `vendor resume`"
+    "`vendor add`, `vendor set`, `vendor holiday`, `vendor list`, `vendor pause`, "
+    "`vendor resume`, `vendor rename`, `vendor remove` or `vendor restore`"
 )
 
 
@@ -435,12 +681,33 @@ def _parse_vendor(rest: list[str]) -> Command:
         raise UsageError(
             "Write `/delegate vendor add #channel`, `/delegate vendor set #channel tz:…`, "
             "`/delegate vendor holiday #channel`, `/delegate vendor list`, "
-            "`/delegate vendor pause #channel` or `/delegate vendor resume #channel`."
+            "`/delegate vendor pause #channel`, `/delegate vendor resume #channel`, "
+            "`/delegate vendor rename #channel New name`, `/delegate vendor remove #channel` "
+            "or `/delegate vendor restore #channel`."
         )
     verb, args = rest[0].lower(), rest[1:]
     if verb == "list":
-        _expect_nothing(args, "/delegate vendor list")
+        if len(args) == 1 and args[0].lower() == "removed":
+            return ListVendors(removed=True)
+        _expect_nothing(args, "/delegate vendor list [removed]")
         return ListVendors()
+    if verb in ("remove", "restore", "delete"):
+        usage = f"/delegate vendor {'restore' if verb == 'restore' else 'remove'} #channel"
+        if len(args) != 1:
+            raise UsageError(f"Write `{usage}`.")
+        channel_id = channel_id_of(args[0], usage)
+        return RestoreVendor(channel_id) if verb == "restore" else RemoveVendor(channel_id)
+    if verb == "rename":
+        usage = "/delegate vendor rename #channel New name"
+        if len(args) < 2:
+            raise UsageError(
+                f"Write `{usage}`, for example `/delegate vendor rename #acme Acme Ltd`."
+            )
+        channel_id = channel_id_of(args[0], usage)
+        name = readable_text(" ".join(args[1:]))
+        if len(name) > 80:
+            raise UsageError("A vendor name can be at most 80 characters.")
+        return UpdateVendor(channel_id, name=name)
     if verb in ("pause", "resume"):
         usage = f"/delegate vendor {verb} #channel"
         if len(args) != 1:
@@ -453,7 +720,22 @@ def _parse_vendor(rest: list[str]) -> Command:
         return _parse_vendor_set(args)
     if verb in ("holiday", "holidays"):
         return _parse_vendor_holiday(args)
-    raise UsageError(f"`vendor {_show(verb)}` is not something I can do. Use {VENDOR_VERBS}.")
+    close = [v for v in _VENDOR_VERB_WORDS if _is_close(verb, v)]
+    hint = f" Did you mean `/delegate vendor {close[0]}`?" if close else ""
+    raise UsageError(f"`vendor {_show(verb)}` is not something I can do.{hint} Use {VENDOR_VERBS}.")
+
+
+_VENDOR_VERB_WORDS = (
+    "add",
+    "set",
+    "holiday",
+    "list",
+    "pause",
+    "resume",
+    "rename",
+    "remove",
+    "restore",
+)
 
 
 @dataclass(frozen=True)

@@ -137,7 +137,9 @@ class Workspace:
         if found is None:
             found = Room(self._new_id("C0", name, self.rooms), name, private)
             self.rooms[found.id] = found
-            self.fake.add_channel(found.id, found.name, is_private=private)
+            self.fake.add_channel(
+                found.id, found.name, is_private=private, is_general=name == DEFAULT_CHANNEL
+            )
             self.created.append(found)
         return found
 
@@ -219,7 +221,9 @@ class Workspace:
         for item in data.get("rooms") or []:
             room = Room(str(item["id"]), str(item["name"]), bool(item.get("private")))
             self.rooms[room.id] = room
-            self.fake.add_channel(room.id, room.name, is_private=room.private)
+            self.fake.add_channel(
+                room.id, room.name, is_private=room.private, is_general=room.name == DEFAULT_CHANNEL
+            )
             for member in item.get("members") or []:
                 if member == BOT_USER_ID:
                     self.fake.add_bot_to(room.id)

@@ -13,14 +13,15 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot import lifecycle, permissions
-from bot.commands import FEEDBACK_WITH_SUMMARY, AddVendor, ManageHolidays, UpdateVendor
+from bot import lifecycle, people, permissions
+from bot.commands import FEEDBACK_WITH_SUMMARY, AddVendor, EditTask, ManageHolidays, UpdateVendor
 from bot.errors import UsageError
 from bot.money import DEFAULT_CURRENCY, CostSpec, resolve_cost
 from bot.schedule_rules import local_today, parse_due_date
 from bot.slack_text import escape
-from storage import audit, holidays, tasks, vendors
+from storage import audit, holidays, requests, tasks, vendors
 from storage import lifecycle as lifecycle_store
+from storage import reviews as review_store
 from storage.models import Task, TaskStatus, Vendor
 from storage.tasks import TaskRow
 
@@ -268,6 +269,7 @@ class NewTaskChecked:
 
     due: date | None
     cost_minor: int | None
+    vendor: Vendor | None = None  # None: the channel is not a vendor yet (ask first)
 
 
 def check_new_task(
@@ -283,16 +285,15 @@ def check_new_task(
     now: datetime,
 ) -> NewTaskChecked:
     """Everything a new task needs checked before the bot touches Slack, from one vendor
-    lookup at most: may `user_id` register the channel (`check_may_register`), its due
-    date (`resolve_due_date`) and its cost (`resolve_task_cost`). UsageError, in that order.
-    An admin's task with neither due date nor cost needs no lookup."""
-    needs_vendor = (
-        due is not None or cost is not None or not permissions.may_administer(user_id, admins)
-    )
-    vendor = vendors.find_vendor_by_channel(session, team_id, channel_id) if needs_vendor else None
+    lookup: the vendor is not a removed one, may `user_id` register the channel
+    (`check_may_register`), its due date (`resolve_due_date`) and its cost
+    (`resolve_task_cost`). UsageError, in that order."""
+    vendor = vendor_in_channel(session, team_id, channel_id)
     _check_may_register(vendor, channel_id, user_id, admins)
     return NewTaskChecked(
-        due=_due_date_for(vendor, due, defaults, now), cost_minor=_task_cost_for(vendor, cost)
+        due=_due_date_for(vendor, due, defaults, now),
+        cost_minor=_task_cost_for(vendor, cost),
+        vendor=vendor,
     )
 
 
@@ -369,15 +370,35 @@ def check_vendor_is_new(session: Session, team_id: str, channel_id: str) -> None
     """Refuse `vendor add` for a channel that is a vendor already, before the bot joins it
     (a vendor a task has just registered is let through: see `add_vendor`)."""
     existing = vendors.find_vendor_by_channel(session, team_id, channel_id)
+    if existing is not None and existing.removed_at is not None:
+        raise UsageError(_removed_refusal(existing))
     if existing is not None and not _registered_by_task_unchanged(session, existing):
         raise UsageError(_already_a_vendor(existing))
 
 
 def _already_a_vendor(vendor: Vendor) -> str:
     return (
-        f"<#{vendor.channel_id}> is already a vendor ({escape(vendor.name)}). "
-        "See its settings with `/delegate vendor list`."
+        f"<#{vendor.channel_id}> is already a vendor ({escape(vendor.name)}); nothing changed. "
+        f"Change its settings with `/delegate vendor set <#{vendor.channel_id}> …`, its name "
+        f"with `/delegate vendor rename <#{vendor.channel_id}> New name`."
     )
+
+
+ALREADY_CONFIRMED = (
+    "Your first press already delegated this task; nothing more was created. "
+    "`/delegate list` shows it."
+)
+
+
+def confirm_request(
+    session: Session, *, team_id: str, request_key: str, user_id: str, now: datetime
+) -> None:
+    """A Register and delegate press goes ahead once per button: a second press of the same
+    button (or one racing it) is refused with UsageError, and writes nothing."""
+    if not requests.record_confirmation(
+        session, team_id=team_id, request_key=request_key[:64], user_id=user_id, now=now
+    ):
+        raise UsageError(ALREADY_CONFIRMED)
 
 
 def record_announcement(session: Session, task: Task, ts: str, now: datetime) -> None:
@@ -422,13 +443,39 @@ def _today_of(row: TaskRow, now: datetime) -> date:
     return vendor_today(row.vendor, now)
 
 
-def _vendor_for(session: Session, team_id: str, channel_id: str) -> Vendor:
+def _vendor_for(
+    session: Session, team_id: str, channel_id: str, *, removed_too: bool = False
+) -> Vendor:
     vendor = vendors.find_vendor_by_channel(session, team_id, channel_id)
     if vendor is None:
         raise UsageError(
             f"<#{channel_id}> is not a vendor channel. Add it with "
             f"`/delegate vendor add <#{channel_id}>`, or see `/delegate vendor list`."
         )
+    if vendor.removed_at is not None and not removed_too:
+        raise UsageError(_removed_refusal(vendor))
+    return vendor
+
+
+def _removed_refusal(vendor: Vendor) -> str:
+    return (
+        f"{escape(vendor.name)} (<#{vendor.channel_id}>) was removed as a vendor; nothing "
+        f"changed. Bring it back first with `/delegate vendor restore <#{vendor.channel_id}>`."
+    )
+
+
+def is_vendor_channel(session: Session, team_id: str, channel_id: str) -> bool:
+    """Whether `channel_id` is a vendor's that is in use (not removed)."""
+    vendor = vendors.find_vendor_by_channel(session, team_id, channel_id)
+    return vendor is not None and vendor.removed_at is None
+
+
+def vendor_in_channel(session: Session, team_id: str, channel_id: str) -> Vendor | None:
+    """The vendor a new task for `channel_id` goes to; None when the channel is not a vendor
+    yet (the requester is asked before it becomes one). A removed vendor is refused."""
+    vendor = vendors.find_vendor_by_channel(session, team_id, channel_id)
+    if vendor is not None and vendor.removed_at is not None:
+        raise UsageError(_removed_refusal(vendor))
     return vendor
 
 
@@ -492,8 +539,8 @@ def reschedule_task(
     return row
 
 
-def list_vendors(session: Session, *, team_id: str) -> Sequence[Vendor]:
-    return vendors.list_vendors(session, team_id)
+def list_vendors(session: Session, *, team_id: str, removed: bool = False) -> Sequence[Vendor]:
+    return vendors.list_vendors(session, team_id, removed=removed)
 
 
 def check_vendor_can_change_pause(
@@ -666,3 +713,257 @@ def manage_holidays(
     upcoming = holidays.list_holidays(session, vendor_id, since=today, limit=MAX_HOLIDAYS_LISTED)
     already = [day for day in days if day in existing] if command.action == "add" else []
     return HolidayListing(vendor, upcoming, added=added, removed=removed, already=already)
+
+
+# --------------------------------------------------------------------------- removal
+
+
+def remove_vendor(
+    session: Session, *, team_id: str, actor_id: str, channel_id: str, now: datetime
+) -> tuple[Vendor, int]:
+    """`vendor remove`: from now on nothing is posted for the vendor and it is out of every
+    list, digest and summary; its tasks and figures stay in the database. Returns the
+    vendor and how many open tasks it had (kept, hidden with it)."""
+    vendor = _vendor_for(session, team_id, channel_id, removed_too=True)
+    if vendor.removed_at is not None:
+        raise UsageError(
+            f"{escape(vendor.name)} is already removed; nothing changed. "
+            f"`/delegate vendor restore <#{channel_id}>` brings it back."
+        )
+    open_tasks = len(tasks.list_open_tasks(session, team_id, vendor_id=vendor.id))
+    vendors.update_vendor(session, vendor, now, removed_at=now, removed_by=actor_id)
+    audit.record_change(
+        session,
+        team_id=team_id,
+        actor_id=actor_id,
+        action="vendor.removed",
+        at=now,
+        vendor_id=vendor.id,
+        detail={"channel_id": channel_id, "name": vendor.name, "open_tasks": open_tasks},
+    )
+    return vendor, open_tasks
+
+
+def restore_vendor(
+    session: Session, *, team_id: str, actor_id: str, channel_id: str, now: datetime
+) -> Vendor:
+    """`vendor restore`: a removed vendor is back as it was (paused or not)."""
+    vendor = _vendor_for(session, team_id, channel_id, removed_too=True)
+    if vendor.removed_at is None:
+        raise UsageError(f"{escape(vendor.name)} is not removed; nothing changed.")
+    removed_at = vendor.removed_at
+    vendors.update_vendor(session, vendor, now, removed_at=None, removed_by=None)
+    audit.record_change(
+        session,
+        team_id=team_id,
+        actor_id=actor_id,
+        action="vendor.restored",
+        at=now,
+        vendor_id=vendor.id,
+        detail={"removed_at": removed_at},
+    )
+    return vendor
+
+
+def check_vendor_can_be_restored(session: Session, *, team_id: str, channel_id: str) -> Vendor:
+    vendor = _vendor_for(session, team_id, channel_id, removed_too=True)
+    if vendor.removed_at is None:
+        raise UsageError(f"{escape(vendor.name)} is not removed; nothing changed.")
+    return vendor
+
+
+# --------------------------------------------------------------------------- task ownership
+
+
+@dataclass(frozen=True)
+class TaskAccess:
+    """A task someone may change, and whether it is someone else's (the owner is told)."""
+
+    row: TaskRow
+    for_someone_else: bool
+
+
+def check_task_access(
+    session: Session,
+    *,
+    team_id: str,
+    task_id: int,
+    actor_id: str,
+    actor_is_outside: bool,
+    admins: frozenset[str],
+    here_channel_id: str,
+    verb: str,
+) -> TaskAccess:
+    """Whether `actor_id` may `verb` task `task_id` typed in `here_channel_id`; UsageError
+    (saying who may and how to ask) when not.
+
+    A task is changed by its owner and the admins (ADMIN_USER_IDS: with none set, only by
+    its owner); `done` also by the vendor's people (it delivers the task for review). An id
+    typed in a vendor's channel must be that vendor's: a slip of a digit there is refused
+    with the vendor the task belongs to. Outside users only ever see their own vendor's
+    tasks: any other id is "no such task".
+    """
+    row = tasks.get_task_row(session, team_id, task_id)
+    if row is not None and actor_is_outside and row.vendor.channel_id != here_channel_id:
+        row = None
+    if row is None:
+        raise UsageError(
+            f"There is no task #{task_id}; nothing changed. `/delegate list all` shows open "
+            "tasks and their ids."
+        )
+    task, vendor = row.task, row.vendor
+    here = vendors.find_vendor_by_channel(session, team_id, here_channel_id)
+    if here is not None and here.id != vendor.id:
+        raise UsageError(
+            f"Task #{task_id} ({escape(task.title)}) is for {escape(vendor.name)} "
+            f"(<#{vendor.channel_id}>), not {escape(here.name)}, whose channel this is; "
+            f"nothing changed. Check the number with `/delegate list <#{here.channel_id}>`, "
+            f"or type the command in <#{vendor.channel_id}> or a channel that is no vendor's."
+        )
+    if vendor.removed_at is not None:
+        raise UsageError(_removed_refusal(vendor))
+    if actor_id == task.owner_id:
+        return TaskAccess(row, for_someone_else=False)
+    if actor_id in admins:
+        return TaskAccess(row, for_someone_else=True)
+    if verb == "done" and people.is_vendor_contact(task, actor_id, actor_is_outside):
+        return TaskAccess(row, for_someone_else=False)
+    raise UsageError(ownership_refusal(task, actor_id, verb, admins))
+
+
+def ownership_refusal(task: Task, actor_id: str, verb: str, admins: frozenset[str]) -> str:
+    who = (
+        f"only they or an admin ({', '.join(f'<@{a}>' for a in sorted(admins))})"
+        if admins
+        else "only they"
+    )
+    return (
+        f"Task #{task.id} ({escape(task.title)}) belongs to <@{task.owner_id}>: {who} can "
+        f"`{verb}` it; nothing changed. To take it over, ask <@{task.owner_id}> to run "
+        f"`/delegate owner {task.id} <@{actor_id}>`."
+    )
+
+
+# --------------------------------------------------------------------------- task changes
+
+
+def reopen_task(
+    session: Session, *, team_id: str, actor_id: str, row: TaskRow, now: datetime
+) -> TaskRow:
+    """`reopen ID`: a done or cancelled task is open again. Its completion and spend leave
+    the figures with its status; its rating is deleted (kept in the audit entry), so every
+    figure is as it was before it closed."""
+    task = row.task
+    if task.status == TaskStatus.OPEN:
+        raise UsageError(f"Task #{task.id} is open already; nothing changed.")
+    if task.status == TaskStatus.DELIVERED:
+        raise UsageError(
+            f"Task #{task.id} is delivered and waiting for <@{task.owner_id}>'s review; nothing "
+            "changed. Accept it or ask for changes in the review message."
+        )
+    detail: dict[str, object] = {
+        "from": task.status,
+        "closed_at": task.closed_at,
+        "closed_by": task.closed_by,
+    }
+    rating = review_store.get_task_feedback(session, task.id or 0)
+    if rating is not None:
+        detail["rating"] = {
+            "quality": rating.quality,
+            "timeliness": rating.timeliness,
+            "communication": rating.communication,
+            "comment": rating.comment,
+            "rated_by": rating.rated_by,
+        }
+        session.delete(rating)
+    tasks.update_task(
+        session,
+        task,
+        now,
+        status=TaskStatus.OPEN,
+        closed_at=None,
+        closed_by=None,
+        delivered_at=None,
+        delivered_by=None,
+    )
+    audit.record_change(
+        session,
+        team_id=team_id,
+        actor_id=actor_id,
+        action="task.reopened",
+        at=now,
+        vendor_id=row.vendor.id,
+        task_id=task.id,
+        detail=detail,
+    )
+    return row
+
+
+def edit_task(
+    session: Session,
+    command: EditTask,
+    *,
+    team_id: str,
+    actor_id: str,
+    row: TaskRow,
+    now: datetime,
+) -> dict[str, dict[str, str]]:
+    """`edit ID title | standard`: what changed ("title", "standard") from what to what,
+    audited so."""
+    task = row.task
+    wanted = {"title": command.title, "standard": command.standard}
+    changes = {
+        field: {"from": str(getattr(task, field)), "to": value}
+        for field, value in wanted.items()
+        if value is not None and value != getattr(task, field)
+    }
+    if not changes:
+        raise UsageError(f"Task #{task.id} already reads like that; nothing changed.")
+    tasks.update_task(session, task, now, **{k: v["to"] for k, v in changes.items()})
+    audit.record_change(
+        session,
+        team_id=team_id,
+        actor_id=actor_id,
+        action="task.edited",
+        at=now,
+        vendor_id=row.vendor.id,
+        task_id=task.id,
+        detail=changes,
+    )
+    return changes
+
+
+def change_task_person(
+    session: Session,
+    *,
+    team_id: str,
+    actor_id: str,
+    row: TaskRow,
+    field: str,
+    user_id: str | None,
+    now: datetime,
+) -> str | None:
+    """`assign` (field "assignee_id") or `owner` (field "owner_id"): the previous person."""
+    task = row.task
+    previous: str | None = getattr(task, field)
+    if previous == user_id:
+        who = f"<@{user_id}>" if user_id else "nobody"
+        role = "assigned to" if field == "assignee_id" else "owned by"
+        raise UsageError(f"Task #{task.id} is {role} {who} already; nothing changed.")
+    if field == "owner_id" and task.status not in (TaskStatus.OPEN, TaskStatus.DELIVERED):
+        raise UsageError(
+            f"Task #{task.id} is {task.status}; nothing changed. Reopen it first with "
+            f"`/delegate reopen {task.id}`."
+        )
+    tasks.update_task(session, task, now, **{field: user_id})
+    audit.record_change(
+        session,
+        team_id=team_id,
+        actor_id=actor_id,
+        action="task.assigned" if field == "assignee_id" else "task.handed_over",
+        at=now,
+        vendor_id=row.vendor.id,
+        task_id=task.id,
+        detail={"from": previous, "to": user_id},
+    )
+    return previous

@@ -112,6 +112,7 @@ class _Channel:
     is_im: bool = False
     is_mpim: bool = False
     user: str | None = None  # the other party of an IM
+    is_general: bool = False  # the workspace's #general, where every member is
 
     def add_member(self, user_id: str) -> None:
         if user_id not in self.members:
@@ -565,6 +566,7 @@ class FakeSlack:
         members: Iterable[str] = (),
         is_ext_shared: bool = False,
         is_archived: bool = False,
+        is_general: bool = False,
     ) -> None:
         with self._lock:
             channel = _Channel(
@@ -573,6 +575,7 @@ class FakeSlack:
                 is_private=is_private,
                 is_ext_shared=is_ext_shared,
                 is_archived=is_archived,
+                is_general=is_general,
             )
             for member in members:
                 channel.add_member(member)
@@ -1129,7 +1132,7 @@ class FakeSlack:
             "is_private": channel.is_private,
             "created": _CREATED,
             "is_archived": channel.is_archived,
-            "is_general": False,
+            "is_general": channel.is_general,
             "unlinked": 0,
             "name_normalized": channel.name,
             "is_shared": channel.is_ext_shared,

@@ -6,7 +6,10 @@
   `/delegate` beyond `help` and that: no creating, cancelling, rescheduling or listing
   tasks, no vendor administration, no reports or summaries.
 - With ADMIN_USER_IDS set, only those users administer vendors, and that includes
-  registering a new vendor channel implicitly by delegating a task to it.
+  registering a new vendor channel by delegating a task to it.
+- A task is changed (done, cancel, due, cost, reopen, edit, assign, owner) by its owner and
+  the admins listed in ADMIN_USER_IDS (with none listed, by its owner alone); a vendor
+  contact may still say `done` on their vendor's task. See bot.delegation.check_task_access.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from bot.commands import (
     Command,
     ManageHolidays,
     PauseVendor,
+    RemoveVendor,
+    RestoreVendor,
     ResumeVendor,
     ShowHelp,
     UpdateVendor,
@@ -33,7 +38,15 @@ REGISTER_REFUSAL = (
     "<#{channel}> is not a vendor yet, and only the bot's admins can add vendors. Ask one of "
     "them ({admins}) to run `/delegate vendor add <#{channel}>`."
 )
-VENDOR_ADMINISTRATION = (AddVendor, UpdateVendor, ManageHolidays, PauseVendor, ResumeVendor)
+VENDOR_ADMINISTRATION = (
+    AddVendor,
+    UpdateVendor,
+    ManageHolidays,
+    PauseVendor,
+    ResumeVendor,
+    RemoveVendor,
+    RestoreVendor,
+)
 
 
 # What outside users may type: help, and `done ID` to deliver a task of the vendor whose

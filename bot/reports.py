@@ -239,10 +239,12 @@ def report_rows(
     by_id = {vendor.id: vendor for vendor in vendors.list_vendors(session, team_id)}
     for said in reviews.vendor_feedback_between(session, None, start, end, team_id=team_id):
         known = by_id.get(said.vendor_id)
+        if known is None:  # a removed vendor's: left out, like its other records
+            continue
         yield {
             "record": "vendor_feedback",
             "id": said.id,
-            **(_vendor_cells(known) if known else {}),
+            **_vendor_cells(known),
             "user": said.user_id,
             "at": said.at,
             "post_id": said.post_id,

@@ -46,6 +46,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.errors import UsageError
+from bot.slack_text import escape
 from bot.summaries import (
     MIN_SAMPLE,
     VendorSpend,
@@ -327,8 +328,14 @@ def scorecard_for_channel(
         )
     if vendor is None:
         raise UsageError(
-            "This channel is not a vendor's. Run `/delegate scorecard` in a vendor's channel, "
-            "or name one: `/delegate scorecard #vendor`."
+            "This channel is not a vendor's, so nothing was posted. Name the vendor: "
+            "`/delegate scorecard #vendor` (`/delegate vendor list` shows them), or run "
+            "`/delegate scorecard` in the vendor's channel."
+        )
+    if vendor.removed_at is not None:
+        raise UsageError(
+            f"{escape(vendor.name)} was removed as a vendor; nothing was posted. "
+            f"`/delegate vendor restore <#{vendor.channel_id}>` brings it back."
         )
     return vendor_scorecard(session, vendor, now, weeks)
 

@@ -13,25 +13,34 @@ from bot.errors import UsageError
 INVITE_HINT = "invite me there first (type `/invite @Delegate` in that channel), then try again"
 
 
+GENERAL_REFUSAL = (
+    "<#{channel}> is the workspace's general channel, where everyone is: it can't be a "
+    "vendor's channel, and nothing was created. Name the vendor's own channel: "
+    "`/delegate #vendor title…`, or `/delegate vendor add #vendor` to register one."
+)
+DM_REFUSAL = (
+    "Tasks go to a vendor's channel, not a direct message; nothing was created. Name the "
+    "channel: `/delegate #vendor title…`."
+)
+
+
+def check_channel_can_be_vendor(client: WebClient, channel_id: str) -> str:
+    """The channel's name when it may become a vendor's; UsageError for the general
+    channel, a direct message, an archived or unknown channel, or a private one without the
+    bot. Reads only: joins nothing."""
+    info = _usable_channel(client, channel_id)
+    if info.get("is_private") and not info.get("is_member"):
+        raise UsageError(f"I'm not in <#{channel_id}>: {INVITE_HINT}.")
+    return str(info.get("name") or channel_id)
+
+
 def ensure_bot_in_channel(client: WebClient, channel_id: str) -> str:
     """Return the channel's name once the bot is a member; join public channels on the way.
 
-    Raises UsageError (nothing joined or written) when the channel is a DM, archived,
-    private without the bot, or unknown.
+    Raises UsageError (nothing joined or written) when the channel is a DM, the general
+    channel, archived, private without the bot, or unknown.
     """
-    try:
-        info = client.conversations_info(channel=channel_id)["channel"]
-    except SlackApiError as error:
-        if error.response.get("error") in ("channel_not_found", "not_in_channel"):
-            # Private channels the bot is not in look exactly like missing ones.
-            raise UsageError(
-                f"I can't see <#{channel_id}>. If it is private, {INVITE_HINT}."
-            ) from None
-        raise
-    if info.get("is_im") or info.get("is_mpim"):
-        raise UsageError("Tasks go to a vendor's channel, not a direct message. Name a channel.")
-    if info.get("is_archived"):
-        raise UsageError(f"<#{channel_id}> is archived; pick a channel that is in use.")
+    info = _usable_channel(client, channel_id)
     name = str(info.get("name") or channel_id)
     if info.get("is_member"):
         return name
@@ -44,3 +53,24 @@ def ensure_bot_in_channel(client: WebClient, channel_id: str) -> str:
             f"I couldn't join <#{channel_id}> ({error.response.get('error')}): {INVITE_HINT}."
         ) from None
     return name
+
+
+def _usable_channel(client: WebClient, channel_id: str) -> dict[str, object]:
+    if channel_id.startswith("D"):
+        raise UsageError(DM_REFUSAL)
+    try:
+        info = client.conversations_info(channel=channel_id)["channel"]
+    except SlackApiError as error:
+        if error.response.get("error") in ("channel_not_found", "not_in_channel"):
+            # Private channels the bot is not in look exactly like missing ones.
+            raise UsageError(
+                f"I can't see <#{channel_id}>. If it is private, {INVITE_HINT}."
+            ) from None
+        raise
+    if info.get("is_im") or info.get("is_mpim"):
+        raise UsageError(DM_REFUSAL)
+    if info.get("is_general"):
+        raise UsageError(GENERAL_REFUSAL.format(channel=channel_id))
+    if info.get("is_archived"):
+        raise UsageError(f"<#{channel_id}> is archived; pick a channel that is in use.")
+    return dict(info)

@@ -71,6 +71,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.errors import UsageError
+from bot.slack_text import escape
 from storage import reviews, vendors
 from storage import summaries as store
 from storage.lifecycle import SpendTotals, spend_totals
@@ -324,8 +325,14 @@ def summary_for_channel(
         )
     if vendor is None:
         raise UsageError(
-            "This channel is not a vendor's. Run `/delegate summary` in a vendor's channel, "
-            "or name one: `/delegate summary #vendor`."
+            "This channel is not a vendor's, so nothing was posted. Name the vendor: "
+            "`/delegate summary #vendor` (`/delegate vendor list` shows them), or run "
+            "`/delegate summary` in the vendor's channel."
+        )
+    if vendor.removed_at is not None:
+        raise UsageError(
+            f"{escape(vendor.name)} was removed as a vendor; nothing was posted. "
+            f"`/delegate vendor restore <#{vendor.channel_id}>` brings it back."
         )
     return vendor_summary(session, vendor, now)
 

@@ -92,6 +92,7 @@ class CheckinListeners:
                         user_id=click.user_id,
                         user_is_outside=outside,
                         now=self.deps.clock(),
+                        admins=self.deps.settings.admin_user_ids,
                     ),
                 )
             except TaskAlreadyClosed as closed:
@@ -218,7 +219,10 @@ class CheckinListeners:
 
             def store(session: Session) -> checkin_updates.ThreadReply | None:
                 stored = checkin_updates.record_thread_reply(
-                    session, user_is_outside=outside, **fields
+                    session,
+                    user_is_outside=outside,
+                    admins=self.deps.settings.admin_user_ids,
+                    **fields,
                 )
                 if stored is None:  # not a check-in's thread: a feedback prompt's?
                     reviews.record_vendor_feedback(session, **fields)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -15,17 +18,23 @@ from sqlmodel import Session
 from bot import blocks, delegation, people, permissions, reviews
 from bot.commands import (
     AddVendor,
+    AssignTask,
     CancelTask,
     CloseTask,
     Command,
     CreateTask,
+    EditTask,
+    HandOverTask,
     ListTasks,
     ListVendors,
     ManageHolidays,
     OpenDelegateForm,
     PauseVendor,
     PostSummary,
+    RemoveVendor,
+    ReopenTask,
     RescheduleTask,
+    RestoreVendor,
     ResumeVendor,
     SendReport,
     SetTaskCost,
@@ -38,10 +47,12 @@ from bot.deps import Deps
 from bot.errors import UsageError
 from bot.forms import read_delegate_form
 from bot.reviews import DoneOutcome
-from bot.slack_channels import ensure_bot_in_channel
+from bot.slack_channels import DM_REFUSAL, check_channel_can_be_vendor, ensure_bot_in_channel
+from bot.slack_text import escape
 from handlers import notices, scorecards, summaries
 from handlers.replies import answering_errors
 from storage.database import run_transaction
+from storage.models import Vendor
 from storage.tasks import TaskRow
 
 # What `/delegate done` did, as the reply and the vendor thread say it.
@@ -57,6 +68,23 @@ class Requester:
     team_id: str
     user_id: str
     channel_id: str
+    text: str = ""  # what was typed after /delegate, kept for a confirmation button
+
+
+BROKEN_BUTTON = "That button no longer works; nothing changed. Please run the command again."
+
+
+def read_pending(value: str) -> dict[str, Any]:
+    """The task a Register and delegate / Cancel button carries (see ask_before_registering)."""
+    try:
+        pending = json.loads(value)
+    except ValueError:
+        raise UsageError(BROKEN_BUTTON) from None
+    if not isinstance(pending, dict) or not pending.get("u") or not pending.get("c"):
+        raise UsageError(BROKEN_BUTTON)
+    if "t" not in pending and not isinstance(pending.get("f"), dict):
+        raise UsageError(BROKEN_BUTTON)
+    return pending
 
 
 def team_of(context: BoltContext, body: dict[str, Any]) -> str:
@@ -69,10 +97,16 @@ def team_of(context: BoltContext, body: dict[str, Any]) -> str:
     return str(team)
 
 
+# Slack's limit for a button's value, which carries a task waiting for a confirmation.
+MAX_BUTTON_VALUE = 2000
+
+
 def register(app: App, deps: Deps) -> None:
     listeners = DelegateListeners(deps)
     app.command("/delegate")(listeners.on_command)
     app.view(blocks.DELEGATE_MODAL)(listeners.on_form_submitted)
+    app.action(blocks.REGISTER_AND_DELEGATE_ACTION)(listeners.on_pending_task_clicked)
+    app.action(blocks.CANCEL_PENDING_TASK_ACTION)(listeners.on_pending_task_clicked)
 
 
 class DelegateListeners:
@@ -93,6 +127,7 @@ class DelegateListeners:
             team_id=team_of(context, body),
             user_id=str(body.get("user_id", "")),
             channel_id=str(body.get("channel_id", "")),
+            text=str(body.get("text") or ""),
         )
 
         def reply_problem(text: str) -> None:
@@ -131,8 +166,14 @@ class DelegateListeners:
             case ShowHelp():
                 return blocks.help_reply()
             case OpenDelegateForm():
+                # The form starts on this channel only when it is a vendor's: pre-filling
+                # #general (or any other channel) would invite the mistake issue 13 is about.
                 here = requester.channel_id
-                initial = here if here.startswith(("C", "G")) else None
+                is_vendor = run_transaction(
+                    self.deps.engine,
+                    lambda session: delegation.is_vendor_channel(session, requester.team_id, here),
+                )
+                initial = here if is_vendor else None
                 client.views_open(trigger_id=trigger_id, view=blocks.delegate_modal(initial))
                 return None
             case CreateTask():
@@ -156,6 +197,8 @@ class DelegateListeners:
                 return self.mark_done(command, requester, client, logger)
             case CancelTask() | RescheduleTask():
                 return self.change_task(command, requester, client, logger)
+            case ReopenTask() | EditTask() | AssignTask() | HandOverTask():
+                return self.amend_task(command, requester, client, logger)
             case PostSummary():
                 return summaries.post_summary_now(
                     self.deps,
@@ -174,9 +217,18 @@ class DelegateListeners:
                     client=client,
                 )
             case SetTaskCost():
-                return scorecards.set_task_cost(
+                access = run_transaction(
+                    self.deps.engine,
+                    lambda session: self.task_access(session, requester, command.task_id, "cost"),
+                )
+                # A cost is never shown in the vendor's channel; an admin's change is told to
+                # the owner privately.
+                reply = scorecards.set_task_cost(
                     self.deps, command, team_id=requester.team_id, user_id=requester.user_id
                 )
+                if access.for_someone_else:
+                    self.tell_owner(client, access.row, requester.user_id, "cost changed", logger)
+                return reply
             case SendReport():
                 return summaries.send_report(
                     self.deps,
@@ -190,9 +242,35 @@ class DelegateListeners:
             case ListVendors():
                 found = run_transaction(
                     self.deps.engine,
-                    lambda session: delegation.list_vendors(session, team_id=requester.team_id),
+                    lambda session: delegation.list_vendors(
+                        session, team_id=requester.team_id, removed=command.removed
+                    ),
                 )
-                return blocks.vendor_list_reply(found, self.deps.clock())
+                return blocks.vendor_list_reply(found, self.deps.clock(), removed=command.removed)
+            case RemoveVendor():
+                vendor, open_tasks = run_transaction(
+                    self.deps.engine,
+                    lambda session: delegation.remove_vendor(
+                        session,
+                        team_id=requester.team_id,
+                        actor_id=requester.user_id,
+                        channel_id=command.channel_id,
+                        now=self.deps.clock(),
+                    ),
+                )
+                return blocks.vendor_removed_reply(vendor, open_tasks)
+            case RestoreVendor():
+                vendor = run_transaction(
+                    self.deps.engine,
+                    lambda session: delegation.restore_vendor(
+                        session,
+                        team_id=requester.team_id,
+                        actor_id=requester.user_id,
+                        channel_id=command.channel_id,
+                        now=self.deps.clock(),
+                    ),
+                )
+                return blocks.vendor_restored_reply(vendor)
             case PauseVendor() | ResumeVendor():
                 return self.pause_or_resume(command, requester, client)
             case UpdateVendor():
@@ -230,11 +308,22 @@ class DelegateListeners:
         raise AssertionError(f"unhandled command {command!r}")
 
     def create_task(
-        self, command: CreateTask, requester: Requester, client: WebClient, logger: logging.Logger
+        self,
+        command: CreateTask,
+        requester: Requester,
+        client: WebClient,
+        logger: logging.Logger,
+        *,
+        confirmed: bool = False,
+        request_key: str | None = None,
     ) -> blocks.Message:
+        """Log a task for a vendor. For a channel that is not a vendor yet nothing is written
+        or posted: the requester is asked first (`pending_task_reply`), unless `confirmed`
+        (they pressed Register and delegate)."""
         channel_id = command.channel_id or requester.channel_id
-        # Check the date before touching Slack, so a typo joins no channel: one vendor
-        # lookup for the permission, the due date and the cost.
+        if channel_id.startswith("D"):
+            raise UsageError(DM_REFUSAL)
+        # Check the date before touching Slack, so a typo joins no channel.
         checked = run_transaction(
             self.deps.engine,
             lambda session: delegation.check_new_task(
@@ -249,11 +338,19 @@ class DelegateListeners:
                 now=self.deps.clock(),
             ),
         )
+        if checked.vendor is None:
+            # The general channel and DMs are refused outright; nothing is joined.
+            check_channel_can_be_vendor(client, channel_id)
+            if not confirmed:
+                return self.ask_before_registering(
+                    requester, channel_id, command.title, {"t": requester.text}
+                )
         channel_name = ensure_bot_in_channel(client, channel_id)
         return self.log_task(
             requester,
             client,
             logger,
+            request_key=request_key,
             channel_id=channel_id,
             channel_name=channel_name,
             title=command.title,
@@ -263,26 +360,147 @@ class DelegateListeners:
             cost_minor=checked.cost_minor,
         )
 
+    def ask_before_registering(
+        self, requester: Requester, channel_id: str, title: str, task: dict[str, Any]
+    ) -> blocks.Message:
+        """The private question with Register and delegate / Cancel; the buttons carry the
+        task and who asked, so only the requester's click goes ahead."""
+        # "k": the key that makes a double press create the task once.
+        value = json.dumps({"u": requester.user_id, "c": channel_id, "k": uuid.uuid4().hex, **task})
+        if len(value) > MAX_BUTTON_VALUE:
+            raise UsageError(
+                f"<#{channel_id}> is not a vendor yet; nothing was created. Register it first "
+                f"with `/delegate vendor add <#{channel_id}>`, then delegate again."
+            )
+        return blocks.pending_task_reply(channel_id, title, value)
+
+    def on_pending_task_clicked(
+        self,
+        ack: Ack,
+        body: dict[str, Any],
+        respond: Respond,
+        client: WebClient,
+        context: BoltContext,
+        logger: logging.Logger,
+    ) -> None:
+        """Register and delegate, or Cancel, on the question about a new vendor channel."""
+        ack()
+        user = body.get("user") or {}
+        user_id = str(user.get("id") or "")
+        action = (body.get("actions") or [{}])[0]
+
+        def reply_problem(text: str) -> None:
+            respond(replace_original=False, response_type="ephemeral", **blocks.problem_reply(text))
+
+        with answering_errors(reply_problem, logger):
+            pending = read_pending(str(action.get("value") or ""))
+            if user_id != pending.get("u"):
+                raise UsageError(
+                    f"Only <@{pending.get('u')}>, who asked, can use these buttons; nothing "
+                    "changed."
+                )
+            if action.get("action_id") == blocks.CANCEL_PENDING_TASK_ACTION:
+                respond(replace_original=True, **blocks.pending_task_cancelled_reply())
+                return
+            team_id = team_of(context, body)
+            if people.is_outside_user(
+                client, user_id, team_id, payload_team_id=str(user.get("team_id") or "")
+            ):
+                raise UsageError(permissions.OUTSIDE_REFUSAL)
+            channel_id = str(pending["c"])
+            requester = Requester(team_id, user_id, channel_id)
+            if "t" in pending:
+                command = parse_command(str(pending["t"]))
+                if not isinstance(command, CreateTask):
+                    raise UsageError(BROKEN_BUTTON)
+                reply = self.create_task(
+                    replace(command, channel_id=channel_id),
+                    requester,
+                    client,
+                    logger,
+                    confirmed=True,
+                    request_key=str(pending.get("k") or "") or None,
+                )
+            else:
+                reply = self.create_from_form(
+                    requester, client, logger, pending["f"], str(pending.get("k") or "") or None
+                )
+            respond(replace_original=True, **reply)
+
+    def create_from_form(
+        self,
+        requester: Requester,
+        client: WebClient,
+        logger: logging.Logger,
+        form: Any,
+        request_key: str | None,
+    ) -> blocks.Message:
+        """The form's task, confirmed for a channel that was not a vendor yet."""
+        if not isinstance(form, dict) or not isinstance(form.get("t"), str) or not form["t"]:
+            raise UsageError(BROKEN_BUTTON)
+        try:
+            due = date.fromisoformat(str(form["d"])) if form.get("d") else None
+        except ValueError:
+            raise UsageError(BROKEN_BUTTON) from None
+        checked = run_transaction(
+            self.deps.engine,
+            lambda session: delegation.check_new_task(
+                session,
+                team_id=requester.team_id,
+                channel_id=requester.channel_id,
+                user_id=requester.user_id,
+                admins=self.deps.settings.admin_user_ids,
+                due=due,
+                cost=None,
+                defaults=self.deps.vendor_defaults,
+                now=self.deps.clock(),
+            ),
+        )
+        channel_name = ensure_bot_in_channel(client, requester.channel_id)
+        return self.log_task(
+            requester,
+            client,
+            logger,
+            request_key=request_key,
+            channel_id=requester.channel_id,
+            channel_name=channel_name,
+            title=str(form["t"]),
+            standard=str(form.get("s") or ""),
+            assignee_id=str(form["a"]) if form.get("a") else None,
+            due=checked.due,
+        )
+
     def log_task(
         self,
         requester: Requester,
         client: WebClient,
         logger: logging.Logger,
+        request_key: str | None = None,
         **fields: Any,
     ) -> blocks.Message:
-        """Write the task, then announce it; a failed announcement is reported, not fatal."""
+        """Write the task, then announce it; a failed announcement is reported, not fatal.
+        With `request_key` (a confirmation button's), the task is created once per key."""
         now = self.deps.clock()
-        created = run_transaction(
-            self.deps.engine,
-            lambda session: delegation.create_task(
+
+        def create(session: Session) -> delegation.TaskCreated:
+            if request_key is not None:
+                delegation.confirm_request(
+                    session,
+                    team_id=requester.team_id,
+                    request_key=request_key,
+                    user_id=requester.user_id,
+                    now=now,
+                )
+            return delegation.create_task(
                 session,
                 team_id=requester.team_id,
                 owner_id=requester.user_id,
                 defaults=self.deps.vendor_defaults,
                 now=now,
                 **fields,
-            ),
-        )
+            )
+
+        created = run_transaction(self.deps.engine, create)
         reply = blocks.task_created_reply(
             created.task,
             created.vendor,
@@ -320,9 +538,10 @@ class DelegateListeners:
         """The owner's `done` closes (or accepts a delivery); a vendor contact's delivers."""
         # A slash command carries the channel's team, not the user's: ask Slack (cached).
         outside = people.is_outside_user(client, requester.user_id, requester.team_id)
-        done = run_transaction(
-            self.deps.engine,
-            lambda session: reviews.mark_task_done(
+
+        def close(session: Session) -> tuple[delegation.TaskAccess, reviews.TaskMarkedDone]:
+            access = self.task_access(session, requester, command.task_id, "done", outside)
+            done = reviews.mark_task_done(
                 session,
                 team_id=requester.team_id,
                 actor_id=requester.user_id,
@@ -330,13 +549,17 @@ class DelegateListeners:
                 task_id=command.task_id,
                 now=self.deps.clock(),
                 channel_id=requester.channel_id,
-            ),
-        )
+            )
+            return access, done
+
+        access, done = run_transaction(self.deps.engine, close)
         what = DONE_WORDING[done.outcome]
         self.tell_vendor_channel(
             client, TaskRow(done.task, done.vendor), requester.user_id, what, logger
         )
         notices.tell_owner_about_done(client, done, logger)
+        if access.for_someone_else:
+            self.tell_owner(client, access.row, requester.user_id, what, logger)
         if done.outcome == DoneOutcome.ACCEPTED:
             notices.refresh_checkin_of_task(self.deps, client, command.task_id, logger)
         return blocks.task_changed_reply(done.task, what)
@@ -355,16 +578,135 @@ class DelegateListeners:
             "task_id": command.task_id,
             "now": now,
         }
+        verb = "cancel" if isinstance(command, CancelTask) else "due"
 
-        def change(session: Session) -> tuple[TaskRow, str]:
+        def change(session: Session) -> tuple[delegation.TaskAccess, TaskRow, str]:
+            access = self.task_access(session, requester, command.task_id, verb)
             if isinstance(command, CancelTask):
-                return delegation.cancel_task(session, **common), "cancelled"
+                return access, delegation.cancel_task(session, **common), "cancelled"
             row = delegation.reschedule_task(session, due=command.due, **common)
-            return row, f"now due {blocks.format_due(row.task.due_date)}"
+            return access, row, f"now due {blocks.format_due(row.task.due_date)}"
 
-        row, what = run_transaction(self.deps.engine, change)
+        access, row, what = run_transaction(self.deps.engine, change)
         self.tell_vendor_channel(client, row, requester.user_id, what, logger)
+        if access.for_someone_else:
+            self.tell_owner(client, row, requester.user_id, what, logger)
         return blocks.task_changed_reply(row.task, what)
+
+    def task_access(
+        self,
+        session: Session,
+        requester: Requester,
+        task_id: int,
+        verb: str,
+        outside: bool = False,
+    ) -> delegation.TaskAccess:
+        return delegation.check_task_access(
+            session,
+            team_id=requester.team_id,
+            task_id=task_id,
+            actor_id=requester.user_id,
+            actor_is_outside=outside,
+            admins=self.deps.settings.admin_user_ids,
+            here_channel_id=requester.channel_id,
+            verb=verb,
+        )
+
+    def amend_task(
+        self,
+        command: ReopenTask | EditTask | AssignTask | HandOverTask,
+        requester: Requester,
+        client: WebClient,
+        logger: logging.Logger,
+    ) -> blocks.Message:
+        """reopen, edit, assign, owner: audited, noted in the task's thread; an admin's
+        change to someone else's task is told to its owner, a hand-over to both owners."""
+        now = self.deps.clock()
+        verb = {ReopenTask: "reopen", EditTask: "edit", AssignTask: "assign"}.get(
+            type(command), "owner"
+        )
+
+        def amend(session: Session) -> tuple[delegation.TaskAccess, str, str | None]:
+            previous: str | None = None
+            access = self.task_access(session, requester, command.task_id, verb)
+            row = access.row
+            common: dict[str, Any] = {
+                "team_id": requester.team_id,
+                "actor_id": requester.user_id,
+                "row": row,
+                "now": now,
+            }
+            match command:
+                case ReopenTask():
+                    delegation.reopen_task(session, **common)
+                    what = "reopened"
+                case EditTask():
+                    changed = delegation.edit_task(session, command, **common)
+                    what = " and ".join(
+                        f"retitled (was “{escape(change['from'])}”)"
+                        if field == "title"
+                        else "given a new standard"
+                        for field, change in changed.items()
+                    )
+                case AssignTask():
+                    delegation.change_task_person(
+                        session, field="assignee_id", user_id=command.assignee_id, **common
+                    )
+                    what = (
+                        f"assigned to {blocks.mention(command.assignee_id)}"
+                        if command.assignee_id
+                        else "unassigned"
+                    )
+                case HandOverTask():
+                    previous = delegation.change_task_person(
+                        session, field="owner_id", user_id=command.owner_id, **common
+                    )
+                    what = f"handed over to {blocks.mention(command.owner_id)}"
+            return access, what, previous
+
+        access, what, previous = run_transaction(self.deps.engine, amend)
+        row = access.row
+        self.tell_vendor_channel(client, row, requester.user_id, what, logger)
+        if not isinstance(command, ReopenTask):
+            self.refresh_announcement(client, row, logger)
+        if isinstance(command, HandOverTask):
+            message = blocks.task_handed_over_message(
+                row.task, row.vendor, requester.user_id, command.owner_id
+            )
+            for user in dict.fromkeys((previous, command.owner_id)):
+                if user and user != requester.user_id:
+                    self.direct_message(client, user, message, logger)
+        elif access.for_someone_else:
+            self.tell_owner(client, row, requester.user_id, what, logger)
+        return blocks.task_changed_reply(row.task, what)
+
+    def tell_owner(
+        self, client: WebClient, row: TaskRow, actor_id: str, what: str, logger: logging.Logger
+    ) -> None:
+        """An admin changed someone else's task: its owner hears it from the bot."""
+        message = blocks.task_change_for_owner(row.task, row.vendor, actor_id, what)
+        self.direct_message(client, row.task.owner_id, message, logger)
+
+    def direct_message(
+        self, client: WebClient, user_id: str, message: blocks.Message, logger: logging.Logger
+    ) -> None:
+        try:
+            client.chat_postMessage(channel=user_id, **message)
+        except SlackApiError as error:
+            logger.warning("could not send a direct message: %s", error.response.get("error"))
+
+    def refresh_announcement(self, client: WebClient, row: TaskRow, logger: logging.Logger) -> None:
+        """The task's announcement shows its title, standard and people: keep it current."""
+        if not row.task.announcement_ts:
+            return
+        try:
+            client.chat_update(
+                channel=row.vendor.channel_id,
+                ts=row.task.announcement_ts,
+                **blocks.task_announcement(row.task, row.vendor),
+            )
+        except SlackApiError as error:
+            logger.warning("could not update an announcement: %s", error.response.get("error"))
 
     def tell_vendor_channel(
         self, client: WebClient, row: TaskRow, actor_id: str, what: str, logger: logging.Logger
@@ -498,9 +840,21 @@ class DelegateListeners:
                     )
                 except UsageError as error:
                     errors[blocks.FIELD_DUE] = error.message
+            vendor: Vendor | None = None
             if form is not None and not errors:
                 try:
-                    channel_name = ensure_bot_in_channel(client, form.channel_id)
+                    vendor = run_transaction(
+                        self.deps.engine,
+                        lambda session: delegation.vendor_in_channel(
+                            session, requester.team_id, form.channel_id
+                        ),
+                    )
+                    if vendor is None:
+                        # Not a vendor yet: the general channel is refused in the form; any
+                        # other channel is asked about, privately, before anything is written.
+                        check_channel_can_be_vendor(client, form.channel_id)
+                    else:
+                        channel_name = ensure_bot_in_channel(client, form.channel_id)
                 except UsageError as error:
                     errors[blocks.FIELD_VENDOR] = error.message
             if form is None or errors:
@@ -508,6 +862,21 @@ class DelegateListeners:
                 return
             ack()
             acked = True
+            if vendor is None:
+                pending = {
+                    "f": {
+                        "t": form.title,
+                        "s": form.standard,
+                        "a": form.assignee_id,
+                        "d": form.due.isoformat() if form.due else None,
+                    }
+                }
+                requester = replace(requester, channel_id=form.channel_id)
+                question = self.ask_before_registering(
+                    requester, form.channel_id, form.title, pending
+                )
+                client.chat_postMessage(channel=user_id, **question)
+                return
             reply = self.log_task(
                 requester,
                 client,

@@ -56,6 +56,10 @@ class Vendor(SQLModel, table=True):
     currency: str = Field(default="USD", max_length=3, sa_column_kwargs={"server_default": "USD"})
     hourly_rate_minor: int | None = Field(default=None, sa_type=BigInteger)
     monthly_budget_minor: int | None = Field(default=None, sa_type=BigInteger)
+    # `vendor remove`: hidden and silent from then on, its history kept; `vendor restore`
+    # clears these. A removed vendor still owns its channel (the unique constraint).
+    removed_at: datetime | None = Field(default=None)
+    removed_by: str | None = Field(default=None, max_length=32)
 
 
 class Task(SQLModel, table=True):
@@ -81,6 +85,20 @@ class Task(SQLModel, table=True):
     delivered_by: str | None = Field(default=None, max_length=32)
     # What the task costs, in minor units of the vendor's currency; spend once it is done.
     cost_minor: int | None = Field(default=None, sa_type=BigInteger)
+
+
+class ConfirmedRequest(SQLModel, table=True):
+    """A Register and delegate press that went ahead, by the key its button carried: unique,
+    so a double press (or two racing ones) creates the task once."""
+
+    __tablename__ = "confirmed_requests"
+    __table_args__ = (UniqueConstraint("team_id", "request_key", name="uq_confirmed_requests_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    request_key: str = Field(max_length=64)
+    confirmed_by: str = Field(max_length=32)
+    at: datetime
 
 
 class AuditEntry(SQLModel, table=True):

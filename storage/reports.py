@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, or_, select
 
 from storage.models import (
@@ -22,6 +23,11 @@ from storage.models import (
 from storage.tasks import TaskRow
 
 
+def _in_use() -> ColumnElement[bool]:
+    """Reports leave out removed vendors (`vendor restore` brings their records back)."""
+    return col(Vendor.removed_at).is_(None)
+
+
 def tasks_active_between(
     session: Session, team_id: str, start: datetime, end: datetime
 ) -> Sequence[TaskRow]:
@@ -32,6 +38,7 @@ def tasks_active_between(
         .join(Vendor, col(Vendor.id) == col(Task.vendor_id))
         .where(
             Task.team_id == team_id,
+            _in_use(),
             col(Task.created_at) < end,
             or_(col(Task.closed_at).is_(None), col(Task.closed_at) >= start),
         )
@@ -47,7 +54,7 @@ def status_updates_between(
         select(StatusUpdate, Task, Vendor)
         .join(Task, col(Task.id) == col(StatusUpdate.task_id))
         .join(Vendor, col(Vendor.id) == col(Task.vendor_id))
-        .where(Task.team_id == team_id, StatusUpdate.at >= start, StatusUpdate.at < end)
+        .where(Task.team_id == team_id, _in_use(), StatusUpdate.at >= start, StatusUpdate.at < end)
         .order_by(col(StatusUpdate.at), col(StatusUpdate.id))
     )
     return [(update, task, vendor) for update, task, vendor in session.exec(query).all()]
@@ -60,7 +67,12 @@ def checkin_responses_between(
         select(CheckinResponse, Vendor)
         .join(ScheduledPost, col(ScheduledPost.id) == col(CheckinResponse.post_id))
         .join(Vendor, col(Vendor.id) == col(ScheduledPost.vendor_id))
-        .where(Vendor.team_id == team_id, CheckinResponse.at >= start, CheckinResponse.at < end)
+        .where(
+            Vendor.team_id == team_id,
+            _in_use(),
+            CheckinResponse.at >= start,
+            CheckinResponse.at < end,
+        )
         .order_by(col(CheckinResponse.at), col(CheckinResponse.id))
     )
     return [(response, vendor) for response, vendor in session.exec(query).all()]
@@ -76,6 +88,7 @@ def ratings_between(
         .join(Vendor, col(Vendor.id) == col(TaskFeedback.vendor_id))
         .where(
             Vendor.team_id == team_id,
+            _in_use(),
             TaskFeedback.created_at >= start,
             TaskFeedback.created_at < end,
         )

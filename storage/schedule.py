@@ -50,9 +50,11 @@ Claim = TypeVar("Claim", ScheduledPost, TeamPost)
 
 
 def list_active_vendors(session: Session) -> Sequence[Vendor]:
-    """Every vendor that is not paused, in every team."""
+    """Every vendor that is neither paused nor removed, in every team."""
     return session.exec(
-        select(Vendor).where(col(Vendor.paused).is_(False)).order_by(col(Vendor.id))
+        select(Vendor)
+        .where(col(Vendor.paused).is_(False), col(Vendor.removed_at).is_(None))
+        .order_by(col(Vendor.id))
     ).all()
 
 
@@ -358,8 +360,13 @@ def _clip(text: str | None) -> str | None:
 
 
 def list_teams(session: Session) -> Sequence[str]:
-    """Every team with at least one vendor (paused or not)."""
-    return session.exec(select(Vendor.team_id).distinct().order_by(col(Vendor.team_id))).all()
+    """Every team with at least one vendor in use (paused or not)."""
+    return session.exec(
+        select(Vendor.team_id)
+        .where(col(Vendor.removed_at).is_(None))
+        .distinct()
+        .order_by(col(Vendor.team_id))
+    ).all()
 
 
 def find_team_post(session: Session, team_id: str, kind: str, occurrence: str) -> TeamPost | None:

@@ -454,6 +454,7 @@ def open_tasks_owned_by(
             Task.team_id == team_id,
             Task.owner_id == owner_id,
             col(Task.status).in_((TaskStatus.OPEN, TaskStatus.DELIVERED)),
+            col(Vendor.removed_at).is_(None),  # a removed vendor is off the Home tab
         )
         .order_by(col(Task.due_date).is_(None), col(Task.due_date), col(Task.id))
         .limit(limit)

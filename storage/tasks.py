@@ -82,7 +82,12 @@ def list_open_tasks(
     query = (
         select(Task, Vendor)
         .join(Vendor, col(Vendor.id) == col(Task.vendor_id))
-        .where(Task.team_id == team_id, Task.status == TaskStatus.OPEN)
+        .where(
+            Task.team_id == team_id,
+            Task.status == TaskStatus.OPEN,
+            # A removed vendor's tasks are kept, but out of every list and check-in.
+            col(Vendor.removed_at).is_(None),
+        )
     )
     if vendor_id is not None:
         query = query.where(Task.vendor_id == vendor_id)

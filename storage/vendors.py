@@ -22,9 +22,11 @@ def get_vendor(session: Session, vendor_id: int) -> Vendor | None:
     return session.get(Vendor, vendor_id)
 
 
-def list_vendors(session: Session, team_id: str) -> Sequence[Vendor]:
+def list_vendors(session: Session, team_id: str, *, removed: bool = False) -> Sequence[Vendor]:
+    """The team's vendors by name: those in use, or (`removed`) those removed."""
+    gone = col(Vendor.removed_at).is_not(None) if removed else col(Vendor.removed_at).is_(None)
     return session.exec(
-        select(Vendor).where(Vendor.team_id == team_id).order_by(col(Vendor.name))
+        select(Vendor).where(Vendor.team_id == team_id, gone).order_by(col(Vendor.name))
     ).all()
 
 

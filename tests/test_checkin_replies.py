@@ -230,15 +230,18 @@ def test_a_done_reply_from_the_vendor_delivers_the_task(
 
 
 @freeze_time(MONDAY)
-def test_a_done_reply_from_a_colleague_closes_the_task(bot: BotUnderTest, checkin: Checkin) -> None:
-    _, (logo, banner), post = checkin
+def test_a_done_reply_from_a_colleague_does_not_close_someone_elses_task(
+    bot: BotUnderTest, checkin: Checkin
+) -> None:
+    # Issue 13: tasks belong to someone. The reply is kept; the owner's task stays open.
+    _, (logo, _banner), post = checkin
     bot.event(thread_reply(post, f"{logo.id} done", user="U0BOB"))
-    [edit] = bot.slack.wait_for("chat.update")
-    task = get_task(bot.engine, logo.id or 0)
-    assert (task.status, task.closed_by) == (TaskStatus.DONE, "U0BOB")
-    actions = [b["block_id"] for b in edit.params["blocks"] if b["type"] == "actions"]
-    assert actions == [f"task:{banner.id}"]
-    assert bot.slack.calls_to("chat.postMessage") == []  # not the owner: no rating prompt
+    [note] = bot.slack.wait_for("chat.postEphemeral")
+    assert "belongs to <@U0ALICE>" in sent_text(note.params)
+    assert f"/delegate owner {logo.id} <@U0BOB>" in sent_text(note.params)
+    assert get_task(bot.engine, logo.id or 0).status == TaskStatus.OPEN
+    assert status_updates(bot.engine) == [] and len(responses(bot.engine)) == 1
+    assert bot.slack.calls_to("chat.update") == []
 
 
 @freeze_time(MONDAY)

@@ -355,7 +355,8 @@ def test_the_delegate_form_is_filled_line_by_line_and_shows_the_apps_errors(
     assert status == 0
     answer = after_prompt(transcript, "/delegate")
     assert answer[0] == '[2] form for @alice: "Delegate a task"'
-    assert "    Vendor channel [#general]> #acme-design" in answer
+    # Typed in #general, which is no vendor's: the form starts with no channel picked.
+    assert "    Vendor channel> #acme-design" in answer
     assert "    Due date (optional)> 2020-01-01" in answer
     # Refused as `due:` refuses it (one date grammar), and asked again at once.
     errors = [line for line in answer if line.startswith("    ! ")]
@@ -384,7 +385,7 @@ def test_a_form_can_be_cancelled_and_stray_answer_lines_are_skipped() -> None:
     script = "/delegate\n    :cancel\n    nobody asked\n:time\n"
     _, transcript = run_console(script)
     answer = after_prompt(transcript, "/delegate")
-    assert "    Vendor channel [#general]> :cancel" in answer
+    assert "    Vendor channel> :cancel" in answer
     assert "    · form closed without sending" in answer
     assert "· no form is open; skipped the answer line: nobody asked" in answer
 
@@ -698,3 +699,65 @@ def test_a_row_keeps_its_number_when_another_row_loses_its_buttons() -> None:
     assert "    (6.2) [On track] [At risk] [Blocked] [Done]" in shown
     two = shown.index("    *#2* Two · due no due date · owner @alice")
     assert "*Blocked* by @alice" in shown[two + 1]
+
+
+# --------------------------------------------------------------------------- mistakes (issue 13)
+
+MISTAKES = FIXTURES / "mistakes_scenario.txt"
+MISTAKES_GOLDEN = FIXTURES / "mistakes_scenario.out"
+
+
+def test_the_mistakes_scenario_screen_for_screen(tmp_path: Path) -> None:
+    """Issue 13's mistakes, replayed as a new user typed them into `python -m bot console
+    --fresh`: compared with tests/fixtures/console/mistakes_scenario.out."""
+    result = run_subprocess(tmp_path, "--fresh", "--now", MONDAY, script=MISTAKES.read_text())
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        MISTAKES_GOLDEN.write_text(result.stdout)
+    assert result.stdout == MISTAKES_GOLDEN.read_text()
+
+
+def test_the_mistakes_reach_no_vendor_and_change_no_figure(tmp_path: Path) -> None:
+    """The same session, said in words: every mistake got a private answer saying what to do
+    instead; nothing was posted for #general; the stray vendor is removed, not deleted."""
+    database = f"sqlite:///{tmp_path / 'mistakes.db'}"
+    status, transcript = run_console(MISTAKES.read_text(), database=database)
+    assert status == 0
+    for typed, advice in (
+        ("/delegate lsit", "did you mean `/delegate list`?"),
+        ("/delegate dnoe 4", "did you mean `/delegate done ID`?"),
+        ("/delegate summray", "did you mean `/delegate summary #vendor`?"),
+        ("/delegate help me", "`/delegate help` alone"),
+        ("/delegate Foo due:fri", "general channel"),
+        ("/delegate #general Foo due:fri", "general channel"),
+        ("/delegate summary", "`/delegate summary #vendor`"),
+        ("/delegate scorecard", "`/delegate scorecard #vendor`"),
+        ("/delegate undo", "`/delegate reopen ID`"),
+        ("/delegate remove 2", "`/delegate cancel ID`"),
+        ("/delegate done 1", "belongs to @alice"),
+    ):
+        shown = after_prompt(transcript, typed)
+        assert "only visible to" in shown[0], (typed, shown)
+        assert advice in shown[1], (typed, shown)
+    # The next morning: Acme's check-in only; nothing for #general or the removed #marketing.
+    morning = after_prompt(transcript, ":time 2026-12-01 01:05")
+    posted = [line for line in morning if re.match(r"^\[\d+\] #", line)]
+    assert posted == ["[37] #acme-design · @delegate"]
+    # Nothing but private replies ever appeared in #general.
+    general = [line for line in transcript.splitlines() if re.match(r"^\[\d+\] #general", line)]
+    assert general and all("only visible to @alice" in line for line in general)
+    engine = make_engine(database)
+    try:
+        with Session(engine) as session:
+            vendors = {v.name: v for v in session.exec(select(Vendor))}
+            tasks = list(session.exec(select(Task).order_by(col(Task.id))))
+    finally:
+        engine.dispose()
+    assert set(vendors) == {"Acme Design Ltd", "marketing"}
+    assert vendors["marketing"].removed_at is not None
+    assert [(t.title, t.status, t.owner_id, t.closed_at) for t in tasks] == [
+        ("Logo refresh v2", "open", "U0BOB", None),
+        ("Brochure", "open", "U0ALICE", None),
+        ("Launch plan", "open", "U0ALICE", None),
+    ]

@@ -10,6 +10,7 @@ from freezegun import freeze_time
 from sqlmodel import Session, func, select
 
 from storage.models import AuditEntry, Task, TaskStatus, Vendor
+from tests.mistakes_support import delegate_new
 from tests.slack_requests import BotUnderTest
 
 ACME = "<#C0ACME|acme-design>"
@@ -123,8 +124,9 @@ def test_delegate_creates_announces_and_confirms(bot: BotUnderTest) -> None:
 
 
 def test_delegate_in_the_current_channel_registers_it(bot: BotUnderTest) -> None:
-    reply = bot.command("Invoice reminders", channel="C0ACME")
+    reply = delegate_new(bot, "Invoice reminders", channel="C0ACME")
     assert "registered it as *acme-design* with defaults" in reply
+    assert "/delegate vendor set <#C0ACME>" in reply and "vendor add" not in reply
     [vendor] = vendors(bot)
     assert vendor.channel_id == "C0ACME" and vendor.added_by == "U0ALICE"
     assert tasks(bot)[0].due_date is None
@@ -135,11 +137,12 @@ def test_due_dates_are_in_the_vendors_time_zone(bot: BotUnderTest) -> None:
     # 20:00 UTC Monday is already Tuesday 04:00 in Manila: "tomorrow" there is Wednesday.
     bot.command(f"vendor add {ACME} tz:Asia/Manila")
     bot.command(f"{ACME} Banner due:tomorrow")
-    bot.command(f"{GLOBEX} Flyer due:tomorrow")
+    delegate_new(bot, f"{GLOBEX} Flyer due:tomorrow")
     assert [t.due_date for t in tasks(bot)] == [date(2026, 12, 2), date(2026, 12, 1)]
 
 
 def test_titles_cannot_ping_anyone(bot: BotUnderTest) -> None:
+    bot.command(f"vendor add {ACME}")
     bot.command(f"{ACME} Tell <!channel> &lt;!here&gt; and <@U0BOB|bob> &amp; co")
     [task] = tasks(bot)
     assert task.title == "Tell @channel <!here> and @bob & co"
@@ -152,6 +155,8 @@ def test_titles_cannot_ping_anyone(bot: BotUnderTest) -> None:
 
 @freeze_time(MONDAY)
 def test_list_scopes(bot: BotUnderTest) -> None:
+    bot.command(f"vendor add {ACME}")
+    bot.command(f"vendor add {GLOBEX}")
     bot.command(f"{ACME} Logo due:today")
     bot.command(f"{GLOBEX} Flyer due:+2d", user="U0BOB")
     bot.command(f"{GLOBEX} Old brochure due:today", user="U0BOB")
@@ -169,6 +174,7 @@ def test_list_scopes(bot: BotUnderTest) -> None:
 
 @freeze_time(MONDAY)
 def test_done_cancel_and_due(bot: BotUnderTest) -> None:
+    bot.command(f"vendor add {ACME}")
     for title in ("One", "Two", "Three"):
         bot.command(f"{ACME} {title} due:fri")
     assert "marked done" in bot.command("done 1")
@@ -243,6 +249,7 @@ MALFORMED = [
 @freeze_time(MONDAY)
 @pytest.mark.parametrize(("text", "hint"), MALFORMED, ids=[m[0][:30] for m in MALFORMED])
 def test_malformed_commands_change_nothing(bot: BotUnderTest, text: str, hint: str | None) -> None:
+    bot.command(f"vendor add {ACME}")
     bot.command(f"{ACME} Existing task due:fri")
     before, writes_before = counts(bot), slack_writes(bot)
     reply = bot.command(text, channel="D0DIRECT")

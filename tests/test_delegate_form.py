@@ -11,7 +11,8 @@ from sqlmodel import Session, func, select
 
 from bot import blocks
 from storage.models import Task
-from tests.slack_requests import BotUnderTest
+from tests.mistakes_support import press
+from tests.slack_requests import BotUnderTest, rendered
 
 MONDAY = "2026-11-30 10:00:00"
 
@@ -54,9 +55,14 @@ def task_count(bot: BotUnderTest) -> int:
 
 
 def test_empty_command_opens_the_form(bot: BotUnderTest) -> None:
+    # Outside a vendor's channel the form starts with no channel picked.
+    assert bot.send_command("", channel="C0PUBLIC").status == 200
+    [first] = bot.slack.wait_for("views.open")
+    assert "initial_conversation" not in first.params["view"]["blocks"][0]["element"]
+    bot.command("vendor add <#C0ACME|acme-design>")
     result = bot.send_command("", channel="C0ACME")
     assert result.status == 200
-    [call] = bot.slack.wait_for("views.open")
+    call = bot.slack.wait_for("views.open", count=2)[1]
     assert call.params["trigger_id"] == "1337.42.abcdef"
     view = call.params["view"]
     assert view["callback_id"] == blocks.DELEGATE_MODAL
@@ -68,8 +74,14 @@ def test_empty_command_opens_the_form(bot: BotUnderTest) -> None:
 def test_valid_submission_creates_announces_and_confirms_by_dm(bot: BotUnderTest) -> None:
     result = bot.interact(submission(standard="SVG <and> PNG", assignee="U0VENDOR"))
     assert result.status == 200 and result.body == ""
-    posts = bot.slack.wait_for("chat.postMessage", count=2)
-    assert {p.params["channel"] for p in posts} == {"C0ACME", "U0ALICE"}
+    # #acme-design is not a vendor yet: the requester is asked first, privately.
+    [question] = bot.slack.wait_for("chat.postMessage", count=1)
+    assert question.params["channel"] == "U0ALICE" and "not a vendor yet" in question.params["text"]
+    assert task_count(bot) == 0 and bot.slack.calls_to("conversations.join") == []
+    answer = press(bot, question.params, blocks.REGISTER_AND_DELEGATE_ACTION, channel="D0ALICE")
+    assert "delegated to <#C0ACME>" in rendered(answer) and answer["replace_original"]
+    posts = bot.slack.calls_to("chat.postMessage")[1:]
+    assert [p.params["channel"] for p in posts] == ["C0ACME"]
     with Session(bot.engine) as session:
         [task] = session.exec(select(Task)).all()
     assert (task.title, task.due_date, task.standard, task.assignee_id) == (

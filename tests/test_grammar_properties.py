@@ -4,10 +4,11 @@ never carries user text that could ping someone."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.commands import CreateTask, parse_command
+from bot.commands import COMMAND_WORDS, CreateTask, parse_command
 from bot.errors import UsageError
 from bot.slack_text import escape
 
@@ -27,6 +28,15 @@ WORDS = st.sampled_from(
         "resume",
         "holiday",
         "remove",
+        "reopen",
+        "edit",
+        "assign",
+        "owner",
+        "rename",
+        "restore",
+        "removed",
+        "lsit",
+        "undo",
         "#12",
         "12",
         "due:fri",
@@ -74,3 +84,33 @@ def test_parser_returns_a_command_or_a_usage_error(text: str) -> None:
         assert command.title and len(command.title) <= 300
         # Stored as typed; on output it is escaped, so no mention can survive.
         assert "<" not in escape(command.title) and ">" not in escape(command.title)
+
+
+COMMAND_WORD = st.sampled_from(COMMAND_WORDS)
+
+
+def _swap(word: str, at: int) -> str:
+    at %= len(word) - 1
+    return word[:at] + word[at + 1] + word[at] + word[at + 2 :]
+
+
+@settings(max_examples=300, deadline=None)
+@given(COMMAND_WORD, st.integers(min_value=0, max_value=20), st.sampled_from(["", " 12", " x y"]))
+def test_a_command_word_with_two_letters_swapped_is_refused_never_delegated(
+    word: str, at: int, tail: str
+) -> None:
+    typo = _swap(word, at)
+    if typo == word:
+        return
+    with pytest.raises(UsageError) as raised:
+        parse_command(typo + tail)
+    assert "did you mean" in raised.value.message
+    assert f"/delegate #vendor {typo} …" in raised.value.message
+
+
+@settings(max_examples=300, deadline=None)
+@given(COMMAND_WORD, st.integers(min_value=0, max_value=20))
+def test_a_channel_first_makes_any_first_word_a_title(word: str, at: int) -> None:
+    typo = _swap(word, at)
+    command = parse_command(f"<#C0ACME|acme> {typo} of things")
+    assert isinstance(command, CreateTask) and command.title == f"{typo} of things"

@@ -29,6 +29,7 @@ from bot.money import CostSpec
 from storage.models import AuditEntry, TaskStatus
 from tests.checkin_support import payload, wait_until
 from tests.lifecycle_support import MONEY, all_tasks, the_vendor, vendor_channel_text
+from tests.mistakes_support import delegate_new
 from tests.slack_requests import BotUnderTest, rendered, start_bot
 from tests.summary_support import close
 
@@ -303,7 +304,7 @@ def test_a_cost_for_a_new_channel_uses_the_default_currency(bot: BotUnderTest) -
     refused = bot.command(f"{GLOBEX} Venue search cost:10h")
     assert "needs a rate" in refused and all_tasks(bot.engine) == []
 
-    reply = bot.command(f"{GLOBEX} Venue search cost:10h@25")
+    reply = delegate_new(bot, f"{GLOBEX} Venue search cost:10h@25")
 
     assert "Cost USD 250.00" in reply
     assert the_vendor(bot.engine, "C0PUBLIC").currency == "USD"

@@ -66,6 +66,8 @@ def test_outside_users_may_read_help(bot: BotUnderTest) -> None:
 
 
 def test_outside_users_deliver_only_their_vendors_tasks_with_done(bot: BotUnderTest) -> None:
+    bot.command(f"vendor add {ACME}")
+    bot.command(f"vendor add {GLOBEX}")
     bot.command(f"{ACME} Logo due:fri")
     bot.command(f"{GLOBEX} Flyer due:fri")
     # From another vendor's channel, Acme's task is not theirs to deliver: "no such task".

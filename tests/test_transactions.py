@@ -11,11 +11,13 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
+from bot import blocks
 from handlers.replies import DATABASE_DOWN, UNEXPECTED
 from storage.database import make_engine
 from storage.models import AuditEntry, Task, Vendor
 from tests.conftest import POSTGRES_URL
-from tests.slack_requests import BotUnderTest
+from tests.mistakes_support import command_message, press
+from tests.slack_requests import BotUnderTest, rendered
 
 
 def counts(engine: Engine) -> tuple[int, int, int]:
@@ -73,7 +75,8 @@ def test_a_failure_half_way_leaves_nothing_behind(
     bot: BotUnderTest, failing_audit_log: None
 ) -> None:
     # Registering the vendor, creating the task and auditing both are one transaction.
-    reply = bot.command("<#C0ACME|acme> Logo refresh due:fri")
+    question = command_message(bot, "<#C0ACME|acme> Logo refresh due:fri")
+    reply = rendered(press(bot, question, blocks.REGISTER_AND_DELEGATE_ACTION))
     assert DATABASE_DOWN in reply or UNEXPECTED in reply
     assert counts(bot.engine) == (0, 0, 0)
     assert bot.slack.calls_to("chat.postMessage") == []  # nothing announced
@@ -110,6 +113,7 @@ def test_a_task_saved_and_announced_is_reported_so_when_its_ts_cannot_be_stored(
 ) -> None:
     """The last step (remembering where the announcement is) fails after the task was
     committed and announced: the reply must not claim that nothing was changed."""
+    bot.command("vendor add <#C0ACME|acme>")
     reply = bot.command("<#C0ACME|acme> Logo refresh due:fri")
     assert "delegated" in reply
     assert DATABASE_DOWN not in reply and UNEXPECTED not in reply
