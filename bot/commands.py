@@ -75,7 +75,8 @@ DATE_HELP = (
 )
 CADENCE_HELP = (
     "CADENCE: `daily`, `weekdays`, `weekly` or days like `mon,wed,fri`, optionally `@HH:MM` "
-    "in the vendor's time. Defaults: check-ins `weekdays@09:00`, summary `fri@16:00`, "
+    "in the vendor's time (check-ins take several: `weekdays@09:00,15:00`). "
+    "Defaults: check-ins `weekdays@09:00`, summary `fri@16:00`, "
     "feedback prompt with the summary (`feedback:summary` puts it back there)."
 )
 SETTINGS_HELP = (
@@ -553,11 +554,7 @@ def _read_vendor_settings(
             if "checkins" in options
             else None
         ),
-        summary=(
-            parse_cadence(options["summary"], DEFAULT_SUMMARY_TIME)
-            if "summary" in options
-            else None
-        ),
+        summary=_one_slot("summary", options["summary"]) if "summary" in options else None,
         remind_after_minutes=int(remind.total_seconds() // 60) if remind is not None else None,
         workdays=format_days(parse_workdays(options["workdays"]))
         if "workdays" in options
@@ -605,7 +602,19 @@ def _feedback_cadence(value: str) -> str:
     """`feedback:` takes a cadence, or `summary` for "with the summary" (the default)."""
     if value.strip().lower() in (FEEDBACK_WITH_SUMMARY, "with-summary"):
         return FEEDBACK_WITH_SUMMARY
-    return str(parse_cadence(value, DEFAULT_SUMMARY_TIME))
+    return str(_one_slot("feedback", value))
+
+
+def _one_slot(key: str, value: str) -> Cadence:
+    """Summaries and feedback prompts are weekly: one time a day; only check-ins take
+    several (`checkins:weekdays@09:00,15:00`)."""
+    cadence = parse_cadence(value, DEFAULT_SUMMARY_TIME)
+    if cadence.later:
+        raise UsageError(
+            f"`{key}:` takes one time a day, like `{_EXAMPLES[key]}`; only `checkins:` "
+            "takes several (`checkins:weekdays@09:00,15:00`)."
+        )
+    return cadence
 
 
 def _parse_vendor_add(args: list[str]) -> AddVendor:

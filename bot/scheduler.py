@@ -12,7 +12,10 @@ The rules, in one place:
 
 - **Occurrences** are computed from the vendor's cadence in its own time zone by walking
   local dates (`bot.schedule_rules`), so 09:00 stays 09:00 local across DST, and are keyed
-  by local date and slot (`2026-03-09T09:00`), never by a UTC instant.
+  by local date and slot (`2026-03-09T09:00`), never by a UTC instant. A cadence with
+  several slots a day (`weekdays@09:00,15:00`) has one occurrence per slot, each claimed
+  on its own; a spring-gap slot pushed to or past a later slot that day is dropped
+  (`schedule_rules.day_slots`).
 - An occurrence from before the vendor was added is never due: a vendor added at 14:00
   gets its first check-in at its next occurrence, not a catch-up of that morning's.
 - **Claim before post.** A `ScheduledPost` row, unique per (vendor, kind, occurrence), is
@@ -114,10 +117,9 @@ from bot.errors import UsageError
 from bot.schedule_rules import (
     Cadence,
     next_occurrence,
-    occurrence_key,
     parse_cadence,
     parse_workdays,
-    previous_occurrence,
+    previous_slot,
 )
 from storage import audit, holidays, schedule, vendors
 from storage.checkins import checkin_rows
@@ -275,11 +277,11 @@ class VendorCalendar:
         return day.weekday() not in self.workdays or day in self.holidays
 
     def latest_occurrence(self, now: datetime) -> Occurrence | None:
-        moment = previous_occurrence(self.cadence, self.tz, now)
-        if moment is None:
+        slot = previous_slot(self.cadence, self.tz, now)
+        if slot is None:
             return None
-        local_date = self.local_date(moment)
-        return Occurrence(local_date, moment, occurrence_key(local_date, self.cadence.at))
+        # Keyed by the slot as written (`T15:00`), so each of a day's slots is its own claim.
+        return Occurrence(slot.local_date, slot.instant, slot.key)
 
     def next_working_occurrence(self, after: datetime) -> datetime | None:
         """The first occurrence after `after` on a working day: when the next check-in is due.
@@ -742,14 +744,10 @@ def _post_due_digests(tick: _Tick, settings: Settings) -> None:
         logger.error("scheduler: DEFAULT_TIMEZONE %r is unusable", settings.default_timezone)
         return
     cadence = parse_cadence(DIGEST_CADENCE, DEFAULT_SUMMARY_TIME)
-    moment = previous_occurrence(cadence, tz, tick.now)
-    if moment is None:
+    slot = previous_slot(cadence, tz, tick.now)
+    if slot is None:
         return
-    occurrence = Occurrence(
-        moment.astimezone(tz).date(),
-        moment,
-        occurrence_key(moment.astimezone(tz).date(), cadence.at),
-    )
+    occurrence = Occurrence(slot.local_date, slot.instant, slot.key)
     with transaction(tick.engine) as session:
         teams = schedule.list_teams(session)
     for team_id in teams:
