@@ -7,7 +7,7 @@ placed in a message, so it cannot ping `@channel` or a person. Mentions the bot 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
@@ -730,7 +730,8 @@ def vendor_settings_lines(vendor: Vendor, now: datetime | None = None) -> list[s
         f"Check-ins `{vendor.checkin_cadence}` · summary `{vendor.summary_cadence}` · "
         f"feedback prompt `{vendor.feedback_cadence or 'with the summary'}` · "
         f"workdays `{vendor.workdays}` · "
-        f"reminder after `{format_minutes(vendor.remind_after_minutes)}`",
+        + (f"public holidays `{vendor.public_holidays}` · " if vendor.public_holidays else "")
+        + f"reminder after `{format_minutes(vendor.remind_after_minutes)}`",
         *[text for text in (trial_text(vendor, now) if now else None,) if text],
         money_settings_text(vendor) or f"currency {vendor.currency}",
     ]
@@ -755,8 +756,10 @@ def holidays_reply(
     added: Sequence[date] = (),
     removed: Sequence[date] = (),
     already: Sequence[date] = (),
+    public: Mapping[date, str] | None = None,
 ) -> Message:
-    """The vendor's upcoming holidays, after saying what changed."""
+    """The vendor's upcoming holidays, its own and its country's (merged by date), after
+    saying what changed."""
     lines: list[str] = []
     if added:
         lines.append(f":white_check_mark: Added {_days(added)}.")
@@ -765,16 +768,28 @@ def holidays_reply(
     if already:
         lines.append(f"Already holidays: {_days(already)}.")
     channel = channel_link(vendor.channel_id)
-    if upcoming:
-        lines.append(f"*Upcoming holidays for {escape(vendor.name)}* ({vendor.timezone}):")
-        lines += [f"• {day:%a %-d %b %Y}" for day in upcoming]
-        lines.append("No check-ins, reminders or summaries are posted on these days.")
+    public = public or {}
+    own = set(upcoming)
+    country = vendor.public_holidays or ""
+    if upcoming or public:
+        where = f"{vendor.timezone}" + (f"; public holidays of {country}" if country else "")
+        lines.append(f"*Upcoming holidays for {escape(vendor.name)}* ({where}):")
+        for day in sorted(own | set(public))[:MAX_HOLIDAY_LINES]:
+            sources = [f"{escape(public[day])} ({country})"] if day in public else []
+            if day in own:
+                sources.append("own day off")
+            lines.append(f"• {day:%a %-d %b %Y}: " + ", ".join(sources))
+        lines.append("No check-ins, reminders, summaries or trial prompts fall on these days.")
     else:
         lines.append(
             f"*{escape(vendor.name)}* has no upcoming holidays. Add some with "
-            f"`/delegate vendor holiday {channel} add 2026-12-25`."
+            f"`/delegate vendor holiday {channel} add 2026-12-25`, or a country's public "
+            f"holidays with `/delegate vendor set {channel} holidays:PH`."
         )
     return plain_reply("\n".join(lines))
+
+
+MAX_HOLIDAY_LINES = 80
 
 
 # --------------------------------------------------------------------------- summaries

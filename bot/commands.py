@@ -14,6 +14,7 @@ from datetime import time
 
 from bot.errors import UsageError
 from bot.money import CostSpec, check_amount_text, parse_cost, parse_currency
+from bot.public_holidays import parse_holiday_code
 from bot.schedule_rules import (
     Cadence,
     format_days,
@@ -56,15 +57,18 @@ HELP_LINES = [
     (
         "/delegate vendor add #channel [name…] [tz:Area/City] [checkins:CADENCE] [summary:CADENCE]"
         " [feedback:CADENCE] [remind:4h] [workdays:mon-fri] [trial:30d] [currency:EUR] [rate:35]"
-        " [budget:2000]",
+        " [budget:2000] [holidays:PH]",
         "register a vendor channel",
     ),
     (
         "/delegate vendor set #channel [name:…] [tz:…] [checkins:…] [summary:…] [feedback:…]"
-        " [remind:…] [workdays:…] [trial:…] [currency:…] [rate:…] [budget:…]",
+        " [remind:…] [workdays:…] [trial:…] [currency:…] [rate:…] [budget:…] [holidays:…]",
         "change a vendor's settings (at least one)",
     ),
-    ("/delegate vendor holiday #channel [add|remove DATE…]", "a vendor's days off: list or change"),
+    (
+        "/delegate vendor holiday #channel [add|remove DATE…]",
+        "a vendor's days off (its own and its country's public holidays): list or change",
+    ),
     ("/delegate vendor list", "registered vendors and their schedules"),
     ("/delegate vendor pause #channel", "stop check-ins for a vendor"),
     ("/delegate vendor resume #channel", "start them again"),
@@ -81,7 +85,8 @@ CADENCE_HELP = (
 )
 SETTINGS_HELP = (
     "`remind:` how long after a check-in to nudge (`4h`, `90m`, at most `7d`); `workdays:` the "
-    "days the vendor works (`mon-fri`, `sun-thu`, `mon,tue,thu`)."
+    "days the vendor works (`mon-fri`, `sun-thu`, `mon,tue,thu`); `holidays:` a country's "
+    "public holidays as days off (`PH`, `AR`, `US-CA`; `none` turns them off)."
 )
 LIFECYCLE_HELP = (
     "`trial:30d` (or `2w`, `until:DATE`, `none`) puts a vendor on trial: you get its scorecard "
@@ -191,6 +196,7 @@ class AddVendor:
     currency: str | None = None  # ISO 4217 code
     rate: str | None = None  # an amount as typed (checked), or CLEAR
     budget: str | None = None  # an amount as typed (checked), or CLEAR
+    public_holidays: str | None = None  # `PH`, `US-CA` (checked), or CLEAR
 
 
 @dataclass(frozen=True)
@@ -209,6 +215,7 @@ class UpdateVendor:
     currency: str | None = None
     rate: str | None = None
     budget: str | None = None
+    public_holidays: str | None = None  # `PH`, `US-CA` (checked), or CLEAR
 
 
 @dataclass(frozen=True)
@@ -472,6 +479,7 @@ class _VendorSettings:
     currency: str | None = None
     rate: str | None = None
     budget: str | None = None
+    public_holidays: str | None = None
 
     def given(self) -> bool:
         return any(value is not None for value in vars(self).values())
@@ -489,6 +497,7 @@ _EXAMPLES = {
     "currency": "currency:EUR",
     "rate": "rate:35",
     "budget": "budget:2000",
+    "holidays": "holidays:PH",
 }
 _SETTING_KEYS = (
     "name",
@@ -502,6 +511,7 @@ _SETTING_KEYS = (
     "currency",
     "rate",
     "budget",
+    "holidays",
 )
 
 
@@ -564,7 +574,15 @@ def _read_vendor_settings(
         currency=parse_currency(options["currency"]) if "currency" in options else None,
         rate=_money_setting("rate", options["rate"]) if "rate" in options else None,
         budget=_money_setting("budget", options["budget"]) if "budget" in options else None,
+        public_holidays=(_public_holidays(options["holidays"]) if "holidays" in options else None),
     )
+
+
+def _public_holidays(value: str) -> str:
+    """`holidays:PH` / `holidays:US-CA` (checked against the calendar), or CLEAR."""
+    if value.strip().lower() in _CLEAR_WORDS:
+        return CLEAR
+    return parse_holiday_code(value)
 
 
 def _trial(value: str) -> str:
@@ -621,7 +639,7 @@ def _parse_vendor_add(args: list[str]) -> AddVendor:
     usage = (
         "/delegate vendor add #channel [name] [tz:Area/City] [checkins:…] [summary:…] "
         "[feedback:…] [remind:4h] [workdays:mon-fri] [trial:30d] [currency:EUR] [rate:35] "
-        "[budget:2000]"
+        "[budget:2000] [holidays:PH]"
     )
     if not args:
         raise UsageError(f"Write `{usage}`.")
@@ -634,7 +652,7 @@ def _parse_vendor_set(args: list[str]) -> UpdateVendor:
     usage = (
         "/delegate vendor set #channel [name:…] [tz:Area/City] [checkins:…] [summary:…] "
         "[feedback:…] [remind:4h] [workdays:sun-thu] [trial:…] [currency:…] [rate:…] "
-        "[budget:…]"
+        "[budget:…] [holidays:PH]"
     )
     if not args:
         raise UsageError(

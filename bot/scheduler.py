@@ -32,7 +32,8 @@ The rules, in one place:
   lease is made to have run out, so it is retried at the next tick and never lost. A lease
   far longer than one post can take (slack_sdk's retries wait seconds) means a live process
   never has its claim taken away.
-- **Days off** (`vendor.workdays`, `Holiday` rows, the vendor's local dates): no check-in
+- **Days off** (`vendor.workdays`, `Holiday` rows and the public holidays of
+  `vendor.public_holidays` from the `holidays` package, the vendor's local dates): no check-in
   whose occurrence falls on a day off, no reminder while the vendor's today is a day off.
   A reminder that falls due on a day off waits for the first working-day tick, but is
   dropped (recorded skipped) once its grace window has passed or the next working check-in
@@ -114,6 +115,7 @@ from bot.commands import DEFAULT_SUMMARY_TIME
 from bot.config import Settings
 from bot.deps import Deps
 from bot.errors import UsageError
+from bot.public_holidays import public_holidays
 from bot.schedule_rules import (
     Cadence,
     next_occurrence,
@@ -151,6 +153,7 @@ DEFAULT_CHECKIN_TIME = time(9, 0)
 FOLLOW_UP_LOOKBACK = timedelta(days=15)
 # A working occurrence is searched this many occurrences ahead (weeks of holidays).
 MAX_OCCURRENCES_AHEAD = 60
+PUBLIC_HOLIDAYS_AHEAD = timedelta(days=7 * MAX_OCCURRENCES_AHEAD + 10)
 AUDIT_ACTOR = "scheduler"
 # Each task takes two blocks (its line and its buttons) and Slack allows 50 per message,
 # with two more for the header and the progress line. Soonest-due tasks come first.
@@ -499,7 +502,12 @@ def _run_vendor(tick: _Tick, vendor: Vendor) -> None:
         with transaction(tick.engine) as session:
             since = tick.now.date() - FOLLOW_UP_LOOKBACK - timedelta(days=1)
             days_off = holidays.list_holidays(session, vendor_id, since=since, limit=1000)
-        calendar = VendorCalendar.of(vendor, frozenset(days_off))
+        # The country's public holidays are days off on top of the vendor's own, far enough
+        # ahead for the next working occurrence and a year-long trial's prompt.
+        public = public_holidays(
+            vendor.public_holidays, since, tick.now.date() + PUBLIC_HOLIDAYS_AHEAD
+        )
+        calendar = VendorCalendar.of(vendor, frozenset(days_off) | frozenset(public))
     except (UsageError, ValueError, ZoneInfoNotFoundError) as error:
         # Settings are checked when typed, so this is an old or hand-edited row.
         tick.report.errors += 1

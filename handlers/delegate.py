@@ -216,6 +216,7 @@ class DelegateListeners:
                     added=days_off.added,
                     removed=days_off.removed,
                     already=days_off.already,
+                    public=days_off.public,
                 )
         raise AssertionError(f"unhandled command {command!r}")
 

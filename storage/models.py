@@ -56,6 +56,13 @@ class Vendor(SQLModel, table=True):
     currency: str = Field(default="USD", max_length=3, sa_column_kwargs={"server_default": "USD"})
     hourly_rate_minor: int | None = Field(default=None, sa_type=BigInteger)
     monthly_budget_minor: int | None = Field(default=None, sa_type=BigInteger)
+    # Public holidays of this country (ISO code, optionally `-SUBDIVISION`: `PH`, `US-CA`),
+    # days off on top of the Holiday rows; see bot.public_holidays.
+    public_holidays: str | None = Field(default=None, max_length=16)
+    # The team's own check-in questions, one per line (at most five); empty: none asked.
+    checkin_questions: str = Field(
+        default="", sa_column=Column(Text, nullable=False, server_default="")
+    )
 
 
 class Task(SQLModel, table=True):
@@ -126,6 +133,21 @@ class Holiday(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     vendor_id: int = Field(foreign_key="vendors.id", index=True)
     day: date
+
+
+class VendorAbsence(SQLModel, table=True):
+    """A vendor's contact is away from `first_day` to `last_day` (the vendor's local dates),
+    said from the check-in's Away… form; see bot.absences."""
+
+    __tablename__ = "vendor_absences"
+
+    id: int | None = Field(default=None, primary_key=True)
+    vendor_id: int = Field(foreign_key="vendors.id", index=True)
+    user_id: str = Field(max_length=32)
+    first_day: date
+    last_day: date
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    created_at: datetime
 
 
 class ScheduledPost(SQLModel, table=True):
@@ -206,6 +228,22 @@ class CheckinResponse(SQLModel, table=True):
     user_id: str = Field(max_length=32)
     text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     message_ts: str = Field(max_length=32)
+    at: datetime
+
+
+class QuestionAnswer(SQLModel, table=True):
+    """One answer to one of the team's questions, given in a check-in's Answer form. The
+    question's text is kept as it was asked (the team may change its questions later)."""
+
+    __tablename__ = "question_answers"
+
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(foreign_key="scheduled_posts.id", index=True)
+    vendor_id: int = Field(foreign_key="vendors.id", index=True)
+    user_id: str = Field(max_length=32)
+    position: int = Field(default=0)
+    question: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    answer: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     at: datetime
 
 
