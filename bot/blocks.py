@@ -13,6 +13,8 @@ from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot import vendor_blocks
+from bot.absences import Away
 from bot.commands import help_text
 from bot.money import format_money
 from bot.scorecards import VERDICT_WEEKS, CardFigures, Scorecard, Trend, TrialCard, Verdict
@@ -67,9 +69,9 @@ CHECKIN_BUTTONS: tuple[tuple[TaskUpdate, str], ...] = (
     (TaskUpdate.BLOCKED, "Blocked"),
     (TaskUpdate.DONE, "Done"),
 )
-# Slack allows 50 blocks a message: a header, a section and an actions block per task, and
-# the progress line.
-MAX_CHECKIN_TASKS = 24
+# Slack allows 50 blocks a message: a header, a section and an actions block per task, the
+# menu (Nothing new today, Away…, Answer) and the progress line.
+MAX_CHECKIN_TASKS = 23
 STATUS_LABELS = {status: label for status, label in CHECKIN_BUTTONS}
 STATUS_EMOJI = {
     TaskUpdate.ON_TRACK: ":large_green_circle:",
@@ -333,13 +335,22 @@ def checkin_action_id(status: TaskUpdate) -> str:
 
 
 def checkin_message(
-    vendor: Vendor, post_id: int, rows: Sequence[CheckinRow], today: date
+    vendor: Vendor,
+    post_id: int,
+    rows: Sequence[CheckinRow],
+    today: date,
+    *,
+    away: Mapping[str, Away] | None = None,
+    has_questions: bool = False,
 ) -> Message:
-    """The check-in in a vendor channel: each task with its latest status and four buttons.
+    """The check-in in a vendor channel: each task with its latest status and four buttons,
+    then the menu (Nothing new today, Away…) and, with the team's questions, Answer.
 
     Rebuilt from the database on every change, so a button click or a thread reply shows
-    up in place with the progress line kept current.
+    up in place with the progress line kept current. `away`: who is away today; their
+    tasks say so, and a footer line lists them for the team.
     """
+    away = away or {}
     answered = sum(1 for row in rows if row.latest is not None)
     header = (
         f":wave: *Check-in for {escape(vendor.name)}*: how are these going? "
@@ -355,7 +366,11 @@ def checkin_message(
             if row.latest
             else ""
         )
-        blocks.append(_section(task_line(task, today=today) + status + _review_state(task, row)))
+        gone = away.get(task.assignee_id or "")
+        note = vendor_blocks.away_line(gone) if gone else ""
+        blocks.append(
+            _section(task_line(task, today=today) + status + _review_state(task, row) + note)
+        )
         if task.status == TaskStatus.OPEN:
             blocks.append(
                 {
@@ -373,7 +388,10 @@ def checkin_message(
                     ],
                 }
             )
-    blocks.append(_context(f"{answered} of {len(rows)} tasks answered"))
+    blocks.append(vendor_blocks.checkin_menu_block(post_id, has_questions))
+    footer = f"{answered} of {len(rows)} tasks answered"
+    away_text = vendor_blocks.away_context(away)
+    blocks.append(_context(footer + (f" · {away_text}" if away_text else "")))
     return {
         "text": f"Check-in for {escape(vendor.name)}: {answered} of {len(rows)} tasks answered",
         "blocks": blocks,
@@ -800,6 +818,7 @@ HEALTH_EMOJI = {
     Mark.RED: ":red_circle:",
 }
 MAX_MESSAGE_BLOCKS = 50
+MAX_DIGEST_ANSWERS = 15  # the newest answers to the team's questions quoted in the digest
 MAX_HOME_BLOCKS = 100
 _SECTION_CHARS = 2900  # Slack allows 3000 characters in a section's text
 
@@ -922,8 +941,9 @@ def summary_message(summary: VendorSummary) -> Message:
 
 
 def summary_thread(summary: VendorSummary) -> Message | None:
-    """The summary's thread reply: overdue and blocked tasks by name, with their owners."""
-    if not summary.attention:
+    """The summary's thread reply: overdue and blocked tasks by name, with their owners, and
+    the week's answers to the team's check-in questions."""
+    if not summary.attention and not summary.answers:
         return None
     today = summary.made_at.astimezone(ZoneInfo(summary.vendor.timezone)).date()
 
@@ -937,7 +957,16 @@ def summary_thread(summary: VendorSummary) -> Message | None:
         lines += [f"{STATUS_EMOJI[TaskUpdate.BLOCKED]} *Blocked* ({len(blocked)})", *blocked]
     if overdue:
         lines += [f":hourglass: *Overdue* ({len(overdue)})", *overdue]
-    text = f"{len(summary.attention)} tasks need attention"
+    if summary.answers:
+        lines += [
+            f":speech_balloon: *Answers to the check-in questions* ({len(summary.answers)})",
+            *vendor_blocks.answers_quote_lines(summary.answers, limit=MAX_DIGEST_ANSWERS),
+        ]
+    text = (
+        f"{len(summary.attention)} tasks need attention"
+        if summary.attention
+        else "This week's answers to the check-in questions"
+    )
     return {"text": text, "blocks": _sections(lines)[: MAX_MESSAGE_BLOCKS - 1]}
 
 
@@ -960,7 +989,9 @@ def health_text(health: Health, *, emoji: bool = True) -> str:
     return f"{mark}{health.mark.value}{reasons}"
 
 
-def _digest_row(row: VendorRow, spend: VendorSpend | None = None) -> str:
+def _digest_row(
+    row: VendorRow, spend: VendorSpend | None = None, away: Mapping[str, Away] | None = None
+) -> str:
     c, p = row.current, row.previous
     vendor = row.vendor
     paused = " · paused" if vendor.paused else ""
@@ -986,6 +1017,7 @@ def _digest_row(row: VendorRow, spend: VendorSpend | None = None) -> str:
         f"at risk {c.at_risk} · blocked {c.blocked}{_vs(c.blocked, p.blocked)} · "
         f"{answered} · {ratings}\n"
         + (f"spend {spend_text(spend)}\n" if spend and spend.worth_showing else "")
+        + (f"{vendor_blocks.away_digest_text(away)}\n" if away else "")
         + f"_{health_text(row.health, emoji=False)}_"
     )
 
@@ -995,10 +1027,17 @@ def digest_message(digest: Digest) -> Message:
     vendors = f"{len(digest.rows)} vendor" + ("" if len(digest.rows) == 1 else "s")
     head = f":clipboard: *Vendor digest* · {_week_text(digest.week, digest.partial)} · {vendors}"
     blocks: list[dict[str, Any]] = [_section(head)]
-    rows = [_digest_row(row, digest.spend.get(row.vendor.id or 0)) for row in digest.rows] or [
-        "No vendors yet."
-    ]
+    rows = [
+        _digest_row(row, digest.spend.get(row.vendor.id or 0), digest.away.get(row.vendor.id or 0))
+        for row in digest.rows
+    ] or ["No vendors yet."]
     blocks += _sections(rows)
+    if digest.answers:
+        quoted: list[str] = ["*Answers to your check-in questions*"]
+        for vendor, answer in digest.answers[-MAX_DIGEST_ANSWERS:]:
+            quoted.append(f"*{escape(vendor.name)}*")
+            quoted += vendor_blocks.answers_quote_lines([answer])
+        blocks += _sections(quoted)
     if digest.feedback:
         said = [
             f"• *{escape(vendor.name)}*, {mention(item.user_id)}: {escape(item.text)[:600]}"
@@ -1036,7 +1075,9 @@ def _home_task_line(item: HomeTask) -> str:
     return f"• {mark}{task_line(task, vendor, item.today)}{review}"
 
 
-def _home_vendor_line(row: VendorRow, now: datetime | None = None) -> str:
+def _home_vendor_line(
+    row: VendorRow, now: datetime | None = None, away: Mapping[str, Away] | None = None
+) -> str:
     c = row.current
     ratings = (
         f"quality {_score(c.quality)} · timeliness {_score(c.timeliness)} · "
@@ -1053,6 +1094,7 @@ def _home_vendor_line(row: VendorRow, now: datetime | None = None) -> str:
         f"Response rate {_percent(c.response_rate)} ({c.answered}/{c.checkins}) · "
         f"on time {_percent(c.on_time_rate)} ({c.on_time}/{c.completed}) · {ratings}"
         + (f"\n_{', '.join(row.health.reasons)}_" if row.health.reasons else "")
+        + (f"\n{vendor_blocks.away_digest_text(away)}" if away else "")
     )
 
 
@@ -1086,7 +1128,14 @@ def home_view(overview: HomeOverview) -> dict[str, Any]:
     ]
     room = MAX_HOME_BLOCKS - len(blocks) - 1
     shown = overview.vendors if len(overview.vendors) <= room else overview.vendors[: room - 1]
-    blocks += [_section(_home_vendor_line(row, overview.made_at)[:_SECTION_CHARS]) for row in shown]
+    blocks += [
+        _section(
+            _home_vendor_line(row, overview.made_at, overview.away.get(row.vendor.id or 0))[
+                :_SECTION_CHARS
+            ]
+        )
+        for row in shown
+    ]
     if not overview.vendors:
         blocks.append(_section("No vendors yet. Add one with `/delegate vendor add #channel`."))
     elif len(shown) < len(overview.vendors):

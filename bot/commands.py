@@ -69,6 +69,14 @@ HELP_LINES = [
         "/delegate vendor holiday #channel [add|remove DATE…]",
         "a vendor's days off (its own and its country's public holidays): list or change",
     ),
+    (
+        "/delegate vendor away #channel [clear [@person]]",
+        "who at a vendor said they are away (check-in menu: Away…); clear absences",
+    ),
+    (
+        "/delegate vendor questions #channel",
+        "a form for up to five questions asked at each check-in (Answer button)",
+    ),
     ("/delegate vendor list", "registered vendors and their schedules"),
     ("/delegate vendor pause #channel", "stop check-ins for a vendor"),
     ("/delegate vendor resume #channel", "start them again"),
@@ -232,6 +240,23 @@ class ManageHolidays:
 
 
 @dataclass(frozen=True)
+class ManageAbsences:
+    """`vendor away #acme [clear [@person]]`: who is away (said from the check-in's menu),
+    or clear absences (everyone's, or one person's)."""
+
+    channel_id: str
+    clear: bool = False
+    user_id: str | None = None
+
+
+@dataclass(frozen=True)
+class EditQuestions:
+    """`vendor questions #acme`: opens the form with the team's check-in questions."""
+
+    channel_id: str
+
+
+@dataclass(frozen=True)
 class ListVendors:
     pass
 
@@ -261,6 +286,8 @@ Command = (
     | AddVendor
     | UpdateVendor
     | ManageHolidays
+    | ManageAbsences
+    | EditQuestions
     | ListVendors
     | PauseVendor
     | ResumeVendor
@@ -434,7 +461,8 @@ def _parse_list(rest: list[str]) -> ListTasks:
 
 
 VENDOR_VERBS = (
-    "`vendor add`, `vendor set`, `vendor holiday`, `vendor list`, `vendor pause` or `vendor resume`"
+    "`vendor add`, `vendor set`, `vendor holiday`, `vendor away`, `vendor questions`, "
+    "`vendor list`, `vendor pause` or `vendor resume`"
 )
 
 
@@ -461,6 +489,13 @@ def _parse_vendor(rest: list[str]) -> Command:
         return _parse_vendor_set(args)
     if verb in ("holiday", "holidays"):
         return _parse_vendor_holiday(args)
+    if verb == "away":
+        return _parse_vendor_away(args)
+    if verb == "questions":
+        usage = "/delegate vendor questions #channel"
+        if len(args) != 1:
+            raise UsageError(f"Write `{usage}`: it opens a form with the check-in's questions.")
+        return EditQuestions(channel_id_of(args[0], usage))
     raise UsageError(f"`vendor {_show(verb)}` is not something I can do. Use {VENDOR_VERBS}.")
 
 
@@ -692,6 +727,30 @@ def _parse_vendor_holiday(args: list[str]) -> ManageHolidays:
         raise UsageError(f"Give at most {MAX_HOLIDAYS_PER_COMMAND} dates at a time.")
     # Same date written twice (or `fri` and its ISO date) is resolved and merged later.
     return ManageHolidays(channel_id, action, tuple(dict.fromkeys(d.lower() for d in dates)))
+
+
+def _parse_vendor_away(args: list[str]) -> ManageAbsences:
+    usage = "/delegate vendor away #channel [clear [@person]]"
+    if not args:
+        raise UsageError(f"Write `{usage}`, for example `/delegate vendor away #acme`.")
+    channel_id = channel_id_of(args[0], usage)
+    if len(args) == 1:
+        return ManageAbsences(channel_id)
+    if args[1].lower() != "clear" or len(args) > 3:
+        raise UsageError(
+            f"I didn't expect `{_show(' '.join(args[1:]))}` there. Write `{usage}`: nothing "
+            "to list who is away, `clear` to clear everyone's absences, `clear @person` "
+            "for one person's."
+        )
+    if len(args) == 2:
+        return ManageAbsences(channel_id, clear=True)
+    match = USER_TOKEN.match(args[2])
+    if match is None:
+        raise UsageError(
+            f"`{_show(args[2])}` is not a person. Write `{usage}` and pick the person from "
+            "Slack's suggestions so it turns into a mention."
+        )
+    return ManageAbsences(channel_id, clear=True, user_id=match.group(1))
 
 
 def _parse_create(words: list[str]) -> CreateTask:

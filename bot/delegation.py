@@ -358,6 +358,11 @@ def _today_of(row: TaskRow, now: datetime) -> date:
     return vendor_today(row.vendor, now)
 
 
+def vendor_of_channel(session: Session, team_id: str, channel_id: str) -> Vendor:
+    """The vendor of `channel_id`, or a UsageError saying how to add one."""
+    return _vendor_for(session, team_id, channel_id)
+
+
 def _vendor_for(session: Session, team_id: str, channel_id: str) -> Vendor:
     vendor = vendors.find_vendor_by_channel(session, team_id, channel_id)
     if vendor is None:

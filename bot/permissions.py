@@ -15,6 +15,7 @@ from bot.commands import (
     AddVendor,
     CloseTask,
     Command,
+    EditQuestions,
     ManageHolidays,
     PauseVendor,
     ResumeVendor,
@@ -33,7 +34,14 @@ REGISTER_REFUSAL = (
     "<#{channel}> is not a vendor yet, and only the bot's admins can add vendors. Ask one of "
     "them ({admins}) to run `/delegate vendor add <#{channel}>`."
 )
-VENDOR_ADMINISTRATION = (AddVendor, UpdateVendor, ManageHolidays, PauseVendor, ResumeVendor)
+VENDOR_ADMINISTRATION = (
+    AddVendor,
+    UpdateVendor,
+    ManageHolidays,
+    PauseVendor,
+    ResumeVendor,
+    EditQuestions,
+)
 
 
 # What outside users may type: help, and `done ID` to deliver a task of the vendor whose

@@ -38,6 +38,10 @@ The rules, in one place:
   A reminder that falls due on a day off waits for the first working-day tick, but is
   dropped (recorded skipped) once its grace window has passed or the next working check-in
   is due: that check-in asks again, and its thread is where answers belong.
+- **Days away** (`VendorAbsence`, said from a check-in's Away… form; `bot.absences`): a
+  person's own. While everyone who speaks for the vendor is away, its check-ins,
+  reminders and escalations are recorded skipped; otherwise reminders leave out the
+  people away, escalations leave out their tasks, and the check-in says who is away.
 - **Escalation** happens at the next *working* occurrence after the check-in (the moment
   the next check-in is due), so a vendor always gets one full working day to answer.
 - **Summaries and feedback prompts** follow the same rules as check-ins: occurrences of the
@@ -110,7 +114,8 @@ from slack_sdk.http_retry.state import RetryState
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from bot import blocks, lifecycle, summaries
+from bot import absences, blocks, lifecycle, summaries
+from bot.checkin_questions import questions_of
 from bot.commands import DEFAULT_SUMMARY_TIME
 from bot.config import Settings
 from bot.deps import Deps
@@ -155,6 +160,7 @@ FOLLOW_UP_LOOKBACK = timedelta(days=15)
 MAX_OCCURRENCES_AHEAD = 60
 PUBLIC_HOLIDAYS_AHEAD = timedelta(days=7 * MAX_OCCURRENCES_AHEAD + 10)
 AUDIT_ACTOR = "scheduler"
+EVERYONE_AWAY = "everyone at the vendor is away"
 # Each task takes two blocks (its line and its buttons) and Slack allows 50 per message,
 # with two more for the header and the progress line. Soonest-due tasks come first.
 MAX_TASKS_PER_CHECKIN = blocks.MAX_CHECKIN_TASKS
@@ -583,15 +589,27 @@ def _post_due_checkin(tick: _Tick, vendor: Vendor, calendar: VendorCalendar) -> 
     occurrence, existing = due
     with transaction(tick.engine) as session:
         tasks = schedule.open_tasks_of(session, vendor)[:MAX_TASKS_PER_CHECKIN]
+        gone = absences.load_absences(session, vendor.id or 0, occurrence.local_date)
     if not tasks:
         _skip(tick, vendor, kind, occurrence.key, existing, "no open tasks")
+        return True
+    if absences.everyone_away(tasks, gone, occurrence.local_date):
+        _skip(tick, vendor, kind, occurrence.key, existing, EVERYONE_AWAY)
         return True
     post = _take(tick, vendor, kind, occurrence.key, existing, tasks=tasks)
     if post is None:
         return True
     with transaction(tick.engine) as session:
         rows = checkin_rows(session, post)
-    message = blocks.checkin_message(vendor, post.id or 0, rows, calendar.local_date(tick.now))
+    today = calendar.local_date(tick.now)
+    message = blocks.checkin_message(
+        vendor,
+        post.id or 0,
+        rows,
+        today,
+        away=absences.away_on(gone, today),
+        has_questions=bool(questions_of(vendor)),
+    )
     return _post_claimed(tick, vendor, post, message)
 
 
@@ -887,6 +905,7 @@ def _post_due_reminders(tick: _Tick, vendor: Vendor, calendar: VendorCalendar) -
             reason = f"due {tick.now - due} ago, past the {tick.policy.grace} grace window"
         elif calendar.is_day_off(calendar.local_date(tick.now)):
             continue  # wait for a working day
+        today = calendar.local_date(tick.now)
         with transaction(tick.engine) as session:
             existing = schedule.find_post(session, vendor.id or 0, kind, checkin.occurrence)
             unanswered = [
@@ -894,15 +913,24 @@ def _post_due_reminders(tick: _Tick, vendor: Vendor, calendar: VendorCalendar) -
                 for row in checkin_rows(session, checkin)
                 if row.latest is None and row.task.status == TaskStatus.OPEN
             ]
+            gone = absences.load_absences(session, vendor.id or 0, today)
+        # Nobody is reminded on their days away (bot.absences).
+        away = absences.away_on(gone, today)
+        people = [
+            person
+            for person in _distinct(task.assignee_id or task.owner_id for task in unanswered)
+            if person not in away
+        ]
         if reason is None and not unanswered:
             reason = "its tasks are closed"
+        if reason is None and (absences.everyone_away(unanswered, gone, today) or not people):
+            reason = EVERYONE_AWAY
         if reason is not None:
             _skip(tick, vendor, kind, checkin.occurrence, existing, reason)
             continue
         post = _take(tick, vendor, kind, checkin.occurrence, existing, thread_ts=checkin.message_ts)
         if post is None:
             continue
-        people = _distinct(task.assignee_id or task.owner_id for task in unanswered)
         message = blocks.checkin_reminder(people)
         if not _post_claimed(tick, vendor, post, message, thread_ts=checkin.message_ts):
             return False
@@ -919,6 +947,7 @@ def _send_due_escalations(tick: _Tick, vendor: Vendor, calendar: VendorCalendar)
         next_checkin = calendar.next_working_occurrence(checkin.sent_at or tick.now)
         if next_checkin is None or tick.now < next_checkin:
             continue
+        today = calendar.local_date(tick.now)
         with transaction(tick.engine) as session:
             existing = schedule.find_post(session, vendor.id or 0, kind, checkin.occurrence)
             open_tasks = [
@@ -926,11 +955,19 @@ def _send_due_escalations(tick: _Tick, vendor: Vendor, calendar: VendorCalendar)
                 for row in checkin_rows(session, checkin)
                 if row.task.status == TaskStatus.OPEN
             ]
+            gone = absences.load_absences(session, vendor.id or 0, today)
+        everyone_gone = absences.everyone_away(open_tasks, gone, today)
+        # Nobody is escalated about a person who is away: only the others' tasks count.
+        away = absences.away_on(gone, today)
+        present = [task for task in open_tasks if (task.assignee_id or "") not in away]
         reason: str | None = None
         if tick.now - next_checkin > tick.policy.grace:
             reason = f"due {tick.now - next_checkin} ago, past the {tick.policy.grace} grace window"
         elif not open_tasks:
             reason = "its tasks are closed"
+        elif everyone_gone or not present:
+            reason = EVERYONE_AWAY
+        open_tasks = present
         if reason is not None:
             _skip(tick, vendor, kind, checkin.occurrence, existing, reason)
             continue

@@ -17,8 +17,10 @@ from bot.commands import (
     CloseTask,
     Command,
     CreateTask,
+    EditQuestions,
     ListTasks,
     ListVendors,
+    ManageAbsences,
     ManageHolidays,
     OpenDelegateForm,
     PauseVendor,
@@ -37,7 +39,7 @@ from bot.errors import UsageError
 from bot.forms import read_delegate_form
 from bot.reviews import DoneOutcome
 from bot.slack_channels import ensure_bot_in_channel
-from handlers import notices, scorecards, summaries
+from handlers import notices, scorecards, summaries, vendor_commands
 from handlers.replies import answering_errors
 from storage.database import transaction
 from storage.tasks import TaskRow
@@ -200,6 +202,15 @@ class DelegateListeners:
                     )
                 return blocks.vendor_updated_reply(
                     updated.vendor, updated.changed, self.deps.clock()
+                )
+            case ManageAbsences() | EditQuestions():
+                return vendor_commands.run(
+                    self.deps,
+                    command,
+                    team_id=requester.team_id,
+                    user_id=requester.user_id,
+                    client=client,
+                    trigger_id=trigger_id,
                 )
             case ManageHolidays():
                 with transaction(self.deps.engine) as session:

@@ -69,7 +69,14 @@ def refresh_checkin(deps: Deps, client: WebClient, post_id: int, logger: logging
             snapshot = checkin_updates.checkin_snapshot(session, post_id, now)
         if snapshot is None:
             return
-        message = blocks.checkin_message(snapshot.vendor, post_id, snapshot.rows, snapshot.today)
+        message = blocks.checkin_message(
+            snapshot.vendor,
+            post_id,
+            snapshot.rows,
+            snapshot.today,
+            away=snapshot.away,
+            has_questions=snapshot.has_questions,
+        )
         if message == shown:
             return
         try:
