@@ -342,6 +342,7 @@ def checkin_message(
     *,
     away: Mapping[str, Away] | None = None,
     has_questions: bool = False,
+    answered_questions: Sequence[str] = (),
 ) -> Message:
     """The check-in in a vendor channel: each task with its latest status and four buttons,
     then the menu (Nothing new today, Away…) and, with the team's questions, Answer.
@@ -390,6 +391,8 @@ def checkin_message(
             )
     blocks.append(vendor_blocks.checkin_menu_block(post_id, has_questions))
     footer = f"{answered} of {len(rows)} tasks answered"
+    if answered_questions:
+        footer += " · questions answered by " + ", ".join(map(mention, answered_questions))
     away_text = vendor_blocks.away_context(away)
     blocks.append(_context(footer + (f" · {away_text}" if away_text else "")))
     return {
@@ -1034,8 +1037,11 @@ def digest_message(digest: Digest) -> Message:
     blocks += _sections(rows)
     if digest.answers:
         quoted: list[str] = ["*Answers to your check-in questions*"]
+        shown_vendor: int | None = None
         for vendor, answer in digest.answers[-MAX_DIGEST_ANSWERS:]:
-            quoted.append(f"*{escape(vendor.name)}*")
+            if vendor.id != shown_vendor:  # answers come by time: a heading per vendor run
+                quoted.append(f"• *{escape(vendor.name)}* {channel_link(vendor.channel_id)}")
+                shown_vendor = vendor.id
             quoted += vendor_blocks.answers_quote_lines([answer])
         blocks += _sections(quoted)
     if digest.feedback:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from bot import delegation
 from storage import audit, vendors
@@ -23,6 +23,16 @@ from storage.models import QuestionAnswer, ScheduledPost, Vendor
 MAX_QUESTIONS = 5
 MAX_QUESTION_LENGTH = 150
 MAX_ANSWER_LENGTH = 2000
+
+
+def answers_to(session: Session, post_id: int) -> list[str]:
+    """Who has answered the questions of check-in `post_id`, first answer first."""
+    found = session.exec(
+        select(QuestionAnswer.user_id)
+        .where(QuestionAnswer.post_id == post_id)
+        .order_by(col(QuestionAnswer.at), col(QuestionAnswer.id))
+    ).all()
+    return list(dict.fromkeys(found))
 
 
 def questions_of(vendor: Vendor) -> list[str]:

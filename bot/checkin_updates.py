@@ -24,7 +24,7 @@ from sqlmodel import Session
 
 from bot import absences, delegation, reviews
 from bot.absences import Away
-from bot.checkin_questions import questions_of
+from bot.checkin_questions import answers_to, questions_of
 from bot.errors import DuplicateDelivery, UsageError
 from bot.reviews import TaskMarkedDone
 from bot.slack_text import escape, readable_text
@@ -214,6 +214,7 @@ class CheckinSnapshot:
     today: date
     away: Mapping[str, Away] = field(default_factory=dict)  # who is away today
     has_questions: bool = False
+    answered_questions: Sequence[str] = ()  # who answered the team's questions, in order
 
 
 def record_button_status(
@@ -462,4 +463,5 @@ def checkin_snapshot(session: Session, post_id: int, now: datetime) -> CheckinSn
         today=today,
         away=absences.away_on(absences.load_absences(session, vendor.id or 0, today), today),
         has_questions=bool(questions_of(vendor)),
+        answered_questions=answers_to(session, post.id or 0),
     )

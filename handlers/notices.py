@@ -76,6 +76,7 @@ def refresh_checkin(deps: Deps, client: WebClient, post_id: int, logger: logging
             snapshot.today,
             away=snapshot.away,
             has_questions=snapshot.has_questions,
+            answered_questions=snapshot.answered_questions,
         )
         if message == shown:
             return

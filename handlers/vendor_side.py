@@ -301,6 +301,7 @@ class VendorSideListeners:
                 )
             ack()
             acked = True
+            notices.refresh_checkin(self.deps, client, post.id or 0, logger)
             message = vendor_blocks.answers_thread_message(who.user_id, answered.answers)
             try:
                 client.chat_postMessage(

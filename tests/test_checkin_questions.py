@@ -173,6 +173,8 @@ def test_answer_opens_the_form_and_answers_go_in_the_thread_stored_and_counted(
     ]
     [thread] = bot.slack.wait_for("chat.postMessage")
     assert thread.params["thread_ts"] == post.message_ts
+    [edit] = bot.slack.calls_to("chat.update")  # the check-in shows who answered
+    assert "questions answered by <@U0VENDOR>" in json.dumps(edit.params["blocks"])
     text = json.dumps(thread.params["blocks"])
     assert "Check-in answers from <@U0VENDOR>" in text
     assert "> The brand &lt;colours&gt; &amp; fonts" in text  # escaped, never a mention
