@@ -13,9 +13,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from freezegun import freeze_time
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot import blocks, vendor_blocks
+from bot.fake_slack import FakeSlack
 from bot.reports import build_report
 from bot.summaries import team_digest, vendor_summary
 from storage import schedule
@@ -29,7 +31,7 @@ from tests.checkin_support import (
     post_checkin,
     wait_until,
 )
-from tests.slack_requests import BotUnderTest
+from tests.slack_requests import BotUnderTest, start_bot
 from tests.vendor_side_support import answer_click, answers_submission, questions_submission
 
 ACME = "<#C0ACME|acme-design>"
@@ -248,3 +250,14 @@ def test_answers_are_in_the_report_the_summary_thread_and_the_digest(
         assert fresh is not None
         later = vendor_summary(session, fresh, friday + timedelta(days=7))
     assert later.answers == []
+
+
+@freeze_time(MONDAY)
+def test_with_admins_only_they_set_the_questions(engine: Engine, slack: FakeSlack) -> None:
+    with start_bot(engine, slack, admin_user_ids=frozenset({"U0BOB"})) as admin_bot:
+        admin_bot.command(f"vendor add {ACME} Acme", user="U0BOB")
+        assert "Only the bot's admins" in admin_bot.command(f"vendor questions {ACME}")
+        body = json.loads(admin_bot.interact(questions_submission("C0ACME", ["Hi?"])).body)
+        assert "Only the bot's admins" in body["errors"]["question_1"]
+        admin_bot.interact(questions_submission("C0ACME", ["Hi?"], user="U0BOB"))
+        assert the_vendor(admin_bot).checkin_questions == "Hi?"

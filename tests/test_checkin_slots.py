@@ -209,3 +209,53 @@ def test_a_missed_morning_slot_is_not_posted_late_once_the_afternoon_one_is_due(
         clock.tick("2026-12-01 15:10")
     assert sent_checkins(engine, vendor) == [("2026-12-01T15:00", "2026-12-01 15:10")]
     assert [post.occurrence for post in claims(engine, "checkin")] == ["2026-12-01T15:00"]
+
+
+@pytest.mark.parametrize(
+    ("checkins", "start", "end", "expected"),
+    [
+        pytest.param(
+            "daily@02:30,03:15,09:00",
+            "2026-03-07 14:00",
+            "2026-03-08 18:00",
+            [
+                ("2026-03-07T09:00", "2026-03-07 14:00"),
+                ("2026-03-08T03:15", "2026-03-08 07:15"),  # 02:30 fell in the gap, dropped
+                ("2026-03-08T09:00", "2026-03-08 13:00"),
+            ],
+            id="new-york-spring-forward",
+        ),
+        pytest.param(
+            "daily@01:15,01:45",
+            "2026-10-31 20:00",
+            "2026-11-01 12:00",
+            [
+                ("2026-11-01T01:15", "2026-11-01 05:15"),  # the first 01:15 (EDT), once
+                ("2026-11-01T01:45", "2026-11-01 05:45"),
+            ],
+            id="new-york-fall-back",
+        ),
+    ],
+)
+def test_each_slot_is_posted_once_across_dst_changes(
+    engine: Engine,
+    slack: FakeSlack,
+    clock: Clock,
+    checkins: str,
+    start: str,
+    end: str,
+    expected: list[tuple[str, str]],
+) -> None:
+    """Ticks every 15 minutes through New York's clock changes, time frozen at each."""
+    slack.add_channel("C0ACME", "acme", members=["U0BOT", "U0VENDOR"])
+    vendor = add_vendor(engine, timezone="America/New_York", checkins=checkins, workdays="daily")
+    add_task(engine, vendor, "Logo refresh")
+    with freeze_time(start) as frozen:
+        moment = datetime.fromisoformat(start).replace(tzinfo=UTC)
+        last = datetime.fromisoformat(end).replace(tzinfo=UTC)
+        while moment <= last:
+            frozen.move_to(moment)
+            clock.tick(moment)
+            clock.tick(moment)  # a second process at the same instant posts nothing more
+            moment += timedelta(minutes=15)
+    assert sent_checkins(engine, vendor) == expected
