@@ -99,6 +99,8 @@ class VendorSideListeners:
 
         with answering_errors(tell_clicker, logger):
             choice = checkin_menu.read_choice(_selected_value(body))
+            if choice.choice not in (checkin_menu.NOTHING_NEW, checkin_menu.AWAY):
+                raise UsageError("I couldn't read that menu; nothing changed.")
             outside = people.is_outside_user(
                 client, click.user_id, click.team_id, payload_team_id=click.user_team_id
             )
@@ -227,6 +229,8 @@ class VendorSideListeners:
 
         with answering_errors(tell_clicker, logger):
             choice = checkin_menu.read_choice(click.value)
+            if choice.choice != "answer":
+                raise UsageError("I couldn't read that button; nothing changed.")
             outside = people.is_outside_user(
                 client, click.user_id, click.team_id, payload_team_id=click.user_team_id
             )

@@ -142,6 +142,11 @@ def test_the_team_may_use_the_menu_and_a_forged_channel_or_value_is_refused(
     forged["actions"][0]["selected_option"]["value"] = "<!channel>"
     bot.interact(forged)
     told("U0ALICE", "couldn't read that menu", bot)
+    forged["actions"][0]["selected_option"]["value"] = f"answer:{post.id}"
+    bot.interact(forged)
+    wait_until(
+        lambda: sum("couldn't read that menu" in t for t in ephemeral_texts(bot, "U0ALICE")) == 2
+    )
     bot.interact(menu_click(post, "away", user="U0ALICE", user_team="T0TEAM"))
     bot.slack.wait_for("views.open")
 
