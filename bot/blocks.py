@@ -7,12 +7,14 @@ placed in a message, so it cannot ping `@channel` or a person. Mentions the bot 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot import vendor_blocks
+from bot.absences import Away
 from bot.commands import help_text
 from bot.money import format_money
 from bot.scorecards import VERDICT_WEEKS, CardFigures, Scorecard, Trend, TrialCard, Verdict
@@ -67,9 +69,9 @@ CHECKIN_BUTTONS: tuple[tuple[TaskUpdate, str], ...] = (
     (TaskUpdate.BLOCKED, "Blocked"),
     (TaskUpdate.DONE, "Done"),
 )
-# Slack allows 50 blocks a message: a header, a section and an actions block per task, and
-# the progress line.
-MAX_CHECKIN_TASKS = 24
+# Slack allows 50 blocks a message: a header, a section and an actions block per task, the
+# menu (Nothing new today, Away…, Answer) and the progress line.
+MAX_CHECKIN_TASKS = 23
 STATUS_LABELS = {status: label for status, label in CHECKIN_BUTTONS}
 STATUS_EMOJI = {
     TaskUpdate.ON_TRACK: ":large_green_circle:",
@@ -359,13 +361,23 @@ def checkin_action_id(status: TaskUpdate) -> str:
 
 
 def checkin_message(
-    vendor: Vendor, post_id: int, rows: Sequence[CheckinRow], today: date
+    vendor: Vendor,
+    post_id: int,
+    rows: Sequence[CheckinRow],
+    today: date,
+    *,
+    away: Mapping[str, Away] | None = None,
+    has_questions: bool = False,
+    answered_questions: Sequence[str] = (),
 ) -> Message:
-    """The check-in in a vendor channel: each task with its latest status and four buttons.
+    """The check-in in a vendor channel: each task with its latest status and four buttons,
+    then the menu (Nothing new today, Away…) and, with the team's questions, Answer.
 
     Rebuilt from the database on every change, so a button click or a thread reply shows
-    up in place with the progress line kept current.
+    up in place with the progress line kept current. `away`: who is away today; their
+    tasks say so, and a footer line lists them for the team.
     """
+    away = away or {}
     answered = sum(1 for row in rows if row.latest is not None)
     header = (
         f":wave: *Check-in for {escape(vendor.name)}*: how are these going? "
@@ -381,7 +393,11 @@ def checkin_message(
             if row.latest
             else ""
         )
-        blocks.append(_section(task_line(task, today=today) + status + _review_state(task, row)))
+        gone = away.get(task.assignee_id or "")
+        note = vendor_blocks.away_line(gone) if gone else ""
+        blocks.append(
+            _section(task_line(task, today=today) + status + _review_state(task, row) + note)
+        )
         if task.status == TaskStatus.OPEN:
             blocks.append(
                 {
@@ -399,7 +415,12 @@ def checkin_message(
                     ],
                 }
             )
-    blocks.append(_context(f"{answered} of {len(rows)} tasks answered"))
+    blocks.append(vendor_blocks.checkin_menu_block(post_id, has_questions))
+    footer = f"{answered} of {len(rows)} tasks answered"
+    if answered_questions:
+        footer += " · questions answered by " + ", ".join(map(mention, answered_questions))
+    away_text = vendor_blocks.away_context(away)
+    blocks.append(_context(footer + (f" · {away_text}" if away_text else "")))
     return {
         "text": f"Check-in for {escape(vendor.name)}: {answered} of {len(rows)} tasks answered",
         "blocks": blocks,
@@ -756,7 +777,8 @@ def vendor_settings_lines(vendor: Vendor, now: datetime | None = None) -> list[s
         f"Check-ins `{vendor.checkin_cadence}` · summary `{vendor.summary_cadence}` · "
         f"feedback prompt `{vendor.feedback_cadence or 'with the summary'}` · "
         f"workdays `{vendor.workdays}` · "
-        f"reminder after `{format_minutes(vendor.remind_after_minutes)}`",
+        + (f"public holidays `{vendor.public_holidays}` · " if vendor.public_holidays else "")
+        + f"reminder after `{format_minutes(vendor.remind_after_minutes)}`",
         *[text for text in (trial_text(vendor, now) if now else None,) if text],
         money_settings_text(vendor) or f"currency {vendor.currency}",
     ]
@@ -781,8 +803,10 @@ def holidays_reply(
     added: Sequence[date] = (),
     removed: Sequence[date] = (),
     already: Sequence[date] = (),
+    public: Mapping[date, str] | None = None,
 ) -> Message:
-    """The vendor's upcoming holidays, after saying what changed."""
+    """The vendor's upcoming holidays, its own and its country's (merged by date), after
+    saying what changed."""
     lines: list[str] = []
     if added:
         lines.append(f":white_check_mark: Added {_days(added)}.")
@@ -791,16 +815,28 @@ def holidays_reply(
     if already:
         lines.append(f"Already holidays: {_days(already)}.")
     channel = channel_link(vendor.channel_id)
-    if upcoming:
-        lines.append(f"*Upcoming holidays for {escape(vendor.name)}* ({vendor.timezone}):")
-        lines += [f"• {day:%a %-d %b %Y}" for day in upcoming]
-        lines.append("No check-ins, reminders or summaries are posted on these days.")
+    public = public or {}
+    own = set(upcoming)
+    country = vendor.public_holidays or ""
+    if upcoming or public:
+        where = f"{vendor.timezone}" + (f"; public holidays of {country}" if country else "")
+        lines.append(f"*Upcoming holidays for {escape(vendor.name)}* ({where}):")
+        for day in sorted(own | set(public))[:MAX_HOLIDAY_LINES]:
+            sources = [f"{escape(public[day])} ({country})"] if day in public else []
+            if day in own:
+                sources.append("own day off")
+            lines.append(f"• {day:%a %-d %b %Y}: " + ", ".join(sources))
+        lines.append("No check-ins, reminders, summaries or trial prompts fall on these days.")
     else:
         lines.append(
             f"*{escape(vendor.name)}* has no upcoming holidays. Add some with "
-            f"`/delegate vendor holiday {channel} add 2026-12-25`."
+            f"`/delegate vendor holiday {channel} add 2026-12-25`, or a country's public "
+            f"holidays with `/delegate vendor set {channel} holidays:PH`."
         )
     return plain_reply("\n".join(lines))
+
+
+MAX_HOLIDAY_LINES = 80
 
 
 # --------------------------------------------------------------------------- summaries
@@ -811,6 +847,7 @@ HEALTH_EMOJI = {
     Mark.RED: ":red_circle:",
 }
 MAX_MESSAGE_BLOCKS = 50
+MAX_DIGEST_ANSWERS = 15  # the newest answers to the team's questions quoted in the digest
 MAX_HOME_BLOCKS = 100
 _SECTION_CHARS = 2900  # Slack allows 3000 characters in a section's text
 
@@ -933,8 +970,9 @@ def summary_message(summary: VendorSummary) -> Message:
 
 
 def summary_thread(summary: VendorSummary) -> Message | None:
-    """The summary's thread reply: overdue and blocked tasks by name, with their owners."""
-    if not summary.attention:
+    """The summary's thread reply: overdue and blocked tasks by name, with their owners, and
+    the week's answers to the team's check-in questions."""
+    if not summary.attention and not summary.answers:
         return None
     today = summary.made_at.astimezone(ZoneInfo(summary.vendor.timezone)).date()
 
@@ -948,7 +986,16 @@ def summary_thread(summary: VendorSummary) -> Message | None:
         lines += [f"{STATUS_EMOJI[TaskUpdate.BLOCKED]} *Blocked* ({len(blocked)})", *blocked]
     if overdue:
         lines += [f":hourglass: *Overdue* ({len(overdue)})", *overdue]
-    text = f"{len(summary.attention)} tasks need attention"
+    if summary.answers:
+        lines += [
+            f":speech_balloon: *Answers to the check-in questions* ({len(summary.answers)})",
+            *vendor_blocks.answers_quote_lines(summary.answers, limit=MAX_DIGEST_ANSWERS),
+        ]
+    text = (
+        f"{len(summary.attention)} tasks need attention"
+        if summary.attention
+        else "This week's answers to the check-in questions"
+    )
     return {"text": text, "blocks": _sections(lines)[: MAX_MESSAGE_BLOCKS - 1]}
 
 
@@ -971,7 +1018,9 @@ def health_text(health: Health, *, emoji: bool = True) -> str:
     return f"{mark}{health.mark.value}{reasons}"
 
 
-def _digest_row(row: VendorRow, spend: VendorSpend | None = None) -> str:
+def _digest_row(
+    row: VendorRow, spend: VendorSpend | None = None, away: Mapping[str, Away] | None = None
+) -> str:
     c, p = row.current, row.previous
     vendor = row.vendor
     paused = " · paused" if vendor.paused else ""
@@ -997,6 +1046,7 @@ def _digest_row(row: VendorRow, spend: VendorSpend | None = None) -> str:
         f"at risk {c.at_risk} · blocked {c.blocked}{_vs(c.blocked, p.blocked)} · "
         f"{answered} · {ratings}\n"
         + (f"spend {spend_text(spend)}\n" if spend and spend.worth_showing else "")
+        + (f"{vendor_blocks.away_digest_text(away)}\n" if away else "")
         + f"_{health_text(row.health, emoji=False)}_"
     )
 
@@ -1006,10 +1056,20 @@ def digest_message(digest: Digest) -> Message:
     vendors = f"{len(digest.rows)} vendor" + ("" if len(digest.rows) == 1 else "s")
     head = f":clipboard: *Vendor digest* · {_week_text(digest.week, digest.partial)} · {vendors}"
     blocks: list[dict[str, Any]] = [_section(head)]
-    rows = [_digest_row(row, digest.spend.get(row.vendor.id or 0)) for row in digest.rows] or [
-        "No vendors yet."
-    ]
+    rows = [
+        _digest_row(row, digest.spend.get(row.vendor.id or 0), digest.away.get(row.vendor.id or 0))
+        for row in digest.rows
+    ] or ["No vendors yet."]
     blocks += _sections(rows)
+    if digest.answers:
+        quoted: list[str] = ["*Answers to your check-in questions*"]
+        shown_vendor: int | None = None
+        for vendor, answer in digest.answers[-MAX_DIGEST_ANSWERS:]:
+            if vendor.id != shown_vendor:  # answers come by time: a heading per vendor run
+                quoted.append(f"• *{escape(vendor.name)}* {channel_link(vendor.channel_id)}")
+                shown_vendor = vendor.id
+            quoted += vendor_blocks.answers_quote_lines([answer])
+        blocks += _sections(quoted)
     if digest.feedback:
         said = [
             f"• *{escape(vendor.name)}*, {mention(item.user_id)}: {escape(item.text)[:600]}"
@@ -1047,7 +1107,9 @@ def _home_task_line(item: HomeTask) -> str:
     return f"• {mark}{task_line(task, vendor, item.today)}{review}"
 
 
-def _home_vendor_line(row: VendorRow, now: datetime | None = None) -> str:
+def _home_vendor_line(
+    row: VendorRow, now: datetime | None = None, away: Mapping[str, Away] | None = None
+) -> str:
     c = row.current
     ratings = (
         f"quality {_score(c.quality)} · timeliness {_score(c.timeliness)} · "
@@ -1064,6 +1126,7 @@ def _home_vendor_line(row: VendorRow, now: datetime | None = None) -> str:
         f"Response rate {_percent(c.response_rate)} ({c.answered}/{c.checkins}) · "
         f"on time {_percent(c.on_time_rate)} ({c.on_time}/{c.completed}) · {ratings}"
         + (f"\n_{', '.join(row.health.reasons)}_" if row.health.reasons else "")
+        + (f"\n{vendor_blocks.away_digest_text(away)}" if away else "")
     )
 
 
@@ -1097,7 +1160,14 @@ def home_view(overview: HomeOverview) -> dict[str, Any]:
     ]
     room = MAX_HOME_BLOCKS - len(blocks) - 1
     shown = overview.vendors if len(overview.vendors) <= room else overview.vendors[: room - 1]
-    blocks += [_section(_home_vendor_line(row, overview.made_at)[:_SECTION_CHARS]) for row in shown]
+    blocks += [
+        _section(
+            _home_vendor_line(row, overview.made_at, overview.away.get(row.vendor.id or 0))[
+                :_SECTION_CHARS
+            ]
+        )
+        for row in shown
+    ]
     if not overview.vendors:
         blocks.append(_section("No vendors yet. Add one with `/delegate vendor add #channel`."))
     elif len(shown) < len(overview.vendors):

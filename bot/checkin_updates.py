@@ -14,15 +14,17 @@ by the caller (it takes a Slack call) and passed in.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from bot import delegation, people, reviews
+from bot import absences, delegation, people, reviews
+from bot.absences import Away
+from bot.checkin_questions import answers_to, questions_of
 from bot.errors import DuplicateDelivery, UsageError
 from bot.reviews import TaskMarkedDone
 from bot.slack_text import escape, readable_text
@@ -211,6 +213,9 @@ class CheckinSnapshot:
     post: ScheduledPost
     rows: Sequence[CheckinRow]
     today: date
+    away: Mapping[str, Away] = field(default_factory=dict)  # who is away today
+    has_questions: bool = False
+    answered_questions: Sequence[str] = ()  # who answered the team's questions, in order
 
 
 def record_button_status(
@@ -478,9 +483,13 @@ def checkin_snapshot(session: Session, post_id: int, now: datetime) -> CheckinSn
     vendor = vendors.get_vendor(session, post.vendor_id) if post else None
     if post is None or vendor is None:
         return None
+    today = delegation.vendor_today(vendor, now)
     return CheckinSnapshot(
         vendor=vendor,
         post=post,
         rows=checkin_rows(session, post),
-        today=delegation.vendor_today(vendor, now),
+        today=today,
+        away=absences.away_on(absences.load_absences(session, vendor.id or 0, today), today),
+        has_questions=bool(questions_of(vendor)),
+        answered_questions=answers_to(session, post.id or 0),
     )

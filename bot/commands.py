@@ -14,6 +14,7 @@ from datetime import time
 
 from bot.errors import UsageError
 from bot.money import CostSpec, check_amount_text, parse_cost, parse_currency
+from bot.public_holidays import parse_holiday_code
 from bot.schedule_rules import (
     Cadence,
     format_days,
@@ -60,15 +61,26 @@ HELP_LINES = [
     (
         "/delegate vendor add #channel [name…] [tz:Area/City] [checkins:CADENCE] [summary:CADENCE]"
         " [feedback:CADENCE] [remind:4h] [workdays:mon-fri] [trial:30d] [currency:EUR] [rate:35]"
-        " [budget:2000]",
+        " [budget:2000] [holidays:PH]",
         "register a vendor channel",
     ),
     (
         "/delegate vendor set #channel [name:…] [tz:…] [checkins:…] [summary:…] [feedback:…]"
-        " [remind:…] [workdays:…] [trial:…] [currency:…] [rate:…] [budget:…]",
+        " [remind:…] [workdays:…] [trial:…] [currency:…] [rate:…] [budget:…] [holidays:…]",
         "change a vendor's settings (at least one)",
     ),
-    ("/delegate vendor holiday #channel [add|remove DATE…]", "a vendor's days off: list or change"),
+    (
+        "/delegate vendor holiday #channel [add|remove DATE…]",
+        "a vendor's days off (its own and its country's public holidays): list or change",
+    ),
+    (
+        "/delegate vendor away #channel [clear [@person]]",
+        "who at a vendor said they are away (check-in menu: Away…); clear absences",
+    ),
+    (
+        "/delegate vendor questions #channel",
+        "a form for up to five questions asked at each check-in (Answer button)",
+    ),
     ("/delegate vendor list [removed]", "vendors and their schedules (or removed ones)"),
     ("/delegate vendor pause #channel", "stop check-ins for a vendor"),
     ("/delegate vendor resume #channel", "start them again"),
@@ -82,12 +94,14 @@ DATE_HELP = (
 )
 CADENCE_HELP = (
     "CADENCE: `daily`, `weekdays`, `weekly` or days like `mon,wed,fri`, optionally `@HH:MM` "
-    "in the vendor's time. Defaults: check-ins `weekdays@09:00`, summary `fri@16:00`, "
+    "in the vendor's time (check-ins take several: `weekdays@09:00,15:00`). "
+    "Defaults: check-ins `weekdays@09:00`, summary `fri@16:00`, "
     "feedback prompt with the summary (`feedback:summary` puts it back there)."
 )
 SETTINGS_HELP = (
     "`remind:` how long after a check-in to nudge (`4h`, `90m`, at most `7d`); `workdays:` the "
-    "days the vendor works (`mon-fri`, `sun-thu`, `mon,tue,thu`)."
+    "days the vendor works (`mon-fri`, `sun-thu`, `mon,tue,thu`); `holidays:` a country's "
+    "public holidays as days off (`PH`, `AR`, `US-CA`; `none` turns them off)."
 )
 LIFECYCLE_HELP = (
     "`trial:30d` (or `2w`, `until:DATE`, `none`) puts a vendor on trial: you get its scorecard "
@@ -243,6 +257,7 @@ class AddVendor:
     currency: str | None = None  # ISO 4217 code
     rate: str | None = None  # an amount as typed (checked), or CLEAR
     budget: str | None = None  # an amount as typed (checked), or CLEAR
+    public_holidays: str | None = None  # `PH`, `US-CA` (checked), or CLEAR
 
 
 @dataclass(frozen=True)
@@ -261,6 +276,7 @@ class UpdateVendor:
     currency: str | None = None
     rate: str | None = None
     budget: str | None = None
+    public_holidays: str | None = None  # `PH`, `US-CA` (checked), or CLEAR
 
 
 @dataclass(frozen=True)
@@ -274,6 +290,23 @@ class ManageHolidays:
     channel_id: str
     action: str  # "list", "add" or "remove"
     dates: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ManageAbsences:
+    """`vendor away #acme [clear [@person]]`: who is away (said from the check-in's menu),
+    or clear absences (everyone's, or one person's)."""
+
+    channel_id: str
+    clear: bool = False
+    user_id: str | None = None
+
+
+@dataclass(frozen=True)
+class EditQuestions:
+    """`vendor questions #acme`: opens the form with the team's check-in questions."""
+
+    channel_id: str
 
 
 @dataclass(frozen=True)
@@ -322,6 +355,8 @@ Command = (
     | AddVendor
     | UpdateVendor
     | ManageHolidays
+    | ManageAbsences
+    | EditQuestions
     | ListVendors
     | PauseVendor
     | ResumeVendor
@@ -671,8 +706,9 @@ def _parse_list(rest: list[str]) -> ListTasks:
 
 
 VENDOR_VERBS = (
-    "`vendor add`, `vendor set`, `vendor holiday`, `vendor list`, `vendor pause`, "
-    "`vendor resume`, `vendor rename`, `vendor remove` or `vendor restore`"
+    "`vendor add`, `vendor set`, `vendor holiday`, `vendor away`, `vendor questions`, "
+    "`vendor list`, `vendor pause`, `vendor resume`, `vendor rename`, `vendor remove` or "
+    "`vendor restore`"
 )
 
 
@@ -720,6 +756,13 @@ def _parse_vendor(rest: list[str]) -> Command:
         return _parse_vendor_set(args)
     if verb in ("holiday", "holidays"):
         return _parse_vendor_holiday(args)
+    if verb == "away":
+        return _parse_vendor_away(args)
+    if verb == "questions":
+        usage = "/delegate vendor questions #channel"
+        if len(args) != 1:
+            raise UsageError(f"Write `{usage}`: it opens a form with the check-in's questions.")
+        return EditQuestions(channel_id_of(args[0], usage))
     close = [v for v in _VENDOR_VERB_WORDS if _is_close(verb, v)]
     hint = f" Did you mean `/delegate vendor {close[0]}`?" if close else ""
     raise UsageError(f"`vendor {_show(verb)}` is not something I can do.{hint} Use {VENDOR_VERBS}.")
@@ -729,6 +772,8 @@ _VENDOR_VERB_WORDS = (
     "add",
     "set",
     "holiday",
+    "away",
+    "questions",
     "list",
     "pause",
     "resume",
@@ -753,6 +798,7 @@ class _VendorSettings:
     currency: str | None = None
     rate: str | None = None
     budget: str | None = None
+    public_holidays: str | None = None
 
     def given(self) -> bool:
         return any(value is not None for value in vars(self).values())
@@ -770,6 +816,7 @@ _EXAMPLES = {
     "currency": "currency:EUR",
     "rate": "rate:35",
     "budget": "budget:2000",
+    "holidays": "holidays:PH",
 }
 _SETTING_KEYS = (
     "name",
@@ -783,6 +830,7 @@ _SETTING_KEYS = (
     "currency",
     "rate",
     "budget",
+    "holidays",
 )
 
 
@@ -835,11 +883,7 @@ def _read_vendor_settings(
             if "checkins" in options
             else None
         ),
-        summary=(
-            parse_cadence(options["summary"], DEFAULT_SUMMARY_TIME)
-            if "summary" in options
-            else None
-        ),
+        summary=_one_slot("summary", options["summary"]) if "summary" in options else None,
         remind_after_minutes=int(remind.total_seconds() // 60) if remind is not None else None,
         workdays=format_days(parse_workdays(options["workdays"]))
         if "workdays" in options
@@ -849,7 +893,15 @@ def _read_vendor_settings(
         currency=parse_currency(options["currency"]) if "currency" in options else None,
         rate=_money_setting("rate", options["rate"]) if "rate" in options else None,
         budget=_money_setting("budget", options["budget"]) if "budget" in options else None,
+        public_holidays=(_public_holidays(options["holidays"]) if "holidays" in options else None),
     )
+
+
+def _public_holidays(value: str) -> str:
+    """`holidays:PH` / `holidays:US-CA` (checked against the calendar), or CLEAR."""
+    if value.strip().lower() in _CLEAR_WORDS:
+        return CLEAR
+    return parse_holiday_code(value)
 
 
 def _trial(value: str) -> str:
@@ -887,14 +939,26 @@ def _feedback_cadence(value: str) -> str:
     """`feedback:` takes a cadence, or `summary` for "with the summary" (the default)."""
     if value.strip().lower() in (FEEDBACK_WITH_SUMMARY, "with-summary"):
         return FEEDBACK_WITH_SUMMARY
-    return str(parse_cadence(value, DEFAULT_SUMMARY_TIME))
+    return str(_one_slot("feedback", value))
+
+
+def _one_slot(key: str, value: str) -> Cadence:
+    """Summaries and feedback prompts are weekly: one time a day; only check-ins take
+    several (`checkins:weekdays@09:00,15:00`)."""
+    cadence = parse_cadence(value, DEFAULT_SUMMARY_TIME)
+    if cadence.later:
+        raise UsageError(
+            f"`{key}:` takes one time a day, like `{_EXAMPLES[key]}`; only `checkins:` "
+            "takes several (`checkins:weekdays@09:00,15:00`)."
+        )
+    return cadence
 
 
 def _parse_vendor_add(args: list[str]) -> AddVendor:
     usage = (
         "/delegate vendor add #channel [name] [tz:Area/City] [checkins:…] [summary:…] "
         "[feedback:…] [remind:4h] [workdays:mon-fri] [trial:30d] [currency:EUR] [rate:35] "
-        "[budget:2000]"
+        "[budget:2000] [holidays:PH]"
     )
     if not args:
         raise UsageError(f"Write `{usage}`.")
@@ -907,7 +971,7 @@ def _parse_vendor_set(args: list[str]) -> UpdateVendor:
     usage = (
         "/delegate vendor set #channel [name:…] [tz:Area/City] [checkins:…] [summary:…] "
         "[feedback:…] [remind:4h] [workdays:sun-thu] [trial:…] [currency:…] [rate:…] "
-        "[budget:…]"
+        "[budget:…] [holidays:PH]"
     )
     if not args:
         raise UsageError(
@@ -947,6 +1011,30 @@ def _parse_vendor_holiday(args: list[str]) -> ManageHolidays:
         raise UsageError(f"Give at most {MAX_HOLIDAYS_PER_COMMAND} dates at a time.")
     # Same date written twice (or `fri` and its ISO date) is resolved and merged later.
     return ManageHolidays(channel_id, action, tuple(dict.fromkeys(d.lower() for d in dates)))
+
+
+def _parse_vendor_away(args: list[str]) -> ManageAbsences:
+    usage = "/delegate vendor away #channel [clear [@person]]"
+    if not args:
+        raise UsageError(f"Write `{usage}`, for example `/delegate vendor away #acme`.")
+    channel_id = channel_id_of(args[0], usage)
+    if len(args) == 1:
+        return ManageAbsences(channel_id)
+    if args[1].lower() != "clear" or len(args) > 3:
+        raise UsageError(
+            f"I didn't expect `{_show(' '.join(args[1:]))}` there. Write `{usage}`: nothing "
+            "to list who is away, `clear` to clear everyone's absences, `clear @person` "
+            "for one person's."
+        )
+    if len(args) == 2:
+        return ManageAbsences(channel_id, clear=True)
+    match = USER_TOKEN.match(args[2])
+    if match is None:
+        raise UsageError(
+            f"`{_show(args[2])}` is not a person. Write `{usage}` and pick the person from "
+            "Slack's suggestions so it turns into a mention."
+        )
+    return ManageAbsences(channel_id, clear=True, user_id=match.group(1))
 
 
 def _parse_create(words: list[str]) -> CreateTask:

@@ -6,17 +6,25 @@ is paired with an audit entry in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from bot import lifecycle, people, permissions
-from bot.commands import FEEDBACK_WITH_SUMMARY, AddVendor, EditTask, ManageHolidays, UpdateVendor
+from bot.commands import (
+    CLEAR,
+    FEEDBACK_WITH_SUMMARY,
+    AddVendor,
+    EditTask,
+    ManageHolidays,
+    UpdateVendor,
+)
 from bot.errors import UsageError
 from bot.money import DEFAULT_CURRENCY, CostSpec, resolve_cost
+from bot.public_holidays import public_holidays
 from bot.schedule_rules import local_today, parse_due_date
 from bot.slack_text import escape
 from storage import audit, holidays, requests, tasks, vendors
@@ -108,6 +116,8 @@ def register_vendor(
         return None
     if command and command.feedback and command.feedback != FEEDBACK_WITH_SUMMARY:
         vendors.update_vendor(session, vendor, now, feedback_cadence=command.feedback)
+    if command and command.public_holidays and command.public_holidays != CLEAR:
+        extra["public_holidays"] = command.public_holidays
     if extra:
         vendors.update_vendor(session, vendor, now, **extra)
     audit.record_change(
@@ -443,6 +453,11 @@ def _today_of(row: TaskRow, now: datetime) -> date:
     return vendor_today(row.vendor, now)
 
 
+def vendor_of_channel(session: Session, team_id: str, channel_id: str) -> Vendor:
+    """The vendor of `channel_id`, or a UsageError saying how to add one."""
+    return _vendor_for(session, team_id, channel_id)
+
+
 def _vendor_for(
     session: Session, team_id: str, channel_id: str, *, removed_too: bool = False
 ) -> Vendor:
@@ -591,6 +606,7 @@ _SETTING_FIELDS = (
     ("currency", "currency"),
     ("hourly_rate_minor", "rate"),
     ("monthly_budget_minor", "budget"),
+    ("public_holidays", "public holidays"),
 )
 _KEEP = object()  # "not given": leave the setting as it is
 
@@ -619,6 +635,10 @@ def update_vendor_settings(
     wanted = {field: _KEEP if value is None else value for field, value in wanted.items()}
     if command.feedback == FEEDBACK_WITH_SUMMARY:
         wanted["feedback_cadence"] = None  # "with the summary" is stored as None
+    if command.public_holidays is not None:
+        wanted["public_holidays"] = (
+            None if command.public_holidays == CLEAR else command.public_holidays
+        )
     # Trial dates are read in the vendor's time zone (the new one, when it changes too).
     zone = ZoneInfo(command.timezone or vendor.timezone)
     wanted |= lifecycle.lifecycle_settings(
@@ -658,6 +678,7 @@ def update_vendor_settings(
 # --------------------------------------------------------------------------- holidays
 
 MAX_HOLIDAYS_LISTED = 60
+PUBLIC_HOLIDAYS_LISTED_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -669,6 +690,8 @@ class HolidayListing:
     added: Sequence[date] = ()
     removed: Sequence[date] = ()
     already: Sequence[date] = ()  # asked to add, but they were holidays already
+    # The country's public holidays (vendor.public_holidays) in the coming year, by date.
+    public: Mapping[date, str] = field(default_factory=dict)
 
 
 def manage_holidays(
@@ -712,7 +735,12 @@ def manage_holidays(
         )
     upcoming = holidays.list_holidays(session, vendor_id, since=today, limit=MAX_HOLIDAYS_LISTED)
     already = [day for day in days if day in existing] if command.action == "add" else []
-    return HolidayListing(vendor, upcoming, added=added, removed=removed, already=already)
+    public = public_holidays(
+        vendor.public_holidays, today, today + timedelta(days=PUBLIC_HOLIDAYS_LISTED_DAYS)
+    )
+    return HolidayListing(
+        vendor, upcoming, added=added, removed=removed, already=already, public=public
+    )
 
 
 # --------------------------------------------------------------------------- removal

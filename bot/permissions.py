@@ -18,6 +18,7 @@ from bot.commands import (
     AddVendor,
     CloseTask,
     Command,
+    EditQuestions,
     ManageHolidays,
     PauseVendor,
     RemoveVendor,
@@ -46,6 +47,7 @@ VENDOR_ADMINISTRATION = (
     ResumeVendor,
     RemoveVendor,
     RestoreVendor,
+    EditQuestions,
 )
 
 

@@ -30,7 +30,7 @@ from sqlmodel import Session
 
 from bot.errors import UsageError
 from bot.summaries import local_start
-from storage import reports, reviews, vendors
+from storage import answers, reports, reviews, vendors
 from storage.models import Task, Vendor
 
 COLUMNS: tuple[str, ...] = (
@@ -53,9 +53,10 @@ COLUMNS: tuple[str, ...] = (
     "quality",
     "timeliness",
     "communication",
+    "question",  # answers to the team's check-in questions: the question as asked
     "text",
 )
-RECORD_KINDS = ("task", "status_update", "response", "feedback", "vendor_feedback")
+RECORD_KINDS = ("task", "status_update", "response", "feedback", "vendor_feedback", "answer")
 DEFAULT_DAYS = 28
 MAX_DAYS = 366
 # Cells a spreadsheet would take for a formula (OWASP's list for CSV injection).
@@ -189,7 +190,7 @@ class Report:
 def report_rows(
     session: Session, team_id: str, start: datetime, end: datetime
 ) -> Iterable[dict[str, object]]:
-    """Every record of the team in [start, end), as dicts keyed by column: six queries."""
+    """Every record of the team in [start, end), as dicts keyed by column: seven queries."""
     for row in reports.tasks_active_between(session, team_id, start, end):
         task = row.task
         yield {
@@ -249,6 +250,19 @@ def report_rows(
             "at": said.at,
             "post_id": said.post_id,
             "text": said.text,
+        }
+    # One row per answer to the team's own check-in questions (bot.checkin_questions).
+    for answer in answers.answers_between(session, team_id, start, end):
+        known = by_id.get(answer.vendor_id)
+        yield {
+            "record": "answer",
+            "id": answer.id,
+            **(_vendor_cells(known) if known else {}),
+            "user": answer.user_id,
+            "at": answer.at,
+            "post_id": answer.post_id,
+            "question": answer.question,
+            "text": answer.answer,
         }
 
 

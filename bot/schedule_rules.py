@@ -19,15 +19,21 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.errors import UsageError
 
 __all__ = [
+    "MAX_SLOTS_PER_DAY",
     "Cadence",
+    "Slot",
+    "day_slots",
     "format_days",
     "local_today",
     "next_occurrence",
+    "next_slot",
     "occurrence_key",
     "parse_cadence",
     "parse_due_date",
@@ -35,6 +41,7 @@ __all__ = [
     "parse_timezone",
     "parse_workdays",
     "previous_occurrence",
+    "previous_slot",
 ]
 
 DAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -48,6 +55,8 @@ WEEKDAYS: tuple[int, ...] = (0, 1, 2, 3, 4)
 
 MAX_YEARS_AHEAD = 10
 MAX_DURATION = timedelta(days=7)
+# `weekdays@09:00,15:00`: a few check-ins a day at most; more would be a chat, not a check-in.
+MAX_SLOTS_PER_DAY = 4
 
 # ASCII digits only: str.isdigit() and \d would also accept e.g. Arabic-Indic digits.
 _ISO_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -62,7 +71,7 @@ _NOT_PLACES = frozenset({"localtime", "factory", "posixrules"})
 _DUE_FORMS = "Write `YYYY-MM-DD`, `today`, `tomorrow`, a weekday like `fri`, or `+3d` / `+2w`."
 _CADENCE_FORMS = (
     "Write `daily`, `weekdays`, `weekly` or days like `mon,wed,fri`, "
-    "optionally with a time: `weekdays@09:00`."
+    "optionally with a time: `weekdays@09:00` (or times: `weekdays@09:00,15:00`)."
 )
 _WORKDAY_FORMS = "Write a range like `mon-fri` or `sun-thu`, or days like `mon,tue,wed`."
 _TIMEZONE_FORMS = "Use an IANA name such as `Asia/Manila` or `America/New_York`."
@@ -298,21 +307,33 @@ def _parse_time_of_day(value: str) -> time:
 
 @dataclass(frozen=True)
 class Cadence:
-    """On which local weekdays, at what local wall-clock time, something recurs.
+    """On which local weekdays, at what local wall-clock time(s), something recurs.
 
     Kept in local terms (not UTC) so that a 09:00 check-in stays at 09:00 for the vendor
-    when their clocks change.
+    when their clocks change. `at` is the first slot of the day; `later` holds any further
+    slots of the same day (`weekdays@09:00,15:00`), each strictly after the one before.
     """
 
     days: tuple[int, ...]  # sorted unique weekday numbers, 0 = Monday … 6 = Sunday
     at: time  # local wall-clock time, minute precision, naive
+    later: tuple[time, ...] = ()  # more slots the same day, ascending, all after `at`
 
     def __post_init__(self) -> None:
         """Reject states that would give two different Cadences the same meaning."""
         if self.days != _normalise_days(self.days):
             raise ValueError(f"days must be sorted unique weekday numbers, got {self.days!r}")
-        if self.at.second or self.at.microsecond or self.at.tzinfo is not None:
-            raise ValueError(f"at must be a naive time with minute precision, got {self.at!r}")
+        for slot in self.times:
+            if slot.second or slot.microsecond or slot.tzinfo is not None:
+                raise ValueError(f"times must be naive with minute precision, got {slot!r}")
+        if list(self.times) != sorted(set(self.times)):
+            raise ValueError(f"times must be ascending and distinct, got {self.times!r}")
+        if len(self.times) > MAX_SLOTS_PER_DAY:
+            raise ValueError(f"at most {MAX_SLOTS_PER_DAY} times a day, got {self.times!r}")
+
+    @property
+    def times(self) -> tuple[time, ...]:
+        """Every slot of a cadence day, in local wall-clock order."""
+        return (self.at, *self.later)
 
     def __str__(self) -> str:
         """Canonical text, which :func:`parse_cadence` reads back to an equal Cadence."""
@@ -322,10 +343,11 @@ class Cadence:
             days = "weekdays"
         else:
             days = ",".join(DAY_NAMES[day] for day in self.days)
-        return f"{days}@{self.at:%H:%M}"
+        return f"{days}@" + ",".join(f"{slot:%H:%M}" for slot in self.times)
 
-    def trigger(self, tz: ZoneInfo) -> CronTrigger:
-        """The APScheduler trigger that fires this cadence in the vendor's zone.
+    def trigger(self, tz: ZoneInfo) -> BaseTrigger:
+        """The APScheduler trigger that fires this cadence in the vendor's zone (one
+        CronTrigger per slot, joined by an OrTrigger when there are several).
 
         APScheduler's DST handling is imperfect: inside a repeated autumn hour the
         trigger fires twice (deduplicate with :func:`occurrence_key`), and a slot
@@ -333,13 +355,17 @@ class Cadence:
         Use :func:`next_occurrence` / :func:`previous_occurrence` to know which
         occurrences are due.
         """
-        return CronTrigger(
-            day_of_week=",".join(str(day) for day in self.days),
-            hour=self.at.hour,
-            minute=self.at.minute,
-            second=0,
-            timezone=tz,
-        )
+        triggers = [
+            CronTrigger(
+                day_of_week=",".join(str(day) for day in self.days),
+                hour=slot.hour,
+                minute=slot.minute,
+                second=0,
+                timezone=tz,
+            )
+            for slot in self.times
+        ]
+        return triggers[0] if len(triggers) == 1 else OrTrigger(triggers)
 
 
 def parse_cadence(text: str, default_at: time) -> Cadence:
@@ -356,8 +382,16 @@ def parse_cadence(text: str, default_at: time) -> Cadence:
     days = _parse_days(days_text.strip(), {"daily": ALL_DAYS, "weekdays": WEEKDAYS, "weekly": (0,)})
     if days is None or "@" in time_text:
         raise UsageError(f"{_quote(text.strip())} is not a schedule I understand. {_CADENCE_FORMS}")
-    at = _parse_time_of_day(time_text) if has_at else default_at.replace(second=0, microsecond=0)
-    return Cadence(days=days, at=at)
+    if not has_at:
+        return Cadence(days=days, at=default_at.replace(second=0, microsecond=0))
+    # `@09:00,15:00`: several slots a day; order and repeats do not matter.
+    slots = sorted({_parse_time_of_day(part) for part in time_text.split(",")})
+    if len(slots) > MAX_SLOTS_PER_DAY:
+        raise UsageError(
+            f"{_quote(text.strip())} has {len(slots)} times a day; give at most "
+            f"{MAX_SLOTS_PER_DAY}, like `weekdays@09:00,15:00`."
+        )
+    return Cadence(days=days, at=slots[0], later=tuple(slots[1:]))
 
 
 # --------------------------------------------------------------------------- durations
@@ -407,6 +441,63 @@ def _occurrence_utc(local_date: date, at: time, tz: ZoneInfo) -> datetime:
     return datetime.combine(local_date, at, tzinfo=tz).replace(fold=0).astimezone(UTC)
 
 
+@dataclass(frozen=True)
+class Slot:
+    """One occurrence of a cadence: the vendor's local date, the slot's wall-clock time as
+    written in the cadence, and the single UTC instant it happens at."""
+
+    local_date: date
+    at: time
+    instant: datetime  # aware UTC
+
+    @property
+    def key(self) -> str:
+        return occurrence_key(self.local_date, self.at)
+
+
+def day_slots(cadence: Cadence, tz: ZoneInfo, day: date) -> list[Slot]:
+    """The occurrences of `cadence` on the local date `day`, in time order.
+
+    With several slots a day the spring gap can reorder them: `@02:30,03:15` in New York on
+    the day clocks jump 02:00 → 03:00 puts 02:30 at 03:30 new time, after 03:15. A slot
+    moved by the gap to or past a later slot of the same day is dropped (that later slot
+    asks the same questions), so a day's slots are always strictly increasing instants.
+    """
+    if day.weekday() not in cadence.days:
+        return []
+    kept: list[Slot] = []
+    for at in reversed(cadence.times):
+        instant = _occurrence_utc(day, at, tz)
+        if kept and instant >= kept[-1].instant:
+            continue
+        kept.append(Slot(day, at, instant))
+    kept.reverse()
+    return kept
+
+
+def next_slot(cadence: Cadence, tz: ZoneInfo, after: datetime) -> Slot:
+    """The first occurrence strictly after `after` (see :func:`next_occurrence`)."""
+    after_utc = _as_utc(after)
+    first_day = after_utc.astimezone(tz).date() - timedelta(days=1)
+    # From yesterday (a slot pushed past midnight by a gap) to a full week ahead.
+    for offset in range(9):
+        for slot in day_slots(cadence, tz, first_day + timedelta(days=offset)):
+            if slot.instant > after_utc:
+                return slot
+    raise AssertionError(f"cadence {cadence} has no day in a week")  # pragma: no cover
+
+
+def previous_slot(cadence: Cadence, tz: ZoneInfo, at_or_before: datetime) -> Slot | None:
+    """The latest occurrence at or before `at_or_before` (see :func:`previous_occurrence`)."""
+    limit = _as_utc(at_or_before)
+    local_date = limit.astimezone(tz).date()
+    for back in range(8):  # today plus a full week back covers every weekly cadence
+        for slot in reversed(day_slots(cadence, tz, local_date - timedelta(days=back))):
+            if slot.instant <= limit:
+                return slot
+    return None
+
+
 def next_occurrence(cadence: Cadence, tz: ZoneInfo, after: datetime) -> datetime:
     """The first occurrence strictly after ``after``, as aware UTC.
 
@@ -418,31 +509,15 @@ def next_occurrence(cadence: Cadence, tz: ZoneInfo, after: datetime) -> datetime
     skipped slot it misses the slot that is still to come. Computing both directions
     from one rule guarantees that every occurrence is its own previous occurrence.
     """
-    after_utc = _as_utc(after)
-    first_day = after_utc.astimezone(tz).date() - timedelta(days=1)
-    # From yesterday (a slot pushed past midnight by a gap) to a full week ahead.
-    for offset in range(9):
-        day = first_day + timedelta(days=offset)
-        if day.weekday() in cadence.days:
-            moment = _occurrence_utc(day, cadence.at, tz)
-            if moment > after_utc:
-                return moment
-    raise AssertionError(f"cadence {cadence} has no day in a week")  # pragma: no cover
+    return next_slot(cadence, tz, after).instant
 
 
 def previous_occurrence(cadence: Cadence, tz: ZoneInfo, at_or_before: datetime) -> datetime | None:
     """The latest occurrence at or before ``at_or_before``, as aware UTC.
 
     Used to catch up on a check-in missed while the bot was down. Walks back over local
-    dates rather than UTC instants so each local date yields exactly one occurrence,
+    dates rather than UTC instants so each local date yields one occurrence per slot,
     even on the day the clocks go back.
     """
-    limit = _as_utc(at_or_before)
-    local_date = limit.astimezone(tz).date()
-    for back in range(8):  # today plus a full week back covers every weekly cadence
-        day = local_date - timedelta(days=back)
-        if day.weekday() in cadence.days:
-            moment = _occurrence_utc(day, cadence.at, tz)
-            if moment <= limit:
-                return moment
-    return None
+    slot = previous_slot(cadence, tz, at_or_before)
+    return None if slot is None else slot.instant

@@ -12,7 +12,10 @@ The rules, in one place:
 
 - **Occurrences** are computed from the vendor's cadence in its own time zone by walking
   local dates (`bot.schedule_rules`), so 09:00 stays 09:00 local across DST, and are keyed
-  by local date and slot (`2026-03-09T09:00`), never by a UTC instant.
+  by local date and slot (`2026-03-09T09:00`), never by a UTC instant. A cadence with
+  several slots a day (`weekdays@09:00,15:00`) has one occurrence per slot, each claimed
+  on its own; a spring-gap slot pushed to or past a later slot that day is dropped
+  (`schedule_rules.day_slots`).
 - An occurrence from before the vendor was added is never due: a vendor added at 14:00
   gets its first check-in at its next occurrence, not a catch-up of that morning's.
 - **Claim before post.** A `ScheduledPost` row, unique per (vendor, kind, occurrence), is
@@ -29,11 +32,16 @@ The rules, in one place:
   lease is made to have run out, so it is retried at the next tick and never lost. A lease
   far longer than one post can take (slack_sdk's retries wait seconds) means a live process
   never has its claim taken away.
-- **Days off** (`vendor.workdays`, `Holiday` rows, the vendor's local dates): no check-in
+- **Days off** (`vendor.workdays`, `Holiday` rows and the public holidays of
+  `vendor.public_holidays` from the `holidays` package, the vendor's local dates): no check-in
   whose occurrence falls on a day off, no reminder while the vendor's today is a day off.
   A reminder that falls due on a day off waits for the first working-day tick, but is
   dropped (recorded skipped) once its grace window has passed or the next working check-in
   is due: that check-in asks again, and its thread is where answers belong.
+- **Days away** (`VendorAbsence`, said from a check-in's Away… form; `bot.absences`): a
+  person's own. While everyone who speaks for the vendor is away, its check-ins,
+  reminders and escalations are recorded skipped; otherwise reminders leave out the
+  people away, escalations leave out their tasks, and the check-in says who is away.
 - **Escalation** happens at the next *working* occurrence after the check-in (the moment
   the next check-in is due), so a vendor always gets one full working day to answer.
 - **Summaries and feedback prompts** follow the same rules as check-ins: occurrences of the
@@ -106,18 +114,19 @@ from slack_sdk.http_retry.state import RetryState
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from bot import blocks, lifecycle, summaries
+from bot import absences, blocks, lifecycle, summaries
+from bot.checkin_questions import questions_of
 from bot.commands import DEFAULT_SUMMARY_TIME
 from bot.config import Settings
 from bot.deps import Deps
 from bot.errors import UsageError
+from bot.public_holidays import public_holidays
 from bot.schedule_rules import (
     Cadence,
     next_occurrence,
-    occurrence_key,
     parse_cadence,
     parse_workdays,
-    previous_occurrence,
+    previous_slot,
 )
 from storage import audit, holidays, schedule, vendors
 from storage.checkins import checkin_rows
@@ -149,7 +158,9 @@ DEFAULT_CHECKIN_TIME = time(9, 0)
 FOLLOW_UP_LOOKBACK = timedelta(days=15)
 # A working occurrence is searched this many occurrences ahead (weeks of holidays).
 MAX_OCCURRENCES_AHEAD = 60
+PUBLIC_HOLIDAYS_AHEAD = timedelta(days=7 * MAX_OCCURRENCES_AHEAD + 10)
 AUDIT_ACTOR = "scheduler"
+EVERYONE_AWAY = "everyone at the vendor is away"
 # Each task takes two blocks (its line and its buttons) and Slack allows 50 per message,
 # with two more for the header and the progress line. Soonest-due tasks come first.
 MAX_TASKS_PER_CHECKIN = blocks.MAX_CHECKIN_TASKS
@@ -277,11 +288,11 @@ class VendorCalendar:
         return day.weekday() not in self.workdays or day in self.holidays
 
     def latest_occurrence(self, now: datetime) -> Occurrence | None:
-        moment = previous_occurrence(self.cadence, self.tz, now)
-        if moment is None:
+        slot = previous_slot(self.cadence, self.tz, now)
+        if slot is None:
             return None
-        local_date = self.local_date(moment)
-        return Occurrence(local_date, moment, occurrence_key(local_date, self.cadence.at))
+        # Keyed by the slot as written (`T15:00`), so each of a day's slots is its own claim.
+        return Occurrence(slot.local_date, slot.instant, slot.key)
 
     def next_working_occurrence(self, after: datetime) -> datetime | None:
         """The first occurrence after `after` on a working day: when the next check-in is due.
@@ -499,7 +510,12 @@ def _run_vendor(tick: _Tick, vendor: Vendor) -> None:
         with transaction(tick.engine) as session:
             since = tick.now.date() - FOLLOW_UP_LOOKBACK - timedelta(days=1)
             days_off = holidays.list_holidays(session, vendor_id, since=since, limit=1000)
-        calendar = VendorCalendar.of(vendor, frozenset(days_off))
+        # The country's public holidays are days off on top of the vendor's own, far enough
+        # ahead for the next working occurrence and a year-long trial's prompt.
+        public = public_holidays(
+            vendor.public_holidays, since, tick.now.date() + PUBLIC_HOLIDAYS_AHEAD
+        )
+        calendar = VendorCalendar.of(vendor, frozenset(days_off) | frozenset(public))
     except (UsageError, ValueError, ZoneInfoNotFoundError) as error:
         # Settings are checked when typed, so this is an old or hand-edited row.
         tick.report.errors += 1
@@ -575,15 +591,27 @@ def _post_due_checkin(tick: _Tick, vendor: Vendor, calendar: VendorCalendar) -> 
     occurrence, existing = due
     with transaction(tick.engine) as session:
         tasks = schedule.open_tasks_of(session, vendor)[:MAX_TASKS_PER_CHECKIN]
+        gone = absences.load_absences(session, vendor.id or 0, occurrence.local_date)
     if not tasks:
         _skip(tick, vendor, kind, occurrence.key, existing, "no open tasks")
+        return True
+    if absences.everyone_away(tasks, gone, occurrence.local_date):
+        _skip(tick, vendor, kind, occurrence.key, existing, EVERYONE_AWAY)
         return True
     post = _take(tick, vendor, kind, occurrence.key, existing, tasks=tasks)
     if post is None:
         return True
     with transaction(tick.engine) as session:
         rows = checkin_rows(session, post)
-    message = blocks.checkin_message(vendor, post.id or 0, rows, calendar.local_date(tick.now))
+    today = calendar.local_date(tick.now)
+    message = blocks.checkin_message(
+        vendor,
+        post.id or 0,
+        rows,
+        today,
+        away=absences.away_on(gone, today),
+        has_questions=bool(questions_of(vendor)),
+    )
     return _post_claimed(tick, vendor, post, message)
 
 
@@ -744,14 +772,10 @@ def _post_due_digests(tick: _Tick, settings: Settings) -> None:
         logger.error("scheduler: DEFAULT_TIMEZONE %r is unusable", settings.default_timezone)
         return
     cadence = parse_cadence(DIGEST_CADENCE, DEFAULT_SUMMARY_TIME)
-    moment = previous_occurrence(cadence, tz, tick.now)
-    if moment is None:
+    slot = previous_slot(cadence, tz, tick.now)
+    if slot is None:
         return
-    occurrence = Occurrence(
-        moment.astimezone(tz).date(),
-        moment,
-        occurrence_key(moment.astimezone(tz).date(), cadence.at),
-    )
+    occurrence = Occurrence(slot.local_date, slot.instant, slot.key)
     with transaction(tick.engine) as session:
         teams = schedule.list_teams(session)
     for team_id in teams:
@@ -883,6 +907,7 @@ def _post_due_reminders(tick: _Tick, vendor: Vendor, calendar: VendorCalendar) -
             reason = f"due {tick.now - due} ago, past the {tick.policy.grace} grace window"
         elif calendar.is_day_off(calendar.local_date(tick.now)):
             continue  # wait for a working day
+        today = calendar.local_date(tick.now)
         with transaction(tick.engine) as session:
             existing = schedule.find_post(session, vendor.id or 0, kind, checkin.occurrence)
             unanswered = [
@@ -890,15 +915,24 @@ def _post_due_reminders(tick: _Tick, vendor: Vendor, calendar: VendorCalendar) -
                 for row in checkin_rows(session, checkin)
                 if row.latest is None and row.task.status == TaskStatus.OPEN
             ]
+            gone = absences.load_absences(session, vendor.id or 0, today)
+        # Nobody is reminded on their days away (bot.absences).
+        away = absences.away_on(gone, today)
+        people = [
+            person
+            for person in _distinct(task.assignee_id or task.owner_id for task in unanswered)
+            if person not in away
+        ]
         if reason is None and not unanswered:
             reason = "its tasks are closed"
+        if reason is None and (absences.everyone_away(unanswered, gone, today) or not people):
+            reason = EVERYONE_AWAY
         if reason is not None:
             _skip(tick, vendor, kind, checkin.occurrence, existing, reason)
             continue
         post = _take(tick, vendor, kind, checkin.occurrence, existing, thread_ts=checkin.message_ts)
         if post is None:
             continue
-        people = _distinct(task.assignee_id or task.owner_id for task in unanswered)
         message = blocks.checkin_reminder(people)
         if not _post_claimed(tick, vendor, post, message, thread_ts=checkin.message_ts):
             return False
@@ -915,6 +949,7 @@ def _send_due_escalations(tick: _Tick, vendor: Vendor, calendar: VendorCalendar)
         next_checkin = calendar.next_working_occurrence(checkin.sent_at or tick.now)
         if next_checkin is None or tick.now < next_checkin:
             continue
+        today = calendar.local_date(tick.now)
         with transaction(tick.engine) as session:
             existing = schedule.find_post(session, vendor.id or 0, kind, checkin.occurrence)
             open_tasks = [
@@ -922,11 +957,19 @@ def _send_due_escalations(tick: _Tick, vendor: Vendor, calendar: VendorCalendar)
                 for row in checkin_rows(session, checkin)
                 if row.task.status == TaskStatus.OPEN
             ]
+            gone = absences.load_absences(session, vendor.id or 0, today)
+        everyone_gone = absences.everyone_away(open_tasks, gone, today)
+        # Nobody is escalated about a person who is away: only the others' tasks count.
+        away = absences.away_on(gone, today)
+        present = [task for task in open_tasks if (task.assignee_id or "") not in away]
         reason: str | None = None
         if tick.now - next_checkin > tick.policy.grace:
             reason = f"due {tick.now - next_checkin} ago, past the {tick.policy.grace} grace window"
         elif not open_tasks:
             reason = "its tasks are closed"
+        elif everyone_gone or not present:
+            reason = EVERYONE_AWAY
+        open_tasks = present
         if reason is not None:
             _skip(tick, vendor, kind, checkin.occurrence, existing, reason)
             continue

@@ -70,12 +70,15 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot import absences
+from bot.absences import Away
 from bot.errors import UsageError
 from bot.slack_text import escape
+from storage import answers as answer_store
 from storage import reviews, vendors
 from storage import summaries as store
 from storage.lifecycle import SpendTotals, spend_totals
-from storage.models import TaskStatus, Vendor, VendorFeedback
+from storage.models import QuestionAnswer, TaskStatus, Vendor, VendorFeedback
 from storage.summaries import AttentionTask, CheckinAnswer, RatingTotals, Span, TaskCounts
 from storage.tasks import TaskRow
 
@@ -282,6 +285,8 @@ class VendorSummary:
     attention: Sequence[AttentionTask]  # overdue or blocked, for the thread
     made_at: datetime
     partial: bool  # the week is still running
+    # This week's answers to the team's check-in questions, quoted in the thread.
+    answers: Sequence[QuestionAnswer] = ()
 
     @property
     def health(self) -> Health:
@@ -310,6 +315,13 @@ def vendor_summary(session: Session, vendor: Vendor, now: datetime) -> VendorSum
         attention=store.attention_tasks(session, vendor.team_id, vendor_id, now),
         made_at=now,
         partial=today <= week.sunday,
+        answers=answer_store.answers_between(
+            session,
+            vendor.team_id,
+            local_start(week.monday, ZoneInfo(vendor.timezone)),
+            now,
+            vendor_id=vendor_id,
+        ),
     )
 
 
@@ -417,6 +429,9 @@ class Digest:
     made_at: datetime
     partial: bool
     spend: Mapping[int, VendorSpend] = field(default_factory=dict)  # by vendor id
+    # Who is away today, by vendor id (bot.absences), and answers to the team's questions.
+    away: Mapping[int, Mapping[str, Away]] = field(default_factory=dict)
+    answers: Sequence[tuple[Vendor, QuestionAnswer]] = ()
 
 
 def _vendor_rows(
@@ -456,6 +471,14 @@ def team_digest(session: Session, team_id: str, tz: ZoneInfo, now: datetime) -> 
         made_at=now,
         partial=today <= week.sunday,
         spend=spend,
+        away=absences.away_by_vendor(session, listed, now),
+        answers=[
+            (by_id[item.vendor_id], item)
+            for item in answer_store.answers_between(
+                session, team_id, local_start(week.monday, tz), end
+            )
+            if item.vendor_id in by_id
+        ],
     )
 
 
@@ -482,6 +505,7 @@ class HomeOverview:
     last_day: date
     made_at: datetime
     more_tasks: bool = field(default=False)
+    away: Mapping[int, Mapping[str, Away]] = field(default_factory=dict)  # by vendor id
 
 
 def home_overview(
@@ -505,4 +529,5 @@ def home_overview(
         last_day=last_day,
         made_at=now,
         more_tasks=len(rows) > limit,
+        away=absences.away_by_vendor(session, [row.vendor for row in vendor_rows], now),
     )

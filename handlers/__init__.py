@@ -13,6 +13,7 @@ from handlers import (
     lifecycle,
     payload_guard,
     reviews,
+    vendor_side,
 )
 
 
@@ -24,3 +25,4 @@ def register_all(app: App, deps: Deps) -> None:
     channel_events.register(app, deps)
     home.register(app, deps)
     lifecycle.register(app, deps)
+    vendor_side.register(app, deps)

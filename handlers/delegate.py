@@ -23,10 +23,12 @@ from bot.commands import (
     CloseTask,
     Command,
     CreateTask,
+    EditQuestions,
     EditTask,
     HandOverTask,
     ListTasks,
     ListVendors,
+    ManageAbsences,
     ManageHolidays,
     OpenDelegateForm,
     PauseVendor,
@@ -49,7 +51,7 @@ from bot.forms import read_delegate_form
 from bot.reviews import DoneOutcome
 from bot.slack_channels import DM_REFUSAL, check_channel_can_be_vendor, ensure_bot_in_channel
 from bot.slack_text import escape
-from handlers import notices, scorecards, summaries
+from handlers import notices, scorecards, summaries, vendor_commands
 from handlers.replies import answering_errors
 from storage.database import run_transaction
 from storage.models import Vendor
@@ -287,6 +289,15 @@ class DelegateListeners:
                 return blocks.vendor_updated_reply(
                     updated.vendor, updated.changed, self.deps.clock()
                 )
+            case ManageAbsences() | EditQuestions():
+                return vendor_commands.run(
+                    self.deps,
+                    command,
+                    team_id=requester.team_id,
+                    user_id=requester.user_id,
+                    client=client,
+                    trigger_id=trigger_id,
+                )
             case ManageHolidays():
                 days_off = run_transaction(
                     self.deps.engine,
@@ -304,6 +315,7 @@ class DelegateListeners:
                     added=days_off.added,
                     removed=days_off.removed,
                     already=days_off.already,
+                    public=days_off.public,
                 )
         raise AssertionError(f"unhandled command {command!r}")
 

@@ -70,7 +70,15 @@ def refresh_checkin(deps: Deps, client: WebClient, post_id: int, logger: logging
         )
         if snapshot is None:
             return
-        message = blocks.checkin_message(snapshot.vendor, post_id, snapshot.rows, snapshot.today)
+        message = blocks.checkin_message(
+            snapshot.vendor,
+            post_id,
+            snapshot.rows,
+            snapshot.today,
+            away=snapshot.away,
+            has_questions=snapshot.has_questions,
+            answered_questions=snapshot.answered_questions,
+        )
         if message == shown:
             return
         try:

@@ -60,6 +60,13 @@ class Vendor(SQLModel, table=True):
     # clears these. A removed vendor still owns its channel (the unique constraint).
     removed_at: datetime | None = Field(default=None)
     removed_by: str | None = Field(default=None, max_length=32)
+    # Public holidays of this country (ISO code, optionally `-SUBDIVISION`: `PH`, `US-CA`),
+    # days off on top of the Holiday rows; see bot.public_holidays.
+    public_holidays: str | None = Field(default=None, max_length=16)
+    # The team's own check-in questions, one per line (at most five); empty: none asked.
+    checkin_questions: str = Field(
+        default="", sa_column=Column(Text, nullable=False, server_default="")
+    )
 
 
 class Task(SQLModel, table=True):
@@ -146,6 +153,21 @@ class Holiday(SQLModel, table=True):
     day: date
 
 
+class VendorAbsence(SQLModel, table=True):
+    """A vendor's contact is away from `first_day` to `last_day` (the vendor's local dates),
+    said from the check-in's Away… form; see bot.absences."""
+
+    __tablename__ = "vendor_absences"
+
+    id: int | None = Field(default=None, primary_key=True)
+    vendor_id: int = Field(foreign_key="vendors.id", index=True)
+    user_id: str = Field(max_length=32)
+    first_day: date
+    last_day: date
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    created_at: datetime
+
+
 class ScheduledPost(SQLModel, table=True):
     """The claim on one scheduled message, taken before it is posted.
 
@@ -224,6 +246,22 @@ class CheckinResponse(SQLModel, table=True):
     user_id: str = Field(max_length=32)
     text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     message_ts: str = Field(max_length=32)
+    at: datetime
+
+
+class QuestionAnswer(SQLModel, table=True):
+    """One answer to one of the team's questions, given in a check-in's Answer form. The
+    question's text is kept as it was asked (the team may change its questions later)."""
+
+    __tablename__ = "question_answers"
+
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(foreign_key="scheduled_posts.id", index=True)
+    vendor_id: int = Field(foreign_key="vendors.id", index=True)
+    user_id: str = Field(max_length=32)
+    position: int = Field(default=0)
+    question: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    answer: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     at: datetime
 
 

@@ -35,6 +35,7 @@ from storage.models import (
     CheckinTask,
     PostKind,
     PostState,
+    QuestionAnswer,
     ScheduledPost,
     StatusUpdate,
     Task,
@@ -104,6 +105,7 @@ def checkins_awaiting(
             col(ScheduledPost.sent_at) >= sent_since,
             ~exists().where(col(StatusUpdate.post_id) == col(ScheduledPost.id)),
             ~exists().where(col(CheckinResponse.post_id) == col(ScheduledPost.id)),
+            ~exists().where(col(QuestionAnswer.post_id) == col(ScheduledPost.id)),
             ~decided,
         )
         .order_by(col(ScheduledPost.sent_at))

@@ -35,6 +35,7 @@ from storage.models import (
     Delivery,
     PostKind,
     PostState,
+    QuestionAnswer,
     ScheduledPost,
     StatusUpdate,
     Task,
@@ -347,8 +348,24 @@ def checkin_answers(
         .correlate(ScheduledPost)
         .scalar_subquery()
     )
+    # Answers to the team's own questions (the check-in's Answer form) count too.
+    first_form = (
+        select(func.min(QuestionAnswer.at))
+        .where(
+            col(QuestionAnswer.post_id) == col(ScheduledPost.id),
+            QuestionAnswer.at <= answered_by,
+        )
+        .correlate(ScheduledPost)
+        .scalar_subquery()
+    )
     query = _scope(
-        select(ScheduledPost.vendor_id, ScheduledPost.sent_at, first_update, first_reply),
+        sql_select(
+            col(ScheduledPost.vendor_id),
+            col(ScheduledPost.sent_at),
+            first_update,
+            first_reply,
+            first_form,
+        ),
         team_id,
         vendor_id,
         col(ScheduledPost.vendor_id),
@@ -358,10 +375,10 @@ def checkin_answers(
         _within(col(ScheduledPost.sent_at), span),
     )
     found: dict[int, list[CheckinAnswer]] = defaultdict(list)
-    for vendor, sent_at, update_at, reply_at in session.execute(
+    for vendor, sent_at, update_at, reply_at, form_at in session.execute(
         query.order_by(col(ScheduledPost.sent_at), col(ScheduledPost.id))
     ).all():
-        answers = [moment for moment in (update_at, reply_at) if moment is not None]
+        answers = [moment for moment in (update_at, reply_at, form_at) if moment is not None]
         found[int(vendor)].append(CheckinAnswer(int(vendor), sent_at, min(answers, default=None)))
     return dict(found)
 

@@ -44,7 +44,11 @@ def dms_to(bot: BotUnderTest, user: str) -> list[dict[str, Any]]:
 
 
 def action_block_ids(message: dict[str, Any]) -> list[str]:
-    return [b["block_id"] for b in message["blocks"] if b["type"] == "actions"]
+    return [
+        b["block_id"]
+        for b in message["blocks"]
+        if b["type"] == "actions" and b["block_id"].startswith("task:")
+    ]
 
 
 @freeze_time(MONDAY)

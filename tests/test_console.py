@@ -415,7 +415,7 @@ def test_buttons_on_several_rows_must_be_told_apart() -> None:
     assert clicked[1:] == [
         "    *#2* Two · due no due date · owner @alice",
         "  + :large_green_circle: *On track* by @alice",
-        "    (6.2) [On track] [At risk] [Blocked] [Done]",
+        "    (6.3) [⋯ Nothing new today | Away…]",  # the check-in's menu row (issue 18)
         "  - 0 of 2 tasks answered",
         "  + 1 of 2 tasks answered",
     ]

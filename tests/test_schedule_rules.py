@@ -248,7 +248,8 @@ def test_cadence_round_trips_for_every_day_set(at: time) -> None:
         pytest.param(
             "sometimes",
             "`sometimes` is not a schedule I understand. Write `daily`, `weekdays`, `weekly` "
-            "or days like `mon,wed,fri`, optionally with a time: `weekdays@09:00`.",
+            "or days like `mon,wed,fri`, optionally with a time: `weekdays@09:00` "
+            "(or times: `weekdays@09:00,15:00`).",
             id="garbage",
         ),
         pytest.param(

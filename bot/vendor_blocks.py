@@ -1,0 +1,314 @@
+"""Block Kit for the vendor's side of a check-in: its menu (Nothing new today, Away…), the
+Answer button, the Away… and questions forms, and the replies about absences.
+
+Kept apart from bot.blocks, which only calls `checkin_menu_block` and `away_line`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from bot.absences import (
+    FIELD_FIRST,
+    FIELD_LAST,
+    FIELD_NOTE,
+    MAX_NOTE_LENGTH,
+    AbsenceListing,
+    Away,
+    away_lines,
+)
+from bot.checkin_menu import AWAY, NOTHING_NEW
+from bot.checkin_questions import (
+    EXAMPLES,
+    FIELD_ANSWER,
+    FIELD_QUESTION,
+    MAX_ANSWER_LENGTH,
+    MAX_QUESTION_LENGTH,
+    MAX_QUESTIONS,
+    questions_of,
+)
+from bot.slack_text import escape
+from storage.models import QuestionAnswer, Vendor
+
+Message = dict[str, Any]
+
+# Not "checkin_…": that prefix belongs to the four status buttons' listener.
+CHECKIN_MENU_ACTION = "vendor_side_menu"
+CHECKIN_ANSWER_ACTION = "vendor_side_answer"
+AWAY_MODAL = "checkin_away_modal"
+ACTION_SUFFIX = "_input"
+
+
+def _text(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text}
+
+
+def checkin_menu_block(post_id: int, has_questions: bool) -> dict[str, Any]:
+    """The menu under a check-in's tasks, and the Answer button when the team asks
+    questions."""
+    elements: list[dict[str, Any]] = []
+    if has_questions:
+        elements.append(
+            {
+                "type": "button",
+                "action_id": CHECKIN_ANSWER_ACTION,
+                "text": _text("Answer"),
+                "value": f"answer:{post_id}",
+                "style": "primary",
+            }
+        )
+    elements.append(
+        {
+            "type": "overflow",
+            "action_id": CHECKIN_MENU_ACTION,
+            "options": [
+                {"text": _text("Nothing new today"), "value": f"{NOTHING_NEW}:{post_id}"},
+                {"text": _text("Away…"), "value": f"{AWAY}:{post_id}"},
+            ],
+        }
+    )
+    return {"type": "actions", "block_id": "checkin_menu", "elements": elements}
+
+
+def away_line(away: Away) -> str:
+    """Under an away person's task in the check-in."""
+    return f"\n:palm_tree: <@{away.user_id}> is away until {away.until:%a %-d %b}"
+
+
+def away_context(away: Mapping[str, Away]) -> str | None:
+    """The check-in's footer line: who is away today."""
+    if not away:
+        return None
+    return ":palm_tree: Away: " + "; ".join(away_lines(away))
+
+
+def away_modal(post_id: int, vendor_name: str, today: date) -> dict[str, Any]:
+    """The Away… form: first and last day (the vendor's calendar), an optional note."""
+
+    def day_field(block_id: str, label: str) -> dict[str, Any]:
+        return {
+            "type": "input",
+            "block_id": block_id,
+            "label": _text(label),
+            "element": {
+                "type": "datepicker",
+                "action_id": block_id + ACTION_SUFFIX,
+                "initial_date": today.isoformat(),
+            },
+        }
+
+    return {
+        "type": "modal",
+        "callback_id": AWAY_MODAL,
+        "private_metadata": str(post_id),
+        "title": _text("Away"),
+        "submit": _text("Save"),
+        "close": _text("Cancel"),
+        "blocks": [
+            {
+                "type": "section",
+                "text": {
+                    "type": "mrkdwn",
+                    "text": (
+                        f"Days you are away from *{escape(vendor_name)}*'s work. While you "
+                        "are away nobody reminds you, and the team sees you are away."
+                    ),
+                },
+            },
+            day_field(FIELD_FIRST, "First day away"),
+            day_field(FIELD_LAST, "Last day away"),
+            {
+                "type": "input",
+                "block_id": FIELD_NOTE,
+                "optional": True,
+                "label": _text("Note for the team"),
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": FIELD_NOTE + ACTION_SUFFIX,
+                    "max_length": MAX_NOTE_LENGTH,
+                    "placeholder": _text("Back Monday; Ana covers urgent things"),
+                },
+            },
+        ],
+    }
+
+
+def _reply(text: str) -> Message:
+    return {"text": text, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
+
+
+def _span(first: date, last: date) -> str:
+    if first == last:
+        return f"{first:%a %-d %b %Y}"
+    return f"{first:%a %-d %b} to {last:%a %-d %b %Y}"
+
+
+def away_saved_text(first: date, last: date) -> str:
+    return (
+        f":palm_tree: Saved: you are away {_span(first, last)}. Nobody will remind you then, "
+        "and the team can see it in the check-in."
+    )
+
+
+def nothing_new_text(answered: int) -> str:
+    tasks = "task" if answered == 1 else "tasks"
+    return f":white_check_mark: Noted: nothing new on {answered} {tasks} today. Thanks!"
+
+
+def absences_reply(listing: AbsenceListing) -> Message:
+    """`vendor away #acme`: absences not over yet; after `clear`, how many were cleared."""
+    vendor = listing.vendor
+    channel = f"<#{vendor.channel_id}>"
+    lines: list[str] = []
+    if listing.cleared:
+        lines.append(f":white_check_mark: Cleared {listing.cleared} absence(s).")
+    if listing.absences:
+        lines.append(f"*Days away at {escape(vendor.name)}* ({vendor.timezone}):")
+        for absence in listing.absences:
+            note = f": {escape(absence.note[:120])}" if absence.note else ""
+            lines.append(
+                f"• <@{absence.user_id}> {_span(absence.first_day, absence.last_day)}{note}"
+            )
+        lines.append(
+            f"Clear them with `/delegate vendor away {channel} clear` (everyone) or "
+            f"`/delegate vendor away {channel} clear @person`."
+        )
+    else:
+        lines.append(
+            f"Nobody at *{escape(vendor.name)}* is away from today on. People say they are "
+            "away from the check-in's menu (Away…)."
+        )
+    return _reply("\n".join(lines))
+
+
+def away_digest_text(away: Mapping[str, Away]) -> str | None:
+    """For a vendor's line in the digest and on Home."""
+    if not away:
+        return None
+    return ":palm_tree: " + "; ".join(away_lines(away))
+
+
+def joined(lines: Sequence[str]) -> str:
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- questions
+
+QUESTIONS_MODAL = "vendor_questions_modal"
+ANSWER_MODAL = "checkin_answer_modal"
+
+
+def questions_modal(vendor: Vendor) -> dict[str, Any]:
+    """The team's form: up to five questions asked at each check-in (blank: not asked)."""
+    current = questions_of(vendor)
+    fields: list[dict[str, Any]] = []
+    for number in range(1, MAX_QUESTIONS + 1):
+        element: dict[str, Any] = {
+            "type": "plain_text_input",
+            "action_id": FIELD_QUESTION.format(number) + ACTION_SUFFIX,
+            "max_length": MAX_QUESTION_LENGTH,
+        }
+        if number <= len(current):
+            element["initial_value"] = current[number - 1]
+        elif number <= len(EXAMPLES):
+            element["placeholder"] = _text(EXAMPLES[number - 1])
+        fields.append(
+            {
+                "type": "input",
+                "block_id": FIELD_QUESTION.format(number),
+                "optional": True,
+                "label": _text(f"Question {number}"),
+                "element": element,
+            }
+        )
+    intro = (
+        f"Asked at each check-in of *{escape(vendor.name)}* with an *Answer* button, besides "
+        "the task buttons. Leave them all empty to ask none."
+    )
+    return {
+        "type": "modal",
+        "callback_id": QUESTIONS_MODAL,
+        "private_metadata": vendor.channel_id,
+        "title": _text("Check-in questions"),
+        "submit": _text("Save"),
+        "close": _text("Cancel"),
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": intro}}, *fields],
+    }
+
+
+def questions_saved_text(vendor: Vendor, questions: Sequence[str]) -> str:
+    if not questions:
+        return (
+            f":white_check_mark: *{escape(vendor.name)}*'s check-ins ask no questions now: "
+            "only the task buttons."
+        )
+    listed = "\n".join(f"{n}. {escape(q)}" for n, q in enumerate(questions, start=1))
+    return (
+        f":white_check_mark: *{escape(vendor.name)}*'s check-ins now ask, with an *Answer* "
+        f"button:\n{listed}"
+    )
+
+
+def answer_modal(post_id: int, vendor_name: str, questions: Sequence[str]) -> dict[str, Any]:
+    """The vendor's form with the team's questions."""
+    fields = [
+        {
+            "type": "input",
+            "block_id": FIELD_ANSWER.format(number),
+            "optional": True,
+            "label": _text(question[:MAX_QUESTION_LENGTH]),
+            "element": {
+                "type": "plain_text_input",
+                "action_id": FIELD_ANSWER.format(number) + ACTION_SUFFIX,
+                "multiline": True,
+                "max_length": MAX_ANSWER_LENGTH,
+            },
+        }
+        for number, question in enumerate(questions, start=1)
+    ]
+    return {
+        "type": "modal",
+        "callback_id": ANSWER_MODAL,
+        "private_metadata": str(post_id),
+        "title": _text("Check-in"),
+        "submit": _text("Send"),
+        "close": _text("Cancel"),
+        "blocks": [
+            {
+                "type": "section",
+                "text": {
+                    "type": "mrkdwn",
+                    "text": f"Your answers go in *{escape(vendor_name)}*'s check-in thread.",
+                },
+            },
+            *fields,
+        ],
+    }
+
+
+def answers_thread_message(user_id: str, answers: Sequence[QuestionAnswer]) -> Message:
+    """Posted in the check-in's thread under the person's name."""
+    lines = [f"*Check-in answers from <@{user_id}>*"]
+    for answer in answers:
+        lines.append(f"*{escape(answer.question)}*")
+        lines.append(_quoted(answer.answer))
+    text = "\n".join(lines)
+    return {
+        "text": f"Check-in answers from <@{user_id}>",
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text[:2900]}}],
+    }
+
+
+def _quoted(text: str) -> str:
+    return "\n".join("> " + escape(line) for line in text.splitlines() or [""])
+
+
+def answers_quote_lines(answers: Sequence[QuestionAnswer], limit: int = 10) -> list[str]:
+    """For the summary's thread and the digest: `> answer` under `*question* (<@U>)`."""
+    lines: list[str] = []
+    for answer in answers[-limit:]:
+        lines.append(f"*{escape(answer.question)}* (<@{answer.user_id}>, {answer.at:%a %-d %b})")
+        lines.append(_quoted(answer.answer[:300]))
+    return lines

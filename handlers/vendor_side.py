@@ -1,0 +1,440 @@
+"""The vendor's side of a check-in: its menu (Nothing new today, Away…), the Away… form,
+and the Answer button and form with the team's own questions.
+
+Every press and every form checks who it came from (bot.checkin_menu: the team, or a
+contact of that vendor) before anything is read or written; a refusal is a private
+message, and nothing changes. Vendors in a Slack Connect channel cannot use the slash
+command, so these are their only way to say "nothing new" or "I'm away".
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import (
+    absences,
+    blocks,
+    checkin_menu,
+    checkin_questions,
+    delegation,
+    people,
+    permissions,
+    vendor_blocks,
+)
+from bot.checkin_updates import NOT_THIS_CHANNEL
+from bot.deps import Deps
+from bot.errors import UsageError
+from handlers import notices
+from handlers.delegate import team_of
+from handlers.payloads import Click
+from handlers.replies import answering_errors
+from storage.database import run_transaction, transaction
+
+MAX_MEMBER_PAGES = 10
+
+
+def register(app: App, deps: Deps) -> None:
+    listeners = VendorSideListeners(deps)
+    app.action(vendor_blocks.CHECKIN_MENU_ACTION)(listeners.on_menu)
+    app.view(vendor_blocks.AWAY_MODAL)(listeners.on_away_submitted)
+    app.action(vendor_blocks.CHECKIN_ANSWER_ACTION)(listeners.on_answer_button)
+    app.view(vendor_blocks.ANSWER_MODAL)(listeners.on_answers_submitted)
+    app.view(vendor_blocks.QUESTIONS_MODAL)(listeners.on_questions_submitted)
+
+
+def channel_membership(client: WebClient, user_id: str) -> Callable[[str], bool]:
+    """Asks Slack whether `user_id` is in a channel (conversations.members, a few pages);
+    when Slack cannot say, the answer is no: the person is refused, nothing is written."""
+
+    def is_member(channel_id: str) -> bool:
+        cursor: str | None = None
+        try:
+            for _ in range(MAX_MEMBER_PAGES):
+                page = client.conversations_members(channel=channel_id, cursor=cursor, limit=200)
+                if user_id in (page.get("members") or []):
+                    return True
+                cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+                if not cursor:
+                    return False
+        except (SlackApiError, OSError):
+            return False
+        return False
+
+    return is_member
+
+
+def _selected_value(body: dict[str, Any]) -> str:
+    """The chosen option of an overflow menu (`selected_option.value`), else the value."""
+    action = (body.get("actions") or [{}])[0]
+    option = action.get("selected_option")
+    if isinstance(option, dict) and isinstance(option.get("value"), str):
+        return str(option["value"])
+    return str(action.get("value") or "")
+
+
+class VendorSideListeners:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def on_menu(
+        self,
+        ack: Ack,
+        body: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        logger: logging.Logger,
+    ) -> None:
+        ack()
+        click = Click(body, context)
+
+        def tell_clicker(text: str) -> None:
+            notices.tell_privately(client, click.channel_id, click.user_id, text, logger)
+
+        with answering_errors(tell_clicker, logger):
+            choice = checkin_menu.read_choice(_selected_value(body))
+            if choice.choice not in (checkin_menu.NOTHING_NEW, checkin_menu.AWAY):
+                raise UsageError("I couldn't read that menu; nothing changed.")
+            outside = people.is_outside_user(
+                client, click.user_id, click.team_id, payload_team_id=click.user_team_id
+            )
+            now = self.deps.clock()
+            with transaction(self.deps.engine) as session:
+                post, vendor = checkin_menu.checkin_for_presser(
+                    session,
+                    post_id=choice.post_id,
+                    team_id=click.team_id,
+                    channel_id=click.channel_id,
+                    user_id=click.user_id,
+                    outside=outside,
+                    is_channel_member=channel_membership(client, click.user_id),
+                )
+                if click.message_ts is not None and click.message_ts != post.message_ts:
+                    raise UsageError(NOT_THIS_CHANNEL)
+                if choice.choice == checkin_menu.NOTHING_NEW:
+                    said = checkin_menu.record_nothing_new(
+                        session, post, vendor, click.user_id, now
+                    )
+                today = delegation.vendor_today(vendor, now)
+            if choice.choice == checkin_menu.AWAY:
+                view = vendor_blocks.away_modal(post.id or 0, vendor.name, today)
+                client.views_open(trigger_id=click.trigger_id, view=view)
+                return
+            notices.refresh_checkin(self.deps, client, post.id or 0, logger)
+            confirm(
+                client,
+                click.channel_id,
+                click.user_id,
+                vendor_blocks.nothing_new_text(said.answered),
+                logger,
+            )
+
+    def on_away_submitted(
+        self,
+        ack: Ack,
+        body: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        logger: logging.Logger,
+    ) -> None:
+        user = body.get("user") or {}
+        user_id = str(user.get("id") or "")
+        team_id = team_of(context, body)
+        view = body.get("view") or {}
+        values = (view.get("state") or {}).get("values") or {}
+        acked = False
+        where = {"channel": ""}
+
+        def field(block_id: str, key: str) -> Any:
+            block = values.get(block_id) or {}
+            element = block.get(block_id + vendor_blocks.ACTION_SUFFIX) or {}
+            return element.get(key) if isinstance(element, dict) else None
+
+        def tell_user(text: str) -> None:
+            if not acked:  # the form is still open: show it there
+                ack(response_action="errors", errors={absences.FIELD_FIRST: text[:150]})
+            else:
+                notices.tell_privately(client, where["channel"], user_id, text, logger)
+
+        with answering_errors(tell_user, logger):
+            post_id = _post_id(str(view.get("private_metadata") or ""))
+            outside = people.is_outside_user(
+                client, user_id, team_id, payload_team_id=str(user.get("team_id") or "")
+            )
+            first, last = (
+                _day(field(absences.FIELD_FIRST, "selected_date")),
+                _day(field(absences.FIELD_LAST, "selected_date")),
+            )
+            note = str(field(absences.FIELD_NOTE, "value") or "").strip()
+            now = self.deps.clock()
+            with transaction(self.deps.engine) as session:
+                post, vendor = checkin_menu.checkin_for_presser(
+                    session,
+                    post_id=post_id,
+                    team_id=team_id,
+                    channel_id=None,
+                    user_id=user_id,
+                    outside=outside,
+                    is_channel_member=channel_membership(client, user_id),
+                )
+                where["channel"] = vendor.channel_id
+                problems = absences.check_dates(first, last, delegation.vendor_today(vendor, now))
+                if problems:
+                    ack(response_action="errors", errors=problems)
+                    acked = True
+                    return
+                assert first is not None and last is not None
+                absences.record_away(
+                    session,
+                    post_id=post_id,
+                    team_id=team_id,
+                    user_id=user_id,
+                    first=first,
+                    last=last,
+                    note=note,
+                    now=now,
+                )
+            ack()
+            acked = True
+            notices.refresh_checkin(self.deps, client, post.id or 0, logger)
+            confirm(
+                client,
+                vendor.channel_id,
+                user_id,
+                vendor_blocks.away_saved_text(first, last),
+                logger,
+            )
+
+    # ------------------------------------------------------------------ questions
+
+    def on_answer_button(
+        self,
+        ack: Ack,
+        body: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        logger: logging.Logger,
+    ) -> None:
+        ack()
+        click = Click(body, context)
+
+        def tell_clicker(text: str) -> None:
+            notices.tell_privately(client, click.channel_id, click.user_id, text, logger)
+
+        with answering_errors(tell_clicker, logger):
+            choice = checkin_menu.read_choice(click.value)
+            if choice.choice != "answer":
+                raise UsageError("I couldn't read that button; nothing changed.")
+            outside = people.is_outside_user(
+                client, click.user_id, click.team_id, payload_team_id=click.user_team_id
+            )
+            post, vendor = run_transaction(
+                self.deps.engine,
+                lambda session: checkin_menu.checkin_for_presser(
+                    session,
+                    post_id=choice.post_id,
+                    team_id=click.team_id,
+                    channel_id=click.channel_id,
+                    user_id=click.user_id,
+                    outside=outside,
+                    is_channel_member=channel_membership(client, click.user_id),
+                ),
+            )
+            questions = checkin_questions.questions_of(vendor)
+            if not questions:
+                raise UsageError("This check-in asks no questions any more; use the buttons.")
+            view = vendor_blocks.answer_modal(post.id or 0, vendor.name, questions)
+            client.views_open(trigger_id=click.trigger_id, view=view)
+
+    def on_answers_submitted(
+        self,
+        ack: Ack,
+        body: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        logger: logging.Logger,
+    ) -> None:
+        acked = False
+        where = {"channel": ""}
+        person = {"id": str((body.get("user") or {}).get("id") or "")}
+        first_field = checkin_questions.FIELD_ANSWER.format(1)
+
+        def tell_user(text: str) -> None:
+            if not acked:
+                ack(response_action="errors", errors={first_field: text[:150]})
+            else:
+                notices.tell_privately(client, where["channel"], person["id"], text, logger)
+
+        with answering_errors(tell_user, logger):
+            view = body.get("view") or {}
+            post_id = _post_id(str(view.get("private_metadata") or ""))
+            who = _FormUser(body, context, client)
+            with transaction(self.deps.engine) as session:
+                post, vendor = checkin_menu.checkin_for_presser(
+                    session,
+                    post_id=post_id,
+                    team_id=who.team_id,
+                    channel_id=None,
+                    user_id=who.user_id,
+                    outside=who.outside,
+                    is_channel_member=channel_membership(client, who.user_id),
+                )
+                where["channel"] = vendor.channel_id
+                questions = checkin_questions.questions_of(vendor)
+                fields = [
+                    checkin_questions.FIELD_ANSWER.format(n) for n in range(1, len(questions) + 1)
+                ]
+                texts = _inputs(body, fields)
+                problems = checkin_questions.check_answers(texts)
+                if problems:
+                    ack(response_action="errors", errors=problems)
+                    acked = True
+                    return
+                answered = checkin_questions.record_answers(
+                    session,
+                    post=post,
+                    vendor=vendor,
+                    user_id=who.user_id,
+                    questions=questions,
+                    texts=texts,
+                    now=self.deps.clock(),
+                )
+            ack()
+            acked = True
+            notices.refresh_checkin(self.deps, client, post.id or 0, logger)
+            message = vendor_blocks.answers_thread_message(who.user_id, answered.answers)
+            try:
+                client.chat_postMessage(
+                    channel=vendor.channel_id, thread_ts=post.message_ts, **message
+                )
+            except SlackApiError as error:
+                # Stored either way: the summary and the report show them.
+                logger.warning(
+                    "could not post answers in a thread: %s", error.response.get("error")
+                )
+
+    def on_questions_submitted(
+        self,
+        ack: Ack,
+        body: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        logger: logging.Logger,
+    ) -> None:
+        acked = False
+        first_field = checkin_questions.FIELD_QUESTION.format(1)
+        person = {"id": str((body.get("user") or {}).get("id") or "")}
+
+        def tell_user(text: str) -> None:
+            if not acked:
+                ack(response_action="errors", errors={first_field: text[:150]})
+            else:
+                client.chat_postMessage(channel=person["id"], **blocks.problem_reply(text))
+
+        with answering_errors(tell_user, logger):
+            view = body.get("view") or {}
+            channel_id = str(view.get("private_metadata") or "")
+            who = _FormUser(body, context, client)
+            # The team's own setting, like `vendor set`: outsiders and, with
+            # ADMIN_USER_IDS, non-admins are refused.
+            if who.outside:
+                raise UsageError(permissions.OUTSIDE_REFUSAL)
+            if not permissions.may_administer(who.user_id, self.deps.settings.admin_user_ids):
+                raise UsageError(
+                    permissions.ADMIN_REFUSAL.format(
+                        admins=", ".join(
+                            f"<@{a}>" for a in sorted(self.deps.settings.admin_user_ids)
+                        )
+                    )
+                )
+            fields = [
+                checkin_questions.FIELD_QUESTION.format(n)
+                for n in range(1, checkin_questions.MAX_QUESTIONS + 1)
+            ]
+            questions, problems = checkin_questions.check_questions(_inputs(body, fields))
+            if problems:
+                ack(response_action="errors", errors=problems)
+                acked = True
+                return
+            vendor = run_transaction(
+                self.deps.engine,
+                lambda session: checkin_questions.save_questions(
+                    session,
+                    team_id=who.team_id,
+                    channel_id=channel_id,
+                    actor_id=who.user_id,
+                    questions=questions,
+                    now=self.deps.clock(),
+                ),
+            )
+            ack()
+            acked = True
+            text = vendor_blocks.questions_saved_text(vendor, questions)
+            client.chat_postMessage(channel=who.user_id, **blocks.plain_reply(text))
+
+
+def _inputs(body: dict[str, Any], block_ids: list[str]) -> list[str]:
+    """The text typed in each of a form's fields, in order ("" when missing)."""
+    view = body.get("view") or {}
+    values = (view.get("state") or {}).get("values") or {}
+    found: list[str] = []
+    for block_id in block_ids:
+        element = (values.get(block_id) or {}).get(block_id + vendor_blocks.ACTION_SUFFIX)
+        value = element.get("value") if isinstance(element, dict) else None
+        found.append(str(value) if isinstance(value, str) else "")
+    return found
+
+
+def confirm(
+    client: WebClient,
+    channel_id: str,
+    user_id: str,
+    text: str,
+    logger: logging.Logger,
+    thread_ts: str | None = None,
+) -> None:
+    """A private "done" note to the person where they are (the change is saved anyway)."""
+    try:
+        client.chat_postEphemeral(
+            channel=channel_id, user=user_id, thread_ts=thread_ts, **blocks.plain_reply(text)
+        )
+    except SlackApiError as error:
+        logger.info("could not confirm privately: %s", error.response.get("error"))
+
+
+class _FormUser:
+    """Who submitted a form, and whether they are outside the installing team."""
+
+    def __init__(self, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        user = body.get("user") or {}
+        self.user_id = str(user.get("id") or "")
+        self.team_id = team_of(context, body)
+        self.outside = people.is_outside_user(
+            client, self.user_id, self.team_id, payload_team_id=str(user.get("team_id") or "")
+        )
+
+
+def _post_id(private_metadata: str) -> int:
+    if (
+        not private_metadata.isascii()
+        or not private_metadata.isdigit()
+        or len(private_metadata) > 12
+    ):
+        raise UsageError("I couldn't find the check-in this form belongs to; nothing changed.")
+    return int(private_metadata)
+
+
+def _day(value: Any) -> date | None:
+    """A datepicker's `YYYY-MM-DD`; None when missing or not a date."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None

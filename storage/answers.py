@@ -1,0 +1,31 @@
+"""Queries about answers to the team's own check-in questions (QuestionAnswer rows)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from storage.models import QuestionAnswer, Vendor
+
+
+def answers_between(
+    session: Session,
+    team_id: str,
+    start: datetime,
+    end: datetime,
+    *,
+    vendor_id: int | None = None,
+) -> Sequence[QuestionAnswer]:
+    """The team's answers given in [start, end), oldest first (one vendor's with vendor_id)."""
+    query = (
+        select(QuestionAnswer)
+        .join(Vendor, col(Vendor.id) == col(QuestionAnswer.vendor_id))
+        .where(Vendor.team_id == team_id, QuestionAnswer.at >= start, QuestionAnswer.at < end)
+    )
+    if vendor_id is not None:
+        query = query.where(QuestionAnswer.vendor_id == vendor_id)
+    return session.exec(
+        query.order_by(col(QuestionAnswer.at), col(QuestionAnswer.post_id), col(QuestionAnswer.id))
+    ).all()
