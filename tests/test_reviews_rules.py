@@ -326,12 +326,12 @@ class _LockWait:
     PostgreSQL: the lock manager says a backend is blocked by the first transaction's
     backend (pg_blocking_pids on the ungranted entries of pg_locks), polled on a connection
     of its own since a lock wait has no notification. SQLite: the writer lock is the whole
-    database, so `second` waits in its BEGIN IMMEDIATE (or, on a new connection, already in
-    its connection pragmas); the engine's `begin` and `connect` events fire in `second`
-    just before those statements. (Should the first commit before that statement ran, the
-    second would simply begin after it: SQLite serialises whole transactions, so the
-    outcome asserted is the same.) Close it only once `second` is done: SQLAlchemy's event
-    lists must not change while another thread dispatches them.
+    database, so `second` waits in its BEGIN IMMEDIATE; the engine's `before_cursor_execute`
+    event fires in `second` just before that statement goes to SQLite. (Should the first
+    commit before that statement ran, the second would simply begin after it: SQLite
+    serialises whole transactions, so the outcome asserted is the same.) Close it only
+    once `second` is done: SQLAlchemy's event lists must not change while another thread
+    dispatches them.
     """
 
     def __init__(self, engine: Engine, second: threading.Thread) -> None:
@@ -340,16 +340,11 @@ class _LockWait:
         self.began = threading.Event()
         self.sqlite = engine.dialect.name != "postgresql"
         if self.sqlite:
-            # insert=True: before storage.database's own listeners (BEGIN IMMEDIATE, pragmas).
-            event.listen(engine, "begin", self._on_begin, insert=True)
-            event.listen(engine, "connect", self._on_connect, insert=True)
+            event.listen(engine, "before_cursor_execute", self._before_execute)
 
-    def _on_begin(self, _connection: Any) -> None:
-        if threading.current_thread() is self.second:
+    def _before_execute(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if threading.current_thread() is self.second and statement == "BEGIN IMMEDIATE":
             self.began.set()
-
-    def _on_connect(self, _dbapi_connection: Any, _record: Any) -> None:
-        self._on_begin(None)
 
     def wait(self, first: Session, timeout: float = 15) -> None:
         if self.sqlite:
@@ -370,8 +365,7 @@ class _LockWait:
 
     def close(self) -> None:
         if self.sqlite:
-            event.remove(self.engine, "begin", self._on_begin)
-            event.remove(self.engine, "connect", self._on_connect)
+            event.remove(self.engine, "before_cursor_execute", self._before_execute)
 
 
 def test_two_ratings_racing_each_other_leave_one_row(engine: Engine, task: Task) -> None:
