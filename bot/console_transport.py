@@ -127,7 +127,7 @@ class LoopbackApp:
         self._server = server
         self._thread = threading.Thread(
             target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
+            kwargs={"poll_interval": 0.005},  # stop() waits up to one interval
             name="console-app-http",
             daemon=True,
         )
