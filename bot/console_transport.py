@@ -115,7 +115,7 @@ class LoopbackApp:
         self.deps = deps
         self.secret = secret
         self.app: App = build_app(deps)
-        self.executor = _track_listeners(self.app)
+        self.executor = track_listeners(self.app)
         self._server: WSGIServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -127,7 +127,7 @@ class LoopbackApp:
         self._server = server
         self._thread = threading.Thread(
             target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
+            kwargs={"poll_interval": 0.005},  # stop() waits up to one interval
             name="console-app-http",
             daemon=True,
         )
@@ -195,8 +195,14 @@ class LoopbackApp:
         return self.executor.wait_idle(timeout)
 
 
-def _track_listeners(app: App) -> TrackingExecutor:
-    """Wrap the executor Bolt runs listeners (and lazy listeners) on."""
+def track_listeners(app: App) -> TrackingExecutor:
+    """Wrap the executor Bolt runs listeners (and lazy listeners) on.
+
+    With process_before_response=False, Bolt submits the whole listener (its ack included)
+    to `app.listener_runner.listener_executor` before it answers the request, so once a
+    request is answered, `wait_idle` covers everything that request started. The tests'
+    bot (tests/slack_requests.py) uses this too.
+    """
     runner = app.listener_runner
     tracking = TrackingExecutor(runner.listener_executor)
     runner.listener_executor = tracking

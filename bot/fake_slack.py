@@ -445,7 +445,9 @@ class FakeSlack:
         self._http = _HTTPServer(self, self._server_tls)
         self._http_thread = threading.Thread(
             target=self._http.serve_forever,
-            kwargs={"poll_interval": 0.05},
+            # stop() waits for the loop to see the request, up to one interval: every test
+            # stops a fake, and 50 ms there was a good part of the suite's time.
+            kwargs={"poll_interval": 0.005},
             name="fake-slack-http",
             daemon=True,
         )

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import copy
 import json
-import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -219,15 +218,6 @@ def redeliver(bot: BotUnderTest, envelope: dict[str, Any], attempt: int = 1) -> 
         "X-Slack-Retry-Reason": "http_timeout",
     }
     return bot.post(body, "application/json", headers)
-
-
-def wait_until(check: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Poll until `check()` holds. Counted sleeps, not a clock: tests freeze time."""
-    for _ in range(int(timeout / 0.01)):
-        if check():
-            return
-        time.sleep(0.01)
-    raise AssertionError(f"condition not met within {timeout}s")
 
 
 def sent_text(call_params: dict[str, Any]) -> str:

@@ -1,9 +1,23 @@
-"""The bot under test: the real WSGI app on a loopback HTTP server, and requests signed the
-way Slack signs them (slack_sdk's SignatureVerifier)."""
+"""The bot under test: the real Bolt app behind the real WSGI front, and requests signed the
+way Slack signs them (slack_sdk's SignatureVerifier).
+
+By default a request is handed to the WSGI callable in-process (the same front door gunicorn
+serves: signature check, Bolt's SlackRequestHandler, `App.dispatch`), without a socket; HTTP
+is not the subject of most tests and a loopback server per test costs time. `start_bot(...,
+over_http=True)` serves it on a loopback HTTP server instead (tests/test_http_front.py).
+
+Bolt acks and then runs the listener on its thread pool, so the answer comes before the
+listener's work is done. Every request here waits, after its answer, until all listener work
+is finished: the app's listener executor is a `TrackingExecutor` (bot/console_transport.py),
+so a test looks at the database and the fake Slack only once the bot is done, and an error
+raised by a listener after its ack is logged before the test's assertions run.
+"""
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 import threading
 import time
 import urllib.error
@@ -16,20 +30,27 @@ from socketserver import ThreadingMixIn
 from typing import Any
 from urllib.parse import urlencode
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from wsgiref.util import setup_testing_defaults
 
+from slack_bolt import App
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.engine import Engine
 
 from bot.app import build_app
 from bot.config import Settings
+from bot.console_transport import TrackingExecutor, track_listeners
 from bot.delegation import VendorDefaults
 from bot.deps import Deps
 from bot.fake_slack import FakeSlack
-from bot.web import build_wsgi_app
+from bot.web import WsgiApp, build_wsgi_app
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 BOT_TOKEN = "xoxb-test-token"
 TEAM_ID = "T0TEAM"
+# How long the bot's listeners may take after a request before the test fails. Generous: it
+# is a deadline for a hang on a loaded 2-CPU machine, not a pause (the wait ends as soon as
+# the last listener finishes).
+LISTENER_DEADLINE = 30.0
 
 
 class _ThreadingServer(ThreadingMixIn, WSGIServer):
@@ -72,10 +93,20 @@ def sign(body: str, timestamp: int | None = None, secret: str = SIGNING_SECRET) 
 
 @dataclass
 class BotUnderTest:
-    url: str
     slack: FakeSlack
     engine: Engine
     deps: Deps
+    app: App
+    wsgi: WsgiApp
+    listeners: TrackingExecutor
+    # The loopback server's address when served over HTTP; None: requests go in-process.
+    url: str | None = None
+
+    def settle(self, timeout: float = LISTENER_DEADLINE) -> None:
+        """Wait until every listener started so far has finished (the condition the
+        tracking executor signals), or fail the test."""
+        if not self.listeners.wait_idle(timeout):
+            raise AssertionError(f"the bot's listeners were still running after {timeout}s")
 
     def post(
         self,
@@ -84,21 +115,23 @@ class BotUnderTest:
         headers: dict[str, str] | None = None,
         path: str = "/slack/events",
     ) -> HttpResult:
-        request = urllib.request.Request(
-            self.url + path,
-            data=body.encode(),
-            headers={"Content-Type": content_type, **(headers or {})},
-            method="POST",
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return HttpResult(response.status, response.read().decode())
-        except urllib.error.HTTPError as error:
-            return HttpResult(error.code, error.read().decode())
+        """POST `body` to the bot, then wait for the listeners it started to finish."""
+        all_headers = {"Content-Type": content_type, **(headers or {})}
+        result = self._request("POST", path, body.encode(), all_headers)
+        self.settle()
+        return result
 
     def get(self, path: str) -> HttpResult:
+        return self._request("GET", path, None, {})
+
+    def _request(
+        self, method: str, path: str, data: bytes | None, headers: dict[str, str]
+    ) -> HttpResult:
+        if self.url is None:
+            return _call_wsgi(self.wsgi, method, path, data, headers)
+        request = urllib.request.Request(self.url + path, data=data, headers=headers, method=method)
         try:
-            with urllib.request.urlopen(self.url + path, timeout=10) as response:
+            with urllib.request.urlopen(request, timeout=10) as response:
                 return HttpResult(response.status, response.read().decode())
         except urllib.error.HTTPError as error:
             return HttpResult(error.code, error.read().decode())
@@ -135,14 +168,14 @@ class BotUnderTest:
         assert result.status == 200, result
         return self.wait_reply(key)
 
-    def wait_reply(self, key: str, timeout: float = 5.0) -> str:
-        # Counted sleeps, not a clock: tests freeze time with freezegun.
-        for _ in range(int(timeout / 0.01)):
-            for response in list(self.slack.responses):
-                if response.get("_key") == key:
-                    return rendered(response)
-            time.sleep(0.01)
-        raise AssertionError(f"no reply to command {key} within {timeout}s")
+    def wait_reply(self, key: str) -> str:
+        """The bot's reply to the command whose response_url was keyed `key`. The request
+        has already waited for the listener, so the reply is there or never will be."""
+        self.settle()
+        for response in list(self.slack.responses):
+            if response.get("_key") == key:
+                return rendered(response)
+        raise AssertionError(f"no reply to command {key}; replies: {self.slack.responses}")
 
     def interact(self, payload: dict[str, Any]) -> HttpResult:
         return self.post_signed(urlencode({"payload": json.dumps(payload)}))
@@ -162,21 +195,67 @@ def make_deps(engine: Engine, slack: FakeSlack, **settings_overrides: Any) -> De
     return Deps(settings=settings, engine=engine, vendor_defaults=VendorDefaults())
 
 
+def _call_wsgi(
+    wsgi: WsgiApp, method: str, path: str, data: bytes | None, headers: dict[str, str]
+) -> HttpResult:
+    """One request to the WSGI callable, in this process, as a WSGI server would make it."""
+    body = data or b""
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+    }
+    for name, value in headers.items():
+        key = name.upper().replace("-", "_")
+        environ[key if key == "CONTENT_TYPE" else f"HTTP_{key}"] = value
+    setup_testing_defaults(environ)
+    answered: list[str] = []
+
+    def start_response(status: str, _headers: Any, _exc_info: Any = None) -> Any:
+        answered.append(status)
+        return lambda _chunk: None
+
+    chunks = wsgi(environ, start_response)
+    try:
+        text = b"".join(chunks).decode()
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
+    return HttpResult(int(answered[-1].split()[0]), text)
+
+
 @contextmanager
 def start_bot(
-    engine: Engine, slack: FakeSlack, **settings_overrides: Any
+    engine: Engine, slack: FakeSlack, *, over_http: bool = False, **settings_overrides: Any
 ) -> Iterator[BotUnderTest]:
     deps = make_deps(engine, slack, **settings_overrides)
-    wsgi = build_wsgi_app(build_app(deps), engine)
+    app = build_app(deps)
+    listeners = track_listeners(app)
+    wsgi = build_wsgi_app(app, engine)
+    bot = BotUnderTest(slack, engine, deps, app, wsgi, listeners)
+    if not over_http:
+        try:
+            yield bot
+        finally:
+            bot.settle()
+        return
     server = make_server(
         "127.0.0.1", 0, wsgi, server_class=_ThreadingServer, handler_class=_QuietHandler
     )
     thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        target=server.serve_forever, kwargs={"poll_interval": 0.005}, daemon=True
     )
     thread.start()
+    bot.url = f"http://127.0.0.1:{server.server_port}"
     try:
-        yield BotUnderTest(f"http://127.0.0.1:{server.server_port}", slack, engine, deps)
+        yield bot
     finally:
         server.shutdown()
         server.server_close()
+        bot.settle()

@@ -31,10 +31,10 @@ def dms(bot: BotUnderTest) -> list[dict[str, Any]]:
 
 
 def archive_barrier(bot: BotUnderTest, dm_count: int) -> None:
-    """Archive a second vendor's channel and wait for its DM: everything before is handled."""
+    """Archive a second vendor's channel: its DM is the `dm_count`th the bot sent."""
     make_vendor(bot.engine, channel_id="C0BARRIER", name="Barrier", added_by="U0BOB")
     bot.event(event_envelope({"type": "channel_archive", "channel": "C0BARRIER", "user": "U0BOB"}))
-    bot.slack.wait_for("chat.postMessage", count=dm_count)
+    assert len(bot.slack.calls_to("chat.postMessage")) == dm_count
 
 
 @freeze_time(MONDAY)
@@ -95,9 +95,9 @@ def test_each_channel_change_pauses_with_its_reason(
 def test_a_new_reason_is_told_but_a_repeated_one_is_not(bot: BotUnderTest) -> None:
     make_vendor(bot.engine)
     bot.event(event_envelope({"type": "channel_left", "channel": "C0ACME"}))
-    bot.slack.wait_for("chat.postMessage")
+    assert len(bot.slack.calls_to("chat.postMessage")) == 1
     bot.event(event_envelope({"type": "channel_archive", "channel": "C0ACME", "user": "U0BOB"}))
-    bot.slack.wait_for("chat.postMessage", count=2)
+    assert len(bot.slack.calls_to("chat.postMessage")) == 2
     bot.event(event_envelope({"type": "group_archive", "channel": "C0ACME"}))
     archive_barrier(bot, dm_count=3)
     assert [ARCHIVED in sent_text(d) for d in dms(bot)] == [False, True, True]
@@ -121,7 +121,7 @@ def test_people_leaving_and_other_channels_change_nothing(bot: BotUnderTest) -> 
 def test_resume_clears_the_reason_once_the_bot_can_post_again(bot: BotUnderTest) -> None:
     vendor = make_vendor(bot.engine, channel_id="C0PUBLIC", name="Globex")
     bot.event(event_envelope({"type": "channel_left", "channel": "C0PUBLIC"}))
-    bot.slack.wait_for("chat.postMessage")
+    assert len(bot.slack.calls_to("chat.postMessage")) == 1
     reply = bot.command("vendor resume <#C0PUBLIC|globex>")
     assert "resumed" in reply
     resumed: Vendor = get_vendor(bot.engine, vendor.id or 0)
@@ -134,7 +134,7 @@ def test_resume_clears_the_reason_once_the_bot_can_post_again(bot: BotUnderTest)
 def test_resume_is_refused_while_the_channel_is_archived(bot: BotUnderTest) -> None:
     vendor = make_vendor(bot.engine, channel_id="C0OLD", name="Old")
     bot.event(event_envelope({"type": "channel_archive", "channel": "C0OLD", "user": "U0BOB"}))
-    bot.slack.wait_for("chat.postMessage")
+    assert len(bot.slack.calls_to("chat.postMessage")) == 1
     reply = bot.command("vendor resume <#C0OLD|old-vendor>")
     assert reply.startswith(":warning:") and "archived" in reply
     still = get_vendor(bot.engine, vendor.id or 0)

@@ -24,7 +24,6 @@ from tests.checkin_support import (
     post_checkin,
     sent_text,
     status_updates,
-    wait_until,
 )
 from tests.slack_requests import BotUnderTest
 
@@ -59,7 +58,7 @@ def test_at_risk_click_updates_the_checkin_opens_a_note_form_and_tells_the_owner
     result = bot.interact(button_click(post, logo.id or 0, TaskUpdate.AT_RISK))
     assert result.status == 200
 
-    bot.slack.wait_for("chat.postMessage")  # the owner's DM is the last thing done
+    assert len(bot.slack.calls_to("chat.postMessage")) == 1  # the owner's DM is the last thing done
     [update] = status_updates(bot.engine)
     assert (update.task_id, update.user_id, update.status, update.post_id, update.source) == (
         logo.id,
@@ -93,7 +92,7 @@ def test_a_submitted_note_is_stored_shown_escaped_and_sent_to_the_owner(
 ) -> None:
     _, (logo, _), post = checkin
     bot.interact(button_click(post, logo.id or 0, TaskUpdate.BLOCKED))
-    bot.slack.wait_for("chat.postMessage")
+    assert len(bot.slack.calls_to("chat.postMessage")) == 1
     [update] = status_updates(bot.engine)
 
     result = bot.interact(note_submission(update.id or 0, "Waiting on <!channel> & the assets"))
@@ -114,7 +113,7 @@ def test_a_submitted_note_is_stored_shown_escaped_and_sent_to_the_owner(
 def test_an_empty_note_just_closes_the_form(bot: BotUnderTest, checkin: Checkin) -> None:
     _, (logo, _), post = checkin
     bot.interact(button_click(post, logo.id or 0, TaskUpdate.BLOCKED))
-    bot.slack.wait_for("chat.postMessage")
+    assert len(bot.slack.calls_to("chat.postMessage")) == 1
     [update] = status_updates(bot.engine)
     result = bot.interact(note_submission(update.id or 0, "   "))
     assert result.status == 200 and result.body == ""
@@ -140,7 +139,7 @@ def test_a_note_that_cannot_be_saved_is_reported_in_the_form(
 ) -> None:
     _, (logo, _), post = checkin
     bot.interact(button_click(post, logo.id or 0, TaskUpdate.AT_RISK))
-    bot.slack.wait_for("chat.postMessage")
+    assert len(bot.slack.calls_to("chat.postMessage")) == 1
     [update] = status_updates(bot.engine)
     result = bot.interact(make(update.id or 0))
     body = result.json()
@@ -195,8 +194,8 @@ def test_done_from_the_owner_closes_the_task_and_asks_for_a_rating(
 def test_the_owner_marking_their_own_task_gets_no_dm(bot: BotUnderTest, checkin: Checkin) -> None:
     _, (logo, _), post = checkin
     bot.interact(button_click(post, logo.id or 0, TaskUpdate.BLOCKED, user="U0ALICE"))
-    bot.slack.wait_for("views.open")
-    bot.slack.wait_for("chat.update")
+    assert len(bot.slack.calls_to("views.open")) == 1
+    assert len(bot.slack.calls_to("chat.update")) == 1
     assert bot.slack.calls_to("chat.getPermalink") == []
     assert bot.slack.calls_to("chat.postMessage") == []
 
@@ -336,8 +335,8 @@ def test_a_failed_message_update_keeps_the_status(bot: BotUnderTest, checkin: Ch
     _, (logo, _), post = checkin
     bot.slack.fail_next("chat.update", error="message_not_found")
     bot.interact(button_click(post, logo.id or 0, TaskUpdate.ON_TRACK))
-    bot.slack.wait_for("chat.update")
-    wait_until(lambda: len(status_updates(bot.engine)) == 1)
+    assert len(bot.slack.calls_to("chat.update")) == 1
+    assert len(status_updates(bot.engine)) == 1
     assert bot.slack.calls_to("chat.postEphemeral") == []  # nothing to apologise for
 
 
@@ -356,11 +355,7 @@ def test_a_double_click_changes_state_once(
     else:
         results = [bot.interact(click), bot.interact(click)]
     assert [r.status for r in results] == [200, 200]
-    wait_until(
-        lambda: (
-            len(bot.slack.calls_to("chat.postEphemeral")) == 1 and len(dms_to(bot, "U0ALICE")) == 1
-        )  # the owner's DM is the last thing done
-    )
+    assert len(bot.slack.calls_to("chat.postEphemeral")) == 1
     assert len(status_updates(bot.engine)) == 1
     assert len(dms_to(bot, "U0ALICE")) == 1  # the owner hears once
     assert len(bot.slack.calls_to("views.open")) == 1
@@ -372,6 +367,6 @@ def test_a_double_click_changes_state_once(
 def test_a_different_answer_later_is_recorded(bot: BotUnderTest, checkin: Checkin) -> None:
     _, (logo, _banner), post = checkin
     bot.interact(button_click(post, logo.id or 0, TaskUpdate.BLOCKED))
-    wait_until(lambda: len(status_updates(bot.engine)) == 1)
+    assert len(status_updates(bot.engine)) == 1
     bot.interact(button_click(post, logo.id or 0, TaskUpdate.ON_TRACK))
-    wait_until(lambda: len(status_updates(bot.engine)) == 2)
+    assert len(status_updates(bot.engine)) == 2

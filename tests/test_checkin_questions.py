@@ -29,7 +29,6 @@ from tests.checkin_support import (
     make_task,
     make_vendor,
     post_checkin,
-    wait_until,
 )
 from tests.slack_requests import BotUnderTest, start_bot
 from tests.vendor_side_support import answer_click, answers_submission, questions_submission
@@ -207,7 +206,7 @@ def test_an_empty_or_strangers_answer_form_saves_nothing(
     assert answers(bot) == []
 
     bot.interact(answer_click(post, user="U0STRANGER", user_team="T0OTHER"))
-    wait_until(lambda: bool(bot.slack.ephemerals))
+    assert bool(bot.slack.ephemerals)
     assert "Only Acme's people" in bot.slack.ephemerals[0]["text"]
     assert not bot.slack.calls_to("views.open")
 

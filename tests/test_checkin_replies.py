@@ -25,7 +25,6 @@ from tests.checkin_support import (
     sent_text,
     status_updates,
     thread_reply,
-    wait_until,
 )
 from tests.slack_requests import BotUnderTest
 
@@ -46,7 +45,7 @@ def stored_texts(bot: BotUnderTest) -> list[str]:
 def send_barrier(bot: BotUnderTest, post: ScheduledPost, count: int) -> None:
     """A plain reply that must be stored; once it is, everything sent before was handled."""
     assert bot.event(thread_reply(post, "barrier")).status == 200
-    wait_until(lambda: len(responses(bot.engine)) == count)
+    assert len(responses(bot.engine)) == count
 
 
 @freeze_time(MONDAY)
@@ -54,7 +53,7 @@ def test_a_thread_reply_is_stored(bot: BotUnderTest, checkin: Checkin) -> None:
     _, _, post = checkin
     envelope = thread_reply(post, "Working on it &amp; <@U0ALICE> &lt;3", event_id="Ev0REPLY1")
     assert bot.event(envelope).status == 200
-    wait_until(lambda: len(responses(bot.engine)) == 1)
+    assert len(responses(bot.engine)) == 1
     [response] = responses(bot.engine)
     assert (response.post_id, response.user_id, response.event_id) == (
         post.id,
@@ -72,7 +71,7 @@ def test_a_retried_delivery_is_stored_and_applied_once(bot: BotUnderTest, checki
     _, (logo, _), post = checkin
     envelope = thread_reply(post, f"#{logo.id} on track", event_id="Ev0RETRY1")
     assert bot.event(envelope).status == 200
-    bot.slack.wait_for("chat.update")
+    assert len(bot.slack.calls_to("chat.update")) == 1
     assert redeliver(bot, envelope, attempt=1).status == 200
     assert redeliver(bot, envelope, attempt=2).status == 200
     send_barrier(bot, post, count=2)
@@ -89,7 +88,7 @@ def test_deliveries_racing_each_other_are_applied_once(bot: BotUnderTest, checki
         results = list(pool.map(lambda n: redeliver(bot, envelope, n), range(3)))
     assert [r.status for r in results] == [200, 200, 200]
     send_barrier(bot, post, count=2)
-    bot.slack.wait_for("chat.postMessage")
+    assert len(bot.slack.calls_to("chat.postMessage")) == 1
     assert len(status_updates(bot.engine)) == 1
     assert len(bot.slack.calls_to("chat.postMessage")) == 1  # the owner is told once
 
@@ -101,7 +100,7 @@ def test_the_same_message_under_another_event_id_is_stored_once(
     _, _, post = checkin
     first = thread_reply(post, "hello", ts="1764496800.777777")
     bot.event(first)
-    wait_until(lambda: len(responses(bot.engine)) == 1)
+    assert len(responses(bot.engine)) == 1
     bot.event(thread_reply(post, "hello", ts="1764496800.777777"))
     send_barrier(bot, post, count=2)
     assert stored_texts(bot) == ["hello", "barrier"]
@@ -188,7 +187,7 @@ def test_a_reply_also_sent_to_the_channel_is_a_response(
 ) -> None:
     _, _, post = checkin
     bot.event(thread_reply(post, "on it", subtype="thread_broadcast"))
-    wait_until(lambda: stored_texts(bot) == ["on it"])
+    assert stored_texts(bot) == ["on it"]
 
 
 @freeze_time(MONDAY)
@@ -255,14 +254,14 @@ def test_a_status_for_an_open_task_of_the_vendor_outside_the_checkin_is_recorded
     vendor, _, post = checkin
     later = make_task(bot.engine, vendor, "Added after the check-in")
     bot.event(thread_reply(post, f"#{later.id} at-risk: printer is down"))
-    wait_until(lambda: len(status_updates(bot.engine)) == 1)
+    assert len(status_updates(bot.engine)) == 1
     [update] = status_updates(bot.engine)
     assert (update.task_id, update.status, update.note) == (
         later.id,
         TaskUpdate.AT_RISK,
         "printer is down",
     )
-    bot.slack.wait_for("chat.postMessage")  # the owner still hears about it
+    assert len(bot.slack.calls_to("chat.postMessage")) == 1  # the owner still hears about it
 
 
 @freeze_time(MONDAY)

@@ -9,6 +9,7 @@ schema, migrates SQLite itself, and serves Slack's requests and /healthz under g
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -69,9 +70,22 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], *words: str)
 
 
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A port nothing listens on, for a server started a moment later in a subprocess.
+
+    Chosen below the kernel's ephemeral range (32768 and up on Linux), at random: a port
+    the kernel hands out for bind(("", 0)) could be given to another server (a fake Slack
+    of a parallel test worker) between this probe and the subprocess binding it.
+    """
+    rng = random.SystemRandom()
+    for _ in range(100):
+        port = rng.randrange(20000, 32000)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise AssertionError("no free port between 20000 and 32000")
 
 
 def table_names(url: str, schema: str | None = None) -> set[str]:
@@ -375,8 +389,11 @@ def http(url: str, body: str | None = None, headers: dict[str, str] | None = Non
         return Response(error.code, error.read().decode())
 
 
-def wait_until_serving(url: str, process: subprocess.Popen[Any], timeout: float = 15) -> Response:
-    """Poll GET url until the server answers; fail fast if the process exits first."""
+def wait_until_serving(url: str, process: subprocess.Popen[Any], timeout: float = 30) -> Response:
+    """Poll GET url until the server answers; fail fast if the process exits first.
+
+    A bounded poll on a real condition (the port answering): the server is another process
+    (gunicorn), which has no other way to say it is ready."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

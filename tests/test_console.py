@@ -16,7 +16,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -244,11 +243,9 @@ def test_a_database_of_a_real_workspace_is_refused(
 
 
 def test_the_demo_plays_a_week_and_ends_with_the_summary(tmp_path: Path) -> None:
-    started = time.monotonic()
+    # How long the demo takes is a benchmark (bench/console_demo.py), not an assertion.
     result = run_subprocess(tmp_path, "--demo")
-    elapsed = time.monotonic() - started
     assert result.returncode == 0, result.stderr
-    assert elapsed < 60
     assert "Traceback" not in result.stderr
     transcript = result.stdout
     assert "\n! " not in transcript, "a step of the demo failed"

@@ -1,15 +1,21 @@
-"""The HTTP front door: Slack's signatures are checked, /healthz reports the database."""
+"""The HTTP front door: Slack's signatures are checked, /healthz reports the database.
+
+HTTP is the subject here, so these tests serve the WSGI app on a real loopback server; the
+rest of the suite hands requests to the same WSGI callable in-process."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from urllib.parse import urlencode
 
 import pytest
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
+from bot.fake_slack import FakeSlack
 from storage.models import Vendor
-from tests.slack_requests import SIGNING_SECRET, BotUnderTest, sign
+from tests.slack_requests import SIGNING_SECRET, BotUnderTest, sign, start_bot
 
 COMMAND = urlencode(
     {
@@ -22,6 +28,13 @@ COMMAND = urlencode(
         "trigger_id": "1.2.3",
     }
 )
+
+
+@pytest.fixture
+def bot(engine: Engine, slack: FakeSlack) -> Iterator[BotUnderTest]:
+    with start_bot(engine, slack, over_http=True) as running:
+        assert running.url is not None
+        yield running
 
 
 def vendor_count(bot: BotUnderTest) -> int:
@@ -57,3 +70,9 @@ def test_healthz_reports_the_database(bot: BotUnderTest) -> None:
 
 def test_unknown_paths_are_404(bot: BotUnderTest) -> None:
     assert bot.get("/nope").status == 404
+
+
+def test_a_signed_command_over_http_is_answered_and_takes_effect(bot: BotUnderTest) -> None:
+    reply = bot.command("vendor add <#C0ACME|acme>")
+    assert "acme" in reply.lower()
+    assert vendor_count(bot) == 1

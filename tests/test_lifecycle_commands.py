@@ -27,7 +27,7 @@ from bot.errors import UsageError
 from bot.fake_slack import FakeSlack
 from bot.money import CostSpec
 from storage.models import AuditEntry, TaskStatus
-from tests.checkin_support import payload, wait_until
+from tests.checkin_support import payload
 from tests.lifecycle_support import MONEY, all_tasks, the_vendor, vendor_channel_text
 from tests.mistakes_support import delegate_new
 from tests.slack_requests import BotUnderTest, rendered, start_bot
@@ -156,7 +156,7 @@ def test_vendor_list_and_home_tab_show_the_days_left(bot: BotUnderTest) -> None:
 
     assert "Acme" in listed and "on trial: 3 days left (ends Fri 4 Dec 2026)" in listed
     bot.event(payload("event_app_home_opened"))
-    wait_until(lambda: bool(bot.slack.calls_to("views.publish")))
+    assert bot.slack.calls_to("views.publish")
     [view] = [v for v in bot.slack.views if v["_method"] == "views.publish"]
     assert "on trial: 3 days left (ends Fri 4 Dec 2026)" in rendered(view)
 

@@ -21,7 +21,6 @@ from bot.fake_slack import FakeSlack
 from storage import schedule
 from storage.database import transaction
 from storage.models import AuditEntry, Task, TaskFeedback, TaskStatus, Vendor
-from tests.checkin_support import wait_until
 from tests.mistakes_support import command_message, press, snapshot
 from tests.slack_requests import BotUnderTest, rendered, start_bot
 from tests.summary_support import rate
@@ -195,7 +194,7 @@ def test_the_form_asks_the_same_question_and_refuses_general(
 
     bot.command(f"vendor add {ACME}")
     bot.interact(submission(channel="C0ACME"))  # a vendor already: created at once
-    wait_until(lambda: len(dms_to(workspace, "U0ALICE")) == 1)
+    assert len(dms_to(workspace, "U0ALICE")) == 1
     assert "delegated to <#C0ACME>" in dms_to(workspace, "U0ALICE")[-1]
     assert len(the_tasks(bot.engine)) == 1
 
@@ -245,7 +244,7 @@ def test_an_admin_may_change_anyones_task_and_the_owner_is_told(
     admin_bot: BotUnderTest,
 ) -> None:
     assert "cancelled" in admin_bot.command("cancel 1", user="U0ADMIN")
-    wait_until(lambda: len(dms_to(admin_bot.slack, "U0ALICE")) == 1)
+    assert len(dms_to(admin_bot.slack, "U0ALICE")) == 1
     [dm] = dms_to(admin_bot.slack, "U0ALICE")
     assert "<@U0ADMIN> changed your task *#1* Logo refresh (Acme): cancelled" in dm
 
@@ -294,7 +293,7 @@ def test_edit_assign_and_hand_over(admin_bot: BotUnderTest) -> None:
 
     assert "handed over to <@U0BOB>" in admin_bot.command("owner 1 <@U0BOB|bob>")
     assert the_tasks(admin_bot.engine)[0].owner_id == "U0BOB"
-    wait_until(lambda: len(dms_to(admin_bot.slack, "U0BOB")) == 1)
+    assert len(dms_to(admin_bot.slack, "U0BOB")) == 1
     assert "now belongs to <@U0BOB>" in dms_to(admin_bot.slack, "U0BOB")[0]
     # Alice handed it over herself: only the new owner needs telling.
     assert dms_to(admin_bot.slack, "U0ALICE") == []
@@ -318,8 +317,8 @@ def test_edit_assign_and_hand_over(admin_bot: BotUnderTest) -> None:
 @freeze_time(MONDAY)
 def test_an_admin_hand_over_tells_both_owners(admin_bot: BotUnderTest) -> None:
     admin_bot.command("owner 1 <@U0BOB|bob>", user="U0ADMIN")
-    wait_until(lambda: len(dms_to(admin_bot.slack, "U0BOB")) == 1)
-    wait_until(lambda: len(dms_to(admin_bot.slack, "U0ALICE")) == 1)
+    assert len(dms_to(admin_bot.slack, "U0BOB")) == 1
+    assert len(dms_to(admin_bot.slack, "U0ALICE")) == 1
 
 
 # --------------------------------------------------------------------------- vendor removal
@@ -482,12 +481,9 @@ def test_a_colleagues_done_button_on_someone_elses_task_is_refused(bot: BotUnder
     assert snapshot(bot)[0] == before[0]  # no row changed
     # The vendor's own people still deliver with it.
     assert bot.interact(button_click(post, task.id or 0, "done", user="U0VENDOR")).status == 200
-    # The last thing the click does is the owner's review message: wait for it, so the
-    # listener is done before the fake Slack stops.
-    wait_until(
-        lambda: any(
-            blocks.REVIEW_ACCEPT_ACTION in str(call.params.get("blocks"))
-            for call in bot.slack.calls_to("chat.postMessage")
-        )
+    # The request returned once its listener was done: the owner's review message is there.
+    assert any(
+        blocks.REVIEW_ACCEPT_ACTION in str(call.params.get("blocks"))
+        for call in bot.slack.calls_to("chat.postMessage")
     )
     assert the_tasks(bot.engine)[0].status == TaskStatus.DELIVERED

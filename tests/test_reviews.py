@@ -42,7 +42,6 @@ from tests.checkin_support import (
     redeliver,
     sent_text,
     thread_reply,
-    wait_until,
 )
 from tests.slack_requests import BotUnderTest
 
@@ -109,8 +108,8 @@ def actions_of(message: dict[str, Any]) -> list[dict[str, Any]]:
 def deliver(bot: BotUnderTest, scene: Scene) -> dict[str, Any]:
     """The vendor clicks Done on the logo; returns the owner's review message as stored."""
     bot.interact(button_click(scene.post, scene.logo.id or 0, TaskUpdate.DONE))
-    wait_until(lambda: len(dms(bot)) == 1)
-    bot.slack.wait_for("chat.update")
+    assert len(dms(bot)) == 1
+    assert len(bot.slack.calls_to("chat.update")) == 1
     return dms(bot)[0]
 
 
@@ -172,7 +171,7 @@ def opened_view(bot: BotUnderTest, count: int = 1) -> dict[str, Any]:
 
 def accept(bot: BotUnderTest, review: dict[str, Any]) -> None:
     bot.interact(click(review, blocks.REVIEW_ACCEPT_ACTION))
-    wait_until(lambda: len(dms(bot)) == 2)  # the rating prompt comes last
+    assert len(dms(bot)) == 2  # the rating prompt comes last
 
 
 def vendor_thread(bot: BotUnderTest, task: Task) -> list[dict[str, Any]]:
@@ -231,7 +230,7 @@ def test_a_vendors_done_delivers_the_task_and_the_owner_gets_a_review(
 @freeze_time(MONDAY)
 def test_a_done_reply_from_the_vendor_delivers_the_task(bot: BotUnderTest, scene: Scene) -> None:
     bot.event(thread_reply(scene.post, f"#{scene.logo.id} done, files attached"))
-    wait_until(lambda: len(dms(bot)) == 1)
+    assert len(dms(bot)) == 1
     assert get_task(bot.engine, scene.logo.id or 0).status == TaskStatus.DELIVERED
     [lookup] = bot.slack.calls_to("users.info")  # an event doesn't say the author's team
     assert lookup.params["user"] == "U0VENDOR"
@@ -248,7 +247,7 @@ def test_the_assignee_delivers_even_from_inside_the_team(bot: BotUnderTest, scen
         assert task is not None
         task_store.update_task(session, task, SENT_AT, assignee_id="U0BOB")
     bot.event(thread_reply(scene.post, f"#{scene.banner.id} done", user="U0BOB"))
-    wait_until(lambda: len(dms(bot)) == 1)
+    assert len(dms(bot)) == 1
     assert get_task(bot.engine, scene.banner.id or 0).status == TaskStatus.DELIVERED
 
 
@@ -258,7 +257,7 @@ def test_when_slack_cannot_say_who_it_is_a_done_asks_for_a_review(
 ) -> None:
     bot.slack.fail_next("users.info", "internal_error")
     bot.event(thread_reply(scene.post, f"#{scene.logo.id} done", user="U0BOB"))
-    wait_until(lambda: len(dms(bot)) == 1)
+    assert len(dms(bot)) == 1
     task = get_task(bot.engine, scene.logo.id or 0)
     assert (task.status, task.delivered_by) == (TaskStatus.DELIVERED, "U0BOB")
 
@@ -273,7 +272,7 @@ def test_the_owner_accepts_closes_the_task_and_is_asked_for_a_rating(
     review = deliver(bot, scene)
     result = bot.interact(click(review, blocks.REVIEW_ACCEPT_ACTION))
     assert result.status == 200
-    wait_until(lambda: len(dms(bot)) == 2)
+    assert len(dms(bot)) == 2
 
     task = get_task(bot.engine, scene.logo.id or 0)
     assert (task.status, task.closed_by, task.delivered_by) == (
@@ -320,8 +319,8 @@ def test_two_accepts_racing_each_other_decide_once(bot: BotUnderTest, scene: Sce
     review = deliver(bot, scene)
     with ThreadPoolExecutor(max_workers=3) as pool:
         list(pool.map(lambda _: bot.interact(click(review, blocks.REVIEW_ACCEPT_ACTION)), range(3)))
-    bot.slack.wait_for("chat.postEphemeral", count=2)
-    wait_until(lambda: len(dms(bot)) == 2)
+    assert len(bot.slack.calls_to("chat.postEphemeral")) == 2
+    assert len(dms(bot)) == 2
     assert audit_actions(bot.engine).count("task.done") == 1
     assert sum("Rate this delivery" in sent_text(m) for m in dms(bot)) == 1
 
@@ -426,7 +425,7 @@ def test_request_changes_reopens_the_task_and_tells_the_vendor_in_its_thread(
         changes_submission(view["private_metadata"], "Needs <!here> & an SVG\nAnd PNG")
     )
     assert result.status == 200 and result.body == ""  # a plain ack closes the form
-    wait_until(lambda: len(vendor_thread(bot, scene.logo)) == 1)
+    assert len(vendor_thread(bot, scene.logo)) == 1
 
     task = get_task(bot.engine, scene.logo.id or 0)
     assert (task.status, task.delivered_at, task.closed_at) == (TaskStatus.OPEN, None, None)
@@ -441,10 +440,10 @@ def test_request_changes_reopens_the_task_and_tells_the_vendor_in_its_thread(
     shown = sent_text(request)
     assert "<@U0VENDOR> <@U0ALICE> asked for changes" in shown
     assert "Needs &lt;!here&gt; &amp; an SVG" in shown and "<!here>" not in shown
-    wait_until(lambda: "Changes requested by <@U0ALICE>" in sent_text(dms(bot)[0]))
+    assert "Changes requested by <@U0ALICE>" in sent_text(dms(bot)[0])
     assert actions_of(dms(bot)[0]) == []
     # The check-in shows the task open again, with its buttons back.
-    wait_until(lambda: f"task:{scene.logo.id}" in block_ids(checkin_shown(bot, scene)))
+    assert f"task:{scene.logo.id}" in block_ids(checkin_shown(bot, scene))
     assert "<@U0ALICE> asked for changes" in sent_text(checkin_shown(bot, scene))
     assert len(dms(bot)) == 1  # no rating prompt: the task isn't done
 
@@ -454,7 +453,7 @@ def test_changes_to_a_task_never_announced_are_posted_in_the_channel(
     bot: BotUnderTest, scene: Scene
 ) -> None:
     bot.interact(button_click(scene.post, scene.banner.id or 0, TaskUpdate.DONE))
-    wait_until(lambda: len(dms(bot)) == 1)
+    assert len(dms(bot)) == 1
     bot.interact(click(dms(bot)[0], blocks.REVIEW_CHANGES_ACTION))
     view = opened_view(bot)
     bot.interact(changes_submission(view["private_metadata"], "Wider, please"))
@@ -507,14 +506,14 @@ def test_a_delivery_sent_back_can_be_delivered_again(bot: BotUnderTest, scene: S
     review = deliver(bot, scene)
     bot.interact(click(review, blocks.REVIEW_CHANGES_ACTION))
     bot.interact(changes_submission(opened_view(bot)["private_metadata"], "SVG please"))
-    wait_until(lambda: get_task(bot.engine, scene.logo.id or 0).status == TaskStatus.OPEN)
+    assert get_task(bot.engine, scene.logo.id or 0).status == TaskStatus.OPEN
     bot.event(thread_reply(scene.post, f"#{scene.logo.id} done, SVG added"))
-    wait_until(lambda: len(deliveries(bot.engine)) == 2)
+    assert len(deliveries(bot.engine)) == 2
     assert [d.outcome for d in deliveries(bot.engine)] == [
         ReviewOutcome.CHANGES_REQUESTED,
         ReviewOutcome.PENDING,
     ]
-    wait_until(lambda: len(dms(bot)) == 2)  # a second review message
+    assert len(dms(bot)) == 2  # a second review message
 
 
 # ---------------------------------------------------------------------------- /delegate done
@@ -528,7 +527,7 @@ def test_the_owners_done_command_closes_at_once_and_asks_for_a_rating(
     task = get_task(bot.engine, scene.logo.id or 0)
     assert (task.status, task.closed_by) == (TaskStatus.DONE, "U0ALICE")
     assert deliveries(bot.engine) == []
-    wait_until(lambda: len(dms(bot)) == 1)
+    assert len(dms(bot)) == 1
     assert [a["action_id"] for a in actions_of(dms(bot)[0])] == [blocks.RATE_TASK_ACTION]
 
 
@@ -538,12 +537,12 @@ def test_the_owners_done_on_a_delivered_task_accepts_it(bot: BotUnderTest, scene
     assert "accepted and marked done" in bot.command(f"done {scene.logo.id}")
     assert deliveries(bot.engine)[0].outcome == ReviewOutcome.ACCEPTED
     assert get_task(bot.engine, scene.logo.id or 0).status == TaskStatus.DONE
-    wait_until(lambda: len(dms(bot)) == 2)
+    assert len(dms(bot)) == 2
     # The review message still has its buttons; a click now says what happened.
     bot.interact(click(review, blocks.REVIEW_ACCEPT_ACTION))
     [note] = bot.slack.wait_for("chat.postEphemeral")
     assert "already accepted by <@U0ALICE>" in sent_text(note.params)
-    wait_until(lambda: actions_of(dms(bot)[0]) == [])
+    assert actions_of(dms(bot)[0]) == []
 
 
 @freeze_time(MONDAY)
@@ -571,7 +570,7 @@ def test_a_delivered_task_is_reviewed_before_it_is_cancelled_or_moved(
 def test_a_vendors_done_command_delivers(bot: BotUnderTest, scene: Scene) -> None:
     assert "delivered for review" in bot.command(f"done {scene.logo.id}", user="U0VENDOR")
     assert get_task(bot.engine, scene.logo.id or 0).status == TaskStatus.DELIVERED
-    wait_until(lambda: len(dms(bot)) == 1)
+    assert len(dms(bot)) == 1
     assert "delivered your task" in sent_text(dms(bot)[0])
 
 
@@ -598,7 +597,7 @@ def test_a_rating_is_stored_once_and_a_second_one_updates_it(
 
     result = bot.interact(rating_submission(metadata, ("4", "3", "5"), "Good <!channel> work"))
     assert result.status == 200 and result.body == ""
-    wait_until(lambda: len(ratings(bot.engine)) == 1)
+    assert len(ratings(bot.engine)) == 1
     [rating] = ratings(bot.engine)
     assert (rating.task_id, rating.vendor_id, rating.rated_by) == (
         scene.logo.id,
@@ -611,7 +610,7 @@ def test_a_rating_is_stored_once_and_a_second_one_updates_it(
         5,
         "Good <!channel> work",
     )
-    wait_until(lambda: "quality 4/5" in sent_text(dms(bot)[1]))
+    assert "quality 4/5" in sent_text(dms(bot)[1])
     shown = sent_text(dms(bot)[1])
     assert "Good &lt;!channel&gt; work" in shown and "Change rating" in shown
 
@@ -625,7 +624,7 @@ def test_a_rating_is_stored_once_and_a_second_one_updates_it(
     }
     assert selects["quality"]["value"] == "4"
     bot.interact(rating_submission(view["private_metadata"], ("2", "2", "2")))
-    wait_until(lambda: ratings(bot.engine)[0].quality == 2)
+    assert ratings(bot.engine)[0].quality == 2
     [rating] = ratings(bot.engine)
     assert (rating.quality, rating.timeliness, rating.communication, rating.comment) == (
         2,
@@ -678,7 +677,7 @@ def test_the_vendor_cannot_rate(bot: BotUnderTest, scene: Scene) -> None:
 def test_a_colleague_may_rate(bot: BotUnderTest, scene: Scene) -> None:
     metadata, _ = open_rating_form(bot, scene)
     bot.interact(rating_submission(metadata, user="U0BOB"))
-    wait_until(lambda: len(ratings(bot.engine)) == 1)
+    assert len(ratings(bot.engine)) == 1
     assert ratings(bot.engine)[0].rated_by == "U0BOB"
 
 
@@ -688,7 +687,7 @@ def test_rating_an_unknown_or_open_task_is_refused(
     bot: BotUnderTest, scene: Scene, value: str
 ) -> None:
     assert "marked done" in bot.command(f"done {scene.logo.id}")
-    wait_until(lambda: len(dms(bot)) == 1)
+    assert len(dms(bot)) == 1
     bot.interact(click(dms(bot)[0], blocks.RATE_TASK_ACTION, value=value))
     [note] = bot.slack.wait_for("chat.postEphemeral")
     assert "couldn't find that task" in sent_text(note.params)
@@ -730,14 +729,14 @@ def test_replies_to_a_feedback_prompt_are_stored_once(bot: BotUnderTest, scene: 
     prompt = post_feedback_prompt(bot, scene.vendor)
     first = thread_reply(prompt, "Waiting on brand assets &amp; <@U0ALICE>", event_id="Ev0FB1")
     assert bot.event(first).status == 200
-    wait_until(lambda: len(vendor_feedback_texts(bot.engine)) == 1)
+    assert len(vendor_feedback_texts(bot.engine)) == 1
     assert redeliver(bot, first, attempt=1).status == 200
     bot.event(thread_reply(prompt, "#1 done", user="U0BOT"))  # the bot's own: ignored
     edited = payload("event_message_changed")
     edited["event"]["message"].update(thread_ts=prompt.message_ts, ts="1764496800.555555")
     bot.event(edited)
     bot.event(thread_reply(prompt, "Also: faster answers"))  # the barrier
-    wait_until(lambda: len(vendor_feedback_texts(bot.engine)) == 2)
+    assert len(vendor_feedback_texts(bot.engine)) == 2
     assert vendor_feedback_texts(bot.engine) == [
         ("U0VENDOR", "Waiting on brand assets & @U0ALICE"),
         ("U0VENDOR", "Also: faster answers"),

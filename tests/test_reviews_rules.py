@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from slack_sdk import WebClient
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -318,24 +319,77 @@ def test_a_rating_rolls_back_with_its_transaction(engine: Engine, task: Task) ->
     assert _ratings(engine) == []
 
 
+class _LockWait:
+    """Tells when `second` waits for the lock that an open transaction holds: a real
+    signal, not a pause.
+
+    PostgreSQL: the lock manager says a backend is blocked by the first transaction's
+    backend (pg_blocking_pids on the ungranted entries of pg_locks), polled on a connection
+    of its own since a lock wait has no notification. SQLite: the writer lock is the whole
+    database, so `second` waits in its BEGIN IMMEDIATE; the engine's `before_cursor_execute`
+    event fires in `second` just before that statement goes to SQLite. (Should the first
+    commit before that statement ran, the second would simply begin after it: SQLite
+    serialises whole transactions, so the outcome asserted is the same.) Close it only
+    once `second` is done: SQLAlchemy's event lists must not change while another thread
+    dispatches them.
+    """
+
+    def __init__(self, engine: Engine, second: threading.Thread) -> None:
+        self.engine = engine
+        self.second = second
+        self.began = threading.Event()
+        self.sqlite = engine.dialect.name != "postgresql"
+        if self.sqlite:
+            event.listen(engine, "before_cursor_execute", self._before_execute)
+
+    def _before_execute(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if threading.current_thread() is self.second and statement == "BEGIN IMMEDIATE":
+            self.began.set()
+
+    def wait(self, first: Session, timeout: float = 15) -> None:
+        if self.sqlite:
+            assert self.began.wait(timeout), "the second rating never began its transaction"
+            return
+        pid = first.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+        blocked = text(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks"
+            " WHERE NOT granted AND :pid = ANY(pg_blocking_pids(pid)))"
+        )
+        deadline = time.monotonic() + timeout
+        with self.engine.connect() as watcher:
+            while not watcher.execute(blocked, {"pid": pid}).scalar_one():
+                watcher.rollback()  # a fresh look at the lock table each time
+                assert self.second.is_alive(), "the second rating finished without waiting"
+                assert time.monotonic() < deadline, "the second rating never waited"
+                time.sleep(0.005)
+
+    def close(self) -> None:
+        if self.sqlite:
+            event.remove(self.engine, "before_cursor_execute", self._before_execute)
+
+
 def test_two_ratings_racing_each_other_leave_one_row(engine: Engine, task: Task) -> None:
     """The first submission has inserted and not yet committed when the second one saves."""
     outcome: list[bool] = []
-    with transaction(engine) as first:
-        review_store.save_task_feedback(
-            first,
-            task=task,
-            rated_by="U0ALICE",
-            quality=5,
-            timeliness=5,
-            communication=5,
-            comment="",
-            now=NOW,
-        )
-        second = threading.Thread(target=lambda: outcome.append(_rate(engine, task, 1, "U0BOB")))
-        second.start()
-        time.sleep(0.3)  # the second insert now waits for the first transaction's lock
-    second.join(timeout=15)
+    second = threading.Thread(target=lambda: outcome.append(_rate(engine, task, 1, "U0BOB")))
+    lock_wait = _LockWait(engine, second)
+    try:
+        with transaction(engine) as first:
+            review_store.save_task_feedback(
+                first,
+                task=task,
+                rated_by="U0ALICE",
+                quality=5,
+                timeliness=5,
+                communication=5,
+                comment="",
+                now=NOW,
+            )
+            second.start()
+            lock_wait.wait(first)  # the second insert now waits for this transaction's lock
+        second.join(timeout=15)
+    finally:
+        lock_wait.close()
     assert outcome == [False]  # it found the row taken and updated it
     assert _ratings(engine) == [(1, "U0BOB")]
 

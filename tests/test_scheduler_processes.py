@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 
 from slack_sdk import WebClient
@@ -38,28 +38,31 @@ def database_location(engine: Engine) -> tuple[str, str]:
     return url, str(schema)
 
 
-def run_workers(engine: Engine, slack: FakeSlack, barrier: Path) -> list[str]:
+def run_workers(engine: Engine, slack: FakeSlack) -> list[str]:
     url, schema = database_location(engine)
     command = [sys.executable, "-m", "tests.tick_worker", url, schema, slack.api_url, NOW]
     workers = [
         subprocess.Popen(
-            [*command, str(barrier), str(n)],
+            command,
             cwd=PROJECT_ROOT,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for n in range(WORKERS)
+        for _ in range(WORKERS)
     ]
+    # Deadline for the whole run: a worker that hangs is killed, which ends the reads below.
+    watchdog = threading.Timer(60, lambda: [w.kill() for w in workers])
+    watchdog.start()
     try:
-        deadline = time.monotonic() + 20
-        while len(list(barrier.glob("ready-*"))) < WORKERS:
-            assert time.monotonic() < deadline, "workers did not start"
-            assert all(w.poll() is None for w in workers), [w.communicate() for w in workers]
-            time.sleep(0.01)
-        (barrier / "go").touch()
-        outputs = [w.communicate(timeout=30) for w in workers]
+        for worker in workers:  # each says `ready` once connected: a blocking read
+            assert worker.stdout is not None
+            line = worker.stdout.readline()
+            assert line == "ready\n", (line, worker.communicate())
+        outputs = [w.communicate("go\n") for w in workers]  # released together
     finally:
+        watchdog.cancel()
         for worker in workers:
             if worker.poll() is None:
                 worker.kill()
@@ -68,7 +71,7 @@ def run_workers(engine: Engine, slack: FakeSlack, barrier: Path) -> list[str]:
 
 
 def test_three_scheduler_processes_post_each_check_in_once(
-    engine: Engine, slack: FakeSlack, tmp_path: Path
+    engine: Engine, slack: FakeSlack
 ) -> None:
     vendors = []
     for channel in CHANNELS:
@@ -90,7 +93,7 @@ def test_three_scheduler_processes_post_each_check_in_once(
             )
         )
 
-    lines = run_workers(engine, slack, tmp_path)
+    lines = run_workers(engine, slack)
 
     assert [len(slack.messages_in(channel)) for channel in CHANNELS] == [1] * len(CHANNELS)
     assert len(slack.calls_to("chat.postMessage")) == len(CHANNELS)

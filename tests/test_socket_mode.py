@@ -10,9 +10,9 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from bot.console_transport import TrackingExecutor, track_listeners
 from bot.fake_slack import FakeSlack
 from storage.models import Vendor
 from tests.slack_requests import BOT_TOKEN, TEAM_ID, make_deps, rendered
@@ -48,36 +49,43 @@ def command_payload(fake: FakeSlack, text: str, key: str) -> dict[str, Any]:
     }
 
 
-def reply_to(fake: FakeSlack, key: str, timeout: float = 5.0) -> str:
-    """The text of the response_url post for command `key`, once it has arrived."""
-    for _ in range(int(timeout / 0.02)):
-        for response in list(fake.responses):
-            if response.get("_key") == key:
-                return rendered(response)
-        time.sleep(0.02)
-    raise AssertionError(f"no reply to {key} within {timeout}s: {fake.responses}")
+def reply_to(fake: FakeSlack, key: str) -> str:
+    """The text of the response_url post for command `key`."""
+    for response in list(fake.responses):
+        if response.get("_key") == key:
+            return rendered(response)
+    raise AssertionError(f"no reply to {key}: {fake.responses}")
+
+
+@dataclass
+class SocketApp:
+    handler: SocketModeHandler
+    listeners: TrackingExecutor
 
 
 @pytest.fixture
-def socket_app(engine: Engine, slack: FakeSlack) -> Iterator[SocketModeHandler]:
+def socket_app(engine: Engine, slack: FakeSlack) -> Iterator[SocketApp]:
     from bot.app import build_app
 
-    handler = SocketModeHandler(build_app(make_deps(engine, slack)), app_token=APP_TOKEN)
+    app = build_app(make_deps(engine, slack))
+    listeners = track_listeners(app)  # to wait for the listener the ack leaves running
+    handler = SocketModeHandler(app, app_token=APP_TOKEN)
     handler.connect()
     try:
-        yield handler
+        yield SocketApp(handler, listeners)
     finally:
         handler.close()
 
 
 def test_a_slash_command_over_the_socket_adds_a_vendor(
-    socket_app: SocketModeHandler, slack: FakeSlack, engine: Engine
+    socket_app: SocketApp, slack: FakeSlack, engine: Engine
 ) -> None:
     key = uuid.uuid4().hex
     ack = slack.socket_send(
         "slash_commands", command_payload(slack, "vendor add <#C0ACME|acme-design>", key)
     )
     assert "envelope_id" in ack
+    assert socket_app.listeners.wait_idle(30), "the listener was still running after 30 s"
     reply = reply_to(slack, key)
     assert "Added vendor" in reply
     [opened] = slack.calls_to("apps.connections.open")
@@ -110,7 +118,8 @@ def test_python_m_bot_run_uses_socket_mode_when_an_app_token_is_set(tmp_path: Pa
             fake.wait_for("apps.connections.open", timeout=15)
             key = uuid.uuid4().hex
             fake.socket_send("slash_commands", command_payload(fake, "help", key), timeout=10)
-            assert "/delegate list" in reply_to(fake, key, timeout=10)
+            fake.wait_for_responses(1, timeout=10)  # the bot's process posts it after the ack
+            assert "/delegate list" in reply_to(fake, key)
             process.send_signal(signal.SIGTERM)
             _, stderr = process.communicate(timeout=10)
             assert process.returncode == 0, stderr

@@ -24,7 +24,7 @@ from bot.commands import (
 from bot.errors import UsageError
 from bot.reports import COLUMNS, parse_report_date, report_range, safe_cell
 from storage.models import Vendor
-from tests.checkin_support import payload, wait_until
+from tests.checkin_support import payload
 from tests.scheduling import add_vendor
 from tests.slack_requests import BotUnderTest, rendered
 from tests.summary_support import checkin, close, deliver, prompt, rate, reply, status, task
@@ -319,7 +319,7 @@ def test_app_home_shows_my_open_tasks_overdue_first_and_vendor_health(bot: BotUn
 
     result = bot.event(home_opened())
     assert result.status == 200
-    wait_until(lambda: bool(bot.slack.calls_to("views.publish")))
+    assert bot.slack.calls_to("views.publish")
 
     [view] = [v for v in bot.slack.views if v["_method"] == "views.publish"]
     assert view["type"] == "home" and view["_user_id"] == "U0ALICE"
@@ -340,5 +340,5 @@ def test_the_messages_tab_is_left_alone(bot: BotUnderTest) -> None:
 
     assert result.status == 200
     bot.event(home_opened(user="U0BOB"))
-    wait_until(lambda: bool(bot.slack.calls_to("views.publish")))
+    assert bot.slack.calls_to("views.publish")
     assert [c.params["user_id"] for c in bot.slack.calls_to("views.publish")] == ["U0BOB"]

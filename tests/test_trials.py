@@ -19,7 +19,6 @@ from bot import blocks
 from bot.app import build_client
 from bot.lifecycle import trial_prompt_day
 from storage.models import AuditEntry, ScheduledPost, Task, TaskStatus
-from tests.checkin_support import wait_until
 from tests.lifecycle_support import (
     MONEY,
     OWNER_DM,
@@ -82,7 +81,7 @@ class Trial:
 
         A click on the live prompt ends with the prompt updated; a click on an old copy
         (the trial already decided) ends with a private note, possibly after refreshing
-        the prompt: wait for the last thing the listener does, not the first.
+        the prompt. The click returns once its listener has finished.
         """
         stale = message is not None
         message = message or self.prompt()
@@ -90,9 +89,9 @@ class Trial:
         notes = len(self.bot.slack.ephemerals)
         self.bot.interact(dm_click(message, action_id, user=user))
         if stale:
-            wait_until(lambda: len(self.bot.slack.ephemerals) > notes)
+            assert len(self.bot.slack.ephemerals) > notes
         else:
-            wait_until(lambda: len(self.bot.slack.calls_to("chat.update")) > updates)
+            assert len(self.bot.slack.calls_to("chat.update")) > updates
 
 
 def start_trial(bot: BotUnderTest) -> dict[str, Task]:
@@ -291,7 +290,7 @@ def test_racing_clicks_decide_once(trial: Trial) -> None:
         results = list(pool.map(trial.bot.interact, clicks))
 
     assert all(result.status == 200 for result in results)
-    wait_until(lambda: len(trial.bot.slack.ephemerals) == 3)
+    assert len(trial.bot.slack.ephemerals) == 3
     [decision] = decisions(trial.bot.engine)
     assert all("already decided" in note["text"] for note in trial.bot.slack.ephemerals)
     assert len(_actions(trial, prefix="vendor.trial_")) == 1
@@ -305,7 +304,7 @@ def test_only_the_team_decides_a_trial(trial: Trial) -> None:
     trial.bot.interact(
         dm_click(message, blocks.TRIAL_KEEP_ACTION, user="U0VENDOR", team="T0VENDOR")
     )
-    wait_until(lambda: bool(trial.bot.slack.ephemerals))
+    assert trial.bot.slack.ephemerals
 
     assert "is for the team that works with you here" in trial.bot.slack.ephemerals[0]["text"]
     assert decisions(trial.bot.engine) == []
@@ -318,11 +317,11 @@ def test_a_forged_or_stale_button_changes_nothing(trial: Trial) -> None:
     forged = dm_click(message, blocks.TRIAL_KEEP_ACTION)
     forged["actions"][0]["value"] = "1:2026-12-30"  # not the trial's end
     trial.bot.interact(forged)
-    wait_until(lambda: len(trial.bot.slack.ephemerals) == 1)
+    assert len(trial.bot.slack.ephemerals) == 1
     junk = dm_click(message, blocks.TRIAL_KEEP_ACTION)
     junk["actions"][0]["value"] = "<!channel>"
     trial.bot.interact(junk)
-    wait_until(lambda: len(trial.bot.slack.ephemerals) == 2)
+    assert len(trial.bot.slack.ephemerals) == 2
 
     first, second = (note["text"] for note in trial.bot.slack.ephemerals)
     assert "This trial now ends Thu 31 Dec 2026; nothing changed" in first

@@ -30,7 +30,6 @@ from tests.checkin_support import (
     post_checkin,
     sent_text,
     status_updates,
-    wait_until,
 )
 from tests.scheduling import Clock, add_task, add_vendor, claims, make_deps, sent_checkins
 from tests.slack_requests import BotUnderTest
@@ -64,7 +63,7 @@ def ephemeral_texts(bot: BotUnderTest, user: str) -> list[str]:
 
 
 def told(user: str, fragment: str, bot: BotUnderTest) -> None:
-    wait_until(lambda: any(fragment in text for text in ephemeral_texts(bot, user)))
+    assert any(fragment in text for text in ephemeral_texts(bot, user))
 
 
 # --------------------------------------------------------------------------- the menu
@@ -144,9 +143,7 @@ def test_the_team_may_use_the_menu_and_a_forged_channel_or_value_is_refused(
     told("U0ALICE", "couldn't read that menu", bot)
     forged["actions"][0]["selected_option"]["value"] = f"answer:{post.id}"
     bot.interact(forged)
-    wait_until(
-        lambda: sum("couldn't read that menu" in t for t in ephemeral_texts(bot, "U0ALICE")) == 2
-    )
+    assert sum("couldn't read that menu" in t for t in ephemeral_texts(bot, "U0ALICE")) == 2
     bot.interact(menu_click(post, "away", user="U0ALICE", user_team="T0TEAM"))
     bot.slack.wait_for("views.open")
 
