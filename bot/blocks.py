@@ -135,7 +135,9 @@ def problem_reply(text: str) -> Message:
 
 
 def help_reply() -> Message:
-    return plain_reply(help_text())
+    # The help outgrew one section (3000 characters): as many sections as it needs.
+    text = help_text()
+    return {"text": text, "blocks": _sections(text.splitlines())}
 
 
 def task_line(task: Task, vendor: Vendor | None = None, today: date | None = None) -> str:

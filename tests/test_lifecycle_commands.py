@@ -13,6 +13,7 @@ from freezegun import freeze_time
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from bot.blocks import help_reply
 from bot.commands import (
     CLEAR,
     AddVendor,
@@ -109,7 +110,10 @@ def test_help_lists_the_new_commands() -> None:
     text = help_text()
     assert "/delegate scorecard" in text and "/delegate cost ID" in text
     assert "trial:30d" in text and "budget:" in text
-    assert len(text) < 3000  # one Slack section
+    sections = help_reply()["blocks"]
+    # Every section within Slack's 3000 characters, and nothing left out.
+    assert all(len(block["text"]["text"]) <= 3000 for block in sections)
+    assert "\n".join(block["text"]["text"] for block in sections) == text
 
 
 # --------------------------------------------------------------------------- vendor settings

@@ -102,6 +102,8 @@ def test_socket_mode_shares_the_one_context(
         for text in ("vendor add <#C0ACME|acme-design>", "vendor list"):
             key = uuid.uuid4().hex
             tls_slack.socket_send("slash_commands", command_payload(tls_slack, text, key))
+            # No tracked executor here: wait on the fake's condition for the reply.
+            tls_slack.wait_for_response_keys([key], timeout=10)
             assert "acme" in reply_to(tls_slack, key).lower()
     finally:
         handler.close()  # type: ignore[no-untyped-call]
