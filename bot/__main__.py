@@ -7,6 +7,8 @@
 - `tick [--now ISO8601]`: all scheduled work due at or before NOW, once; then exit.
 - `migrate`: apply database migrations.
 - `console [--fresh] [--demo] [--now ISO8601]`: try the bot without Slack (bot.console).
+- `purge [--team T…]`: delete a workspace's data at once; without --team, the workspaces
+  uninstalled more than 30 days ago (what the scheduler's daily purge does).
 
 Whatever stops a command from starting (a missing or bad setting, a database that does not
 answer, an old schema) is reported as one line on stderr with a non-zero exit status, never
@@ -55,8 +57,9 @@ def main(argv: list[str] | None = None) -> int:
         "command",
         nargs="?",
         default="run",
-        choices=["run", "web", "scheduler", "tick", "migrate", "console"],
+        choices=["run", "web", "scheduler", "tick", "migrate", "console", "purge"],
     )
+    parser.add_argument("--team", help="purge only: the team id (T…) whose data to delete now")
     parser.add_argument(
         "--now",
         type=parse_now,
@@ -72,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.now is not None and args.command not in ("tick", "console"):
         parser.error("--now goes with the tick and console commands only")
+    if args.team is not None and args.command != "purge":
+        parser.error("--team goes with the purge command only")
     if (args.fresh or args.demo) and args.command != "console":
         parser.error("--fresh and --demo go with the console command only")
     try:
@@ -86,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger("alembic.runtime.migration").addFilter(_AlembicPreamble())
         if args.command == "migrate":
             return run_migrate(settings)
+        if args.command == "purge":
+            return run_purge(settings, args.team)
         if args.command == "web":
             return run_web(settings)
         if args.command == "tick":
@@ -118,12 +125,11 @@ def parse_now(text: str) -> datetime:
 
 def run_tick_once(settings: Settings, now: datetime | None) -> int:
     """Do once all scheduled work due at or before `now`, print what was done, exit."""
-    from bot.app import build_client
+    from bot.installations import scheduler_clients
     from bot.scheduler import run_tick
 
     deps = build_deps(settings, http=False)
-    client = build_client(settings.slack_bot_token, settings.slack_api_url)
-    report = run_tick(deps, client, now or deps.clock())
+    report = run_tick(deps, scheduler_clients(settings, deps.engine), now or deps.clock())
     print(report.line())
     deps.engine.dispose()
     return 0
@@ -131,12 +137,12 @@ def run_tick_once(settings: Settings, now: datetime | None) -> int:
 
 def run_scheduler_loop(settings: Settings) -> int:
     """The scheduler alone (the `clock` process), until SIGTERM or SIGINT."""
-    from bot.app import build_client
+    from bot.installations import scheduler_clients
     from bot.scheduler import run_scheduler
 
     deps = build_deps(settings, http=False)
     stop = _stop_on_signals()
-    run_scheduler(deps, build_client(settings.slack_bot_token, settings.slack_api_url), stop)
+    run_scheduler(deps, scheduler_clients(settings, deps.engine), stop)
     deps.engine.dispose()
     return 0
 
@@ -177,6 +183,30 @@ def run_migrate(settings: Settings) -> int:
     return 0
 
 
+def run_purge(settings: Settings, team: str | None) -> int:
+    """Delete one workspace's data now, or every workspace's past its retention period."""
+    from bot.installations import purge_expired, purge_team
+
+    if team is not None and not (team.strip() and team.strip().isalnum()):
+        raise MissingSettingError(f"--team must be a Slack team id like T0123ABCD, not {team!r}")
+    engine = open_database(settings.database_url)
+    try:
+        if not schema_is_current(engine):
+            raise StartupError(
+                "the database schema is out of date: run `python -m bot migrate` first",
+                SCHEMA_OUT_OF_DATE,
+            )
+        if team is not None:
+            deleted = purge_team(engine, team.strip())
+            print(f"deleted {deleted} row(s) of workspace {team.strip()}")
+        else:
+            purged = purge_expired(engine, datetime.now(UTC))
+            print(f"purged {len(purged)} workspace(s) uninstalled over 30 days ago")
+    finally:
+        engine.dispose()
+    return 0
+
+
 def open_database(url: str) -> Engine:
     """The engine for DATABASE_URL, once the database has answered a query."""
     try:
@@ -214,7 +244,13 @@ def _first_line(error: BaseException) -> str:
 
 def build_deps(settings: Settings, http: bool) -> Deps:
     """Check settings, port and schema, and build what the listeners need."""
-    settings.require("SLACK_BOT_TOKEN")
+    settings.require_one_mode()
+    if settings.many_workspaces and settings.slack_app_token:
+        # The install pages and the OAuth redirect are served over HTTP only.
+        raise MissingSettingError(
+            "Socket Mode (SLACK_APP_TOKEN) serves one workspace: unset it, or use "
+            "SLACK_BOT_TOKEN instead of SLACK_CLIENT_ID/SLACK_CLIENT_SECRET"
+        )
     if http:
         settings.require("SLACK_SIGNING_SECRET")
         if not 1 <= settings.port <= 65535:
