@@ -4,24 +4,31 @@ uninstall, purge. Two workspaces, T0ONE and T0TWO, each with its own vendor chan
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 import yaml
 from freezegun import freeze_time
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot.__main__ import main
 from bot.config import MissingSettingError, Settings, load_settings
 from bot.fake_slack import FakeSlack
-from bot.installations import SCOPE_REASONS
-from storage.models import Workspace
-from tests.workspace_support import Browser, ManyBot, link, start_many_bot
+from bot.installations import SCOPE_REASONS, scheduler_clients
+from bot.scheduler import run_tick
+from storage.models import ScheduledPost, Task, Vendor, Workspace
+from storage.workspaces import BotToken
+from tests.checkin_support import button_click
+from tests.workspace_support import Browser, ManyBot, link, many_settings, start_many_bot
 
 ROOT = Path(__file__).resolve().parent.parent
 ONE, TWO = "T0ONE", "T0TWO"
@@ -185,3 +192,98 @@ def test_an_org_wide_install_is_refused(many: ManyBot, engine: Engine) -> None:
     assert "Org-wide installs are not supported" in body
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM slack_bots")).scalar() == 0
+
+
+# --------------------------------------------------------------------------- (3) by workspace
+
+T1, T2 = "xoxb-t0one-token", "xoxb-t0two-token"
+ACME, BETA = "<#C1ACME|acme>", "<#C2BETA|beta>"
+
+
+def wait_until(condition: Callable[[], bool], what: str) -> None:
+    for _ in range(500):  # counted waits: the clock may be frozen
+        if condition():
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def two_installed_with_tasks(many: ManyBot) -> None:
+    many.install(ONE)
+    many.install(TWO)
+    assert "Added vendor" in many.command(ONE, f"vendor add {ACME} Acme", "U1ANN", "C1ACME")
+    assert "Added vendor" in many.command(TWO, f"vendor add {BETA} Beta", "U2BEN", "C2BETA")
+    many.command(ONE, f"{ACME} <@U1VEN|vic> Logo due:2026-12-04", "U1ANN", "C1ACME")
+    many.command(TWO, f"{BETA} <@U2VEN|val> Website due:2026-12-04", "U2BEN", "C2BETA")
+
+
+def calls_by_channel_token(slack: FakeSlack) -> set[tuple[str, str | None]]:
+    return {
+        (str(c.params["channel"]), c.token)
+        for c in slack.calls
+        if c.params.get("channel") in ("C1ACME", "C2BETA")
+    }
+
+
+@freeze_time(MONDAY)
+def test_two_workspaces_keep_to_themselves(many: ManyBot, engine: Engine) -> None:
+    two_installed_with_tasks(many)
+    with Session(engine) as session:
+        rows = session.exec(select(Task.team_id, Task.title).order_by(Task.title)).all()
+        assert [tuple(r) for r in rows] == [(ONE, "Logo"), (TWO, "Website")]
+        teams = session.exec(select(Vendor.team_id, Vendor.channel_id).order_by(Vendor.team_id))
+        assert [tuple(r) for r in teams.all()] == [(ONE, "C1ACME"), (TWO, "C2BETA")]
+
+    # Commands see their own workspace only.
+    one_list = many.command(ONE, "list all", "U1ANN", "C1ACME")
+    two_list = many.command(TWO, "list all", "U2BEN", "C2BETA")
+    assert "Logo" in one_list and "Website" not in one_list
+    assert "Website" in two_list and "Logo" not in two_list
+    # A command naming the other workspace's channel finds no vendor there.
+    assert "Logo" not in many.command(TWO, f"list {ACME}", "U2BEN", "C2BETA")
+
+    # The Home tab: own tasks, own token.
+    many.slack.reset_calls()
+    event = {"type": "app_home_opened", "user": "U1ANN", "channel": "D1", "tab": "home"}
+    assert many.event(ONE, event).status == 200
+    [home] = many.slack.wait_for("views.publish")
+    assert home.token == T1 and "Logo" in str(home.params) and "Website" not in str(home.params)
+
+    # The scheduler: each workspace's check-in with its own token (one look-up query).
+    many.slack.reset_calls()
+    clients = scheduler_clients(many.deps.settings, engine)
+    report = run_tick(many.deps, clients, datetime(2026, 11, 30, 9, 1, tzinfo=UTC))
+    assert clients.queries == 1
+    assert report.posted["checkin"] == 2, report.line()
+    assert calls_by_channel_token(many.slack) == {("C1ACME", T1), ("C2BETA", T2)}
+
+    # A click from workspace TWO on workspace ONE's check-in changes nothing.
+    with Session(engine) as session:
+        post = session.exec(select(ScheduledPost)).all()
+        one_post = next(p for p in post if p.channel_id == "C1ACME")
+        logo = session.exec(select(Task).where(Task.title == "Logo")).one()
+    body = button_click(one_post, logo.id or 0, "done", user="U2VEN", channel="C2BETA")
+    body["team"] = {"id": TWO, "domain": "two"}
+    body["user"]["team_id"] = TWO
+    many.slack.reset_calls()
+    many.post_signed(urlencode({"payload": json.dumps(body)}), "application/x-www-form-urlencoded")
+    with Session(engine) as session:
+        assert session.get(Task, logo.id).status == "open"  # type: ignore[union-attr]
+    assert all(c.token in (T2, None) for c in many.slack.calls)
+
+
+def test_each_workspace_has_its_own_429_wait(engine: Engine, slack: FakeSlack) -> None:
+    from bot.scheduler import _TeamClients
+
+    settings = many_settings(slack, engine, "http://127.0.0.1:1")
+    clients = scheduler_clients(settings, engine)
+    clients._tokens = {team: BotToken(team, f"xoxb-{team}", None, None) for team in (ONE, TWO)}
+    tick_clients = _TeamClients(clients, pooled=True)
+    one, two = tick_clients.for_team(ONE), tick_clients.for_team(TWO)
+    assert one is not None and two is not None and one.token != two.token
+    waits = [
+        next(h for h in c.retry_handlers if isinstance(h, RateLimitErrorRetryHandler))
+        for c in (one, two)
+    ]
+    assert waits[0] is not waits[1]
+    assert tick_clients.for_team("T0GONE") is None
