@@ -287,10 +287,10 @@ def forget_workspace(
     settings: Settings, engine: Engine, team_id: str, enterprise_id: str | None, now: datetime
 ) -> None:
     """app_uninstalled / tokens_revoked (bot): delete its tokens, keep its data for RETENTION."""
-    store, _ = build_stores(settings, engine)
-    store.delete_all(enterprise_id=enterprise_id, team_id=team_id)
     with transaction(engine) as session:
         workspaces.mark_uninstalled(session, team_id, now)
+    store, _ = build_stores(settings, engine)
+    store.delete_all(enterprise_id=enterprise_id, team_id=team_id)
     logger.info("workspace %s uninstalled: tokens deleted, data kept for %s", team_id, RETENTION)
 
 

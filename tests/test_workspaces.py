@@ -23,7 +23,7 @@ from sqlmodel import Session, select
 from bot.__main__ import main
 from bot.config import MissingSettingError, Settings, load_settings
 from bot.fake_slack import FakeSlack
-from bot.installations import SCOPE_REASONS, scheduler_clients
+from bot.installations import SCOPE_REASONS, purge_expired, scheduler_clients
 from bot.scheduler import run_tick
 from storage.models import ScheduledPost, Task, Vendor, Workspace
 from storage.workspaces import BotToken
@@ -287,3 +287,89 @@ def test_each_workspace_has_its_own_429_wait(engine: Engine, slack: FakeSlack) -
     ]
     assert waits[0] is not waits[1]
     assert tick_clients.for_team("T0GONE") is None
+
+
+# --------------------------------------------------------------------------- (5) uninstall
+
+
+def bots_of(engine: Engine, team: str) -> int:
+    with engine.connect() as connection:
+        found = connection.execute(
+            text("SELECT count(*) FROM slack_bots WHERE team_id = :t"), {"t": team}
+        ).scalar()
+    return int(found or 0)
+
+
+def vendor_teams(engine: Engine) -> list[str]:
+    with Session(engine) as session:
+        return sorted(session.exec(select(Vendor.team_id)).all())
+
+
+@pytest.mark.parametrize("event_type", ["app_uninstalled", "tokens_revoked"])
+def test_uninstall_stops_the_workspace_at_the_next_tick_and_purges_after_30_days(
+    many: ManyBot, engine: Engine, event_type: str
+) -> None:
+    with freeze_time(MONDAY):
+        two_installed_with_tasks(many)
+        clients = scheduler_clients(many.deps.settings, engine)
+        run_tick(many.deps, clients, datetime(2026, 11, 30, 9, 1, tzinfo=UTC))
+        assert calls_by_channel_token(many.slack) >= {("C1ACME", T1), ("C2BETA", T2)}
+
+        event: dict[str, object] = {"type": event_type}
+        if event_type == "tokens_revoked":
+            event["tokens"] = {"oauth": [], "bot": ["U0BOT"]}
+        assert many.event(ONE, event).status == 200
+        wait_until(lambda: bots_of(engine, ONE) == 0, "workspace ONE's tokens to go")
+        assert bots_of(engine, TWO) == 1
+        with Session(engine) as session:
+            gone = session.get(Workspace, ONE)
+            assert gone is not None and gone.uninstalled_at is not None
+
+    # Tuesday's tick: TWO's check-in goes out, ONE's does not.
+    many.slack.reset_calls()
+    report = run_tick(many.deps, clients, datetime(2026, 12, 1, 9, 1, tzinfo=UTC))
+    assert report.posted["checkin"] == 1, report.line()
+    assert calls_by_channel_token(many.slack) == {("C2BETA", T2)}
+
+    # Kept for 30 days, then purged; TWO untouched.
+    assert purge_expired(engine, datetime(2026, 12, 29, tzinfo=UTC)) == []
+    assert vendor_teams(engine) == [ONE, TWO]
+    assert purge_expired(engine, datetime(2027, 1, 1, tzinfo=UTC)) == [ONE]
+    assert vendor_teams(engine) == [TWO]
+    with Session(engine) as session:
+        assert [t.team_id for t in session.exec(select(Task)).all()] == [TWO]
+        assert session.get(Workspace, ONE) is None
+
+
+def test_a_reinstall_within_30_days_picks_up_where_it_left(many: ManyBot, engine: Engine) -> None:
+    with freeze_time(MONDAY):
+        two_installed_with_tasks(many)
+        many.event(ONE, {"type": "app_uninstalled"})
+        wait_until(lambda: bots_of(engine, ONE) == 0, "workspace ONE's tokens to go")
+        many.install(ONE)
+        assert "Logo" in many.command(ONE, "list all", "U1ANN", "C1ACME")
+    with Session(engine) as session:
+        back = session.get(Workspace, ONE)
+        assert back is not None and back.uninstalled_at is None
+    assert purge_expired(engine, datetime(2027, 6, 1, tzinfo=UTC)) == []
+
+
+def test_purge_command_deletes_one_workspace_at_once(
+    many: ManyBot,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    with freeze_time(MONDAY):
+        two_installed_with_tasks(many)
+    monkeypatch.chdir(tmp_path)
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", list(root.handlers))
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    if engine.dialect.name == "postgresql":
+        pytest.skip("the test schema is chosen by a connect argument the CLI cannot take")
+    assert main(["purge", "--team", ONE]) == 0
+    assert "of workspace T0ONE" in capsys.readouterr().out
+    assert vendor_teams(engine) == [TWO] and bots_of(engine, ONE) == 0
+    assert main(["purge", "--team", "T0;DROP"]) == 2
