@@ -373,3 +373,85 @@ def test_purge_command_deletes_one_workspace_at_once(
     assert "of workspace T0ONE" in capsys.readouterr().out
     assert vendor_teams(engine) == [TWO] and bots_of(engine, ONE) == 0
     assert main(["purge", "--team", "T0;DROP"]) == 2
+
+
+# --------------------------------------------------------------------------- (4) settings
+
+
+def test_settings_are_per_workspace_and_for_admins_only(many: ManyBot, engine: Engine) -> None:
+    many.slack.add_user("U1BOB", "bob", team_id=ONE)
+    with freeze_time(MONDAY):
+        two_installed_with_tasks(many)
+        shown = many.command(ONE, "settings", "U1ANN", "C1ACME")
+        assert "Admins: <@U1ANN>" in shown and "Default time zone: UTC" in shown
+        assert "Only this workspace's Delegate admins" in many.command(
+            ONE, "settings tz:Asia/Tokyo", "U1BOB", "C1ACME"
+        )
+        changed = many.command(
+            ONE,
+            "settings digest:<#C1DIGEST|digest> admins:<@U1ANN|ann>,<@U1BOB|bob> tz:europe/london",
+            "U1ANN",
+            "C1ACME",
+        )
+        assert "Digest channel: <#C1DIGEST>" in changed
+        assert "Admins: <@U1ANN>, <@U1BOB>" in changed and "Europe/London" in changed
+        # Bob is an admin now; workspace TWO is untouched.
+        assert "Europe/London" in many.command(ONE, "settings", "U1BOB", "C1ACME")
+        two = many.command(TWO, "settings", "U2BEN", "C2BETA")
+        assert "Admins: <@U2BEN>" in two and "Default time zone: UTC" in two
+        # Ann is someone from another organisation in workspace TWO: refused as such.
+        assert "is for the team that works with you" in many.command(
+            TWO, "settings", "U1ANN", "C2BETA"
+        )
+        # Bad input: a short reply that says how to write it, nothing changed.
+        bad = many.command(ONE, "settings digest:general", "U1ANN", "C1ACME")
+        assert "`digest:` takes a channel" in bad
+        assert "not an IANA" in many.command(
+            ONE, "settings tz:Mars/Olympus", "U1ANN", "C1ACME"
+        ) or ("time zone" in many.command(ONE, "settings tz:Mars/Olympus", "U1ANN", "C1ACME"))
+    with Session(engine) as session:
+        one = session.get(Workspace, ONE)
+        assert one is not None and one.timezone == "Europe/London"
+        assert one.digest_channel == "C1DIGEST"
+
+
+def test_each_workspace_gets_its_digest_in_its_channel_with_its_token(
+    many: ManyBot, engine: Engine
+) -> None:
+    many.slack.add_channel("C1DIGEST", "one-digest", members=["U1ANN", "U0BOT"])
+    many.slack.add_channel("C2DIGEST", "two-digest", members=["U2BEN", "U0BOT"])
+    with freeze_time(MONDAY):
+        two_installed_with_tasks(many)
+        many.command(ONE, "settings digest:<#C1DIGEST|d>", "U1ANN", "C1ACME")
+        many.command(TWO, "settings digest:<#C2DIGEST|d> tz:Asia/Tokyo", "U2BEN", "C2BETA")
+    many.slack.reset_calls()
+    clients = scheduler_clients(many.deps.settings, engine)
+    # Friday 16:05 in London (UTC) is past 16:00 Tokyo: both digests are due.
+    report = run_tick(many.deps, clients, datetime(2026, 12, 4, 16, 5, tzinfo=UTC))
+    posted = {
+        (c.params["channel"], c.token)
+        for c in many.slack.calls_to("chat.postMessage")
+        if str(c.params.get("channel", "")).endswith("DIGEST")
+    }
+    assert report.posted["digest"] + report.skipped["digest"] == 2, report.line()
+    assert posted <= {("C1DIGEST", T1), ("C2DIGEST", T2)} and ("C1DIGEST", T1) in posted
+    one_digest = [
+        str(c.params)
+        for c in many.slack.calls_to("chat.postMessage")
+        if c.params.get("channel") == "C1DIGEST"
+    ]
+    assert one_digest and "Beta" not in one_digest[0]
+
+
+def test_one_workspace_mode_shows_the_environment_as_defaults(engine: Engine) -> None:
+    from tests.slack_requests import start_bot
+
+    with FakeSlack() as fake:
+        fake.add_user("U0ALICE", "alice")
+        with start_bot(
+            engine, fake, summary_channel="C0SUM", admin_user_ids=frozenset({"U0ALICE"})
+        ) as bot:
+            shown = bot.command("settings")
+            assert "Digest channel: <#C0SUM>" in shown and "Admins: <@U0ALICE>" in shown
+            changed = bot.command("settings tz:Asia/Manila")
+            assert "Asia/Manila" in changed and "<#C0SUM>" in changed
