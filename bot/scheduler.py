@@ -358,7 +358,7 @@ def run_tick(
     )
     with transaction(tick.engine) as session:
         vendors = schedule.list_active_vendors(session)
-    vendors = [vendor for vendor in vendors if clients.installed(vendor.team_id)]
+    vendors = _interleave_by_team([v for v in vendors if clients.installed(v.team_id)])
     team_clients = _TeamClients(clients, pooled=deps.settings.scheduler_workers > 1)
     _run_vendors(tick, vendors, deps.settings.scheduler_workers, team_clients)
     if deps.settings.summary_channel or clients.many:
@@ -377,6 +377,20 @@ def run_tick(
 def this_process() -> str:
     """Who holds a claim, for the record and for guarded updates: host and pid."""
     return f"{socket.gethostname()[:50]}:{os.getpid()}"
+
+
+def _interleave_by_team(vendors: Sequence[Vendor]) -> list[Vendor]:
+    """Each workspace's first vendor, then each one's second, and so on (order otherwise
+    kept): Slack's limits are per workspace, so posts spread across workspaces go out
+    while one workspace's budget refills, instead of queueing behind it. One workspace:
+    the order is unchanged."""
+    rank: dict[str, int] = {}
+    keyed = []
+    for position, vendor in enumerate(vendors):
+        turn = rank.get(vendor.team_id, 0)
+        rank[vendor.team_id] = turn + 1
+        keyed.append((turn, position, vendor))
+    return [vendor for _turn, _position, vendor in sorted(keyed, key=lambda k: k[:2])]
 
 
 class _TeamClients:
