@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from slack_bolt import BoltResponse
+from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.error import BoltError
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
 from slack_bolt.oauth.oauth_flow import OAuthFlow
@@ -97,6 +98,19 @@ def build_oauth_flow(
         state_expiration_seconds=STATE_EXPIRATION_SECONDS,
         authorization_url=authorize_url(settings),
         callback_options=CallbackOptions(success=_success_page, failure=_failure_page),
+    )
+    # OAuthSettings builds its authorize (which rotates expiring tokens for listeners) with
+    # slack_sdk's default client, i.e. slack.com: rebuild it on ours, so rotation goes to
+    # SLACK_API_URL like every other call.
+    oauth_settings.authorize = InstallationStoreAuthorize(
+        logger=logger,
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret,
+        token_rotation_expiration_minutes=oauth_settings.token_rotation_expiration_minutes,
+        installation_store=installation_store,
+        bot_only=True,
+        user_token_resolution=oauth_settings.user_token_resolution,
+        client=client,
     )
     return InstallFlow(
         client=client, logger=logger, settings=oauth_settings, engine=engine, clock=clock

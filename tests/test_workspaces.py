@@ -455,3 +455,33 @@ def test_one_workspace_mode_shows_the_environment_as_defaults(engine: Engine) ->
             assert "Digest channel: <#C0SUM>" in shown and "Admins: <@U0ALICE>" in shown
             changed = bot.command("settings tz:Asia/Manila")
             assert "Asia/Manila" in changed and "<#C0SUM>" in changed
+
+
+def test_rotating_tokens_are_refreshed_before_they_expire(engine: Engine, slack: FakeSlack) -> None:
+    slack.add_workspace(
+        "T0ROT", "Rotating", installer="U3ROY", refresh_token="xoxe-1-refresh", expires_in=3600
+    )
+    slack.add_user("U3ROY", "roy", team_id="T0ROT")
+    slack.add_channel("C3ROT", "rot", members=["U3ROY", "U0BOT"])
+    with start_many_bot(engine, slack) as many:
+        with freeze_time(MONDAY):
+            many.install("T0ROT")
+            # Within 2 hours of expiry: Bolt rotates the token before the listener runs.
+            reply = many.command("T0ROT", "vendor add <#C3ROT|rot> Rot", "U3ROY", "C3ROT")
+            assert "Added vendor" in reply
+            many.command("T0ROT", "<#C3ROT|rot> Plan due:2026-12-04", "U3ROY", "C3ROT")
+        with engine.connect() as connection:
+            [(token,)] = connection.execute(
+                text("SELECT bot_token FROM slack_bots WHERE team_id = 'T0ROT'")
+            ).all()
+        assert token != "xoxb-t0rot-token"  # rotated, and the old one is refused by Slack
+        # The scheduler rotates too when the stored token is about to expire.
+        slack.reset_calls()
+        clients = scheduler_clients(many.deps.settings, engine)
+        later = datetime(2026, 11, 30, 9, 1, tzinfo=UTC)
+        with freeze_time(later):
+            report = run_tick(many.deps, clients, later)
+        assert report.posted["checkin"] == 1, report.line()
+        [post] = [c for c in slack.calls_to("chat.postMessage") if c.params["channel"] == "C3ROT"]
+        assert post.token not in (None, "xoxb-t0rot-token", token)
+        assert slack.calls_to("oauth.v2.access")
