@@ -109,15 +109,13 @@ def run_one(kind: str, workdir: Any, teams: int, args: Any) -> list[Any]:
             team_of = {n: f"T{n // per:06d}" for n in range(vendors)}
             with engine.begin() as connection:
                 # Vendor n belongs to workspace n // per (ids follow n), tasks to theirs.
-                connection.execute(
-                    text(
-                        f"UPDATE vendors SET team_id = 'T' || lpad(CAST((id - 1) / {per} AS TEXT), 6, '0')"
-                    )
+                number = f"CAST((id - 1) / {per} AS TEXT)"
+                padded = (
+                    f"lpad({number}, 6, '0')"
                     if kind == "postgres"
-                    else text(
-                        f"UPDATE vendors SET team_id = 'T' || substr('000000' || ((id - 1) / {per}), -6)"
-                    )
+                    else f"substr('000000' || {number}, -6)"
                 )
+                connection.execute(text(f"UPDATE vendors SET team_id = 'T' || {padded}"))
                 connection.execute(
                     text(
                         "UPDATE tasks SET team_id = "

@@ -485,3 +485,23 @@ def test_rotating_tokens_are_refreshed_before_they_expire(engine: Engine, slack:
         [post] = [c for c in slack.calls_to("chat.postMessage") if c.params["channel"] == "C3ROT"]
         assert post.token not in (None, "xoxb-t0rot-token", token)
         assert slack.calls_to("oauth.v2.access")
+
+
+@freeze_time(MONDAY)
+def test_summaries_and_reports_stay_in_their_workspace(many: ManyBot) -> None:
+    two_installed_with_tasks(many)
+    many.slack.reset_calls()
+    many.command(ONE, f"summary {ACME}", "U1ANN", "C1ACME")
+    many.command(TWO, f"summary {ACME}", "U2BEN", "C2BETA")  # another workspace's channel
+    summaries = [c for c in many.slack.calls_to("chat.postMessage")]
+    assert [(c.params["channel"], c.token) for c in summaries] == [("C1ACME", T1)]
+    # Counts only workspace ONE's task (TWO's would make it 2 open).
+    assert "1 open" in summaries[0].params["text"]
+
+    many.slack.reset_calls()
+    many.command(TWO, "report", "U2BEN", "C2BETA")
+    many.slack.wait_for("files.completeUploadExternal")
+    uploads = [c for c in many.slack.calls if c.method.startswith("files.")]
+    assert uploads and {c.token for c in uploads} == {T2}
+    csv = b"".join(many.slack.uploads.values()).decode()
+    assert "Website" in csv and "Logo" not in csv
