@@ -44,6 +44,11 @@ def build_app(deps: Deps) -> App:
     )
     app.error(log_listener_error)
     register_all(app, deps)
+    # The manifest subscribes to app_uninstalled / tokens_revoked for both modes: answered
+    # here too (one workspace: recorded and logged), not with a 404 Slack would retry.
+    from handlers import oauth
+
+    oauth.register(app, deps)
     return app
 
 

@@ -303,6 +303,10 @@ def forget_workspace(
     """app_uninstalled / tokens_revoked (bot): delete its tokens, keep its data for RETENTION."""
     with transaction(engine) as session:
         workspaces.mark_uninstalled(session, team_id, now)
+    if not settings.many_workspaces:
+        # One workspace: its only token is SLACK_BOT_TOKEN, which Slack no longer accepts.
+        logger.warning("the app was uninstalled from %s: SLACK_BOT_TOKEN no longer works", team_id)
+        return
     store, _ = build_stores(settings, engine)
     store.delete_all(enterprise_id=enterprise_id, team_id=team_id)
     logger.info("workspace %s uninstalled: tokens deleted, data kept for %s", team_id, RETENTION)

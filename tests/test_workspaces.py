@@ -505,3 +505,24 @@ def test_summaries_and_reports_stay_in_their_workspace(many: ManyBot) -> None:
     assert uploads and {c.token for c in uploads} == {T2}
     csv = b"".join(many.slack.uploads.values()).decode()
     assert "Website" in csv and "Logo" not in csv
+
+
+def test_one_workspace_mode_answers_an_uninstall(engine: Engine) -> None:
+    from tests.slack_requests import start_bot
+
+    with FakeSlack() as fake, start_bot(engine, fake) as bot:
+        envelope = {
+            "team_id": "T0TEAM",
+            "api_app_id": "A0APP",
+            "type": "event_callback",
+            "event_id": "Ev0UNINSTALL",
+            "event_time": int(time.time()),
+            "event": {"type": "app_uninstalled"},
+        }
+        assert bot.event(envelope).status == 200
+
+        def recorded() -> bool:
+            with Session(engine) as session:
+                return session.get(Workspace, "T0TEAM") is not None
+
+        wait_until(recorded, "the uninstall record")
