@@ -361,8 +361,9 @@ def run_tick(
     vendors = _interleave_by_team([v for v in vendors if clients.installed(v.team_id)])
     team_clients = _TeamClients(clients, pooled=deps.settings.scheduler_workers > 1)
     _run_vendors(tick, vendors, deps.settings.scheduler_workers, team_clients)
-    if deps.settings.summary_channel or clients.many:
-        _post_due_digests(tick, deps.settings, team_clients)
+    # Every tick: a workspace may have its own digest channel (`/delegate settings`) even
+    # when SUMMARY_CHANNEL is unset.
+    _post_due_digests(tick, deps.settings, team_clients)
     cutoff = tick.now - tick.policy.grace - tick.policy.lease
     tick.report.abandoned = schedule.skip_abandoned_claims(
         tick.engine,

@@ -530,3 +530,26 @@ def test_one_workspace_mode_answers_an_uninstall(engine: Engine) -> None:
                 return session.get(Workspace, "T0TEAM") is not None
 
         wait_until(recorded, "the uninstall record")
+
+
+def test_a_digest_channel_set_by_command_works_without_summary_channel(
+    engine: Engine,
+) -> None:
+    from tests.slack_requests import start_bot
+
+    with FakeSlack() as fake, start_bot(engine, fake) as bot:
+        fake.add_user("U0ALICE", "alice")
+        fake.add_channel("C0DIG", "digest", members=["U0ALICE", "U0BOT"])
+        fake.add_channel("C0ACME", "acme", members=["U0ALICE", "U0BOT"])
+        with freeze_time(MONDAY):
+            assert "Added vendor" in bot.command("vendor add <#C0ACME|acme> Acme")
+            bot.command("settings digest:<#C0DIG|digest>")
+        assert bot.deps.settings.summary_channel is None
+        fake.reset_calls()
+        report = run_tick(
+            bot.deps,
+            scheduler_clients(bot.deps.settings, engine),
+            datetime(2026, 12, 4, 16, 5, tzinfo=UTC),
+        )
+        assert report.posted["digest"] == 1, report.line()
+        assert [c.params["channel"] for c in fake.calls_to("chat.postMessage")].count("C0DIG") == 1
