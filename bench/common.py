@@ -441,9 +441,18 @@ class FakeSlackProcess:
         with urllib.request.urlopen(request, timeout=60, context=self._control_tls) as response:
             return json.loads(response.read())
 
-    def setup(self, channels: Sequence[str] = (), users: Sequence[str] = ()) -> None:
-        """Channels (the bot a member) and users the benchmark will name."""
-        self._call("/bench/setup", {"channels": list(channels), "users": list(users)})
+    def setup(
+        self,
+        channels: Sequence[str] = (),
+        users: Sequence[str] = (),
+        workspaces: dict[str, str] | None = None,
+    ) -> None:
+        """Channels (the bot a member), users the benchmark will name, and workspaces
+        (team -> bot token) whose posts count against limits of their own."""
+        self._call(
+            "/bench/setup",
+            {"channels": list(channels), "users": list(users), "workspaces": workspaces or {}},
+        )
 
     def stats(self, with_times: bool = False) -> dict[str, Any]:
         """Counts of what the fake received; with_times adds post and reply times."""

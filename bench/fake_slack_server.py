@@ -8,7 +8,8 @@ Prints `READY http://127.0.0.1:PORT` and serves until its standard input closes;
 this run (FakeSlack(tls=True)), to trust as SLACK_CA_BUNDLE. Besides
 the fake Web API it answers three benchmark-only paths:
 
-- `POST /bench/setup {"channels": [...], "users": [...]}`: channels with the bot in them;
+- `POST /bench/setup {"channels": [...], "users": [...], "workspaces": {team: token}}`:
+  channels with the bot in them; workspaces whose tokens get a rate limit each;
 - `GET /bench/stats?times=0|1`: what was received (posts per channel, 429s, calls per
   method, and with times=1 the monotonic time of each accepted post and response_url reply);
 - `POST /bench/reset`: forget the recorded traffic (the workspace stays).
@@ -57,6 +58,9 @@ class BenchFakeSlack(FakeSlack):
             for channel in request.get("channels", []):
                 self.add_channel(channel, channel.lower())
                 self.add_bot_to(channel)
+            # Many workspaces (bench.workspaces): each token its own team and rate limit.
+            for team, token in request.get("workspaces", {}).items():
+                self.add_workspace(team, team, bot_token=token)
             return _json_result({"ok": True})
         if url.path == "/bench/stats":
             times = parse_qs(url.query).get("times", ["0"])[0] == "1"

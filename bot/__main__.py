@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|web|scheduler|tick|migrate|console]`.
+"""Command line: `python -m bot [run|web|scheduler|tick|migrate|console|purge]`.
 
 - `run` (the default): the app and the scheduler in one process; Socket Mode when
   SLACK_APP_TOKEN is set, otherwise HTTP.
@@ -8,6 +8,8 @@
 - `migrate`: apply database migrations.
 - `console [--fresh] [--demo] [--now ISO8601] [--db URL]`: try the bot without Slack
   (bot.console), on its own database (console.db) unless --db names one.
+- `purge [--team T…]`: delete a workspace's data at once; without --team, the workspaces
+  uninstalled more than 30 days ago (what the scheduler's daily purge does).
 
 Whatever stops a command from starting (a missing or bad setting, a database that does not
 answer, an old schema) is reported as one line on stderr with a non-zero exit status, never
@@ -81,6 +83,11 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
         ("SLACK_BOT_TOKEN", *COMMON, "SUMMARY_CHANNEL", "SCHEDULER_WORKERS"),
     ),
     "migrate": ("apply the database migrations (Alembic)", ("DATABASE_URL", "LOG_LEVEL")),
+    "purge": (
+        "delete a workspace's data at once (--team T…); without --team, every workspace "
+        "uninstalled more than 30 days ago, as the scheduler's daily purge does",
+        ("DATABASE_URL", "LOG_LEVEL"),
+    ),
     "console": (
         "try the bot without Slack: the real app against a stand-in workspace, typed into. "
         "Its own database, console.db in this folder, unless --db or --fresh",
@@ -114,6 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
                 else "start the console's clock there, e.g. 2026-11-30T10:00Z (default: "
                 "where the last session left it, or now)",
             )
+        if name == "purge":
+            sub.add_argument("--team", metavar="T…", help="the team id whose data to delete now")
         if name == "console":
             sub.add_argument(
                 "--fresh",
@@ -156,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger("alembic.runtime.migration").addFilter(_AlembicPreamble())
         if command == "migrate":
             return run_migrate(settings)
+        if command == "purge":
+            return run_purge(settings, args.team)
         if command == "web":
             return run_web(settings)
         if command == "tick":
@@ -194,19 +205,17 @@ def parse_now(text: str) -> datetime:
 
 def run_tick_once(settings: Settings, now: datetime | None) -> int:
     """Do once all scheduled work due at or before `now`, print what was done, exit."""
-    from bot.app import build_client
+    from bot.installations import scheduler_clients
     from bot.scheduler import run_tick
 
     deps = build_deps(settings, http=False)
-    client = build_client(
-        settings.slack_bot_token, settings.slack_api_url, settings.slack_ca_bundle
-    )
+    clients = scheduler_clients(settings, deps.engine)
     if settings.log_level != "DEBUG":
         # The report line below says what was posted, skipped and retried; one warning per
         # post on top would bury it (LOG_LEVEL=DEBUG shows them). Errors still show.
         logging.getLogger("bot.scheduler").setLevel(logging.ERROR)
     try:
-        report = run_tick(deps, client, now or deps.clock())
+        report = run_tick(deps, clients, now or deps.clock())
     finally:
         deps.engine.dispose()
     print(report.line())
@@ -223,15 +232,12 @@ def run_tick_once(settings: Settings, now: datetime | None) -> int:
 
 def run_scheduler_loop(settings: Settings) -> int:
     """The scheduler alone (the `clock` process), until SIGTERM or SIGINT."""
-    from bot.app import build_client
+    from bot.installations import scheduler_clients
     from bot.scheduler import run_scheduler
 
     deps = build_deps(settings, http=False)
     stop = _stop_on_signals()
-    client = build_client(
-        settings.slack_bot_token, settings.slack_api_url, settings.slack_ca_bundle
-    )
-    run_scheduler(deps, client, stop)
+    run_scheduler(deps, scheduler_clients(settings, deps.engine), stop)
     deps.engine.dispose()
     return 0
 
@@ -272,6 +278,30 @@ def run_migrate(settings: Settings) -> int:
     return 0
 
 
+def run_purge(settings: Settings, team: str | None) -> int:
+    """Delete one workspace's data now, or every workspace's past its retention period."""
+    from bot.installations import purge_expired, purge_team
+
+    if team is not None and not (team.strip() and team.strip().isalnum()):
+        raise MissingSettingError(f"--team must be a Slack team id like T0123ABCD, not {team!r}")
+    engine = open_database(settings.database_url)
+    try:
+        if not schema_is_current(engine):
+            raise StartupError(
+                "the database schema is out of date: run `python -m bot migrate` first",
+                SCHEMA_OUT_OF_DATE,
+            )
+        if team is not None:
+            deleted = purge_team(engine, team.strip())
+            print(f"deleted {deleted} row(s) of workspace {team.strip()}")
+        else:
+            purged = purge_expired(engine, datetime.now(UTC))
+            print(f"purged {len(purged)} workspace(s) uninstalled over 30 days ago")
+    finally:
+        engine.dispose()
+    return 0
+
+
 def open_database(url: str) -> Engine:
     """The engine for DATABASE_URL, once the database has answered a query."""
     try:
@@ -309,7 +339,13 @@ def _first_line(error: BaseException) -> str:
 
 def build_deps(settings: Settings, http: bool) -> Deps:
     """Check settings, port and schema, and build what the listeners need."""
-    settings.require("SLACK_BOT_TOKEN")
+    settings.require_one_mode()
+    if settings.many_workspaces and settings.slack_app_token:
+        # The install pages and the OAuth redirect are served over HTTP only.
+        raise MissingSettingError(
+            "Socket Mode (SLACK_APP_TOKEN) serves one workspace: unset it, or use "
+            "SLACK_BOT_TOKEN instead of SLACK_CLIENT_ID/SLACK_CLIENT_SECRET"
+        )
     if http:
         settings.require("SLACK_SIGNING_SECRET")
         settings.check("PORT")

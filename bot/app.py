@@ -46,6 +46,8 @@ def build_client(token: str | None, api_url: str | None, ca_bundle: str | None =
 def build_app(deps: Deps) -> App:
     """The Bolt app with every listener registered. Slack settings must already be checked."""
     settings = deps.settings
+    if settings.many_workspaces:
+        return _build_many_workspace_app(deps)
     app = App(
         client=build_client(
             settings.slack_bot_token, settings.slack_api_url, settings.slack_ca_bundle
@@ -58,6 +60,34 @@ def build_app(deps: Deps) -> App:
     app.error(log_listener_error)
     app.use(use_kept_alive_connections)
     register_all(app, deps)
+    # The manifest subscribes to app_uninstalled / tokens_revoked for both modes: answered
+    # here too (one workspace: recorded and logged), not with a 404 Slack would retry.
+    from handlers import oauth
+
+    oauth.register(app, deps)
+    return app
+
+
+def _build_many_workspace_app(deps: Deps) -> App:
+    """Many workspaces (SLACK_CLIENT_ID/SECRET): Bolt's OAuth flow serves /slack/install
+    and /slack/oauth_redirect, and its authorize gives each request its installation's token
+    and team id (bot.installations)."""
+    from bot.installations import build_oauth_flow
+    from handlers import oauth
+
+    settings = deps.settings
+    client = build_client(None, settings.slack_api_url, settings.slack_ca_bundle)
+    app = App(
+        client=client,
+        signing_secret=settings.slack_signing_secret,
+        oauth_flow=build_oauth_flow(settings, deps.engine, client, deps.clock),
+        installation_store_bot_only=True,
+        logger=logging.getLogger("bot.bolt"),
+    )
+    app.error(log_listener_error)
+    app.use(use_kept_alive_connections)
+    register_all(app, deps)
+    oauth.register(app, deps)
     return app
 
 

@@ -59,6 +59,10 @@ HELP_LINES = [
         "a CSV of tasks, updates, replies and feedback, sent to you (default: the last 4 weeks)",
     ),
     (
+        "/delegate settings [digest:#channel] [admins:@a,@b] [tz:Area/City]",
+        "this workspace's digest channel, admins and default time zone (admins only)",
+    ),
+    (
         "/delegate vendor add #channel [name…] [tz:Area/City] [checkins:CADENCE] [summary:CADENCE]"
         " [feedback:CADENCE] [remind:4h] [workdays:mon-fri] [trial:30d] [currency:EUR] [rate:35]"
         " [budget:2000] [holidays:PH]",

@@ -62,9 +62,20 @@ class Settings:
     # Settings whose value is malformed, (ENV_NAME, one-line reason): reported by the commands
     # that use them (`check`, `require`), so `PORT=abc` stops `web`, not `migrate` or `tick`.
     problems: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    # Many-workspace mode (issue 15): Bolt's OAuth flow instead of one SLACK_BOT_TOKEN.
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
+    slack_scopes: tuple[str, ...] = ()  # empty: the manifest's bot scopes (bot.installations)
+    slack_redirect_uri: str | None = None
     # Secrets are kept out of repr() so a settings object can never leak into a log line.
     _secret_fields: tuple[str, ...] = field(
-        default=("slack_bot_token", "slack_signing_secret", "slack_app_token"), repr=False
+        default=(
+            "slack_bot_token",
+            "slack_signing_secret",
+            "slack_app_token",
+            "slack_client_secret",
+        ),
+        repr=False,
     )
 
     def __repr__(self) -> str:
@@ -81,6 +92,32 @@ class Settings:
     @property
     def socket_mode(self) -> bool:
         return bool(self.slack_app_token)
+
+    @property
+    def many_workspaces(self) -> bool:
+        """True when installed through OAuth (SLACK_CLIENT_ID/SECRET), not one bot token."""
+        return bool(self.slack_client_id or self.slack_client_secret)
+
+    def require_one_mode(self) -> None:
+        """Exactly one of the two modes: one bot token, or an OAuth client id and secret."""
+        token = bool(self.slack_bot_token)
+        oauth = bool(self.slack_client_id and self.slack_client_secret)
+        if token and self.many_workspaces:
+            raise MissingSettingError(
+                "both SLACK_BOT_TOKEN and SLACK_CLIENT_ID/SLACK_CLIENT_SECRET are set: choose "
+                "SLACK_BOT_TOKEN for one workspace or the client id and secret for many"
+            )
+        if self.many_workspaces and not oauth:
+            missing = "SLACK_CLIENT_SECRET" if self.slack_client_id else "SLACK_CLIENT_ID"
+            raise MissingSettingError(
+                f"{missing} is not set: many workspaces need both SLACK_CLIENT_ID and "
+                "SLACK_CLIENT_SECRET (or unset both and set SLACK_BOT_TOKEN for one workspace)"
+            )
+        if not token and not oauth:
+            raise MissingSettingError(
+                "neither SLACK_BOT_TOKEN nor SLACK_CLIENT_ID/SLACK_CLIENT_SECRET is set: choose "
+                "SLACK_BOT_TOKEN for one workspace or the client id and secret for many"
+            )
 
     def require(self, *names: str) -> None:
         """Raise MissingSettingError naming the first unset setting among `names` (env names)."""
@@ -191,6 +228,12 @@ def load_settings(
         web_concurrency=web_concurrency,
         slack_ca_bundle=ca_bundle,
         problems=tuple(problems),
+        slack_client_id=get("SLACK_CLIENT_ID"),
+        slack_client_secret=get("SLACK_CLIENT_SECRET"),
+        slack_scopes=tuple(
+            part.strip() for part in (get("SLACK_SCOPES") or "").split(",") if part.strip()
+        ),
+        slack_redirect_uri=get("SLACK_REDIRECT_URI"),
     )
 
 

@@ -28,6 +28,7 @@ is that CA as a PEM file, for the bot's SLACK_CA_BUNDLE setting.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import copy
 import email.parser
@@ -50,6 +51,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import Message
+from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
@@ -117,6 +119,19 @@ class _Channel:
     def add_member(self, user_id: str) -> None:
         if user_id not in self.members:
             self.members.append(user_id)
+
+
+@dataclass
+class _Workspace:
+    """A workspace the app can be installed in through OAuth (many-workspace mode)."""
+
+    team_id: str
+    name: str
+    bot_token: str
+    installer: str
+    enterprise_id: str | None = None
+    refresh_token: str | None = None
+    expires_in: int | None = None
 
 
 @dataclass
@@ -243,6 +258,17 @@ def _bearer(header: str | None) -> str | None:
     if header and header.lower().startswith("bearer "):
         return header[7:].strip() or None
     return None
+
+
+def _basic_auth(header: str | None) -> dict[str, str]:
+    """HTTP Basic credentials (slack_sdk sends oauth.v2.access's client id and secret so)."""
+    if not header or not header.lower().startswith("basic "):
+        return {}
+    try:
+        client_id, _, secret = base64.b64decode(header[6:].strip()).decode().partition(":")
+    except ValueError:
+        return {}
+    return {"client_id": client_id, "client_secret": secret}
 
 
 def _json_result(body: Mapping[str, Any], status: int = 200, **headers: str) -> _HttpResult:
@@ -393,6 +419,14 @@ class FakeSlack:
         self.rate_limited: list[Call] = []
         self._ts_counter = 0
         self._ids = itertools.count(1)
+        # OAuth (many-workspace mode): installable workspaces by team id, their tokens, the
+        # codes handed out by the authorize page (each good once), the app's credentials.
+        self._workspaces: dict[str, _Workspace] = {}
+        self._team_of_token: dict[str, str] = {}
+        self._revoked_tokens: set[str] = set()
+        self._oauth_codes: dict[str, str] = {}
+        self.oauth_client: tuple[str, str] | None = None
+        self._workspace_buckets: dict[str, _Bucket] = {}
 
         # Servers.
         self.tls = tls
@@ -411,6 +445,7 @@ class FakeSlack:
         self._methods: dict[str, _Handler] = {
             "api.test": self._api_test,
             "auth.test": self._auth_test,
+            "oauth.v2.access": self._oauth_v2_access,
             "apps.connections.open": self._apps_connections_open,
             "chat.postMessage": self._chat_post_message,
             "chat.update": self._chat_update,
@@ -785,7 +820,17 @@ class FakeSlack:
                 )
             buckets.append(channel)
         if limits.workspace is not None:
-            buckets.append(limits.workspace)
+            team = self._team_of_token.get(self.calls[-1].token or "")
+            if team is None:
+                buckets.append(limits.workspace)
+            else:  # every workspace has its own budget, as on Slack
+                template = limits.workspace
+                bucket = self._workspace_buckets.get(team)
+                if bucket is None:
+                    bucket = self._workspace_buckets[team] = _Bucket(
+                        template.rate, template.capacity, template.capacity, now
+                    )
+                buckets.append(bucket)
         wait = max(bucket.wait(now) for bucket in buckets)
         if wait > 0:
             retry_after = max(1, math.ceil(wait))
@@ -950,6 +995,10 @@ class FakeSlack:
             return self._handle_response_url(unquote(path[len("/response/") :]), body)
         if path.startswith("/upload/"):
             return self._handle_upload(unquote(path[len("/upload/") :]), body)
+        if path == "/oauth/v2/authorize":
+            return self._authorize_page(url.query)
+        if path == "/oauth/v2/decide":
+            return self._authorize_decision(url.query)
         return _text_result("not found", status=404)
 
     def _handle_api(self, method: str, query: str, headers: Message, body: bytes) -> _HttpResult:
@@ -959,6 +1008,7 @@ class FakeSlack:
         except ValueError:
             params, bad_json = {}, True
         token = _bearer(headers.get("Authorization"))
+        params.update(_basic_auth(headers.get("Authorization")))  # oauth.v2.access's client
         token_arg = params.pop("token", None)
         if token is None and isinstance(token_arg, str) and token_arg:
             token = token_arg
@@ -984,6 +1034,8 @@ class FakeSlack:
                 return _json_result({"ok": False, "error": "invalid_json"})
             if not token and method not in _NO_TOKEN_METHODS:
                 return _json_result({"ok": False, "error": "not_authed"})
+            if token and token in self._revoked_tokens:
+                return _json_result({"ok": False, "error": "token_revoked"})
             if token and token.startswith("xapp-") and not method.startswith("apps."):
                 return _json_result({"ok": False, "error": "not_allowed_token_type"})
             handler = self._methods.get(method)
@@ -1194,10 +1246,157 @@ class FakeSlack:
 
     # ------------------------------------------------------------------ Web API methods
 
+    # ------------------------------------------------------------------ OAuth (many workspaces)
+
+    def add_workspace(
+        self,
+        team_id: str,
+        name: str,
+        *,
+        bot_token: str | None = None,
+        installer: str = "U0ALICE",
+        enterprise_id: str | None = None,
+        refresh_token: str | None = None,
+        expires_in: int | None = None,
+    ) -> str:
+        """A workspace the app can be installed in from the authorize page; its bot token.
+
+        Calls made with that token are answered as that workspace (auth.test), and count
+        against that workspace's own rate limit. With `refresh_token` and `expires_in` the
+        token rotates (oauth.v2.access with grant_type=refresh_token gives a new one).
+        """
+        token = bot_token or f"xoxb-{team_id.lower()}-token"
+        with self._lock:
+            self._workspaces[team_id] = _Workspace(
+                team_id, name, token, installer, enterprise_id, refresh_token, expires_in
+            )
+            self._team_of_token[token] = team_id
+        return token
+
+    def set_oauth_client(self, client_id: str, client_secret: str) -> None:
+        with self._lock:
+            self.oauth_client = (client_id, client_secret)
+
+    def revoke_token(self, token: str) -> None:
+        """Slack's side of an uninstall: the token is refused from now on (token_revoked)."""
+        with self._lock:
+            self._revoked_tokens.add(token)
+
+    def _workspace_of(self, token: str | None) -> _Workspace | None:
+        team = self._team_of_token.get(token or "")
+        return self._workspaces.get(team) if team else None
+
+    def _authorize_page(self, query: str) -> _HttpResult:
+        """Slack's consent screen, reduced to a choice of workspace and Allow / Cancel."""
+        args = {k: v[-1] for k, v in parse_qs(query).items()}
+        hidden = "".join(
+            f'<input type="hidden" name="{escape(k)}" value="{escape(v)}">'
+            for k, v in args.items()
+            if k in ("client_id", "scope", "state", "redirect_uri")
+        )
+        options = "".join(
+            f'<option value="{escape(w.team_id)}">{escape(w.name)}</option>'
+            for w in self._workspaces.values()
+        )
+        html = (
+            "<!DOCTYPE html><html><head><title>Fake Slack: authorize</title></head><body>"
+            f"<h1>Install app {escape(args.get('client_id', '?'))}</h1>"
+            f"<p>Scopes: {escape(args.get('scope', ''))}</p>"
+            f'<form action="/oauth/v2/decide" method="get">{hidden}'
+            f'<select name="team" id="team">{options}</select>'
+            '<button type="submit" name="decision" value="allow" id="allow">Allow</button>'
+            '<button type="submit" name="decision" value="cancel" id="cancel">Cancel</button>'
+            "</form></body></html>"
+        )
+        return 200, {"Content-Type": "text/html; charset=utf-8"}, html.encode()
+
+    def _authorize_decision(self, query: str) -> _HttpResult:
+        args = {k: v[-1] for k, v in parse_qs(query).items()}
+        redirect = args.get("redirect_uri") or self.oauth_redirect_uri
+        state = quote(args.get("state", ""))
+        if args.get("decision") != "allow":
+            location = f"{redirect}?error=access_denied&state={state}"
+        else:
+            code = f"code-{uuid.uuid4().hex[:12]}"
+            with self._lock:
+                self._oauth_codes[code] = args.get("team", "")
+            location = f"{redirect}?code={code}&state={state}"
+        return 302, {"Location": location}, b""
+
+    oauth_redirect_uri = "http://127.0.0.1/slack/oauth_redirect"
+
+    def _oauth_v2_access(self, p: dict[str, Any], token: str | None) -> dict[str, Any]:
+        if (
+            self.oauth_client is not None
+            and (
+                p.get("client_id"),
+                p.get("client_secret"),
+            )
+            != self.oauth_client
+        ):
+            raise _SlackError("invalid_client_id")
+        if p.get("grant_type") == "refresh_token":
+            return self._refresh_token(str(p.get("refresh_token") or ""))
+        team_id = self._oauth_codes.pop(str(p.get("code") or ""), None)
+        workspace = self._workspaces.get(team_id or "")
+        if workspace is None:
+            raise _SlackError("invalid_code")
+        result: dict[str, Any] = {
+            "app_id": self.app_id,
+            "authed_user": {"id": workspace.installer},
+            "scope": ",".join(sorted(self._granted_scopes())),
+            "token_type": "bot",
+            "access_token": workspace.bot_token,
+            "bot_user_id": self.bot_user_id,
+            "team": {"id": workspace.team_id, "name": workspace.name},
+            "enterprise": (
+                {"id": workspace.enterprise_id, "name": "Grid"} if workspace.enterprise_id else None
+            ),
+            "is_enterprise_install": False,
+        }
+        if workspace.refresh_token and workspace.expires_in:
+            result["refresh_token"] = workspace.refresh_token
+            result["expires_in"] = workspace.expires_in
+        return result
+
+    def _granted_scopes(self) -> set[str]:
+        return {"commands", "chat:write"}
+
+    def _refresh_token(self, refresh_token: str) -> dict[str, Any]:
+        for workspace in self._workspaces.values():
+            if workspace.refresh_token and workspace.refresh_token == refresh_token:
+                new_token = f"{workspace.bot_token.split('.r')[0]}.r{next(self._ids)}"
+                self._revoked_tokens.add(workspace.bot_token)
+                workspace.bot_token = new_token
+                self._team_of_token[new_token] = workspace.team_id
+                return {
+                    "access_token": new_token,
+                    "token_type": "bot",
+                    "refresh_token": refresh_token,
+                    "expires_in": workspace.expires_in or 43200,
+                    "team": {"id": workspace.team_id, "name": workspace.name},
+                    "scope": ",".join(sorted(self._granted_scopes())),
+                    "bot_user_id": self.bot_user_id,
+                    "app_id": self.app_id,
+                }
+        raise _SlackError("invalid_refresh_token")
+
     def _api_test(self, p: dict[str, Any], token: str | None) -> dict[str, Any]:
         return {"args": p}
 
     def _auth_test(self, p: dict[str, Any], token: str | None) -> dict[str, Any]:
+        workspace = self._workspace_of(token)
+        if workspace is not None:
+            return {
+                "url": f"https://{workspace.team_id.lower()}.slack.com/",
+                "team": workspace.name,
+                "user": self._users[self.bot_user_id].name,
+                "team_id": workspace.team_id,
+                "user_id": self.bot_user_id,
+                "bot_id": self.bot_id,
+                "enterprise_id": workspace.enterprise_id,
+                "is_enterprise_install": False,
+            }
         return {
             "url": f"https://{self.team_domain}.slack.com/",
             "team": self.team_name,

@@ -7,7 +7,7 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-from bot.app import build_app, build_client
+from bot.app import build_app
 from bot.deps import Deps
 from bot.web import WsgiApp, build_wsgi_app
 
@@ -73,10 +73,7 @@ def serve(deps: Deps, with_scheduler: bool = False) -> None:
 
 
 def start_scheduler_thread(deps: Deps) -> None:
+    from bot.installations import scheduler_clients
     from bot.scheduler import start_background_scheduler
 
-    settings = deps.settings
-    start_background_scheduler(
-        deps,
-        build_client(settings.slack_bot_token, settings.slack_api_url, settings.slack_ca_bundle),
-    )
+    start_background_scheduler(deps, scheduler_clients(deps.settings, deps.engine))

@@ -120,6 +120,7 @@ from bot.commands import DEFAULT_SUMMARY_TIME
 from bot.config import Settings
 from bot.deps import Deps
 from bot.errors import UsageError
+from bot.installations import WorkspaceClients, purge_expired
 from bot.public_holidays import public_holidays
 from bot.schedule_rules import (
     Cadence,
@@ -129,6 +130,7 @@ from bot.schedule_rules import (
     previous_slot,
 )
 from storage import audit, holidays, schedule, vendors
+from storage import workspaces as workspace_settings
 from storage.checkins import checkin_rows
 from storage.database import transaction
 from storage.models import (
@@ -319,7 +321,7 @@ class _Delivery:
 @dataclass
 class _Tick:
     engine: Engine
-    client: WebClient
+    client: WebClient  # the workspace's own client inside a vendor's or a team's turn
     now: datetime
     policy: SchedulePolicy
     report: TickReport
@@ -341,7 +343,11 @@ class _Tick:
 
 
 def run_tick(
-    deps: Deps, client: WebClient, now: datetime, *, policy: SchedulePolicy | None = None
+    deps: Deps,
+    client: WebClient | WorkspaceClients,
+    now: datetime,
+    *,
+    policy: SchedulePolicy | None = None,
 ) -> TickReport:
     """Do everything due at or before `now` (aware UTC) that is not done yet, once.
 
@@ -351,9 +357,13 @@ def run_tick(
     """
     if now.tzinfo is None:
         raise ValueError("run_tick needs an aware datetime (UTC)")
+    # Each workspace's own client (many-workspace mode: its token from the installation
+    # store, one query per tick); workspaces without a token (uninstalled) are left alone.
+    clients = client if isinstance(client, WorkspaceClients) else WorkspaceClients.single(client)
+    clients.refresh(now)
     tick = _Tick(
         engine=deps.engine,
-        client=client,
+        client=clients.base,
         now=now.astimezone(UTC),
         policy=policy or SchedulePolicy(),
         report=TickReport(now=now),
@@ -361,9 +371,12 @@ def run_tick(
     )
     with transaction(tick.engine) as session:
         vendors = schedule.list_active_vendors(session)
-    _run_vendors(tick, vendors, deps.settings.scheduler_workers)
-    if deps.settings.summary_channel:
-        _post_due_digests(tick, deps.settings)
+    vendors = _interleave_by_team([v for v in vendors if clients.installed(v.team_id)])
+    team_clients = _TeamClients(clients, pooled=deps.settings.scheduler_workers > 1)
+    _run_vendors(tick, vendors, deps.settings.scheduler_workers, team_clients)
+    # Every tick: a workspace may have its own digest channel (`/delegate settings`) even
+    # when SUMMARY_CHANNEL is unset.
+    _post_due_digests(tick, deps.settings, team_clients)
     cutoff = tick.now - tick.policy.grace - tick.policy.lease
     tick.report.abandoned = schedule.skip_abandoned_claims(
         tick.engine,
@@ -380,7 +393,44 @@ def this_process() -> str:
     return f"{socket.gethostname()[:50]}:{os.getpid()}"
 
 
-def _run_vendors(tick: _Tick, vendors: Sequence[Vendor], workers: int) -> None:
+def _interleave_by_team(vendors: Sequence[Vendor]) -> list[Vendor]:
+    """Each workspace's first vendor, then each one's second, and so on (order otherwise
+    kept): Slack's limits are per workspace, so posts spread across workspaces go out
+    while one workspace's budget refills, instead of queueing behind it. One workspace:
+    the order is unchanged."""
+    rank: dict[str, int] = {}
+    keyed = []
+    for position, vendor in enumerate(vendors):
+        turn = rank.get(vendor.team_id, 0)
+        rank[vendor.team_id] = turn + 1
+        keyed.append((turn, position, vendor))
+    return [vendor for _turn, _position, vendor in sorted(keyed, key=lambda k: k[:2])]
+
+
+class _TeamClients:
+    """One tick's client for each workspace. Slack's rate limits are per workspace, so with
+    several workers each workspace gets its own _SharedRateLimitWait: a 429 in one workspace
+    holds back that workspace's workers only, never another's posts."""
+
+    def __init__(self, clients: WorkspaceClients, pooled: bool) -> None:
+        self._clients = clients
+        self._pooled = pooled
+        self._lock = threading.Lock()
+        self._by_team: dict[str, WebClient | None] = {}
+
+    def for_team(self, team_id: str) -> WebClient | None:
+        with self._lock:
+            if team_id not in self._by_team:
+                client = self._clients.for_team(team_id)
+                if client is not None and self._pooled:
+                    client = _with_shared_rate_limit_wait(client)
+                self._by_team[team_id] = client
+            return self._by_team[team_id]
+
+
+def _run_vendors(
+    tick: _Tick, vendors: Sequence[Vendor], workers: int, clients: _TeamClients
+) -> None:
     """Every vendor's turn, `workers` at a time (one after another with 1 worker).
 
     Each turn counts into a report of its own, added to the tick's when it is done, so
@@ -390,13 +440,17 @@ def _run_vendors(tick: _Tick, vendors: Sequence[Vendor], workers: int) -> None:
     """
     if workers <= 1 or len(vendors) <= 1:
         for vendor in vendors:
-            _run_vendor_guarded(tick, vendor)
+            client = clients.for_team(vendor.team_id)
+            if client is not None:
+                _run_vendor_guarded(replace(tick, client=client), vendor)
         return
     stop = threading.Event()
-    pooled = replace(tick, client=_with_shared_rate_limit_wait(tick.client))
 
     def turn(vendor: Vendor) -> TickReport:
-        own = replace(pooled, report=TickReport(now=tick.report.now))
+        client = clients.for_team(vendor.team_id)
+        own = replace(tick, client=client or tick.client, report=TickReport(now=tick.report.now))
+        if client is None:
+            return own.report
         if not stop.is_set():
             try:
                 _run_vendor_guarded(own, vendor)
@@ -761,26 +815,32 @@ def _post_due_budget_alerts(tick: _Tick, vendor: Vendor, calendar: VendorCalenda
 # --------------------------------------------------------------------------- the digest
 
 
-def _post_due_digests(tick: _Tick, settings: Settings) -> None:
-    """Each team's digest in SUMMARY_CHANNEL, at the latest occurrence of DIGEST_CADENCE
-    in DEFAULT_TIMEZONE, once."""
-    channel = settings.summary_channel or ""
-    try:
-        tz = ZoneInfo(settings.default_timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        tick.report.errors += 1
-        logger.error("scheduler: DEFAULT_TIMEZONE %r is unusable", settings.default_timezone)
-        return
-    cadence = parse_cadence(DIGEST_CADENCE, DEFAULT_SUMMARY_TIME)
-    slot = previous_slot(cadence, tz, tick.now)
-    if slot is None:
-        return
-    occurrence = Occurrence(slot.local_date, slot.instant, slot.key)
+def _post_due_digests(tick: _Tick, settings: Settings, clients: _TeamClients) -> None:
+    """Each team's digest in its digest channel (`/delegate settings`, else SUMMARY_CHANNEL),
+    at the latest occurrence of DIGEST_CADENCE in its time zone (else DEFAULT_TIMEZONE), once."""
     with transaction(tick.engine) as session:
         teams = schedule.list_teams(session)
+        own = workspace_settings.settings_of(session, teams)
+    cadence = parse_cadence(DIGEST_CADENCE, DEFAULT_SUMMARY_TIME)
     for team_id in teams:
+        client = clients.for_team(team_id)
+        mine = own.get(team_id)
+        channel = (mine.digest_channel if mine else None) or settings.summary_channel or ""
+        zone = (mine.timezone if mine else None) or settings.default_timezone
+        if client is None or not channel:
+            continue
         try:
-            _post_team_digest(tick, team_id, channel, tz, occurrence)
+            tz = ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            tick.report.errors += 1
+            logger.error("scheduler: the time zone %r of team %s is unusable", zone, team_id)
+            continue
+        slot = previous_slot(cadence, tz, tick.now)
+        if slot is None:
+            continue
+        occurrence = Occurrence(slot.local_date, slot.instant, slot.key)
+        try:
+            _post_team_digest(replace(tick, client=client), team_id, channel, tz, occurrence)
         except OperationalError:
             raise
         except Exception:
@@ -1295,7 +1355,7 @@ def _pause_unreachable_vendor(tick: _Tick, vendor: Vendor, error: str) -> None:
 
 def tick_safely(
     deps: Deps,
-    client: WebClient,
+    client: WebClient | WorkspaceClients,
     now: datetime | None = None,
     *,
     policy: SchedulePolicy | None = None,
@@ -1319,7 +1379,7 @@ def tick_safely(
 
 def start_background_scheduler(
     deps: Deps,
-    client: WebClient,
+    client: WebClient | WorkspaceClients,
     *,
     interval: timedelta = TICK_INTERVAL,
     policy: SchedulePolicy | None = None,
@@ -1347,13 +1407,35 @@ def start_background_scheduler(
         next_run_time=datetime.now(UTC),
         replace_existing=True,
     )
+    if deps.settings.many_workspaces:
+        # Uninstalled workspaces' data is deleted once the retention period is over.
+        scheduler.add_job(
+            purge_safely,
+            trigger=IntervalTrigger(hours=24, timezone=UTC),
+            args=(deps,),
+            id="workspace-purge",
+            name="purge of uninstalled workspaces",
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+            next_run_time=datetime.now(UTC),
+            replace_existing=True,
+        )
     scheduler.start()
     return scheduler
 
 
+def purge_safely(deps: Deps) -> None:
+    """The daily purge of workspaces uninstalled more than RETENTION ago; never raises."""
+    try:
+        purge_expired(deps.engine, deps.clock())
+    except Exception as error:
+        logger.error("scheduler: purge failed: %s", _describe(error, deps.engine))
+
+
 def run_scheduler(
     deps: Deps,
-    client: WebClient,
+    client: WebClient | WorkspaceClients,
     stop: threading.Event | None = None,
     *,
     policy: SchedulePolicy | None = None,

@@ -18,7 +18,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import blocks, checkin_updates, people, reviews
+from bot import blocks, checkin_updates, people, reviews, workspace_settings
 from bot.checkin_updates import (
     ALERT_STATUSES,
     MAX_NOTE_LENGTH,
@@ -92,7 +92,9 @@ class CheckinListeners:
                         user_id=click.user_id,
                         user_is_outside=outside,
                         now=self.deps.clock(),
-                        admins=self.deps.settings.admin_user_ids,
+                        admins=workspace_settings.load(
+                            session, self.deps.settings, click.team_id
+                        ).admins,
                     ),
                 )
             except TaskAlreadyClosed as closed:
@@ -221,7 +223,7 @@ class CheckinListeners:
                 stored = checkin_updates.record_thread_reply(
                     session,
                     user_is_outside=outside,
-                    admins=self.deps.settings.admin_user_ids,
+                    admins=workspace_settings.load(session, self.deps.settings, team_id).admins,
                     **fields,
                 )
                 if stored is None:  # not a check-in's thread: a feedback prompt's?

@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from bot import blocks, delegation, people, permissions, reviews
+from bot import blocks, delegation, people, permissions, reviews, workspace_settings
 from bot.commands import (
     AddVendor,
     AssignTask,
@@ -136,11 +136,40 @@ class DelegateListeners:
             respond(**blocks.problem_reply(text))
 
         with answering_errors(reply_problem, logger):
-            command = parse_command(str(body.get("text") or ""))
+            text = str(body.get("text") or "")
+            if workspace_settings.is_settings_command(text):
+                respond(**self.on_settings(text, requester, client))
+                return
+            command = parse_command(text)
             self.check_allowed(command, requester, client)
             reply = self.run(command, requester, client, str(body.get("trigger_id", "")), logger)
             if reply is not None:
                 respond(**reply)
+
+    def on_settings(self, text: str, requester: Requester, client: WebClient) -> blocks.Message:
+        """`/delegate settings ...`: this workspace's digest channel, admins and time zone."""
+        wanted = workspace_settings.parse_settings(text)
+        if people.is_outside_user(client, requester.user_id, requester.team_id):
+            raise UsageError(permissions.OUTSIDE_REFUSAL)
+        current = run_transaction(
+            self.deps.engine,
+            lambda session: workspace_settings.change(
+                session,
+                self.deps.settings,
+                requester.team_id,
+                requester.user_id,
+                wanted,
+                self.deps.clock(),
+            ),
+        )
+        return blocks.plain_reply(workspace_settings.describe(current))
+
+    def workspace(self, team_id: str) -> workspace_settings.WorkspaceSettings:
+        """This workspace's settings in force (its own, else the environment's)."""
+        return run_transaction(
+            self.deps.engine,
+            lambda session: workspace_settings.load(session, self.deps.settings, team_id),
+        )
 
     def check_allowed(self, command: Command, requester: Requester, client: WebClient) -> None:
         """Refuse (UsageError) what this user may not do; see bot.permissions."""
@@ -151,7 +180,7 @@ class DelegateListeners:
             command,
             user_id=requester.user_id,
             outside=outside,
-            admins=self.deps.settings.admin_user_ids,
+            admins=self.workspace(requester.team_id).admins,
         )
         if refusal is not None:
             raise UsageError(refusal)
@@ -343,7 +372,7 @@ class DelegateListeners:
                 team_id=requester.team_id,
                 channel_id=channel_id,
                 user_id=requester.user_id,
-                admins=self.deps.settings.admin_user_ids,
+                admins=self.workspace(requester.team_id).admins,
                 due=command.due,
                 cost=command.cost,
                 defaults=self.deps.vendor_defaults,
@@ -461,7 +490,9 @@ class DelegateListeners:
                 team_id=requester.team_id,
                 channel_id=requester.channel_id,
                 user_id=requester.user_id,
-                admins=self.deps.settings.admin_user_ids,
+                admins=workspace_settings.load(
+                    session, self.deps.settings, requester.team_id
+                ).admins,
                 due=due,
                 cost=None,
                 defaults=self.deps.vendor_defaults,
@@ -619,7 +650,7 @@ class DelegateListeners:
             task_id=task_id,
             actor_id=requester.user_id,
             actor_is_outside=outside,
-            admins=self.deps.settings.admin_user_ids,
+            admins=workspace_settings.load(session, self.deps.settings, requester.team_id).admins,
             here_channel_id=requester.channel_id,
             verb=verb,
         )
@@ -744,8 +775,11 @@ class DelegateListeners:
                 session, requester.team_id, command.channel_id
             ),
         )
+        defaults = workspace_settings.vendor_defaults(
+            self.deps.vendor_defaults, self.workspace(requester.team_id)
+        )
         # Dates and amounts are checked before the bot joins the channel.
-        delegation.new_vendor_settings(command, self.deps.vendor_defaults, self.deps.clock())
+        delegation.new_vendor_settings(command, defaults, self.deps.clock())
         channel_name = ensure_bot_in_channel(client, command.channel_id)
         added = run_transaction(
             self.deps.engine,
@@ -755,7 +789,7 @@ class DelegateListeners:
                 team_id=requester.team_id,
                 actor_id=requester.user_id,
                 channel_name=channel_name,
-                defaults=self.deps.vendor_defaults,
+                defaults=defaults,
                 now=self.deps.clock(),
             ),
         )
@@ -833,7 +867,7 @@ class DelegateListeners:
                             requester.team_id,
                             form.channel_id,
                             user_id,
-                            self.deps.settings.admin_user_ids,
+                            self.workspace(requester.team_id).admins,
                         ),
                     )
                 except UsageError as error:

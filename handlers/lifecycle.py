@@ -14,7 +14,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import blocks, lifecycle, people, permissions
+from bot import blocks, lifecycle, people, permissions, workspace_settings
 from bot.deps import Deps
 from bot.errors import UsageError
 from bot.lifecycle import AlreadyDecided, TrialDecided
@@ -67,7 +67,9 @@ class LifecycleListeners:
                         value=click.value,
                         decision=decision,
                         user_id=click.user_id,
-                        admins=self.deps.settings.admin_user_ids,
+                        admins=workspace_settings.load(
+                            session, self.deps.settings, click.team_id
+                        ).admins,
                         now=self.deps.clock(),
                     ),
                 )

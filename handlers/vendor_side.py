@@ -27,6 +27,7 @@ from bot import (
     people,
     permissions,
     vendor_blocks,
+    workspace_settings,
 )
 from bot.checkin_updates import NOT_THIS_CHANNEL
 from bot.deps import Deps
@@ -345,12 +346,16 @@ class VendorSideListeners:
             # ADMIN_USER_IDS, non-admins are refused.
             if who.outside:
                 raise UsageError(permissions.OUTSIDE_REFUSAL)
-            if not permissions.may_administer(who.user_id, self.deps.settings.admin_user_ids):
+            admins = run_transaction(
+                self.deps.engine,
+                lambda session: (
+                    workspace_settings.load(session, self.deps.settings, who.team_id).admins
+                ),
+            )
+            if not permissions.may_administer(who.user_id, admins):
                 raise UsageError(
                     permissions.ADMIN_REFUSAL.format(
-                        admins=", ".join(
-                            f"<@{a}>" for a in sorted(self.deps.settings.admin_user_ids)
-                        )
+                        admins=", ".join(f"<@{a}>" for a in sorted(admins))
                     )
                 )
             fields = [

@@ -366,3 +366,23 @@ class VendorTrialDecision(SQLModel, table=True):
     decided_at: datetime
     # Extend: the trial's new end date.
     new_trial_ends_on: date | None = Field(default=None)
+
+
+class Workspace(SQLModel, table=True):
+    """One Slack workspace the app serves, and its own settings (many-workspace mode).
+
+    The tokens themselves live in slack_sdk's installation store (slack_bots,
+    slack_installations); this row outlives them: an uninstall sets `uninstalled_at` and the
+    data is kept for the retention period in case the workspace comes back.
+    """
+
+    __tablename__ = "workspaces"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    installed_by: str = Field(max_length=32)
+    installed_at: datetime
+    uninstalled_at: datetime | None = Field(default=None, index=True)
+    # Empty / None: the environment's defaults (SUMMARY_CHANNEL, ADMIN_USER_IDS, DEFAULT_TIMEZONE).
+    digest_channel: str | None = Field(default=None, max_length=32)
+    admin_user_ids: str = Field(default="", max_length=2000)  # comma-separated user ids
+    timezone: str | None = Field(default=None, max_length=64)

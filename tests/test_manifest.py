@@ -37,6 +37,9 @@ CHANNEL_UNSHARED = "channel_unshared"
 # Slack sends these (not member_left_channel) to the bot when the bot itself is removed.
 CHANNEL_LEFT = "channel_left"
 GROUP_LEFT = "group_left"
+# Many-workspace mode (handlers/oauth.py): a workspace removed the app or revoked its token.
+APP_UNINSTALLED = "app_uninstalled"
+TOKENS_REVOKED = "tokens_revoked"
 
 LISTENED_EVENTS = (
     APP_HOME_OPENED,
@@ -48,6 +51,8 @@ LISTENED_EVENTS = (
     CHANNEL_UNSHARED,
     CHANNEL_LEFT,
     GROUP_LEFT,
+    APP_UNINSTALLED,
+    TOKENS_REVOKED,
 )
 
 # Scopes Slack requires before it delivers each event (from Slack's event reference). Events
@@ -63,6 +68,8 @@ EVENT_SCOPES: dict[str, tuple[str, ...]] = {
     CHANNEL_UNSHARED: ("channels:read", "groups:read"),
     CHANNEL_LEFT: ("channels:read",),
     GROUP_LEFT: ("groups:read",),
+    APP_UNINSTALLED: (),
+    TOKENS_REVOKED: (),
 }
 
 # Scopes the code's Web API calls need, beyond the events above.
@@ -192,3 +199,9 @@ def test_settings_for_a_single_workspace_http_app(manifest: dict[str, Any]) -> N
     assert settings["socket_mode_enabled"] is False
     assert settings["org_deploy_enabled"] is False
     assert settings["token_rotation_enabled"] is False
+
+
+def test_the_oauth_redirect_url_is_set(manifest: dict[str, Any]) -> None:
+    # Many-workspace mode: Slack sends installers back to /slack/oauth_redirect.
+    urls = manifest["oauth_config"].get("redirect_urls") or []
+    assert [u for u in urls if u.endswith("/slack/oauth_redirect")], urls
