@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.commands import help_text
 from bot.money import format_money
+from bot.periods import Period
 from bot.scorecards import VERDICT_WEEKS, CardFigures, Scorecard, Trend, TrialCard, Verdict
 from bot.slack_text import escape
 from bot.summaries import (
@@ -816,6 +817,17 @@ def _sections(lines: Sequence[str]) -> list[dict[str, Any]]:
     return blocks
 
 
+class _NoFigures:
+    """Stands for "no previous period to compare with": every figure is None, so no
+    change is shown in brackets."""
+
+    def __getattr__(self, name: str) -> None:
+        return None
+
+
+_NO_FIGURES: Any = _NoFigures()
+
+
 def _signed(number: float, digits: int = 0) -> str:
     if round(number, digits) == 0:
         return "±0"
@@ -852,9 +864,11 @@ def _score(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f}"
 
 
-def figure_lines(current: Figures, previous: Figures) -> list[str]:
-    """The week's figures for a vendor channel; in brackets the change from last week."""
-    c, p = current, previous
+def figure_lines(current: Figures, previous: Figures | None) -> list[str]:
+    """The period's figures; in brackets the change from the previous period (when the
+    vendor existed through it, else no brackets)."""
+    c = current
+    p = previous if previous is not None else _NO_FIGURES
     delivered = f", {c.delivered} delivered and awaiting review" if c.delivered else ""
     rate = c.response_rate
     answered = (
@@ -889,15 +903,17 @@ def _points(rate: float | None) -> float | None:
     return None if rate is None else rate * 100
 
 
-def _week_text(week: Week, partial: bool) -> str:
-    return week.label() + (" (so far)" if partial else "")
+def period_text(period: Period, tz: ZoneInfo) -> str:
+    """`Fri 27 Nov 16:00 to Fri 4 Dec 2026 16:00 (since the vendor was added)`."""
+    return period.label(tz) + (" (since the vendor was added)" if period.from_addition else "")
 
 
 def summary_message(summary: VendorSummary) -> Message:
     """The weekly summary in a vendor's channel: that vendor's figures, nobody else's."""
     name = escape(summary.vendor.name)
     c = summary.current
-    head = f":bar_chart: *Weekly summary for {name}* · {_week_text(summary.week, summary.partial)}"
+    tz = ZoneInfo(summary.vendor.timezone)
+    head = f":bar_chart: *Weekly summary for {name}* · {period_text(summary.period, tz)}"
     where = (
         "The overdue and blocked tasks are listed in this thread."
         if summary.attention
@@ -907,7 +923,11 @@ def summary_message(summary: VendorSummary) -> Message:
         _section(head),
         _section("\n".join(figure_lines(summary.current, summary.previous))),
         _context(
-            f"In brackets: the change from the week before ({summary.week.previous().label()}). "
+            (
+                "In brackets: the change from the previous summary's period. "
+                if summary.previous is not None
+                else ""
+            )
             + where
         ),
     ]
@@ -958,7 +978,8 @@ def health_text(health: Health, *, emoji: bool = True) -> str:
 
 
 def _digest_row(row: VendorRow, spend: VendorSpend | None = None) -> str:
-    c, p = row.current, row.previous
+    c = row.current
+    p = row.previous if row.previous is not None else _NO_FIGURES
     vendor = row.vendor
     paused = " · paused" if vendor.paused else ""
     delivered = f", {c.delivered} delivered" if c.delivered else ""
@@ -990,7 +1011,7 @@ def _digest_row(row: VendorRow, spend: VendorSpend | None = None) -> str:
 def digest_message(digest: Digest) -> Message:
     """The internal digest for SUMMARY_CHANNEL: a row per vendor and their own feedback."""
     vendors = f"{len(digest.rows)} vendor" + ("" if len(digest.rows) == 1 else "s")
-    head = f":clipboard: *Vendor digest* · {_week_text(digest.week, digest.partial)} · {vendors}"
+    head = f":clipboard: *Vendor digest* · {period_text(digest.period, digest.tz)} · {vendors}"
     blocks: list[dict[str, Any]] = [_section(head)]
     rows = [_digest_row(row, digest.spend.get(row.vendor.id or 0)) for row in digest.rows] or [
         "No vendors yet."
@@ -1001,13 +1022,14 @@ def digest_message(digest: Digest) -> Message:
             f"• *{escape(vendor.name)}*, {mention(item.user_id)}: {escape(item.text)[:600]}"
             for vendor, item in digest.feedback
         ]
-        blocks += _sections(["*What vendors told us this week*", *said])
+        blocks += _sections(["*What vendors told us since the last digest*", *said])
     else:
-        blocks.append(_section("*What vendors told us this week*\nNo feedback this week."))
+        blocks.append(_section("*What vendors told us since the last digest*\nNo feedback."))
     blocks = blocks[: MAX_MESSAGE_BLOCKS - 1]
     blocks.append(
         _context(
-            "In brackets: the change from the week before. Ratings: quality/timeliness/"
+            "In brackets: the change from the previous digest's period (vendors that existed "
+            "through it). Ratings: quality/timeliness/"
             "communication, 1 to 5. Red: 3+ overdue, 2+ blocked, or on time or answered below "
             "50%. Yellow: any overdue, blocked or at risk, or a rate below 80%."
         )

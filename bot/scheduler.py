@@ -106,7 +106,7 @@ from slack_sdk.http_retry.state import RetryState
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from bot import blocks, lifecycle, summaries
+from bot import blocks, lifecycle, periods, summaries
 from bot.commands import DEFAULT_SUMMARY_TIME
 from bot.config import Settings
 from bot.deps import Deps
@@ -154,8 +154,8 @@ AUDIT_ACTOR = "scheduler"
 # with two more for the header and the progress line. Soonest-due tasks come first.
 MAX_TASKS_PER_CHECKIN = blocks.MAX_CHECKIN_TASKS
 # The internal digest: once a week in DEFAULT_TIMEZONE, claimed per team in team_posts.
-DIGEST_KIND = "digest"
-DIGEST_CADENCE = "fri@16:00"
+DIGEST_KIND = periods.DIGEST_KIND
+DIGEST_CADENCE = periods.DIGEST_CADENCE
 # A feedback prompt goes to vendors with an open task or one finished this recently.
 FEEDBACK_LOOKBACK = timedelta(days=14)
 

@@ -116,12 +116,16 @@ class Span:
     first_day: date
     last_day: date
     until: datetime | None = None
+    # A period of instants (bot.periods): events strictly after `since` only.
+    since: datetime | None = None
 
     def __post_init__(self) -> None:
         if self.last_day < self.first_day:
             raise ValueError(f"span ends before it starts: {self.first_day}..{self.last_day}")
         if self.until is not None and self.until.tzinfo is None:
             raise ValueError("until must be an aware datetime")
+        if self.since is not None and self.since.tzinfo is None:
+            raise ValueError("since must be an aware datetime")
 
     @property
     def earliest(self) -> datetime:
@@ -151,6 +155,8 @@ def _within(moment: Any, span: Span) -> ColumnElement[bool]:
     ]
     if span.until is not None:
         conditions.append(moment <= span.until)
+    if span.since is not None:
+        conditions.append(moment > span.since)
     return and_(*conditions)
 
 

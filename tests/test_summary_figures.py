@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
+from bot.periods import Period
 from bot.summaries import (
     Figures,
     Health,
@@ -98,7 +99,8 @@ def test_figures_of_a_constructed_week_match_hand_computed_values(engine: Engine
         [vendor] = session.exec(select(Vendor)).all()
         summary = vendor_summary(session, vendor, utc(FRIDAY_4PM_MANILA))
 
-    assert summary.week == THIS_WEEK and summary.partial
+    # No summary sent yet: the period runs from the previous Friday 16:00 (local).
+    assert summary.period == Period(utc("2026-11-27 08:00"), utc(FRIDAY_4PM_MANILA))
     assert summary.current == Figures(
         completed=3,
         on_time=2,
@@ -117,13 +119,13 @@ def test_figures_of_a_constructed_week_match_hand_computed_values(engine: Engine
     )
     assert summary.current.late == 1
     assert summary.current.response_rate == pytest.approx(0.6)
-    # Last week, its statuses at the end of Sunday 29 Nov, local time.
+    # The previous period, its statuses at its end (Fri 27 Nov 16:00, local time).
     assert summary.previous == Figures(
         completed=1,
         on_time=1,
         open=9,  # the 10 tasks created long ago but the Old poster, closed on the 25th
         delivered=0,
-        overdue=1,  # Website, due Sat 28
+        overdue=0,  # Website, due Sat 28, was not overdue yet on Friday
         at_risk=0,
         blocked=1,  # Banner
         checkins=2,
@@ -169,8 +171,12 @@ def test_the_week_ends_at_midnight_sunday_in_the_vendors_time_zone(
 
     assert (first[vendor.id or 0].completed, first[vendor.id or 0].on_time) == (1, 1)
     assert (second[vendor.id or 0].completed, second[vendor.id or 0].late) == (1, 1)
-    assert looking_back.week == THIS_WEEK and not looking_back.partial
-    assert looking_back.current.completed == 1 and looking_back.previous.completed == 0
+    # A Monday summary covers the time since the previous summary: the weekend and Monday
+    # morning included, so nothing done after a Friday summary is left out. None was
+    # sent here, so the period reaches back to the occurrence before the latest one.
+    assert looking_back.period.start == datetime(2026, 11, 27, 16, tzinfo=ZoneInfo(zone))
+    assert looking_back.current.completed == 2
+    assert looking_back.previous is not None and looking_back.previous.completed == 0
 
 
 def test_a_summary_sees_only_events_up_to_now(engine: Engine) -> None:
@@ -270,8 +276,10 @@ def statements_for(engine: Engine, what: str) -> int:
 @pytest.mark.parametrize(
     ("what", "queries"),
     [
-        ("summary", 7),  # 3 per week (tasks, check-ins, ratings) + the thread's task list
-        ("digest", 9),  # the vendors, 3 per week, the spend, the vendors' feedback
+        # the period, 3 per period (tasks, check-ins, ratings), the thread's task list
+        ("summary", 8),
+        # the period, the vendors, 3 per period, the spend, the vendors' feedback
+        ("digest", 10),
         ("home", 5),  # the viewer's tasks, the vendors, 3 for the four weeks
     ],
 )

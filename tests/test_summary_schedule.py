@@ -20,7 +20,7 @@ from bot.fake_slack import FakeSlack
 from storage import holidays
 from storage.database import transaction
 from storage.models import TeamPost
-from tests.scheduling import Clock, add_vendor, claims, get_vendor, update_vendor
+from tests.scheduling import Clock, add_vendor, claims, get_vendor, update_vendor, utc
 from tests.slack_requests import rendered
 from tests.summary_support import checkin, close, prompt, reply, status, task, vendor_said
 
@@ -80,7 +80,8 @@ def test_summary_is_posted_once_with_overdue_and_blocked_tasks_in_its_thread(
     assert not again.did_something
     [summary] = summaries_in(slack, "C0ACME")
     text = rendered(summary)
-    assert "Weekly summary for c0acme" in text and "Mon 30 Nov to Sun 6 Dec 2026 (so far)" in text
+    assert "Weekly summary for c0acme" in text
+    assert "Fri 27 Nov 16:00 to Fri 4 Dec 2026 16:00" in text
     assert "*Completed:* 1 (+1) (1 on time, 0 late)" in text
     assert "*Overdue:* 1 (+1)" in text and "*Blocked:* 1 (+1)" in text
     # The channel stays quiet: the tasks by name are in the thread, not the message.
@@ -237,7 +238,7 @@ def test_digest_lists_every_vendor_and_what_they_told_us_once(
     assert report.posted["digest"] == 1 and "digest" not in again.posted
     [digest] = slack.messages_in("C0DIGEST")
     text = rendered(digest)
-    assert "Vendor digest" in text and "Mon 30 Nov to Sun 6 Dec 2026 (so far)" in text
+    assert "Vendor digest" in text and "Fri 27 Nov 16:00 to Fri 4 Dec 2026 16:00" in text
     assert ":red_circle: *c0acme* <#C0ACME>" in text and "overdue 3" in text
     assert ":large_green_circle: *Globex &amp; Sons* <#C0GLOBEX>" in text
     assert "completed 1 (+1) (0 late)" in text and "answered 1/1 (100%)" in text
@@ -316,3 +317,50 @@ def test_a_transient_failure_retries_the_digest_at_the_next_tick(
     assert failed.retrying == {"digest": 1} and failed.posted == {}
     assert retried.posted == {"digest": 1}
     assert len(slack.messages_in("C0DIGEST")) == 1
+
+
+# --------------------------------------------------------------------------- periods
+
+
+def test_a_task_done_after_fridays_summary_is_in_the_next_one(
+    engine: Engine, slack: FakeSlack, clock: Clock
+) -> None:
+    vendor = add_vendor(engine, created=utc("2026-12-02 10:00"))
+    task(engine, vendor, "Website", created="2026-12-02 10:00")
+    late_friday = task(engine, vendor, "Logo", created="2026-12-02 10:00")
+    saturday = task(engine, vendor, "Banner", created="2026-12-02 10:00")
+
+    clock.tick(FRIDAY_4PM)
+    close(engine, late_friday, "2026-12-04 21:00")
+    close(engine, saturday, "2026-12-05 11:00")
+    clock.tick("2026-12-11 16:00")
+
+    first, second = (rendered(m) for m in summaries_in(slack, "C0ACME"))
+    # The first covers the time since the vendor was added, and has nothing to compare with.
+    assert "Wed 2 Dec 10:00 to Fri 4 Dec 2026 16:00 (since the vendor was added)" in first
+    assert "*Completed:* 0 (0 on time, 0 late)" in first
+    assert "In brackets" not in first
+    # The second starts when the first went out: Friday evening and Saturday are in it.
+    assert "Fri 4 Dec 16:00 to Fri 11 Dec 2026 16:00" in second
+    assert "*Completed:* 2 (2 on time, 0 late)" in second
+    # Its previous period began when the vendor was added (two days): no "+2" against it.
+    assert "In brackets" not in second
+
+
+def test_feedback_given_after_a_digest_is_in_the_next_digest(
+    engine: Engine, slack: FakeSlack, client: WebClient
+) -> None:
+    slack.add_channel("C0DIGEST", "vendor-digest", members=["U0BOT", "U0ALICE"])
+    acme = add_vendor(engine)
+    task(engine, acme, "Website")
+    said = prompt(engine, acme, "2026-12-04 16:00")
+    clock = Clock(deps_for(engine, summary_channel="C0DIGEST"), client)
+
+    clock.tick(FRIDAY_4PM)
+    vendor_said(engine, said, "2026-12-04 19:00", "Faster reviews, please")
+    clock.tick("2026-12-11 16:00")
+
+    first, second = (rendered(m) for m in slack.messages_in("C0DIGEST"))
+    assert "Faster reviews" not in first
+    assert "Fri 4 Dec 16:00 to Fri 11 Dec 2026 16:00" in second
+    assert "Faster reviews, please" in second
