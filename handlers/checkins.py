@@ -242,8 +242,13 @@ class CheckinListeners:
     def tell_about(
         self, client: WebClient, recorded: StatusRecorded, logger: logging.Logger
     ) -> None:
-        """A status was recorded: show it in the check-in, tell the owner what needs them."""
+        """A status was recorded: show it in the check-in, tell the owner what needs them.
+        Given on an older check-in, it also answers the latest one that lists the task
+        (storage.checkins.answers_checkin), whose "N of M answered" is refreshed too."""
         notices.refresh_checkin(self.deps, client, recorded.post.id or 0, logger)
+        notices.refresh_checkin_of_task(
+            self.deps, client, recorded.task.id or 0, logger, unless=recorded.post.id
+        )
         if recorded.owner_should_hear:
             self.alert_owner(client, recorded, logger)
         if recorded.done is not None:

@@ -30,6 +30,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, select
 from sqlmodel.sql.sqltypes import UTCDateTime
 
+from storage.checkins import answers_checkin
 from storage.models import (
     CheckinResponse,
     Delivery,
@@ -335,13 +336,20 @@ def checkin_answers(
     vendor_id: int | None = None,
 ) -> dict[int, list[CheckinAnswer]]:
     """Per vendor, the check-ins posted in the span, each with its first answer given by
-    `answered_by`. One query: the first answers are MINs in SQL, one row per check-in (a
-    few a week per vendor, however many tasks they list)."""
+    the span's status time (and `answered_by`): a period's response rate is fixed by what
+    happened within it and does not change later. An answer is a status update that
+    answers the check-in (`storage.checkins.answers_checkin`: on it, or by any route on one
+    of its tasks since it was posted) or a reply in its thread. One query: the first
+    answers are MINs in SQL, one row per check-in (a few a week per vendor)."""
     _prepare(session)
     first_update = (
         select(func.min(StatusUpdate.at))
-        .where(col(StatusUpdate.post_id) == col(ScheduledPost.id), StatusUpdate.at <= answered_by)
-        .correlate(ScheduledPost)
+        .where(
+            answers_checkin(StatusUpdate, ScheduledPost),
+            StatusUpdate.at <= answered_by,
+            _by_status_time(col(StatusUpdate.at), span),
+        )
+        .correlate(ScheduledPost, Vendor)
         .scalar_subquery()
     )
     first_reply = (
@@ -349,8 +357,9 @@ def checkin_answers(
         .where(
             col(CheckinResponse.post_id) == col(ScheduledPost.id),
             CheckinResponse.at <= answered_by,
+            _by_status_time(col(CheckinResponse.at), span),
         )
-        .correlate(ScheduledPost)
+        .correlate(ScheduledPost, Vendor)
         .scalar_subquery()
     )
     query = _scope(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -371,3 +372,24 @@ def test_a_different_answer_later_is_recorded(bot: BotUnderTest, checkin: Checki
     wait_until(lambda: len(status_updates(bot.engine)) == 1)
     bot.interact(button_click(post, logo.id or 0, TaskUpdate.ON_TRACK))
     wait_until(lambda: len(status_updates(bot.engine)) == 2)
+
+
+@freeze_time("2026-12-01 10:00:00")
+def test_an_answer_on_yesterdays_checkin_updates_todays_count(
+    bot: BotUnderTest, checkin: Checkin
+) -> None:
+    vendor, (logo, banner), monday = checkin
+    tuesday = post_checkin(
+        bot, vendor, [logo, banner], sent_at=datetime(2026, 12, 1, 9, tzinfo=UTC)
+    )
+
+    bot.interact(button_click(monday, logo.id or 0, TaskUpdate.ON_TRACK))
+
+    wait_until(lambda: len(bot.slack.calls_to("chat.update")) == 2)
+    edits = {
+        call.params["ts"]: sent_text(call.params) for call in bot.slack.calls_to("chat.update")
+    }
+    assert "1 of 2 tasks answered" in edits[monday.message_ts or ""]
+    # Today's check-in is answered too, and shows who said what.
+    assert "1 of 2 tasks answered" in edits[tuesday.message_ts or ""]
+    assert "On track" in edits[tuesday.message_ts or ""]

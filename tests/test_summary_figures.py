@@ -25,7 +25,7 @@ from bot.summaries import (
     vendor_summary,
 )
 from storage.database import transaction
-from storage.models import TaskStatus, Vendor
+from storage.models import CheckinTask, TaskStatus, Vendor
 from storage.summaries import Span
 from tests.scheduling import TEAM_ID, add_vendor, utc
 from tests.summary_support import (
@@ -304,3 +304,43 @@ def test_the_digest_and_home_tab_queries_do_not_grow_with_vendors(
         add_tasks(engine, busy_vendor(engine, f"C0V{number}"), 3)
     eight = statements_for(engine, what)
     assert one == eight
+
+
+def test_a_periods_response_rate_is_fixed_by_what_happened_within_it(engine: Engine) -> None:
+    vendor = add_vendor(engine)
+    late = checkin(engine, vendor, "2026-12-04 09:00")
+    reply(engine, late, "2026-12-04 18:00")  # after the period ended at 16:00
+    answered = checkin(engine, vendor, "2026-12-03 09:00")
+    reply(engine, answered, "2026-12-03 09:30")
+    period = Period(utc("2026-11-27 16:00"), utc("2026-12-04 16:00"))
+    week = Week(date(2026, 11, 30)).span()  # a scorecard's week, read a month later
+
+    with transaction(engine) as session:
+        then = figures_by_vendor(session, TEAM_ID, period.span(), utc("2026-12-04 16:00"))
+        later = figures_by_vendor(session, TEAM_ID, period.span(), utc("2026-12-31 16:00"))
+        weekly = figures_by_vendor(session, TEAM_ID, week, utc("2026-12-31 16:00"))
+
+    assert then == later
+    assert (later[vendor.id or 0].checkins, later[vendor.id or 0].answered) == (2, 1)
+    # The week ran to Sunday: the Friday evening answer is within it.
+    assert weekly[vendor.id or 0].answered == 2
+
+
+def test_an_answer_by_another_route_answers_the_latest_checkin_only(engine: Engine) -> None:
+    vendor = add_vendor(engine)
+    job = task(engine, vendor, "Logo")
+    monday = checkin(engine, vendor, "2026-11-30 09:00")
+    tuesday = checkin(engine, vendor, "2026-12-01 09:00")
+    with transaction(engine) as session:
+        for post in (monday, tuesday):
+            session.add(CheckinTask(post_id=post.id or 0, task_id=job.id or 0))
+    status(engine, job, "on_track", "2026-12-01 10:00")  # a command: no check-in named
+
+    with transaction(engine) as session:
+        found = figures_by_vendor(
+            session, TEAM_ID, Week(date(2026, 11, 30)).span(), utc("2026-12-04 16:00")
+        )
+
+    # Tuesday's is answered after an hour; Monday's, asked again since, is not.
+    figures = found[vendor.id or 0]
+    assert (figures.checkins, figures.answered, figures.median_response_minutes) == (2, 1, 60)
