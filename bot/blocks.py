@@ -62,6 +62,9 @@ FIELD_NOTE = "note"
 # Check-in buttons: one action id per status (ids must be unique within a block); the value
 # is "<post id>:<task id>", the block id "task:<task id>".
 CHECKIN_ACTION_PREFIX = "checkin_"
+# The check-in's **All on track** button (value: the post id). Not under the prefix above,
+# which the per-task listener owns.
+ALL_ON_TRACK_ACTION = "all_on_track"
 CHECKIN_BUTTONS: tuple[tuple[TaskUpdate, str], ...] = (
     (TaskUpdate.ON_TRACK, "On track"),
     (TaskUpdate.AT_RISK, "At risk"),
@@ -358,7 +361,16 @@ def checkin_message(
         f":wave: *Check-in for {escape(vendor.name)}*: how are these going? "
         "Use the buttons, or reply in this thread like `#12 blocked waiting for assets`."
     )
-    blocks: list[dict[str, Any]] = [_section(header)]
+    head = _section(header)
+    if any(row.task.status == TaskStatus.OPEN for row in rows):
+        # An accessory, not a block of its own: 24 tasks still fit in Slack's 50 blocks.
+        head["accessory"] = {
+            "type": "button",
+            "action_id": ALL_ON_TRACK_ACTION,
+            "text": {"type": "plain_text", "text": "All on track"},
+            "value": str(post_id),
+        }
+    blocks: list[dict[str, Any]] = [head]
     for row in rows[:MAX_CHECKIN_TASKS]:
         task = row.task
         status = (

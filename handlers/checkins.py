@@ -19,12 +19,11 @@ from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot import blocks, checkin_updates, people, reviews
+from bot.checkin_replies import MAX_NOTE_LENGTH, parse_reply
 from bot.checkin_updates import (
     ALERT_STATUSES,
-    MAX_NOTE_LENGTH,
     StatusRecorded,
     TaskAlreadyClosed,
-    parse_status_reply,
     read_button,
     read_thread_reply,
 )
@@ -44,6 +43,7 @@ def register(app: App, deps: Deps) -> None:
     app.action(re.compile("^" + re.escape(blocks.CHECKIN_ACTION_PREFIX)))(
         listeners.on_status_button
     )
+    app.action(blocks.ALL_ON_TRACK_ACTION)(listeners.on_all_on_track)
     app.view(blocks.CHECKIN_NOTE_MODAL)(listeners.on_note_submitted)
     # Every message event (Bolt runs the first matching listener only, so this is the one
     # place that sees them); read_thread_reply keeps people's thread replies, which go to
@@ -102,6 +102,36 @@ class CheckinListeners:
                 # First: the click's trigger_id is only good for 3 seconds.
                 self.open_note_form(client, click.trigger_id, recorded, logger)
             self.tell_about(client, recorded, logger)
+
+    def on_all_on_track(
+        self,
+        ack: Ack,
+        body: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        logger: logging.Logger,
+    ) -> None:
+        ack()
+        click = Click(body, context)
+
+        def tell_clicker(text: str) -> None:
+            notices.tell_privately(client, click.channel_id, click.user_id, text, logger)
+
+        with answering_errors(tell_clicker, logger):
+            recorded = run_transaction(
+                self.deps.engine,
+                lambda session: checkin_updates.record_all_on_track(
+                    session,
+                    team_id=click.team_id,
+                    channel_id=click.channel_id,
+                    message_ts=click.message_ts,
+                    value=click.value,
+                    user_id=click.user_id,
+                    now=self.deps.clock(),
+                ),
+            )
+            # One refresh shows them all; "on track" needs no word to the owner.
+            self.tell_about(client, recorded[0], logger)
 
     def open_note_form(
         self, client: WebClient, trigger_id: str, recorded: StatusRecorded, logger: logging.Logger
@@ -184,12 +214,12 @@ class CheckinListeners:
         reply = read_thread_reply(body.get("event") or {}, context.bot_user_id)
         if reply is None:
             return
-        said = parse_status_reply(readable_text(reply.text))
-        addressed_to_bot = said is not None
+        said = parse_reply(readable_text(reply.text))
+        addressed_to_bot = said.addressed_to_bot
         team_id = team_of(context, body)
 
         def tell_author(text: str) -> None:
-            # Only a reply that spoke to the bot (`#12 done`) gets an answer; other
+            # Only a reply that spoke to the bot (`#12 done`, `#12 blokced`) gets an answer; other
             # messages in a thread are people talking to each other.
             if addressed_to_bot:
                 notices.tell_privately(
@@ -200,11 +230,9 @@ class CheckinListeners:
 
         with answering_errors(tell_author, logger):
             # An event carries the channel's team, not the author's: ask Slack (cached).
-            outside = (
-                said is not None
-                and said.status == TaskUpdate.DONE
-                and people.is_outside_user(client, reply.user_id, team_id)
-            )
+            outside = any(
+                item.status == TaskUpdate.DONE for item in said.statuses
+            ) and people.is_outside_user(client, reply.user_id, team_id)
             fields: dict[str, Any] = {
                 "team_id": team_id,
                 "channel_id": reply.channel_id,
@@ -234,8 +262,8 @@ class CheckinListeners:
                 return  # vendor feedback is only kept; or a thread that is neither
             if stored.problem:
                 tell_author(stored.problem)
-            if stored.status is not None:
-                self.tell_about(client, stored.status, logger)
+            for recorded in stored.statuses:
+                self.tell_about(client, recorded, logger)
 
     # ------------------------------------------------------------------ telling people
 

@@ -15,6 +15,7 @@ from freezegun import freeze_time
 from storage.models import ScheduledPost, Task, TaskStatus, TaskUpdate, Vendor
 from tests.checkin_support import (
     MONDAY,
+    button_click,
     get_task,
     make_task,
     make_vendor,
@@ -286,3 +287,71 @@ def test_a_status_for_a_closed_task_is_explained(bot: BotUnderTest, checkin: Che
     [note] = bot.slack.wait_for("chat.postEphemeral")
     assert "already done" in sent_text(note.params)
     assert status_updates(bot.engine) == []
+
+
+# --------------------------------------------------------------------------- several, all, hints
+
+
+@freeze_time(MONDAY)
+def test_one_reply_may_answer_several_tasks(bot: BotUnderTest, checkin: Checkin) -> None:
+    _, (logo, banner), post = checkin
+    text = f"#{logo.id} on track, #{banner.id} blocked waiting for assets \u2013 staging is up"
+    bot.event(thread_reply(post, text))
+    wait_until(lambda: len(status_updates(bot.engine)) == 2)
+    first, second = status_updates(bot.engine)
+    assert (first.task_id, first.status, first.note) == (logo.id, TaskUpdate.ON_TRACK, "")
+    assert (second.task_id, second.status, second.note) == (
+        banner.id,
+        TaskUpdate.BLOCKED,
+        "waiting for assets \u2013 staging is up",
+    )
+
+
+@freeze_time(MONDAY)
+@pytest.mark.parametrize(
+    "text", ["all on track, thanks!", "All on track", "everything is on-track"]
+)
+def test_all_on_track_answers_every_open_task(
+    bot: BotUnderTest, checkin: Checkin, text: str
+) -> None:
+    _, (logo, banner), post = checkin
+    bot.event(thread_reply(post, text))
+    wait_until(lambda: len(status_updates(bot.engine)) == 2)
+    assert {(u.task_id, u.status) for u in status_updates(bot.engine)} == {
+        (logo.id, TaskUpdate.ON_TRACK),
+        (banner.id, TaskUpdate.ON_TRACK),
+    }
+    wait_until(lambda: "2 of 2 tasks answered" in bot.slack.messages_in("C0ACME")[0]["text"])
+
+
+@freeze_time(MONDAY)
+@pytest.mark.parametrize("text", ["#{logo} blokced", "#{logo} on track, #{banner} finished"])
+def test_an_unknown_status_gets_a_private_hint_with_the_words_and_the_ids(
+    bot: BotUnderTest, checkin: Checkin, text: str
+) -> None:
+    _, (logo, banner), post = checkin
+    bot.event(thread_reply(post, text.format(logo=logo.id, banner=banner.id)))
+    [note] = bot.slack.wait_for("chat.postEphemeral")
+    shown = sent_text(note.params)
+    assert "on track, at risk, blocked, done" in shown
+    assert f"#{logo.id}, #{banner.id}" in shown
+    assert note.params["user"] == "U0VENDOR"
+    assert all(u.task_id == logo.id for u in status_updates(bot.engine))
+
+
+@freeze_time(MONDAY)
+def test_the_all_on_track_button_answers_every_open_task_once(
+    bot: BotUnderTest, checkin: Checkin
+) -> None:
+    _, _, post = checkin
+    click = button_click(post, 0, "on_track", value=str(post.id))
+    click["actions"][0].update(action_id="all_on_track", block_id="head")
+    assert bot.interact(click).status == 200
+    wait_until(lambda: len(status_updates(bot.engine)) == 2)
+    assert {u.source for u in status_updates(bot.engine)} == {"button"}
+    wait_until(lambda: "2 of 2 tasks answered" in bot.slack.messages_in("C0ACME")[0]["text"])
+
+    bot.interact(click)  # again: nothing left to say
+    [note] = bot.slack.wait_for("chat.postEphemeral")
+    assert "already on track" in sent_text(note.params)
+    assert len(status_updates(bot.engine)) == 2
