@@ -143,8 +143,9 @@ def help_reply() -> Message:
 def task_line(task: Task, vendor: Vendor | None = None, today: date | None = None) -> str:
     where = f" · {channel_link(vendor.channel_id)}" if vendor else ""
     assignee = f" · assignee {mention(task.assignee_id)}" if task.assignee_id else ""
+    due = f"due {format_due(task.due_date, today)}" if task.due_date else "no due date"
     return (
-        f"*#{task.id}* {escape(task.title)}{where} · due {format_due(task.due_date, today)}"
+        f"*#{task.id}* {escape(task.title)}{where} · {due}"
         f" · owner {mention(task.owner_id)}{assignee}"
     )
 
@@ -373,14 +374,7 @@ def checkin_message(
     blocks: list[dict[str, Any]] = [head]
     for row in rows[:MAX_CHECKIN_TASKS]:
         task = row.task
-        status = (
-            f"\n{STATUS_EMOJI[TaskUpdate(row.latest.status)]} "
-            f"*{STATUS_LABELS[TaskUpdate(row.latest.status)]}* by {mention(row.latest.user_id)}"
-            + (f": {escape(row.latest.note)}" if row.latest.note else "")
-            if row.latest
-            else ""
-        )
-        blocks.append(_section(task_line(task, today=today) + status + _review_state(task, row)))
+        blocks.append(_section(checkin_row_text(vendor, row, today)))
         if task.status == TaskStatus.OPEN:
             blocks.append(
                 {
@@ -398,21 +392,58 @@ def checkin_message(
                     ],
                 }
             )
-    blocks.append(_context(f"{answered} of {len(rows)} tasks answered"))
+    progress = f"{answered} of {len(rows)} task{'' if len(rows) == 1 else 's'} answered"
+    blocks.append(_context(progress))
     return {
-        "text": f"Check-in for {escape(vendor.name)}: {answered} of {len(rows)} tasks answered",
+        "text": f"Check-in for {escape(vendor.name)}: {progress}",
         "blocks": blocks,
     }
 
 
-def _review_state(task: Task, row: CheckinRow) -> str:
-    """Where a "Done" stands: waiting for the owner's review, or sent back for changes."""
+def checkin_row_text(vendor: Vendor, row: CheckinRow, today: date) -> str:
+    """A check-in row as things stand now: an open task with its latest word (and overdue
+    marked), or where a finished one stands: delivered and awaiting review, done on time
+    or late (judged when the vendor finished it), cancelled."""
+    task = row.task
+    is_open = task.status == TaskStatus.OPEN
+    line = task_line(task, today=today if is_open else None)
     if task.status == TaskStatus.DELIVERED:
-        owner = mention(task.owner_id)
-        return f"\n:hourglass_flowing_sand: Delivered, waiting for {owner}'s review"
-    if task.status == TaskStatus.OPEN and row.latest and row.latest.status == TaskUpdate.DONE:
-        return f"\n:leftwards_arrow_with_hook: {mention(task.owner_id)} asked for changes"
-    return ""
+        return (
+            line
+            + f"\n:hourglass_flowing_sand: Delivered, waiting for {mention(task.owner_id)}'s review"
+        )
+    if task.status == TaskStatus.DONE:
+        return line + "\n" + _done_text(vendor, task)
+    if task.status == TaskStatus.CANCELLED:
+        return line + "\n:heavy_multiplication_x: Cancelled"
+    latest = row.latest
+    if latest is None:
+        return line
+    if latest.status == TaskUpdate.DONE:
+        # Open again after a "Done": the owner sent the delivery back.
+        return line + f"\n:leftwards_arrow_with_hook: {mention(task.owner_id)} asked for changes"
+    status = TaskUpdate(latest.status)
+    note = f": {escape(latest.note)}" if latest.note else ""
+    return (
+        line
+        + f"\n{STATUS_EMOJI[status]} *{STATUS_LABELS[status]}* by {mention(latest.user_id)}{note}"
+    )
+
+
+def _done_text(vendor: Vendor, task: Task) -> str:
+    """`:white_check_mark: Done on time, accepted by @owner` / `Done 2 days late`."""
+    finished = task.delivered_at or task.closed_at
+    how = ""
+    if task.due_date is not None and finished is not None:
+        day = finished.astimezone(ZoneInfo(vendor.timezone)).date()
+        late = (day - task.due_date).days
+        how = " on time" if late <= 0 else f" {late} day{'s' if late != 1 else ''} late"
+    who = (
+        f", accepted by {mention(task.closed_by)}"
+        if task.delivered_at is not None and task.closed_by
+        else (f", closed by {mention(task.closed_by)}" if task.closed_by else "")
+    )
+    return f":white_check_mark: *Done*{how}{who}"
 
 
 def checkin_reminder(user_ids: Sequence[str]) -> Message:
