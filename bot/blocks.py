@@ -363,14 +363,6 @@ def checkin_message(
         "Use the buttons, or reply in this thread like `#12 blocked waiting for assets`."
     )
     head = _section(header)
-    if any(row.task.status == TaskStatus.OPEN for row in rows):
-        # An accessory, not a block of its own: 24 tasks still fit in Slack's 50 blocks.
-        head["accessory"] = {
-            "type": "button",
-            "action_id": ALL_ON_TRACK_ACTION,
-            "text": {"type": "plain_text", "text": "All on track"},
-            "value": str(post_id),
-        }
     blocks: list[dict[str, Any]] = [head]
     for row in rows[:MAX_CHECKIN_TASKS]:
         task = row.task
@@ -393,7 +385,25 @@ def checkin_message(
                 }
             )
     progress = f"{answered} of {len(rows)} task{'' if len(rows) == 1 else 's'} answered"
-    blocks.append(_context(progress))
+    if any(row.task.status == TaskStatus.OPEN for row in rows):
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": "all",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": ALL_ON_TRACK_ACTION,
+                        "text": {"type": "plain_text", "text": "All on track"},
+                        "value": str(post_id),
+                    }
+                ],
+            }
+        )
+    if len(blocks) < MAX_MESSAGE_BLOCKS:
+        blocks.append(_context(progress))
+    else:  # 24 tasks and the button fill Slack's 50 blocks: the count goes in the header
+        head["text"]["text"] += f" ({progress})"
     return {
         "text": f"Check-in for {escape(vendor.name)}: {progress}",
         "blocks": blocks,

@@ -83,5 +83,12 @@ def test_every_row_says_where_its_task_stands() -> None:
     assert "Cancelled" in texts[6]
     # Open rows keep their buttons, the others have none.
     buttons = [b["block_id"] for b in message["blocks"] if b["type"] == "actions"]
-    assert buttons == ["task:4", "task:5", "task:6"]
-    assert message["blocks"][0]["accessory"]["action_id"] == blocks.ALL_ON_TRACK_ACTION
+    assert buttons == ["task:4", "task:5", "task:6", "all"]
+    assert message["blocks"][-2]["elements"][0]["action_id"] == blocks.ALL_ON_TRACK_ACTION
+
+
+def test_a_full_checkin_stays_within_slacks_fifty_blocks() -> None:
+    rows = [CheckinRow(task(n, TaskStatus.OPEN, None), None) for n in range(1, 25)]
+    message = blocks.checkin_message(vendor(), 9, rows, TODAY)
+    assert len(message["blocks"]) == 50
+    assert "0 of 24 tasks answered" in message["blocks"][0]["text"]["text"]

@@ -91,8 +91,9 @@ def test_manila_weekday_checkin_lists_each_task_with_four_buttons_once(
     report = clock.tick("2026-12-01 01:05")  # Tuesday 09:05 in Manila
 
     [message] = slack.messages_in("C0ACME")
-    actions = [block for block in message["blocks"] if block["type"] == "actions"]
+    *actions, everything = [block for block in message["blocks"] if block["type"] == "actions"]
     assert [[e["text"]["text"] for e in block["elements"]] for block in actions] == [BUTTONS] * 2
+    assert [e["text"]["text"] for e in everything["elements"]] == ["All on track"]
     [post] = claims(engine, "checkin")
     assert [block["block_id"] for block in actions] == [f"task:{logo.id}", f"task:{book.id}"]
     assert {e["value"] for e in actions[0]["elements"]} == {f"{post.id}:{logo.id}"}
