@@ -796,7 +796,9 @@ def vendor_settings_lines(vendor: Vendor, now: datetime | None = None) -> list[s
         f"Check-ins `{vendor.checkin_cadence}` · summary `{vendor.summary_cadence}` · "
         f"feedback prompt `{vendor.feedback_cadence or 'with the summary'}` · "
         f"workdays `{vendor.workdays}` · "
-        f"reminder after `{format_minutes(vendor.remind_after_minutes)}`",
+        f"reminder after `{format_minutes(vendor.remind_after_minutes)}` · "
+        f"review within `{format_minutes(vendor.review_after_minutes)}` · "
+        f"figures in its summary `{'on' if vendor.show_figures else 'off'}`",
         *[text for text in (trial_text(vendor, now) if now else None,) if text],
         money_settings_text(vendor) or f"currency {vendor.currency}",
     ]
@@ -962,33 +964,73 @@ def period_text(period: Period, tz: ZoneInfo) -> str:
 
 
 def summary_message(summary: VendorSummary) -> Message:
-    """The weekly summary in a vendor's channel: that vendor's figures, nobody else's."""
-    name = escape(summary.vendor.name)
-    c = summary.current
-    tz = ZoneInfo(summary.vendor.timezone)
+    """The summary in a vendor's channel: an alignment note (bot.alignment) about that
+    vendor only; its rates, ratings and trends too when its `figures:` setting is on.
+    Nobody is mentioned: the owners hear about overdue and blocked tasks in the thread."""
+    vendor, note = summary.vendor, summary.note
+    name = escape(vendor.name)
+    tz = ZoneInfo(vendor.timezone)
     head = f":bar_chart: *Weekly summary for {name}* · {period_text(summary.period, tz)}"
-    where = (
-        "The overdue and blocked tasks are listed in this thread."
-        if summary.attention
-        else "Nothing is overdue or blocked."
-    )
-    blocks = [
-        _section(head),
-        _section("\n".join(figure_lines(summary.current, summary.previous))),
-        _context(
-            (
-                "In brackets: the change from the previous summary's period. "
-                if summary.previous is not None
-                else ""
-            )
-            + where
-        ),
+    blocks = [_section(head)]
+
+    def short(task: Task) -> str:
+        return f"*#{task.id}* {escape(task.title)}"
+
+    def day(moment: datetime | None) -> str:
+        return f"{moment.astimezone(tz):%a %-d %b}" if moment else ""
+
+    delivered = [f"• {short(task)}" for task in note.delivered]
+    if delivered:
+        blocks += _sections([":tada: *Delivered since the last summary*: thank you!", *delivered])
+    else:
+        blocks.append(_section(":tada: *Delivered since the last summary*: nothing this time."))
+    due = [
+        f"• {short(task)} · due {format_due(task.due_date, note.today)}" for task in note.due_soon
     ]
-    text = (
-        f"Weekly summary for {name}: {c.completed} completed, {c.open} open, "
-        f"{c.overdue} overdue, {c.blocked} blocked"
+    blocks += _sections(
+        ["*Due in the next 7 days*", *due] if due else ["*Due in the next 7 days*: nothing."]
     )
-    return {"text": text, "blocks": blocks}
+    if note.stuck:
+        stuck = []
+        for item in note.stuck:
+            status = TaskUpdate(item.update.status)
+            word = f": {escape(item.update.note)}" if item.update.note else ""
+            stuck.append(
+                f"• {short(item.task)} · {STATUS_EMOJI[status]} {STATUS_LABELS[status].lower()}"
+                f"{word} (said {day(item.update.at)})"
+            )
+        blocks += _sections(["*Blocked or at risk*: what it waits on", *stuck])
+    if note.waiting_on_us:
+        waiting = []
+        for wait in note.waiting_on_us:
+            if wait.delivery.outcome == ReviewOutcome.CHANGES_REQUESTED:
+                asked = (
+                    f": {escape(wait.delivery.review_note)}" if wait.delivery.review_note else ""
+                )
+                waiting.append(
+                    f"• {short(wait.task)} · changes requested {day(wait.delivery.reviewed_at)}"
+                    f"{asked}"
+                )
+            else:
+                waiting.append(
+                    f"• {short(wait.task)} · delivered {day(wait.delivery.delivered_at)}, "
+                    "waiting for our review"
+                )
+        blocks += _sections(["*Waiting on us*", *waiting])
+    if vendor.show_figures:
+        blocks.append(_section("\n".join(figure_lines(summary.current, summary.previous))))
+        if summary.previous is not None:
+            blocks.append(_context("In brackets: the change from the previous summary's period."))
+    if summary.attention:
+        blocks.append(
+            _context("The overdue and blocked tasks, with their owners, are in this thread.")
+        )
+    text = (
+        f"Weekly summary for {name}: {len(note.delivered)} delivered, "
+        f"{len(note.due_soon)} due in the next 7 days, {len(note.stuck)} blocked or at risk, "
+        f"{len(note.waiting_on_us)} waiting on us"
+    )
+    return {"text": text, "blocks": blocks[:MAX_MESSAGE_BLOCKS]}
 
 
 def summary_thread(summary: VendorSummary) -> Message | None:

@@ -80,7 +80,9 @@ CADENCE_HELP = (
 )
 SETTINGS_HELP = (
     "`remind:` how long after a check-in to nudge (`4h`, `90m`, at most `7d`); `workdays:` the "
-    "days the vendor works (`mon-fri`, `sun-thu`, `mon,tue,thu`)."
+    "days the vendor works (`mon-fri`, `sun-thu`, `mon,tue,thu`). With `vendor set`: "
+    "`figures:on` shows response rates and ratings in the vendor's own summary (default off); "
+    "`review:24h` how long a delivery may wait for review before its owner is reminded."
 )
 LIFECYCLE_HELP = (
     "`trial:30d` (or `2w`, `until:DATE`, `none`) puts a vendor on trial: you get its scorecard "
@@ -190,6 +192,8 @@ class AddVendor:
     currency: str | None = None  # ISO 4217 code
     rate: str | None = None  # an amount as typed (checked), or CLEAR
     budget: str | None = None  # an amount as typed (checked), or CLEAR
+    show_figures: bool | None = None  # `vendor set` only
+    review_after_minutes: int | None = None  # `vendor set` only
 
 
 @dataclass(frozen=True)
@@ -208,6 +212,8 @@ class UpdateVendor:
     currency: str | None = None
     rate: str | None = None
     budget: str | None = None
+    show_figures: bool | None = None  # `figures:on|off`
+    review_after_minutes: int | None = None  # `review:24h`
 
 
 @dataclass(frozen=True)
@@ -471,6 +477,8 @@ class _VendorSettings:
     currency: str | None = None
     rate: str | None = None
     budget: str | None = None
+    show_figures: bool | None = None
+    review_after_minutes: int | None = None
 
     def given(self) -> bool:
         return any(value is not None for value in vars(self).values())
@@ -488,6 +496,8 @@ _EXAMPLES = {
     "currency": "currency:EUR",
     "rate": "rate:35",
     "budget": "budget:2000",
+    "figures": "figures:on",
+    "review": "review:24h",
 }
 _SETTING_KEYS = (
     "name",
@@ -502,6 +512,8 @@ _SETTING_KEYS = (
     "rate",
     "budget",
 )
+# Settings of the vendor channel's summary and of reviews: `vendor set` only.
+_SET_ONLY_KEYS = ("figures", "review")
 
 
 def _read_vendor_settings(
@@ -545,6 +557,7 @@ def _read_vendor_settings(
     if name is not None and len(name) > 80:
         raise UsageError("A vendor name can be at most 80 characters.")
     remind = parse_duration(options["remind"]) if "remind" in options else None
+    review = parse_duration(options["review"]) if "review" in options else None
     return _VendorSettings(
         name=name,
         timezone=parse_timezone(options["tz"]).key if "tz" in options else None,
@@ -567,7 +580,18 @@ def _read_vendor_settings(
         currency=parse_currency(options["currency"]) if "currency" in options else None,
         rate=_money_setting("rate", options["rate"]) if "rate" in options else None,
         budget=_money_setting("budget", options["budget"]) if "budget" in options else None,
+        show_figures=_on_off("figures", options["figures"]) if "figures" in options else None,
+        review_after_minutes=int(review.total_seconds() // 60) if review is not None else None,
     )
+
+
+def _on_off(key: str, value: str) -> bool:
+    word = value.strip().lower()
+    if word in ("on", "yes", "true"):
+        return True
+    if word in ("off", "no", "false"):
+        return False
+    raise UsageError(f"`{key}:` is `on` or `off`, like `{key}:on`.")
 
 
 def _trial(value: str) -> str:
@@ -625,14 +649,16 @@ def _parse_vendor_set(args: list[str]) -> UpdateVendor:
     usage = (
         "/delegate vendor set #channel [name:…] [tz:Area/City] [checkins:…] [summary:…] "
         "[feedback:…] [remind:4h] [workdays:sun-thu] [trial:…] [currency:…] [rate:…] "
-        "[budget:…]"
+        "[budget:…] [figures:on] [review:24h]"
     )
     if not args:
         raise UsageError(
             f"Write `{usage}`, for example `/delegate vendor set #acme tz:Asia/Manila`."
         )
     channel_id = channel_id_of(args[0], usage)
-    settings = _read_vendor_settings(args[1:], _SETTING_KEYS, free_words="after-name")
+    settings = _read_vendor_settings(
+        args[1:], _SETTING_KEYS + _SET_ONLY_KEYS, free_words="after-name"
+    )
     if not settings.given():
         raise UsageError(
             f"Say what to change: `{usage}`, for example "

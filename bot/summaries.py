@@ -69,6 +69,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.alignment import AlignmentNote, alignment_note
 from bot.errors import UsageError
 from bot.periods import Period, digest_periods, existed_through, summary_periods
 from storage import reviews, vendors
@@ -280,6 +281,7 @@ class VendorSummary:
     previous: Figures | None  # None: no previous period the vendor existed through
     attention: Sequence[AttentionTask]  # overdue or blocked, for the thread
     made_at: datetime
+    note: AlignmentNote  # what the vendor channel reads (bot.alignment)
 
     @property
     def health(self) -> Health:
@@ -287,13 +289,17 @@ class VendorSummary:
 
     @property
     def is_empty(self) -> bool:
-        return self.current.is_empty and (self.previous is None or self.previous.is_empty)
+        return (
+            self.current.is_empty
+            and (self.previous is None or self.previous.is_empty)
+            and self.note.is_empty
+        )
 
 
 def vendor_summary(session: Session, vendor: Vendor, now: datetime) -> VendorSummary:
     """The vendor's summary at `now`, over the time since its previous summary
-    (bot.periods): eight queries, whatever the number of tasks (the period, three per
-    period of figures, one for the thread's task list)."""
+    (bot.periods): twelve queries, whatever the number of tasks (the period, three per
+    period of figures, one for the thread's task list, four for the alignment note)."""
     vendor_id = vendor.id or 0
     period, before = summary_periods(session, vendor, now)
     current = figures_by_vendor(session, vendor.team_id, period.span(), now, vendor_id=vendor_id)
@@ -309,6 +315,7 @@ def vendor_summary(session: Session, vendor: Vendor, now: datetime) -> VendorSum
         previous=None if previous is None else previous.get(vendor_id, Figures()),
         attention=store.attention_tasks(session, vendor.team_id, vendor_id, now),
         made_at=now,
+        note=alignment_note(session, vendor, period, now),
     )
 
 

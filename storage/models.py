@@ -11,6 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
 
@@ -45,6 +46,11 @@ class Vendor(SQLModel, table=True):
         default="mon-fri", max_length=40, sa_column_kwargs={"server_default": "mon-fri"}
     )
     remind_after_minutes: int = Field(default=240, sa_column_kwargs={"server_default": "240"})
+    # The vendor channel's summary shows rates, ratings and trends only when True
+    # (`figures:on`); otherwise it is an alignment note (docs/summaries.md).
+    show_figures: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
+    # A delivery not reviewed within this long brings its owner one reminder (`review:24h`).
+    review_after_minutes: int = Field(default=1440, sa_column_kwargs={"server_default": "1440"})
     added_by: str = Field(max_length=32)
     created_at: datetime
     updated_at: datetime

@@ -151,7 +151,7 @@ def test_summary_command_posts_in_the_vendor_channel_now(bot: BotUnderTest) -> N
 
     assert "Posted the summary" in reply_text and "<#C0ACME>" in reply_text
     [summary, thread] = bot.slack.messages_in("C0ACME")
-    assert "*Completed:* 1 (+1) (1 on time, 0 late)" in rendered(summary)
+    assert "thank you!\n• *#1* Logo" in rendered(summary)
     assert thread["thread_ts"] == summary["ts"] and "Website" in rendered(thread)
 
 
@@ -163,7 +163,7 @@ def test_summary_command_names_a_vendor_from_another_channel(bot: BotUnderTest) 
 
     assert "Posted the summary" in reply_text
     [summary] = bot.slack.messages_in("C0ACME")
-    assert "Nothing is overdue or blocked" in rendered(summary)
+    assert "*Delivered since the last summary*: nothing this time." in rendered(summary)
     assert bot.slack.messages_in("C0PUBLIC") == []
 
 

@@ -82,10 +82,12 @@ def test_summary_is_posted_once_with_overdue_and_blocked_tasks_in_its_thread(
     text = rendered(summary)
     assert "Weekly summary for c0acme" in text
     assert "Fri 27 Nov 16:00 to Fri 4 Dec 2026 16:00" in text
-    assert "*Completed:* 1 (+1) (1 on time, 0 late)" in text
-    assert "*Overdue:* 1 (+1)" in text and "*Blocked:* 1 (+1)" in text
-    # The channel stays quiet: the tasks by name are in the thread, not the message.
-    assert "Website" not in text and "Banner" not in text
+    # An alignment note: what was delivered (with thanks), what is due, what is stuck.
+    assert "*Delivered since the last summary*: thank you!\n• *#1* Logo" in text
+    assert "*Due in the next 7 days*\n• *#2* Website &lt;!channel&gt; · due Tue 1 Dec" in text
+    assert "*Blocked or at risk*" in text and "*#3* Banner · :red_circle: blocked" in text
+    # Rates and trends stay internal (figures:off by default), and nobody is mentioned.
+    assert "Completed" not in text and "Check-ins answered" not in text and "<@" not in text
     [thread] = thread_of(slack, "C0ACME", summary["ts"])
     listed = rendered(thread)
     assert "*Blocked* (1)" in listed and "Banner" in listed and "owner <@U0ALICE>" in listed
@@ -121,11 +123,10 @@ def test_each_vendor_channel_gets_only_its_own_data(
     [globex_thread] = thread_of(slack, "C0GLOBEX", globex_summary["ts"])
     acme_text = rendered(acme_summary) + rendered(acme_thread)
     globex_text = rendered(globex_summary) + rendered(globex_thread)
-    assert "*Completed:* 3" in acme_text and "*Open:* 1" in acme_text
+    assert "Acme job 0" in acme_text and "Acme job 2" in acme_text
     assert "Acme late job" in acme_text
     assert "Globex" not in acme_text and "c0globex" not in acme_text
-    assert "*Completed:* 0" in globex_text and "*Open:* 2" in globex_text
-    assert "no check-ins" not in globex_text and "1 of 1" not in globex_text
+    assert "Delivered since the last summary*: nothing this time" in globex_text
     assert "Globex stuck" in globex_text and "Acme" not in globex_text
 
 
@@ -338,13 +339,30 @@ def test_a_task_done_after_fridays_summary_is_in_the_next_one(
     first, second = (rendered(m) for m in summaries_in(slack, "C0ACME"))
     # The first covers the time since the vendor was added, and has nothing to compare with.
     assert "Wed 2 Dec 10:00 to Fri 4 Dec 2026 16:00 (since the vendor was added)" in first
-    assert "*Completed:* 0 (0 on time, 0 late)" in first
-    assert "In brackets" not in first
+    assert "*Delivered since the last summary*: nothing this time." in first
     # The second starts when the first went out: Friday evening and Saturday are in it.
     assert "Fri 4 Dec 16:00 to Fri 11 Dec 2026 16:00" in second
-    assert "*Completed:* 2 (2 on time, 0 late)" in second
-    # Its previous period began when the vendor was added (two days): no "+2" against it.
-    assert "In brackets" not in second
+    assert "• *#2* Logo\n• *#3* Banner" in second
+
+
+def test_figures_on_shows_rates_in_the_vendor_channel_against_a_full_period_only(
+    engine: Engine, slack: FakeSlack, clock: Clock
+) -> None:
+    vendor = add_vendor(engine, created=utc("2026-12-02 10:00"))
+    update_vendor(engine, vendor, show_figures=True)
+    task(engine, vendor, "Website", created="2026-12-02 10:00")
+    late_friday = task(engine, vendor, "Logo", created="2026-12-02 10:00")
+
+    clock.tick(FRIDAY_4PM)
+    close(engine, late_friday, "2026-12-04 21:00")
+    clock.tick("2026-12-11 16:00")
+    clock.tick("2026-12-18 16:00")
+
+    first, second, third = (rendered(m) for m in summaries_in(slack, "C0ACME"))
+    assert "*Completed:* 0 (0 on time, 0 late)" in first and "In brackets" not in first
+    # The previous period began when the vendor was added: no "+1" against two days.
+    assert "*Completed:* 1 (1 on time, 0 late)" in second and "In brackets" not in second
+    assert "*Completed:* 0 (-1) (0 on time, 0 late)" in third and "In brackets" in third
 
 
 def test_feedback_given_after_a_digest_is_in_the_next_digest(
