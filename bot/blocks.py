@@ -8,7 +8,7 @@ placed in a message, so it cannot ping `@channel` or a person. Mentions the bot 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -41,6 +41,7 @@ from storage.models import (
     TrialDecision,
     Vendor,
 )
+from storage.overdue_reviews import OverdueReview
 from storage.summaries import AttentionTask
 from storage.tasks import TaskRow
 
@@ -584,10 +585,13 @@ def delivery_review_message(task: Task, vendor: Vendor, delivery: Delivery) -> M
         if task.standard
         else "*Standard expected*\n_None was given when the task was delegated._"
     )
-    blocks: list[dict[str, Any]] = [
-        _section(head),
+    blocks: list[dict[str, Any]] = [_section(head)]
+    if delivery.note:
+        blocks.append(_section(f"*Their note*\n{_quote(delivery.note)[:2900]}"))
+    due = f"Due {format_due(task.due_date)}" if task.due_date else "No due date"
+    blocks += [
         _section(standard),
-        _context(f"Due {format_due(task.due_date)} · delivered {delivery.delivered_at:%a %-d %b}"),
+        _context(f"{due} · delivered {delivery.delivered_at:%a %-d %b}"),
     ]
     if delivery.outcome == ReviewOutcome.PENDING:
         blocks.append(
@@ -621,6 +625,28 @@ def delivery_review_message(task: Task, vendor: Vendor, delivery: Delivery) -> M
             )
         )
     return {"text": f"Task #{task.id} {escape(task.title)} was delivered", "blocks": blocks}
+
+
+def format_waited(waited: timedelta) -> str:
+    """How long something has waited, in one unit family: `26 h`, `3 d 2 h`, `45 min`."""
+    return format_duration_minutes(waited.total_seconds() / 60)
+
+
+def review_reminder(item: OverdueReview, now: datetime) -> Message:
+    """The owner's one reminder about a delivery waiting longer than the vendor's review
+    time: the vendor waits on us."""
+    task, vendor, delivery = item.task, item.vendor, item.delivery
+    text = (
+        f":hourglass: *{escape(vendor.name)}* ({channel_link(vendor.channel_id)}) delivered "
+        f"*#{task.id}* {escape(task.title)} {format_waited(item.waited(now))} ago and is "
+        "waiting for your review (review time "
+        f"{format_duration_minutes(vendor.review_after_minutes)}). "
+        "Accept it or request changes from the review message I sent you."
+    )
+    blocks = [_section(text)]
+    if delivery.note:
+        blocks.append(_section(f"*Their note*\n{_quote(delivery.note)[:2900]}"))
+    return {"text": f"#{task.id} {escape(task.title)} is waiting for your review", "blocks": blocks}
 
 
 def changes_requested_notice(task: Task, delivery: Delivery) -> Message:
@@ -1120,6 +1146,13 @@ def digest_message(digest: Digest) -> Message:
         blocks += _sections(["*What vendors told us since the last digest*", *said])
     else:
         blocks.append(_section("*What vendors told us since the last digest*\nNo feedback."))
+    if digest.overdue_reviews:
+        blocks += _sections(
+            [
+                "*Waiting on us: reviews past the vendor's review time*",
+                *overdue_review_lines(digest.overdue_reviews, digest.made_at),
+            ]
+        )
     blocks = blocks[: MAX_MESSAGE_BLOCKS - 1]
     blocks.append(
         _context(
@@ -1147,7 +1180,8 @@ def _home_task_line(item: HomeTask) -> str:
         if task.status == TaskStatus.DELIVERED
         else ""
     )
-    return f"• {mark}{task_line(task, vendor, item.today)}{review}"
+    today = item.today if task.status == TaskStatus.OPEN else None  # delivered: not overdue
+    return f"• {mark}{task_line(task, vendor, today)}{review}"
 
 
 def _home_vendor_line(row: VendorRow, now: datetime | None = None) -> str:
@@ -1180,6 +1214,21 @@ def home_outsider_view() -> dict[str, Any]:
     return {"type": "home", "blocks": [_section(text)]}
 
 
+def overdue_review_lines(items: Sequence[OverdueReview], now: datetime) -> list[str]:
+    """Each owner's deliveries waiting past their vendor's review time, by owner."""
+    lines: list[str] = []
+    owners = list(dict.fromkeys(item.task.owner_id for item in items))
+    for owner in owners:
+        theirs = [item for item in items if item.task.owner_id == owner]
+        listed = "; ".join(
+            f"*#{item.task.id}* {escape(item.task.title)} ({escape(item.vendor.name)}, "
+            f"waiting {format_waited(item.waited(now))})"
+            for item in theirs[:10]
+        )
+        lines.append(f"• {mention(owner)}: {listed}")
+    return lines
+
+
 def home_view(overview: HomeOverview) -> dict[str, Any]:
     """The App Home tab: the viewer's open tasks (overdue first) and each vendor's health."""
     blocks: list[dict[str, Any]] = [_header("Your open tasks")]
@@ -1189,6 +1238,14 @@ def home_view(overview: HomeOverview) -> dict[str, Any]:
             blocks.append(_context("Only the soonest due are shown; `/delegate list` has all."))
     else:
         blocks.append(_section("You have no open tasks. Delegate one with `/delegate`."))
+    if overview.overdue_reviews:
+        blocks += [{"type": "divider"}, _header("Vendors waiting on us")]
+        blocks += _sections(
+            [
+                "Deliveries past their vendor's review time, by owner:",
+                *overdue_review_lines(overview.overdue_reviews, overview.made_at),
+            ]
+        )
     blocks += [
         {"type": "divider"},
         _header("Vendor health"),

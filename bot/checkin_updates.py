@@ -337,6 +337,7 @@ def _record(
             actor_id=said.user_id,
             actor_is_outside=said.user_is_outside,
             now=now,
+            note=said.note,
         )
     return StatusRecorded(update=update, task=task, vendor=vendor, post=post, done=done)
 

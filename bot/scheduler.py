@@ -131,6 +131,7 @@ from storage.models import (
     TeamPost,
     Vendor,
 )
+from storage.overdue_reviews import overdue_reviews
 from storage.summaries import has_recent_work
 
 logger = logging.getLogger(__name__)
@@ -504,6 +505,7 @@ def _run_vendor(tick: _Tick, vendor: Vendor) -> None:
         logger.warning("scheduler: vendor %s has unusable settings: %s", vendor_id, error)
         return
     _post_due_lifecycle(tick, vendor, calendar)
+    _post_due_review_reminders(tick, vendor)
     if not _post_due_checkin(tick, vendor, calendar):
         return
     if not _post_due_reminders(tick, vendor, calendar):
@@ -682,6 +684,26 @@ def _post_due_trial_prompt(tick: _Tick, vendor: Vendor, calendar: VendorCalendar
     if post is not None:
         message = blocks.trial_prompt_message(card)
         _post_claimed(tick, vendor, post, message, to_user=vendor.added_by)
+
+
+def _post_due_review_reminders(tick: _Tick, vendor: Vendor) -> None:
+    """One direct message to the owner of each delivery not reviewed within the vendor's
+    review time (`review:`), claimed per delivery. No grace window and no day-off rule:
+    it is the team's own work, and a late reminder beats none."""
+    kind = PostKind.REVIEW_REMINDER
+    with transaction(tick.engine) as session:
+        due = overdue_reviews(session, vendor.team_id, tick.now, vendor_id=vendor.id)
+    for item in due:
+        key = f"delivery:{item.delivery.id}"
+        with transaction(tick.engine) as session:
+            existing = schedule.find_post(session, vendor.id or 0, kind, key)
+        if existing is not None and not tick.is_stale(existing):
+            continue
+        owner = item.task.owner_id
+        post = _take(tick, vendor, kind, key, existing, channel_id=owner)
+        if post is not None:
+            message = blocks.review_reminder(item, tick.now)
+            _post_claimed(tick, vendor, post, message, to_user=owner)
 
 
 def _post_due_budget_alerts(tick: _Tick, vendor: Vendor, calendar: VendorCalendar) -> None:

@@ -76,6 +76,7 @@ from storage import reviews, vendors
 from storage import summaries as store
 from storage.lifecycle import SpendTotals, spend_totals
 from storage.models import TaskStatus, Vendor, VendorFeedback
+from storage.overdue_reviews import OverdueReview, overdue_reviews
 from storage.summaries import AttentionTask, CheckinAnswer, RatingTotals, Span, TaskCounts
 from storage.tasks import TaskRow
 
@@ -417,6 +418,8 @@ class Digest:
     feedback: Sequence[tuple[Vendor, VendorFeedback]]
     made_at: datetime
     spend: Mapping[int, VendorSpend] = field(default_factory=dict)  # by vendor id
+    # Deliveries waiting longer than their vendor's review time: what vendors wait on us for.
+    overdue_reviews: Sequence[OverdueReview] = ()
 
 
 def _vendor_rows(
@@ -467,6 +470,7 @@ def team_digest(session: Session, team_id: str, tz: ZoneInfo, now: datetime) -> 
         feedback=[(by_id[item.vendor_id], item) for item in said if item.vendor_id in by_id],
         made_at=now,
         spend=spend,
+        overdue_reviews=overdue_reviews(session, team_id, now),
     )
 
 
@@ -493,6 +497,7 @@ class HomeOverview:
     last_day: date
     made_at: datetime
     more_tasks: bool = field(default=False)
+    overdue_reviews: Sequence[OverdueReview] = ()  # every owner's, the viewer's first
 
 
 def home_overview(
@@ -516,4 +521,7 @@ def home_overview(
         last_day=last_day,
         made_at=now,
         more_tasks=len(rows) > limit,
+        overdue_reviews=sorted(
+            overdue_reviews(session, team_id, now), key=lambda item: item.task.owner_id != user_id
+        ),
     )

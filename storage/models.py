@@ -114,6 +114,8 @@ class PostKind(StrEnum):
     # Direct messages to whoever added the vendor (channel_id is their user id):
     TRIAL_PROMPT = "trial_prompt"  # occurrence: the trial's end date
     BUDGET_ALERT = "budget_alert"  # occurrence: `2026-12@80`, the month and the threshold
+    # A delivery not reviewed in the vendor's review time; occurrence `delivery:<id>`.
+    REVIEW_REMINDER = "review_reminder"
 
 
 class PostState(StrEnum):
@@ -257,6 +259,9 @@ class Delivery(SQLModel, table=True):
     reviewed_by: str | None = Field(default=None, max_length=32)
     reviewed_at: datetime | None = Field(default=None)
     review_note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    # What the vendor said with its "Done" (the rest of a `#7 done <link>` reply): shown in
+    # the owner's review message.
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
 class TaskFeedback(SQLModel, table=True):

@@ -221,13 +221,16 @@ def test_a_done_reply_from_the_vendor_delivers_the_task(
     bot: BotUnderTest, checkin: Checkin
 ) -> None:
     _, (logo, banner), post = checkin
-    bot.event(thread_reply(post, f"{logo.id} done"))
+    bot.event(thread_reply(post, f"{logo.id} done, files in &lt;https://drive.example/x&gt;"))
     [edit] = bot.slack.wait_for("chat.update")
     assert get_task(bot.engine, logo.id or 0).status == TaskStatus.DELIVERED
     actions = [b["block_id"] for b in edit.params["blocks"] if b["type"] == "actions"][:-1]
     assert actions == [f"task:{banner.id}"]
     [review] = bot.slack.wait_for("chat.postMessage")
     assert review.params["channel"] == "U0ALICE"
+    # The review message carries what the vendor said with its Done.
+    shown = sent_text(review.params)
+    assert "*Their note*" in shown and "files in" in shown and "drive.example/x" in shown
 
 
 @freeze_time(MONDAY)

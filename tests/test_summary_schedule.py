@@ -22,7 +22,16 @@ from storage.database import transaction
 from storage.models import TeamPost
 from tests.scheduling import Clock, add_vendor, claims, get_vendor, update_vendor, utc
 from tests.slack_requests import rendered
-from tests.summary_support import checkin, close, prompt, reply, status, task, vendor_said
+from tests.summary_support import (
+    checkin,
+    close,
+    deliver,
+    prompt,
+    reply,
+    status,
+    task,
+    vendor_said,
+)
 
 # Friday 4 Dec 2026: summaries default to fri@16:00 in the vendor's zone (UTC here).
 FRIDAY_4PM = "2026-12-04 16:00"
@@ -382,3 +391,29 @@ def test_feedback_given_after_a_digest_is_in_the_next_digest(
     assert "Faster reviews" not in first
     assert "Fri 4 Dec 16:00 to Fri 11 Dec 2026 16:00" in second
     assert "Faster reviews, please" in second
+
+
+# --------------------------------------------------------------------------- waiting on us
+
+
+def test_a_delivery_not_reviewed_in_time_brings_its_owner_one_reminder_and_shows_in_the_digest(
+    engine: Engine, slack: FakeSlack, client: WebClient
+) -> None:
+    slack.add_channel("C0DIGEST", "vendor-digest", members=["U0BOT", "U0ALICE"])
+    vendor = add_vendor(engine)
+    copy = task(engine, vendor, "Brochure copy", owner="U0BOB")
+    deliver(engine, copy, "2026-12-03 15:00")
+    clock = Clock(deps_for(engine, summary_channel="C0DIGEST"), client)
+
+    clock.tick("2026-12-04 14:59")  # 23 h 59 min: not yet
+    assert slack.messages_in("DU0BOB") == []
+    clock.tick("2026-12-04 15:00")
+    clock.tick(FRIDAY_4PM)
+
+    [reminder] = slack.messages_in("DU0BOB")
+    assert "delivered *#1* Brochure copy 1 d ago" in rendered(reminder)
+    assert "review time 1 d" in rendered(reminder)
+    [digest] = slack.messages_in("C0DIGEST")
+    assert "<@U0BOB>: *#1* Brochure copy (c0acme, waiting 1 d 1 h)" in rendered(digest)
+    [summary] = summaries_in(slack, "C0ACME")
+    assert "*Waiting on us*\n• *#1* Brochure copy · delivered Thu 3 Dec" in rendered(summary)

@@ -1,4 +1,5 @@
-"""vendor settings for the alignment note and review reminders (figures:, review:)
+"""vendor settings for the alignment note and review reminders (figures:, review:);
+the vendor's note with a delivery
 
 Revision ID: 0008
 Revises: 0005
@@ -25,9 +26,13 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("review_after_minutes", sa.Integer(), server_default="1440", nullable=False)
         )
+    with op.batch_alter_table("deliveries", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("note", sa.Text(), server_default="", nullable=False))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("deliveries", schema=None) as batch_op:
+        batch_op.drop_column("note")
     with op.batch_alter_table("vendors", schema=None) as batch_op:
         batch_op.drop_column("review_after_minutes")
         batch_op.drop_column("show_figures")
