@@ -30,6 +30,7 @@ from bot.summaries import (
     VendorSummary,
     Week,
 )
+from bot.trial_verdict import THRESHOLDS_TEXT, TrialJudgement, judge_trial
 from storage.checkins import CheckinRow
 from storage.models import (
     Delivery,
@@ -1566,6 +1567,23 @@ def _trial_buttons(card: TrialCard) -> dict[str, Any]:
     }
 
 
+def trial_judgement_text(judgement: TrialJudgement) -> str:
+    """`:white_check_mark: *Verdict: meets the bar* · on time 90% ✓ · …` and the rule."""
+    checks = " · ".join(
+        f"{m.name} {m.value} {':white_check_mark:' if m.passed else ':x:'}"
+        for m in judgement.measures
+    )
+    if not judgement.enough_data:
+        done = f"{judgement.sample} task{'' if judgement.sample == 1 else 's'}"
+        head = f":grey_question: *Verdict: not enough data yet* ({done} done or delivered)"
+    elif judgement.passed:
+        head = ":white_check_mark: *Verdict: meets the bar*"
+    else:
+        short = ", ".join(m.name for m in judgement.failed)
+        head = f":warning: *Verdict: falls short* on {short}"
+    return head + (f" · {checks}" if checks else "") + f"\n_{THRESHOLDS_TEXT}_"
+
+
 def trial_prompt_message(card: TrialCard) -> Message:
     """The DM to whoever added a vendor on trial: the trial's figures, verdict, spend and
     open tasks, with Keep / Extend 2 weeks / End; once decided, the decision instead."""
@@ -1609,7 +1627,7 @@ def trial_prompt_message(card: TrialCard) -> Message:
     blocks: list[dict[str, Any]] = [
         _section(head),
         _section(figures),
-        _section(verdict_text(card.trend)),
+        _section(trial_judgement_text(judge_trial(card.figures))),
         *_sections(tasks),
     ]
     if card.decision is None:

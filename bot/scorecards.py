@@ -7,7 +7,7 @@ docs/lifecycle.md says the same for people.
 
 **Weeks** are Monday to Sunday in the vendor's calendar, as in the summaries. A scorecard
 made at `now` shows the N weeks (default 12) ending with the current week, which counts up
-to now ("so far").
+to now ("so far"), but none before the week the vendor was added.
 
 **The figures** of a week (`CardFigures`), each as in docs/summaries.md where it has one:
 
@@ -290,6 +290,9 @@ def vendor_scorecard(session: Session, vendor: Vendor, now: datetime, weeks: int
     today = now.astimezone(ZoneInfo(vendor.timezone)).date()
     this_week = week_of(today)
     shown = [Week(this_week.monday - timedelta(weeks=back)) for back in range(weeks - 1, -1, -1)]
+    # Weeks before the vendor existed say nothing: the card starts at its first week.
+    added = vendor.created_at.astimezone(ZoneInfo(vendor.timezone)).date()
+    shown = [week for week in shown if week.sunday >= added] or [this_week]
     first = min(shown[0].monday, this_week.monday - timedelta(weeks=2 * VERDICT_WEEKS - 1))
     events = load_events(session, vendor, first, today, now)
     rows = [

@@ -424,3 +424,12 @@ def test_a_scorecard_for_a_vendor_without_history(engine: Engine) -> None:
     assert len(card.rows) == 12 and card.total == CardFigures()
     assert card.trend.verdict == Verdict.NOT_ENOUGH_DATA
     assert card.spend.to_date == 0 and not card.spend.worth_showing
+
+
+def test_a_scorecard_starts_at_the_vendors_first_week(engine: Engine) -> None:
+    vendor = add_vendor(engine, created=utc(NOW) - timedelta(days=9))
+    with transaction(engine) as session:
+        card = vendor_scorecard(session, vendor, utc(NOW), weeks=12)
+    added = (utc(NOW) - timedelta(days=9)).date()
+    assert card.rows[0].week.monday <= added <= card.rows[0].week.sunday
+    assert len(card.rows) in (2, 3)
