@@ -43,6 +43,7 @@ from storage.models import (
     Vendor,
 )
 from storage.overdue_reviews import OverdueReview
+from storage.slips import Slips
 from storage.summaries import AttentionTask
 from storage.tasks import TaskRow
 
@@ -1099,7 +1100,17 @@ def health_text(health: Health, *, emoji: bool = True) -> str:
     return f"{mark}{health.mark.value}{reasons}"
 
 
-def _digest_row(row: VendorRow, spend: VendorSpend | None = None) -> str:
+def slips_text(slips: Slips | None) -> str:
+    """`2 due dates moved (+5 d in all)`, or "" without any."""
+    if slips is None or not slips.count:
+        return ""
+    dates = "1 due date" if slips.count == 1 else f"{slips.count} due dates"
+    return f"{dates} moved later (+{slips.days} d in all)"
+
+
+def _digest_row(
+    row: VendorRow, spend: VendorSpend | None = None, slips: Slips | None = None
+) -> str:
     c = row.current
     p = row.previous if row.previous is not None else _NO_FIGURES
     vendor = row.vendor
@@ -1126,6 +1137,7 @@ def _digest_row(row: VendorRow, spend: VendorSpend | None = None) -> str:
         f"at risk {c.at_risk} · blocked {c.blocked}{_vs(c.blocked, p.blocked)} · "
         f"{answered} · {ratings}\n"
         + (f"spend {spend_text(spend)}\n" if spend and spend.worth_showing else "")
+        + (f"{slips_text(slips)}\n" if slips_text(slips) else "")
         + f"_{health_text(row.health, emoji=False)}_"
     )
 
@@ -1135,9 +1147,10 @@ def digest_message(digest: Digest) -> Message:
     vendors = f"{len(digest.rows)} vendor" + ("" if len(digest.rows) == 1 else "s")
     head = f":clipboard: *Vendor digest* · {period_text(digest.period, digest.tz)} · {vendors}"
     blocks: list[dict[str, Any]] = [_section(head)]
-    rows = [_digest_row(row, digest.spend.get(row.vendor.id or 0)) for row in digest.rows] or [
-        "No vendors yet."
-    ]
+    rows = [
+        _digest_row(row, digest.spend.get(row.vendor.id or 0), digest.slips.get(row.vendor.id or 0))
+        for row in digest.rows
+    ] or ["No vendors yet."]
     blocks += _sections(rows)
     if digest.feedback:
         said = [
@@ -1469,6 +1482,7 @@ def scorecard_message(card: Scorecard) -> Message:
             f"*Over the {len(card.rows)} weeks*\n"
             + "\n".join(card_lines(card.total))
             + f"\n*Spend in these weeks:* {format_money(card.total.spend, vendor.currency)}"
+            + f"\n*Due dates moved:* {slips_text(card.slips) or 'none'}"
         )
     )
     blocks.append(_section(f":moneybag: *Spend* (internal): {spend_text(card.spend)}"))

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
@@ -50,6 +50,7 @@ from bot.summaries import (
     MIN_SAMPLE,
     VendorSpend,
     Week,
+    local_start,
     month_span,
     spend_by_vendor,
     week_of,
@@ -57,6 +58,7 @@ from bot.summaries import (
 from storage import lifecycle as store
 from storage import vendors
 from storage.models import ReviewOutcome, Task, Vendor, VendorTrialDecision
+from storage.slips import Slips, slips_by_vendor
 from storage.summaries import Span, checkin_answers
 
 VERDICT_WEEKS = 4
@@ -282,10 +284,11 @@ class Scorecard:
     spend: VendorSpend
     today: date  # the vendor's local date
     made_at: datetime
+    slips: Slips = field(default_factory=Slips)  # due dates moved later in the rows' weeks
 
 
 def vendor_scorecard(session: Session, vendor: Vendor, now: datetime, weeks: int) -> Scorecard:
-    """The vendor's last `weeks` weeks (the current one so far): five queries, whatever
+    """The vendor's last `weeks` weeks (the current one so far): six queries, whatever
     the number of weeks or tasks (four for the events, one for the spend)."""
     today = now.astimezone(ZoneInfo(vendor.timezone)).date()
     this_week = week_of(today)
@@ -308,7 +311,12 @@ def vendor_scorecard(session: Session, vendor: Vendor, now: datetime, weeks: int
         now,
         vendor_id=vendor.id,
     )[vendor.id or 0]
+    tz = ZoneInfo(vendor.timezone)
+    slips = slips_by_vendor(
+        session, vendor.team_id, local_start(shown[0].monday, tz), now, vendor_id=vendor.id
+    )
     return Scorecard(
+        slips=slips.get(vendor.id or 0, Slips()),
         vendor=vendor,
         rows=rows,
         total=events.figures(shown[0].monday, today),

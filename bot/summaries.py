@@ -77,6 +77,7 @@ from storage import summaries as store
 from storage.lifecycle import SpendTotals, spend_totals
 from storage.models import TaskStatus, Vendor, VendorFeedback
 from storage.overdue_reviews import OverdueReview, overdue_reviews
+from storage.slips import Slips, slips_by_vendor
 from storage.summaries import AttentionTask, CheckinAnswer, RatingTotals, Span, TaskCounts
 from storage.tasks import TaskRow
 
@@ -420,6 +421,7 @@ class Digest:
     spend: Mapping[int, VendorSpend] = field(default_factory=dict)  # by vendor id
     # Deliveries waiting longer than their vendor's review time: what vendors wait on us for.
     overdue_reviews: Sequence[OverdueReview] = ()
+    slips: Mapping[int, Slips] = field(default_factory=dict)  # due dates moved, by vendor id
 
 
 def _vendor_rows(
@@ -471,6 +473,7 @@ def team_digest(session: Session, team_id: str, tz: ZoneInfo, now: datetime) -> 
         made_at=now,
         spend=spend,
         overdue_reviews=overdue_reviews(session, team_id, now),
+        slips=slips_by_vendor(session, team_id, period.start, period.end),
     )
 
 

@@ -11,7 +11,10 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
+from bot import blocks
+from bot.delegation import reschedule_task
 from bot.periods import Period
+from bot.scorecards import vendor_scorecard
 from bot.summaries import (
     Figures,
     Health,
@@ -26,6 +29,7 @@ from bot.summaries import (
 )
 from storage.database import transaction
 from storage.models import CheckinTask, TaskStatus, Vendor
+from storage.slips import Slips
 from storage.summaries import Span
 from tests.scheduling import TEAM_ID, add_vendor, utc
 from tests.summary_support import (
@@ -280,8 +284,8 @@ def statements_for(engine: Engine, what: str) -> int:
         # 4 for the alignment note (delivered, due, stuck, waiting on us)
         ("summary", 12),
         # the period, the vendors, 3 per period, the spend, the vendors' feedback, the
-        # overdue reviews
-        ("digest", 11),
+        # overdue reviews, the due dates moved
+        ("digest", 12),
         # the viewer's tasks, the vendors, 3 for the four weeks, the overdue reviews
         ("home", 6),
     ],
@@ -347,3 +351,28 @@ def test_an_answer_by_another_route_answers_the_latest_checkin_only(engine: Engi
     # Tuesday's is answered after an hour; Monday's, asked again since, is not.
     figures = found[vendor.id or 0]
     assert (figures.checkins, figures.answered, figures.median_response_minutes) == (2, 1, 60)
+
+
+def test_due_dates_moved_later_are_slips_in_the_digest_and_the_scorecard(engine: Engine) -> None:
+    vendor = add_vendor(engine)
+    job = task(engine, vendor, "Logo", due="2026-12-02")
+    with transaction(engine) as session:
+        for due, at in (("2026-12-05", "2026-12-01 10:00"), ("2026-12-03", "2026-12-02 10:00")):
+            reschedule_task(
+                session,
+                team_id=TEAM_ID,
+                actor_id="U0ALICE",
+                task_id=job.id or 0,
+                due=due,
+                now=utc(at),
+            )
+        digest = team_digest(session, TEAM_ID, ZoneInfo("UTC"), utc("2026-12-04 16:00"))
+        card = vendor_scorecard(session, vendor, utc("2026-12-04 16:00"), weeks=4)
+
+    # Moved 3 days later, then 2 days earlier: one slip of 3 days.
+    assert digest.slips[vendor.id or 0] == Slips(1, 3)
+    assert card.slips == Slips(1, 3)
+    assert (
+        "1 due date moved later (+3 d in all)"
+        in blocks.digest_message(digest)["blocks"][1]["text"]["text"]
+    )
