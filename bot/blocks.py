@@ -19,6 +19,7 @@ from bot.periods import Period
 from bot.scorecards import VERDICT_WEEKS, CardFigures, Scorecard, Trend, TrialCard, Verdict
 from bot.slack_text import escape
 from bot.summaries import (
+    MIN_SAMPLE,
     Digest,
     Figures,
     Health,
@@ -875,10 +876,18 @@ def holidays_reply(
 
 # --------------------------------------------------------------------------- summaries
 
+# Where a mark is shown, its rule, with the minimum sample behind a rate.
+HEALTH_LEGEND = (
+    "Red: 3+ overdue, 2+ blocked, or on time or answered below 50%. Yellow: any overdue, "
+    "blocked or at risk, or a rate below 80%. A rate counts only with at least "
+    f"{MIN_SAMPLE} tasks done (on time) or {MIN_SAMPLE} check-ins (answered). White: "
+    "paused, not judged."
+)
 HEALTH_EMOJI = {
     Mark.GREEN: ":large_green_circle:",
     Mark.YELLOW: ":large_yellow_circle:",
     Mark.RED: ":red_circle:",
+    Mark.PAUSED: ":white_circle:",
 }
 MAX_MESSAGE_BLOCKS = 50
 MAX_HOME_BLOCKS = 100
@@ -1172,13 +1181,15 @@ def digest_message(digest: Digest) -> Message:
         _context(
             "In brackets: the change from the previous digest's period (vendors that existed "
             "through it). Ratings: quality/timeliness/"
-            "communication, 1 to 5. Red: 3+ overdue, 2+ blocked, or on time or answered below "
-            "50%. Yellow: any overdue, blocked or at risk, or a rate below 80%."
+            "communication, 1 to 5. " + HEALTH_LEGEND
         )
     )
     marks = [row.health.mark for row in digest.rows]
     red, yellow = marks.count(Mark.RED), marks.count(Mark.YELLOW)
-    text = f"Vendor digest: {vendors}, {red} red, {yellow} yellow"
+    paused = marks.count(Mark.PAUSED)
+    text = f"Vendor digest: {vendors}, {red} red, {yellow} yellow" + (
+        f", {paused} paused" if paused else ""
+    )
     return {"text": text, "blocks": blocks}
 
 
@@ -1265,8 +1276,7 @@ def home_view(overview: HomeOverview) -> dict[str, Any]:
         _header("Vendor health"),
         _context(
             f"{overview.first_day:%a %-d %b} to {overview.last_day:%a %-d %b %Y}, each vendor's "
-            "own calendar. Red: 3+ overdue, 2+ blocked, or on time or answered below 50%. "
-            "Yellow: any overdue, blocked or at risk, or a rate below 80%."
+            "own calendar. " + HEALTH_LEGEND
         ),
     ]
     room = MAX_HOME_BLOCKS - len(blocks) - 1

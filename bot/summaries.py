@@ -228,6 +228,9 @@ class Mark(StrEnum):
     GREEN = "green"
     YELLOW = "yellow"
     RED = "red"
+    # Not judged: the vendor is paused (by someone, or because the bot was removed from its
+    # channel). It is never counted among the healthy ones.
+    PAUSED = "paused"
 
 
 @dataclass(frozen=True)
@@ -350,6 +353,8 @@ class VendorRow:
 
     @property
     def health(self) -> Health:
+        if self.vendor.paused:
+            return Health(Mark.PAUSED, (self.vendor.pause_reason or "paused",))
         return health_of(self.current)
 
 

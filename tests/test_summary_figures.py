@@ -31,7 +31,7 @@ from storage.database import transaction
 from storage.models import CheckinTask, TaskStatus, Vendor
 from storage.slips import Slips
 from storage.summaries import Span
-from tests.scheduling import TEAM_ID, add_vendor, utc
+from tests.scheduling import TEAM_ID, add_vendor, update_vendor, utc
 from tests.summary_support import (
     checkin,
     close,
@@ -376,3 +376,21 @@ def test_due_dates_moved_later_are_slips_in_the_digest_and_the_scorecard(engine:
         "1 due date moved later (+3 d in all)"
         in blocks.digest_message(digest)["blocks"][1]["text"]["text"]
     )
+
+
+def test_a_paused_vendor_is_not_counted_healthy_and_the_legend_states_the_sample(
+    engine: Engine,
+) -> None:
+    add_vendor(engine)
+    quiet = add_vendor(engine, "C0QUIET")
+    update_vendor(engine, quiet, paused=True, pause_reason="unreachable: channel_not_found")
+    with transaction(engine) as session:
+        digest = team_digest(session, TEAM_ID, ZoneInfo("UTC"), utc("2026-12-04 16:00"))
+
+    marks = {row.vendor.channel_id: row.health.mark for row in digest.rows}
+    assert marks == {"C0ACME": Mark.GREEN, "C0QUIET": Mark.PAUSED}
+    message = blocks.digest_message(digest)
+    assert message["text"].endswith("0 red, 0 yellow, 1 paused")
+    legend = message["blocks"][-1]["elements"][0]["text"]
+    assert "at least 2 tasks done (on time) or 2 check-ins (answered)" in legend
+    assert "White: paused, not judged" in legend
