@@ -1299,7 +1299,23 @@ def summary_posted_reply(vendor: Vendor, summary: VendorSummary) -> Message:
 
 
 def report_sent_reply(first_day: date, last_day: date, counts: dict[str, int]) -> Message:
-    listed = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.items())
+    plural = {
+        "task": "tasks",
+        "status_update": "status updates",
+        "response": "responses",
+        "feedback": "ratings",
+        "vendor_feedback": "vendor feedback",
+        "review": "reviews",
+        "due_date_change": "due date changes",
+    }
+    singular = {"feedback": "rating"}
+
+    def word(kind: str, n: int) -> str:
+        if n == 1:
+            return singular.get(kind, kind.replace("_", " "))
+        return plural.get(kind, kind.replace("_", " "))
+
+    listed = ", ".join(f"{n} {word(kind, n)}" for kind, n in counts.items())
     return plain_reply(
         f":white_check_mark: Sent the report for {first_day:%a %-d %b %Y} to "
         f"{last_day:%a %-d %b %Y} to your direct messages ({listed})."

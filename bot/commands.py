@@ -50,7 +50,7 @@ HELP_LINES = [
         "a vendor's weekly scorecard, verdict, spend and chart, sent to you",
     ),
     (
-        "/delegate report [from:DATE] [to:DATE]",
+        "/delegate report [#vendor] [from:DATE] [to:DATE]",
         "a CSV of tasks, updates, replies and feedback, sent to you (default: the last 4 weeks)",
     ),
     (
@@ -171,6 +171,7 @@ class SendReport:
 
     start: str | None = None
     end: str | None = None
+    channel_id: str | None = None  # `report #vendor`: one vendor's records only
 
 
 # `feedback:summary`: the weekly feedback prompt goes with the summary (stored as None).
@@ -359,9 +360,13 @@ def _parse_summary(rest: list[str]) -> PostSummary:
 
 
 def _parse_report(rest: list[str]) -> SendReport:
-    usage = "/delegate report [from:DATE] [to:DATE]"
+    usage = "/delegate report [#vendor] [from:DATE] [to:DATE]"
     dates: dict[str, str] = {}
+    channel_id: str | None = None
     for word in rest:
+        if word.startswith("<#") and channel_id is None:
+            channel_id = channel_id_of(word, usage)
+            continue
         match = OPTION.match(word)
         key = match.group(1).lower() if match else ""
         if match is None or key not in ("from", "to"):
@@ -376,7 +381,7 @@ def _parse_report(rest: list[str]) -> SendReport:
         if not match.group(2):
             raise UsageError(f"`{key}:` needs a date, like `{key}:2026-11-01`.")
         dates[key] = match.group(2)
-    return SendReport(dates.get("from"), dates.get("to"))
+    return SendReport(dates.get("from"), dates.get("to"), channel_id)
 
 
 def _expect_nothing(rest: list[str], usage: str) -> None:
