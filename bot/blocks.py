@@ -475,14 +475,18 @@ def checkin_escalation(
     """A direct message to a task owner: the vendor answered neither a check-in nor its
     reminder before the next check-in was due."""
     checkin = f"<{permalink}|the last check-in>" if permalink else "the last check-in"
+    # Not "nobody at": a vendor is often one person.
     head = (
-        f":rotating_light: Nobody at *{escape(vendor.name)}* ({channel_link(vendor.channel_id)}) "
+        f":rotating_light: *{escape(vendor.name)}* ({channel_link(vendor.channel_id)}) has not "
         f"answered {checkin} about your tasks:"
     )
     lines = ["• " + task_line(task, today=today) for task in tasks[:40]]
     blocks = [_section(head), _section("\n".join(lines)[:2900])]
     blocks.append(_context("You may want to ask them directly."))
-    return {"text": f"Nobody at {escape(vendor.name)} answered the last check-in", "blocks": blocks}
+    return {
+        "text": f"{escape(vendor.name)} has not answered the last check-in",
+        "blocks": blocks,
+    }
 
 
 def vendor_unreachable_notice(vendor: Vendor, error: str) -> Message:
@@ -934,6 +938,17 @@ def _vs(current: float | None, previous: float | None, digits: int = 0, unit: st
     return f" ({_signed(current - previous, digits)}{unit})"
 
 
+def _vs_duration(current: float | None, previous: float | None) -> str:
+    """` (-2 h 45 min)`: a change of duration in the same units as the duration itself."""
+    if current is None or previous is None:
+        return ""
+    change = current - previous
+    if round(change) == 0:
+        return " (±0)"
+    sign = "+" if change > 0 else "-"
+    return f" ({sign}{format_duration_minutes(abs(change))})"
+
+
 def _percent(rate: float | None) -> str:
     return "n/a" if rate is None else f"{rate:.0%}"
 
@@ -967,7 +982,7 @@ def figure_lines(current: Figures, previous: Figures | None) -> list[str]:
         f"*Check-ins answered:* {c.answered} of {c.checkins} ({_percent(rate)})"
         + _vs(_points(rate), _points(p.response_rate), unit=" pts")
         + f" · *median time to first answer:* {format_duration_minutes(c.median_response_minutes)}"
-        + _vs(c.median_response_minutes, p.median_response_minutes, unit=" min")
+        + _vs_duration(c.median_response_minutes, p.median_response_minutes)
         if c.checkins
         else "*Check-ins answered:* no check-ins"
     )

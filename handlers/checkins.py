@@ -34,6 +34,7 @@ from handlers import notices
 from handlers.delegate import team_of
 from handlers.payloads import Click
 from handlers.replies import answering_errors
+from storage import updates
 from storage.database import run_transaction
 from storage.models import TaskUpdate
 
@@ -299,8 +300,7 @@ class CheckinListeners:
             permalink = str(found["permalink"])
         except SlackApiError as error:
             logger.warning("no permalink for a check-in: %s", error.response.get("error"))
-        build = blocks.owner_note_alert if note_only else blocks.owner_status_alert
-        message = build(
+        message = blocks.owner_status_alert(
             recorded.task,
             recorded.vendor,
             TaskUpdate(update.status),
@@ -308,10 +308,33 @@ class CheckinListeners:
             update.note,
             permalink,
         )
+        # One direct message per status event: a note added after the click updates the
+        # message the click sent, when we know it.
+        sent = (update.owner_alert or "").split(":", 1) if note_only else []
         try:
-            client.chat_postMessage(channel=recorded.task.owner_id, **message)
+            if len(sent) == 2:
+                client.chat_update(channel=sent[0], ts=sent[1], **message)
+                return
+            if note_only:
+                message = blocks.owner_note_alert(
+                    recorded.task,
+                    recorded.vendor,
+                    TaskUpdate(update.status),
+                    update.user_id,
+                    update.note,
+                    permalink,
+                )
+            posted = client.chat_postMessage(channel=recorded.task.owner_id, **message)
         except SlackApiError as error:
             logger.warning("could not tell a task owner: %s", error.response.get("error"))
+            return
+        reference = f"{posted.get('channel')}:{posted.get('ts')}"
+        if not note_only and update.id is not None and posted.get("ts"):
+            update_id = update.id
+            run_transaction(
+                self.deps.engine,
+                lambda session: updates.set_owner_alert(session, update_id, reference),
+            )
 
 
 def _update_id(private_metadata: str) -> int:

@@ -197,6 +197,9 @@ class StatusUpdate(SQLModel, table=True):
     note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     source: str = Field(max_length=16)  # "button", "reply" or "command"
     at: datetime
+    # The owner's direct message about this status (`<dm channel>:<ts>`), so a note added
+    # afterwards updates that one message instead of sending a second.
+    owner_alert: str | None = Field(default=None, max_length=64)
 
 
 class CheckinResponse(SQLModel, table=True):

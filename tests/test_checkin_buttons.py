@@ -96,14 +96,20 @@ def test_a_submitted_note_is_stored_shown_escaped_and_sent_to_the_owner(
     _, (logo, _), post = checkin
     bot.interact(button_click(post, logo.id or 0, TaskUpdate.BLOCKED))
     bot.slack.wait_for("chat.postMessage")
+    wait_until(lambda: status_updates(bot.engine)[0].owner_alert is not None)
     [update] = status_updates(bot.engine)
 
     result = bot.interact(note_submission(update.id or 0, "Waiting on <!channel> & the assets"))
     assert result.status == 200 and result.body == ""  # a plain ack closes the form
 
-    dm = bot.slack.wait_for("chat.postMessage", count=2)[-1].params
-    assert dm["channel"] == "U0ALICE"
+    # One direct message per status event: the click's DM is updated with the note.
+    wait_until(
+        lambda: any(c.params["channel"].startswith("D") for c in bot.slack.calls_to("chat.update"))
+    )
+    [dm] = [c.params for c in bot.slack.calls_to("chat.update") if c.params["channel"][0] == "D"]
+    assert len(bot.slack.calls_to("chat.postMessage")) == 1
     assert "Waiting on &lt;!channel&gt; &amp; the assets" in sent_text(dm)
+    assert "*Blocked*" in sent_text(dm)
     [update] = status_updates(bot.engine)
     assert update.note == "Waiting on <!channel> & the assets"
     edit = bot.slack.calls_to("chat.update")[-1].params

@@ -92,3 +92,15 @@ def test_a_full_checkin_stays_within_slacks_fifty_blocks() -> None:
     message = blocks.checkin_message(vendor(), 9, rows, TODAY)
     assert len(message["blocks"]) == 50
     assert "0 of 24 tasks answered" in message["blocks"][0]["text"]["text"]
+
+
+def test_words_durations_in_one_unit_family_and_no_nobody_at() -> None:
+    from bot.summaries import Figures
+
+    lines = blocks.figure_lines(
+        Figures(checkins=2, answered=2, median_response_minutes=20),
+        Figures(checkins=2, answered=2, median_response_minutes=185),
+    )
+    assert "20 min (-2 h 45 min)" in lines[3]
+    escalation = blocks.checkin_escalation(vendor(), [task(1, TaskStatus.OPEN, None)], None, TODAY)
+    assert "Nobody" not in escalation["text"] and "has not answered" in escalation["text"]

@@ -28,9 +28,13 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("deliveries", schema=None) as batch_op:
         batch_op.add_column(sa.Column("note", sa.Text(), server_default="", nullable=False))
+    with op.batch_alter_table("status_updates", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("owner_alert", sa.String(length=64), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("status_updates", schema=None) as batch_op:
+        batch_op.drop_column("owner_alert")
     with op.batch_alter_table("deliveries", schema=None) as batch_op:
         batch_op.drop_column("note")
     with op.batch_alter_table("vendors", schema=None) as batch_op:
