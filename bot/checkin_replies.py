@@ -106,11 +106,9 @@ def parse_reply(text: str) -> ParsedReply:
         if said is not None:
             statuses.append(said)
             continue
+        # Not added to the previous task's note (it would show `#3 blokced` as a note on
+        # #2): its author is told which words work instead.
         unread.append(part.strip()[:80])
-        if statuses:  # kept with the status before it, so no words are lost
-            before = statuses[-1]
-            note = f"{before.note}, {part.strip()}" if before.note else part.strip()
-            statuses[-1] = ReplyStatus(before.task_id, before.status, note[:MAX_NOTE_LENGTH])
     return ParsedReply(statuses=tuple(statuses), unread=tuple(unread))
 
 

@@ -340,6 +340,8 @@ def test_an_unknown_status_gets_a_private_hint_with_the_words_and_the_ids(
     assert f"#{logo.id}, #{banner.id}" in shown
     assert note.params["user"] == "U0VENDOR"
     assert all(u.task_id == logo.id for u in status_updates(bot.engine))
+    # The unread part is not kept as the note of the task before it.
+    assert all("finished" not in u.note for u in status_updates(bot.engine))
 
 
 @freeze_time(MONDAY)
