@@ -350,6 +350,7 @@ def run_tick(
     with transaction(tick.engine) as session:
         vendors = schedule.list_active_vendors(session)
     _run_vendors(tick, vendors, deps.settings.scheduler_workers)
+    _post_due_review_reminders(tick)
     if deps.settings.summary_channel:
         _post_due_digests(tick, deps.settings)
     cutoff = tick.now - tick.policy.grace - tick.policy.lease
@@ -505,7 +506,6 @@ def _run_vendor(tick: _Tick, vendor: Vendor) -> None:
         logger.warning("scheduler: vendor %s has unusable settings: %s", vendor_id, error)
         return
     _post_due_lifecycle(tick, vendor, calendar)
-    _post_due_review_reminders(tick, vendor)
     if not _post_due_checkin(tick, vendor, calendar):
         return
     if not _post_due_reminders(tick, vendor, calendar):
@@ -686,14 +686,19 @@ def _post_due_trial_prompt(tick: _Tick, vendor: Vendor, calendar: VendorCalendar
         _post_claimed(tick, vendor, post, message, to_user=vendor.added_by)
 
 
-def _post_due_review_reminders(tick: _Tick, vendor: Vendor) -> None:
-    """One direct message to the owner of each delivery not reviewed within the vendor's
-    review time (`review:`), claimed per delivery. No grace window and no day-off rule:
-    it is the team's own work, and a late reminder beats none."""
+def _post_due_review_reminders(tick: _Tick) -> None:
+    """One direct message to the owner of each delivery not reviewed within its vendor's
+    review time (`review:`), claimed per delivery; after the vendors' turns, with one
+    query for every team (few deliveries wait at any time). No grace window and no
+    day-off rule: it is the team's own work, and a late reminder beats none. Paused
+    vendors' deliveries wait like the rest of their messages."""
     kind = PostKind.REVIEW_REMINDER
     with transaction(tick.engine) as session:
-        due = overdue_reviews(session, vendor.team_id, tick.now, vendor_id=vendor.id)
+        due = overdue_reviews(session, None, tick.now)
     for item in due:
+        vendor = item.vendor
+        if vendor.paused:
+            continue
         key = f"delivery:{item.delivery.id}"
         with transaction(tick.engine) as session:
             existing = schedule.find_post(session, vendor.id or 0, kind, key)

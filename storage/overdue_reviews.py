@@ -21,7 +21,7 @@ class OverdueReview:
 
 
 def overdue_reviews(
-    session: Session, team_id: str, now: datetime, *, vendor_id: int | None = None
+    session: Session, team_id: str | None, now: datetime, *, vendor_id: int | None = None
 ) -> list[OverdueReview]:
     """Pending deliveries older than their vendor's review time, oldest first (one query;
     the review time is per vendor, so the comparison is done here over the pending ones,
@@ -31,13 +31,14 @@ def overdue_reviews(
         .join(Task, col(Task.id) == col(Delivery.task_id))
         .join(Vendor, col(Vendor.id) == col(Delivery.vendor_id))
         .where(
-            Vendor.team_id == team_id,
             Delivery.outcome == ReviewOutcome.PENDING,
             Task.status == TaskStatus.DELIVERED,
             col(Delivery.delivered_at) <= now,
         )
         .order_by(col(Delivery.delivered_at), col(Delivery.id))
     )
+    if team_id is not None:  # None: every team's (the scheduler)
+        query = query.where(Vendor.team_id == team_id)
     if vendor_id is not None:
         query = query.where(Delivery.vendor_id == vendor_id)
     return [
