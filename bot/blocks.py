@@ -1077,10 +1077,10 @@ def summary_message(summary: VendorSummary) -> Message:
         blocks.append(
             _context("The overdue and blocked tasks, with their owners, are in this thread.")
         )
+    c = summary.current  # counts, not rates: fine for the vendor's own channel
     text = (
-        f"Weekly summary for {name}: {len(note.delivered)} delivered, "
-        f"{len(note.due_soon)} due in the next 7 days, {len(note.stuck)} blocked or at risk, "
-        f"{len(note.waiting_on_us)} waiting on us"
+        f"Weekly summary for {name}: {c.completed} completed, {c.open} open, "
+        f"{c.overdue} overdue, {c.blocked} blocked"
     )
     return {"text": text, "blocks": blocks[:MAX_MESSAGE_BLOCKS]}
 

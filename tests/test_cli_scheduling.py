@@ -48,7 +48,7 @@ def test_tick_posts_once_and_again_posts_nothing(tmp_path: Path) -> None:
         if block["type"] == "actions"
         for element in block["elements"]
     ]
-    assert buttons == ["On track", "At risk", "Blocked", "Done"] * 2
+    assert buttons == ["On track", "At risk", "Blocked", "Done"] * 2 + ["All on track"]
 
 
 def test_tick_without_slack_settings_is_one_line(tmp_path: Path) -> None:
