@@ -8,7 +8,7 @@ placed in a message, so it cannot ping `@channel` or a person. Mentions the bot 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,9 +17,11 @@ from bot import vendor_blocks
 from bot.absences import Away
 from bot.commands import help_text
 from bot.money import format_money
+from bot.periods import Period
 from bot.scorecards import VERDICT_WEEKS, CardFigures, Scorecard, Trend, TrialCard, Verdict
 from bot.slack_text import escape
 from bot.summaries import (
+    MIN_SAMPLE,
     Digest,
     Figures,
     Health,
@@ -31,6 +33,7 @@ from bot.summaries import (
     VendorSummary,
     Week,
 )
+from bot.trial_verdict import THRESHOLDS_TEXT, TrialJudgement, judge_trial
 from storage.checkins import CheckinRow
 from storage.models import (
     Delivery,
@@ -42,6 +45,8 @@ from storage.models import (
     TrialDecision,
     Vendor,
 )
+from storage.overdue_reviews import OverdueReview
+from storage.slips import Slips
 from storage.summaries import AttentionTask
 from storage.tasks import TaskRow
 
@@ -63,6 +68,9 @@ FIELD_NOTE = "note"
 # Check-in buttons: one action id per status (ids must be unique within a block); the value
 # is "<post id>:<task id>", the block id "task:<task id>".
 CHECKIN_ACTION_PREFIX = "checkin_"
+# The check-in's **All on track** button (value: the post id). Not under the prefix above,
+# which the per-task listener owns.
+ALL_ON_TRACK_ACTION = "all_on_track"
 CHECKIN_BUTTONS: tuple[tuple[TaskUpdate, str], ...] = (
     (TaskUpdate.ON_TRACK, "On track"),
     (TaskUpdate.AT_RISK, "At risk"),
@@ -143,8 +151,9 @@ def help_reply() -> Message:
 def task_line(task: Task, vendor: Vendor | None = None, today: date | None = None) -> str:
     where = f" · {channel_link(vendor.channel_id)}" if vendor else ""
     assignee = f" · assignee {mention(task.assignee_id)}" if task.assignee_id else ""
+    due = f"due {format_due(task.due_date, today)}" if task.due_date else "no due date"
     return (
-        f"*#{task.id}* {escape(task.title)}{where} · due {format_due(task.due_date, today)}"
+        f"*#{task.id}* {escape(task.title)}{where} · {due}"
         f" · owner {mention(task.owner_id)}{assignee}"
     )
 
@@ -385,21 +394,13 @@ def checkin_message(
         f":wave: *Check-in for {escape(vendor.name)}*: how are these going? "
         "Use the buttons, or reply in this thread like `#12 blocked waiting for assets`."
     )
-    blocks: list[dict[str, Any]] = [_section(header)]
+    head = _section(header)
+    blocks: list[dict[str, Any]] = [head]
     for row in rows[:MAX_CHECKIN_TASKS]:
         task = row.task
-        status = (
-            f"\n{STATUS_EMOJI[TaskUpdate(row.latest.status)]} "
-            f"*{STATUS_LABELS[TaskUpdate(row.latest.status)]}* by {mention(row.latest.user_id)}"
-            + (f": {escape(row.latest.note)}" if row.latest.note else "")
-            if row.latest
-            else ""
-        )
         gone = away.get(task.assignee_id or "")
         note = vendor_blocks.away_line(gone) if gone else ""
-        blocks.append(
-            _section(task_line(task, today=today) + status + _review_state(task, row) + note)
-        )
+        blocks.append(_section(checkin_row_text(vendor, row, today) + note))
         if task.status == TaskStatus.OPEN:
             blocks.append(
                 {
@@ -417,26 +418,81 @@ def checkin_message(
                     ],
                 }
             )
-    blocks.append(vendor_blocks.checkin_menu_block(post_id, has_questions))
-    footer = f"{answered} of {len(rows)} tasks answered"
+    progress = f"{answered} of {len(rows)} task{'' if len(rows) == 1 else 's'} answered"
     if answered_questions:
-        footer += " · questions answered by " + ", ".join(map(mention, answered_questions))
+        progress += " · questions answered by " + ", ".join(map(mention, answered_questions))
+    if any(row.task.status == TaskStatus.OPEN for row in rows):
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": "all",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": ALL_ON_TRACK_ACTION,
+                        "text": {"type": "plain_text", "text": "All on track"},
+                        "value": str(post_id),
+                    }
+                ],
+            }
+        )
+    blocks.append(vendor_blocks.checkin_menu_block(post_id, has_questions))
     away_text = vendor_blocks.away_context(away)
-    blocks.append(_context(footer + (f" · {away_text}" if away_text else "")))
+    footer = progress + (f" · {away_text}" if away_text else "")
+    if len(blocks) < MAX_MESSAGE_BLOCKS:
+        blocks.append(_context(footer))
+    else:  # a full check-in fills Slack's 50 blocks: the count goes in the header
+        head["text"]["text"] += f" ({footer})"
     return {
-        "text": f"Check-in for {escape(vendor.name)}: {answered} of {len(rows)} tasks answered",
+        "text": f"Check-in for {escape(vendor.name)}: {progress}",
         "blocks": blocks,
     }
 
 
-def _review_state(task: Task, row: CheckinRow) -> str:
-    """Where a "Done" stands: waiting for the owner's review, or sent back for changes."""
+def checkin_row_text(vendor: Vendor, row: CheckinRow, today: date) -> str:
+    """A check-in row as things stand now: an open task with its latest word (and overdue
+    marked), or where a finished one stands: delivered and awaiting review, done on time
+    or late (judged when the vendor finished it), cancelled."""
+    task = row.task
+    is_open = task.status == TaskStatus.OPEN
+    line = task_line(task, today=today if is_open else None)
     if task.status == TaskStatus.DELIVERED:
-        owner = mention(task.owner_id)
-        return f"\n:hourglass_flowing_sand: Delivered, waiting for {owner}'s review"
-    if task.status == TaskStatus.OPEN and row.latest and row.latest.status == TaskUpdate.DONE:
-        return f"\n:leftwards_arrow_with_hook: {mention(task.owner_id)} asked for changes"
-    return ""
+        return (
+            line
+            + f"\n:hourglass_flowing_sand: Delivered, waiting for {mention(task.owner_id)}'s review"
+        )
+    if task.status == TaskStatus.DONE:
+        return line + "\n" + _done_text(vendor, task)
+    if task.status == TaskStatus.CANCELLED:
+        return line + "\n:heavy_multiplication_x: Cancelled"
+    latest = row.latest
+    if latest is None:
+        return line
+    if latest.status == TaskUpdate.DONE:
+        # Open again after a "Done": the owner sent the delivery back.
+        return line + f"\n:leftwards_arrow_with_hook: {mention(task.owner_id)} asked for changes"
+    status = TaskUpdate(latest.status)
+    note = f": {escape(latest.note)}" if latest.note else ""
+    return (
+        line
+        + f"\n{STATUS_EMOJI[status]} *{STATUS_LABELS[status]}* by {mention(latest.user_id)}{note}"
+    )
+
+
+def _done_text(vendor: Vendor, task: Task) -> str:
+    """`:white_check_mark: Done on time, accepted by @owner` / `Done 2 days late`."""
+    finished = task.delivered_at or task.closed_at
+    how = ""
+    if task.due_date is not None and finished is not None:
+        day = finished.astimezone(ZoneInfo(vendor.timezone)).date()
+        late = (day - task.due_date).days
+        how = " on time" if late <= 0 else f" {late} day{'s' if late != 1 else ''} late"
+    who = (
+        f", accepted by {mention(task.closed_by)}"
+        if task.delivered_at is not None and task.closed_by
+        else (f", closed by {mention(task.closed_by)}" if task.closed_by else "")
+    )
+    return f":white_check_mark: *Done*{how}{who}"
 
 
 def checkin_reminder(user_ids: Sequence[str]) -> Message:
@@ -454,14 +510,18 @@ def checkin_escalation(
     """A direct message to a task owner: the vendor answered neither a check-in nor its
     reminder before the next check-in was due."""
     checkin = f"<{permalink}|the last check-in>" if permalink else "the last check-in"
+    # Not "nobody at": a vendor is often one person.
     head = (
-        f":rotating_light: Nobody at *{escape(vendor.name)}* ({channel_link(vendor.channel_id)}) "
+        f":rotating_light: *{escape(vendor.name)}* ({channel_link(vendor.channel_id)}) has not "
         f"answered {checkin} about your tasks:"
     )
     lines = ["• " + task_line(task, today=today) for task in tasks[:40]]
     blocks = [_section(head), _section("\n".join(lines)[:2900])]
     blocks.append(_context("You may want to ask them directly."))
-    return {"text": f"Nobody at {escape(vendor.name)} answered the last check-in", "blocks": blocks}
+    return {
+        "text": f"{escape(vendor.name)} has not answered the last check-in",
+        "blocks": blocks,
+    }
 
 
 def vendor_unreachable_notice(vendor: Vendor, error: str) -> Message:
@@ -567,10 +627,13 @@ def delivery_review_message(task: Task, vendor: Vendor, delivery: Delivery) -> M
         if task.standard
         else "*Standard expected*\n_None was given when the task was delegated._"
     )
-    blocks: list[dict[str, Any]] = [
-        _section(head),
+    blocks: list[dict[str, Any]] = [_section(head)]
+    if delivery.note:
+        blocks.append(_section(f"*Their note*\n{_quote(delivery.note)[:2900]}"))
+    due = f"Due {format_due(task.due_date)}" if task.due_date else "No due date"
+    blocks += [
         _section(standard),
-        _context(f"Due {format_due(task.due_date)} · delivered {delivery.delivered_at:%a %-d %b}"),
+        _context(f"{due} · delivered {delivery.delivered_at:%a %-d %b}"),
     ]
     if delivery.outcome == ReviewOutcome.PENDING:
         blocks.append(
@@ -604,6 +667,28 @@ def delivery_review_message(task: Task, vendor: Vendor, delivery: Delivery) -> M
             )
         )
     return {"text": f"Task #{task.id} {escape(task.title)} was delivered", "blocks": blocks}
+
+
+def format_waited(waited: timedelta) -> str:
+    """How long something has waited, in one unit family: `26 h`, `3 d 2 h`, `45 min`."""
+    return format_duration_minutes(waited.total_seconds() / 60)
+
+
+def review_reminder(item: OverdueReview, now: datetime) -> Message:
+    """The owner's one reminder about a delivery waiting longer than the vendor's review
+    time: the vendor waits on us."""
+    task, vendor, delivery = item.task, item.vendor, item.delivery
+    text = (
+        f":hourglass: *{escape(vendor.name)}* ({channel_link(vendor.channel_id)}) delivered "
+        f"*#{task.id}* {escape(task.title)} {format_waited(item.waited(now))} ago and is "
+        "waiting for your review (review time "
+        f"{format_duration_minutes(vendor.review_after_minutes)}). "
+        "Accept it or request changes from the review message I sent you."
+    )
+    blocks = [_section(text)]
+    if delivery.note:
+        blocks.append(_section(f"*Their note*\n{_quote(delivery.note)[:2900]}"))
+    return {"text": f"#{task.id} {escape(task.title)} is waiting for your review", "blocks": blocks}
 
 
 def changes_requested_notice(task: Task, delivery: Delivery) -> Message:
@@ -780,7 +865,9 @@ def vendor_settings_lines(vendor: Vendor, now: datetime | None = None) -> list[s
         f"feedback prompt `{vendor.feedback_cadence or 'with the summary'}` · "
         f"workdays `{vendor.workdays}` · "
         + (f"public holidays `{vendor.public_holidays}` · " if vendor.public_holidays else "")
-        + f"reminder after `{format_minutes(vendor.remind_after_minutes)}`",
+        + f"reminder after `{format_minutes(vendor.remind_after_minutes)}` · "
+        f"review within `{format_minutes(vendor.review_after_minutes)}` · "
+        f"figures in its summary `{'on' if vendor.show_figures else 'off'}`",
         *[text for text in (trial_text(vendor, now) if now else None,) if text],
         money_settings_text(vendor) or f"currency {vendor.currency}",
     ]
@@ -843,10 +930,18 @@ MAX_HOLIDAY_LINES = 80
 
 # --------------------------------------------------------------------------- summaries
 
+# Where a mark is shown, its rule, with the minimum sample behind a rate.
+HEALTH_LEGEND = (
+    "Red: 3+ overdue, 2+ blocked, or on time or answered below 50%. Yellow: any overdue, "
+    "blocked or at risk, or a rate below 80%. A rate counts only with at least "
+    f"{MIN_SAMPLE} tasks done (on time) or {MIN_SAMPLE} check-ins (answered). White: "
+    "paused, not judged."
+)
 HEALTH_EMOJI = {
     Mark.GREEN: ":large_green_circle:",
     Mark.YELLOW: ":large_yellow_circle:",
     Mark.RED: ":red_circle:",
+    Mark.PAUSED: ":white_circle:",
 }
 MAX_MESSAGE_BLOCKS = 50
 MAX_DIGEST_ANSWERS = 15  # the newest answers to the team's questions quoted in the digest
@@ -869,6 +964,17 @@ def _sections(lines: Sequence[str]) -> list[dict[str, Any]]:
     return blocks
 
 
+class _NoFigures:
+    """Stands for "no previous period to compare with": every figure is None, so no
+    change is shown in brackets."""
+
+    def __getattr__(self, name: str) -> None:
+        return None
+
+
+_NO_FIGURES: Any = _NoFigures()
+
+
 def _signed(number: float, digits: int = 0) -> str:
     if round(number, digits) == 0:
         return "±0"
@@ -881,6 +987,17 @@ def _vs(current: float | None, previous: float | None, digits: int = 0, unit: st
     if current is None or previous is None:
         return ""
     return f" ({_signed(current - previous, digits)}{unit})"
+
+
+def _vs_duration(current: float | None, previous: float | None) -> str:
+    """` (-2 h 45 min)`: a change of duration in the same units as the duration itself."""
+    if current is None or previous is None:
+        return ""
+    change = current - previous
+    if round(change) == 0:
+        return " (±0)"
+    sign = "+" if change > 0 else "-"
+    return f" ({sign}{format_duration_minutes(abs(change))})"
 
 
 def _percent(rate: float | None) -> str:
@@ -905,16 +1022,18 @@ def _score(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f}"
 
 
-def figure_lines(current: Figures, previous: Figures) -> list[str]:
-    """The week's figures for a vendor channel; in brackets the change from last week."""
-    c, p = current, previous
+def figure_lines(current: Figures, previous: Figures | None) -> list[str]:
+    """The period's figures; in brackets the change from the previous period (when the
+    vendor existed through it, else no brackets)."""
+    c = current
+    p = previous if previous is not None else _NO_FIGURES
     delivered = f", {c.delivered} delivered and awaiting review" if c.delivered else ""
     rate = c.response_rate
     answered = (
         f"*Check-ins answered:* {c.answered} of {c.checkins} ({_percent(rate)})"
         + _vs(_points(rate), _points(p.response_rate), unit=" pts")
         + f" · *median time to first answer:* {format_duration_minutes(c.median_response_minutes)}"
-        + _vs(c.median_response_minutes, p.median_response_minutes, unit=" min")
+        + _vs_duration(c.median_response_minutes, p.median_response_minutes)
         if c.checkins
         else "*Check-ins answered:* no check-ins"
     )
@@ -942,33 +1061,79 @@ def _points(rate: float | None) -> float | None:
     return None if rate is None else rate * 100
 
 
-def _week_text(week: Week, partial: bool) -> str:
-    return week.label() + (" (so far)" if partial else "")
+def period_text(period: Period, tz: ZoneInfo) -> str:
+    """`Fri 27 Nov 16:00 to Fri 4 Dec 2026 16:00 (since the vendor was added)`."""
+    return period.label(tz) + (" (since the vendor was added)" if period.from_addition else "")
 
 
 def summary_message(summary: VendorSummary) -> Message:
-    """The weekly summary in a vendor's channel: that vendor's figures, nobody else's."""
-    name = escape(summary.vendor.name)
-    c = summary.current
-    head = f":bar_chart: *Weekly summary for {name}* · {_week_text(summary.week, summary.partial)}"
-    where = (
-        "The overdue and blocked tasks are listed in this thread."
-        if summary.attention
-        else "Nothing is overdue or blocked."
-    )
-    blocks = [
-        _section(head),
-        _section("\n".join(figure_lines(summary.current, summary.previous))),
-        _context(
-            f"In brackets: the change from the week before ({summary.week.previous().label()}). "
-            + where
-        ),
+    """The summary in a vendor's channel: an alignment note (bot.alignment) about that
+    vendor only; its rates, ratings and trends too when its `figures:` setting is on.
+    Nobody is mentioned: the owners hear about overdue and blocked tasks in the thread."""
+    vendor, note = summary.vendor, summary.note
+    name = escape(vendor.name)
+    tz = ZoneInfo(vendor.timezone)
+    head = f":bar_chart: *Weekly summary for {name}* · {period_text(summary.period, tz)}"
+    blocks = [_section(head)]
+
+    def short(task: Task) -> str:
+        return f"*#{task.id}* {escape(task.title)}"
+
+    def day(moment: datetime | None) -> str:
+        return f"{moment.astimezone(tz):%a %-d %b}" if moment else ""
+
+    delivered = [f"• {short(task)}" for task in note.delivered]
+    if delivered:
+        blocks += _sections([":tada: *Delivered since the last summary*: thank you!", *delivered])
+    else:
+        blocks.append(_section(":tada: *Delivered since the last summary*: nothing this time."))
+    due = [
+        f"• {short(task)} · due {format_due(task.due_date, note.today)}" for task in note.due_soon
     ]
+    blocks += _sections(
+        ["*Due in the next 7 days*", *due] if due else ["*Due in the next 7 days*: nothing."]
+    )
+    if note.stuck:
+        stuck = []
+        for item in note.stuck:
+            status = TaskUpdate(item.update.status)
+            word = f": {escape(item.update.note)}" if item.update.note else ""
+            stuck.append(
+                f"• {short(item.task)} · {STATUS_EMOJI[status]} {STATUS_LABELS[status].lower()}"
+                f"{word} (said {day(item.update.at)})"
+            )
+        blocks += _sections(["*Blocked or at risk*: what it waits on", *stuck])
+    if note.waiting_on_us:
+        waiting = []
+        for wait in note.waiting_on_us:
+            if wait.delivery.outcome == ReviewOutcome.CHANGES_REQUESTED:
+                asked = (
+                    f": {escape(wait.delivery.review_note)}" if wait.delivery.review_note else ""
+                )
+                waiting.append(
+                    f"• {short(wait.task)} · changes requested {day(wait.delivery.reviewed_at)}"
+                    f"{asked}"
+                )
+            else:
+                waiting.append(
+                    f"• {short(wait.task)} · delivered {day(wait.delivery.delivered_at)}, "
+                    "waiting for our review"
+                )
+        blocks += _sections(["*Waiting on us*", *waiting])
+    if vendor.show_figures:
+        blocks.append(_section("\n".join(figure_lines(summary.current, summary.previous))))
+        if summary.previous is not None:
+            blocks.append(_context("In brackets: the change from the previous summary's period."))
+    if summary.attention:
+        blocks.append(
+            _context("The overdue and blocked tasks, with their owners, are in this thread.")
+        )
+    c = summary.current  # counts, not rates: fine for the vendor's own channel
     text = (
         f"Weekly summary for {name}: {c.completed} completed, {c.open} open, "
         f"{c.overdue} overdue, {c.blocked} blocked"
     )
-    return {"text": text, "blocks": blocks}
+    return {"text": text, "blocks": blocks[:MAX_MESSAGE_BLOCKS]}
 
 
 def summary_thread(summary: VendorSummary) -> Message | None:
@@ -1020,10 +1185,22 @@ def health_text(health: Health, *, emoji: bool = True) -> str:
     return f"{mark}{health.mark.value}{reasons}"
 
 
+def slips_text(slips: Slips | None) -> str:
+    """`2 due dates moved (+5 d in all)`, or "" without any."""
+    if slips is None or not slips.count:
+        return ""
+    dates = "1 due date" if slips.count == 1 else f"{slips.count} due dates"
+    return f"{dates} moved later (+{slips.days} d in all)"
+
+
 def _digest_row(
-    row: VendorRow, spend: VendorSpend | None = None, away: Mapping[str, Away] | None = None
+    row: VendorRow,
+    spend: VendorSpend | None = None,
+    slips: Slips | None = None,
+    away: Mapping[str, Away] | None = None,
 ) -> str:
-    c, p = row.current, row.previous
+    c = row.current
+    p = row.previous if row.previous is not None else _NO_FIGURES
     vendor = row.vendor
     paused = " · paused" if vendor.paused else ""
     delivered = f", {c.delivered} delivered" if c.delivered else ""
@@ -1049,6 +1226,7 @@ def _digest_row(
         f"{answered} · {ratings}\n"
         + (f"spend {spend_text(spend)}\n" if spend and spend.worth_showing else "")
         + (f"{vendor_blocks.away_digest_text(away)}\n" if away else "")
+        + (f"{slips_text(slips)}\n" if slips_text(slips) else "")
         + f"_{health_text(row.health, emoji=False)}_"
     )
 
@@ -1056,10 +1234,15 @@ def _digest_row(
 def digest_message(digest: Digest) -> Message:
     """The internal digest for SUMMARY_CHANNEL: a row per vendor and their own feedback."""
     vendors = f"{len(digest.rows)} vendor" + ("" if len(digest.rows) == 1 else "s")
-    head = f":clipboard: *Vendor digest* · {_week_text(digest.week, digest.partial)} · {vendors}"
+    head = f":clipboard: *Vendor digest* · {period_text(digest.period, digest.tz)} · {vendors}"
     blocks: list[dict[str, Any]] = [_section(head)]
     rows = [
-        _digest_row(row, digest.spend.get(row.vendor.id or 0), digest.away.get(row.vendor.id or 0))
+        _digest_row(
+            row,
+            digest.spend.get(row.vendor.id or 0),
+            digest.slips.get(row.vendor.id or 0),
+            digest.away.get(row.vendor.id or 0),
+        )
         for row in digest.rows
     ] or ["No vendors yet."]
     blocks += _sections(rows)
@@ -1077,20 +1260,30 @@ def digest_message(digest: Digest) -> Message:
             f"• *{escape(vendor.name)}*, {mention(item.user_id)}: {escape(item.text)[:600]}"
             for vendor, item in digest.feedback
         ]
-        blocks += _sections(["*What vendors told us this week*", *said])
+        blocks += _sections(["*What vendors told us since the last digest*", *said])
     else:
-        blocks.append(_section("*What vendors told us this week*\nNo feedback this week."))
+        blocks.append(_section("*What vendors told us since the last digest*\nNo feedback."))
+    if digest.overdue_reviews:
+        blocks += _sections(
+            [
+                "*Waiting on us: reviews past the vendor's review time*",
+                *overdue_review_lines(digest.overdue_reviews, digest.made_at),
+            ]
+        )
     blocks = blocks[: MAX_MESSAGE_BLOCKS - 1]
     blocks.append(
         _context(
-            "In brackets: the change from the week before. Ratings: quality/timeliness/"
-            "communication, 1 to 5. Red: 3+ overdue, 2+ blocked, or on time or answered below "
-            "50%. Yellow: any overdue, blocked or at risk, or a rate below 80%."
+            "In brackets: the change from the previous digest's period (vendors that existed "
+            "through it). Ratings: quality/timeliness/"
+            "communication, 1 to 5. " + HEALTH_LEGEND
         )
     )
     marks = [row.health.mark for row in digest.rows]
     red, yellow = marks.count(Mark.RED), marks.count(Mark.YELLOW)
-    text = f"Vendor digest: {vendors}, {red} red, {yellow} yellow"
+    paused = marks.count(Mark.PAUSED)
+    text = f"Vendor digest: {vendors}, {red} red, {yellow} yellow" + (
+        f", {paused} paused" if paused else ""
+    )
     return {"text": text, "blocks": blocks}
 
 
@@ -1106,7 +1299,8 @@ def _home_task_line(item: HomeTask) -> str:
         if task.status == TaskStatus.DELIVERED
         else ""
     )
-    return f"• {mark}{task_line(task, vendor, item.today)}{review}"
+    today = item.today if task.status == TaskStatus.OPEN else None  # delivered: not overdue
+    return f"• {mark}{task_line(task, vendor, today)}{review}"
 
 
 def _home_vendor_line(
@@ -1142,6 +1336,21 @@ def home_outsider_view() -> dict[str, Any]:
     return {"type": "home", "blocks": [_section(text)]}
 
 
+def overdue_review_lines(items: Sequence[OverdueReview], now: datetime) -> list[str]:
+    """Each owner's deliveries waiting past their vendor's review time, by owner."""
+    lines: list[str] = []
+    owners = list(dict.fromkeys(item.task.owner_id for item in items))
+    for owner in owners:
+        theirs = [item for item in items if item.task.owner_id == owner]
+        listed = "; ".join(
+            f"*#{item.task.id}* {escape(item.task.title)} ({escape(item.vendor.name)}, "
+            f"waiting {format_waited(item.waited(now))})"
+            for item in theirs[:10]
+        )
+        lines.append(f"• {mention(owner)}: {listed}")
+    return lines
+
+
 def home_view(overview: HomeOverview) -> dict[str, Any]:
     """The App Home tab: the viewer's open tasks (overdue first) and each vendor's health."""
     blocks: list[dict[str, Any]] = [_header("Your open tasks")]
@@ -1151,13 +1360,20 @@ def home_view(overview: HomeOverview) -> dict[str, Any]:
             blocks.append(_context("Only the soonest due are shown; `/delegate list` has all."))
     else:
         blocks.append(_section("You have no open tasks. Delegate one with `/delegate`."))
+    if overview.overdue_reviews:
+        blocks += [{"type": "divider"}, _header("Vendors waiting on us")]
+        blocks += _sections(
+            [
+                "Deliveries past their vendor's review time, by owner:",
+                *overdue_review_lines(overview.overdue_reviews, overview.made_at),
+            ]
+        )
     blocks += [
         {"type": "divider"},
         _header("Vendor health"),
         _context(
             f"{overview.first_day:%a %-d %b} to {overview.last_day:%a %-d %b %Y}, each vendor's "
-            "own calendar. Red: 3+ overdue, 2+ blocked, or on time or answered below 50%. "
-            "Yellow: any overdue, blocked or at risk, or a rate below 80%."
+            "own calendar. " + HEALTH_LEGEND
         ),
     ]
     room = MAX_HOME_BLOCKS - len(blocks) - 1
@@ -1187,7 +1403,24 @@ def summary_posted_reply(vendor: Vendor, summary: VendorSummary) -> Message:
 
 
 def report_sent_reply(first_day: date, last_day: date, counts: dict[str, int]) -> Message:
-    listed = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.items())
+    plural = {
+        "task": "tasks",
+        "status_update": "status updates",
+        "response": "responses",
+        "feedback": "ratings",
+        "vendor_feedback": "vendor feedback",
+        "review": "reviews",
+        "due_date_change": "due date changes",
+        "answer": "answers",
+    }
+    singular = {"feedback": "rating"}
+
+    def word(kind: str, n: int) -> str:
+        if n == 1:
+            return singular.get(kind, kind.replace("_", " "))
+        return plural.get(kind, kind.replace("_", " "))
+
+    listed = ", ".join(f"{n} {word(kind, n)}" for kind, n in counts.items())
     return plain_reply(
         f":white_check_mark: Sent the report for {first_day:%a %-d %b %Y} to "
         f"{last_day:%a %-d %b %Y} to your direct messages ({listed})."
@@ -1380,6 +1613,7 @@ def scorecard_message(card: Scorecard) -> Message:
             f"*Over the {len(card.rows)} weeks*\n"
             + "\n".join(card_lines(card.total))
             + f"\n*Spend in these weeks:* {format_money(card.total.spend, vendor.currency)}"
+            + f"\n*Due dates moved:* {slips_text(card.slips) or 'none'}"
         )
     )
     blocks.append(_section(f":moneybag: *Spend* (internal): {spend_text(card.spend)}"))
@@ -1478,6 +1712,23 @@ def _trial_buttons(card: TrialCard) -> dict[str, Any]:
     }
 
 
+def trial_judgement_text(judgement: TrialJudgement) -> str:
+    """`:white_check_mark: *Verdict: meets the bar* · on time 90% ✓ · …` and the rule."""
+    checks = " · ".join(
+        f"{m.name} {m.value} {':white_check_mark:' if m.passed else ':x:'}"
+        for m in judgement.measures
+    )
+    if not judgement.enough_data:
+        done = f"{judgement.sample} task{'' if judgement.sample == 1 else 's'}"
+        head = f":grey_question: *Verdict: not enough data yet* ({done} done or delivered)"
+    elif judgement.passed:
+        head = ":white_check_mark: *Verdict: meets the bar*"
+    else:
+        short = ", ".join(m.name for m in judgement.failed)
+        head = f":warning: *Verdict: falls short* on {short}"
+    return head + (f" · {checks}" if checks else "") + f"\n_{THRESHOLDS_TEXT}_"
+
+
 def trial_prompt_message(card: TrialCard) -> Message:
     """The DM to whoever added a vendor on trial: the trial's figures, verdict, spend and
     open tasks, with Keep / Extend 2 weeks / End; once decided, the decision instead."""
@@ -1521,7 +1772,7 @@ def trial_prompt_message(card: TrialCard) -> Message:
     blocks: list[dict[str, Any]] = [
         _section(head),
         _section(figures),
-        _section(verdict_text(card.trend)),
+        _section(trial_judgement_text(judge_trial(card.figures))),
         *_sections(tasks),
     ]
     if card.decision is None:

@@ -25,6 +25,15 @@ from sqlmodel import Session
 from bot import absences, delegation, people, reviews
 from bot.absences import Away
 from bot.checkin_questions import answers_to, questions_of
+from bot.checkin_replies import (
+    MAX_NOTE_LENGTH,
+    ReplyStatus,
+    hint,
+    parse_reply,
+)
+from bot.checkin_replies import (
+    parse_status_reply as parse_status_reply,  # re-exported: callers read replies here
+)
 from bot.errors import DuplicateDelivery, UsageError
 from bot.reviews import TaskMarkedDone
 from bot.slack_text import escape, readable_text
@@ -41,7 +50,6 @@ from storage.models import (
 )
 from storage.tasks import TaskRow
 
-MAX_NOTE_LENGTH = 2000
 # Statuses the task's owner hears about at once, by direct message.
 ALERT_STATUSES = frozenset({TaskUpdate.AT_RISK, TaskUpdate.BLOCKED})
 
@@ -97,49 +105,6 @@ def read_button(
     if block_id and (block is None or int(block.group(1)) != button.task_id):
         raise UsageError("I couldn't read that button; nothing changed.")
     return button, TaskUpdate(status)
-
-
-@dataclass(frozen=True)
-class ReplyStatus:
-    """A thread reply that reports on a task: `#12 blocked waiting for the assets`."""
-
-    task_id: int
-    status: TaskUpdate
-    note: str
-
-
-# Keyed by the status as written, lower-cased, with hyphens and runs of spaces made one space.
-_STATUS_WORDS = {
-    "on track": TaskUpdate.ON_TRACK,
-    "ontrack": TaskUpdate.ON_TRACK,
-    "at risk": TaskUpdate.AT_RISK,
-    "blocked": TaskUpdate.BLOCKED,
-    "done": TaskUpdate.DONE,
-}
-_REPLY_STATUS = re.compile(
-    r"^\s*#?(?P<task>[0-9]{1,9})[\s:.)-]+"
-    r"(?P<status>on[\s-]+track|ontrack|at[\s-]+risk|blocked|done)"
-    r"(?![\w-])"  # `#12 doneish` or `#12 done-ish` is not a status
-    r"[\s:,.;!\-\u2013\u2014]*(?P<note>.*)$",  # separators, en and em dashes included
-    re.IGNORECASE | re.DOTALL,
-)
-
-
-def parse_status_reply(text: str) -> ReplyStatus | None:
-    """`#12 blocked waiting`, `12 done`, `#3 on track`, `#4 at-risk: late` -> a status, else None.
-
-    `text` is plain text (Slack's escaping already undone). The task id comes first, then
-    the status; anything after it is the note.
-    """
-    match = _REPLY_STATUS.match(text)
-    if match is None:
-        return None
-    word = " ".join(match.group("status").lower().replace("-", " ").split())
-    return ReplyStatus(
-        task_id=int(match.group("task")),
-        status=_STATUS_WORDS[word],
-        note=match.group("note").strip()[:MAX_NOTE_LENGTH],
-    )
 
 
 # Message subtypes that are still a person writing in the thread: a reply also sent to the
@@ -266,6 +231,41 @@ def done_refusal(
     return delegation.ownership_refusal(task, user_id, "done", admins)
 
 
+def record_all_on_track(
+    session: Session,
+    *,
+    team_id: str,
+    channel_id: str,
+    message_ts: str | None,
+    value: str,
+    user_id: str,
+    now: datetime,
+) -> list[StatusRecorded]:
+    """The **All on track** button: every open task of the check-in is on track.
+
+    Tasks whose latest word since the check-in already is "on track" are left as they
+    are; nothing left to say is a UsageError (a double click included), nothing written.
+    """
+    if not re.fullmatch(r"[0-9]{1,12}", value or ""):
+        raise UsageError("I couldn't read that button; nothing changed.")
+    post, vendor = _checkin_in_channel(session, team_id, int(value), channel_id)
+    if message_ts is not None and message_ts != post.message_ts:
+        raise UsageError(NOT_THIS_CHANNEL)
+    recorded: list[StatusRecorded] = []
+    for row in checkin_rows(session, post):
+        if row.task.status != TaskStatus.OPEN:
+            continue
+        if row.latest is not None and row.latest.status == TaskUpdate.ON_TRACK:
+            continue
+        said = _Said(TaskUpdate.ON_TRACK, user_id, False, "button", "")
+        recorded.append(_record(session, post, vendor, row.task, said, now))
+    if not recorded:
+        raise RepeatedClick(
+            "Every open task of this check-in is already on track; nothing changed."
+        )
+    return recorded
+
+
 def _check_not_repeated(
     session: Session, post_id: int, task_id: int, status: TaskUpdate, user_id: str, now: datetime
 ) -> None:
@@ -363,6 +363,7 @@ def _record(
             actor_id=said.user_id,
             actor_is_outside=said.user_is_outside,
             now=now,
+            note=said.note,
         )
     return StatusRecorded(update=update, task=task, vendor=vendor, post=post, done=done)
 
@@ -406,13 +407,21 @@ def add_status_note(
 
 @dataclass(frozen=True)
 class ThreadReply:
-    """A reply stored from a check-in's thread, and what it did to a task if it said a status."""
+    """A reply stored from a check-in's thread, and what it did to tasks if it said statuses."""
 
     response: CheckinResponse
     post: ScheduledPost
     vendor: Vendor
-    status: StatusRecorded | None = None
-    problem: str | None = None  # it looked like a status, but could not be applied
+    statuses: tuple[StatusRecorded, ...] = ()
+    problems: tuple[str, ...] = ()  # what could not be applied, to tell its author
+
+    @property
+    def status(self) -> StatusRecorded | None:
+        return self.statuses[0] if self.statuses else None
+
+    @property
+    def problem(self) -> str | None:
+        return " ".join(self.problems) if self.problems else None
 
 
 def record_thread_reply(
@@ -429,7 +438,8 @@ def record_thread_reply(
     now: datetime,
     admins: frozenset[str] = frozenset(),
 ) -> ThreadReply | None:
-    """Store a reply in a check-in's thread; apply `#12 blocked …` if it starts like that.
+    """Store a reply in a check-in's thread; apply the statuses it gives (bot.checkin_replies:
+    `#7 on track, #10 blocked …`, `all on track`).
 
     Returns None when the thread is not a check-in's. Raises DuplicateDelivery when this
     message was stored already (Slack retried the event), so nothing happens twice.
@@ -454,27 +464,65 @@ def record_thread_reply(
         )
     except IntegrityError:
         raise DuplicateDelivery(event_id or message_ts) from None
-    said = parse_status_reply(plain)
-    if said is None:
-        return ThreadReply(response=response, post=post, vendor=vendor)
+    parsed = parse_reply(plain)
+    rows = checkin_rows(session, post)
+    if parsed.all_on_track:
+        said = [
+            ReplyStatus(row.task.id or 0, TaskUpdate.ON_TRACK, parsed.all_note)
+            for row in rows
+            if row.task.status == TaskStatus.OPEN
+        ]
+    else:
+        said = list(parsed.statuses)
+    recorded: list[StatusRecorded] = []
+    problems: list[str] = []
+    for item in said:
+        outcome = _apply_reply_status(
+            session, post, vendor, item, user_id, user_is_outside, now, admins
+        )
+        if isinstance(outcome, str):
+            problems.append(outcome)
+        else:
+            recorded.append(outcome)
+    if parsed.unread:
+        open_ids = [row.task.id or 0 for row in rows if row.task.status == TaskStatus.OPEN]
+        problems.append(hint(parsed.unread, open_ids))
+    return ThreadReply(
+        response=response,
+        post=post,
+        vendor=vendor,
+        statuses=tuple(recorded),
+        problems=tuple(problems),
+    )
+
+
+def _apply_reply_status(
+    session: Session,
+    post: ScheduledPost,
+    vendor: Vendor,
+    said: ReplyStatus,
+    user_id: str,
+    user_is_outside: bool,
+    now: datetime,
+    admins: frozenset[str] = frozenset(),
+) -> StatusRecorded | str:
+    """Record one task's status from a reply, or say (a str) why it was not."""
     task = _task_of_vendor(session, vendor, said.task_id)
     in_checkin = updates.checkin_asks_about(session, post.id or 0, said.task_id)
     if task is None or (not in_checkin and task.status != TaskStatus.OPEN):
-        problem = (
+        asked = [row.task.id or 0 for row in checkin_rows(session, post)]
+        ids = ", ".join(f"#{task_id}" for task_id in asked[:20])
+        return (
             f"#{said.task_id} isn't one of {escape(vendor.name)}'s open tasks, so I kept your "
-            "reply but recorded no status."
+            f"reply but recorded no status for it. This check-in's tasks: {ids}."
         )
-        return ThreadReply(response=response, post=post, vendor=vendor, problem=problem)
     if task.status != TaskStatus.OPEN:
-        problem = f"Task #{task.id} is already {task.status}, so I recorded no status."
-        return ThreadReply(response=response, post=post, vendor=vendor, problem=problem)
+        return f"Task #{task.id} is already {task.status}, so I recorded no status for it."
     refusal = done_refusal(task, said.status, user_id, user_is_outside, admins)
     if refusal is not None:
-        problem = "I kept your reply but recorded no status. " + refusal
-        return ThreadReply(response=response, post=post, vendor=vendor, problem=problem)
+        return "I kept your reply but recorded no status for it. " + refusal
     status = _Said(said.status, user_id, user_is_outside, "reply", said.note)
-    recorded = _record(session, post, vendor, task, status, now)
-    return ThreadReply(response=response, post=post, vendor=vendor, status=recorded)
+    return _record(session, post, vendor, task, status, now)
 
 
 def checkin_snapshot(session: Session, post_id: int, now: datetime) -> CheckinSnapshot | None:

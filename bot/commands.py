@@ -55,7 +55,7 @@ HELP_LINES = [
         "a vendor's weekly scorecard, verdict, spend and chart, sent to you",
     ),
     (
-        "/delegate report [from:DATE] [to:DATE]",
+        "/delegate report [#vendor] [from:DATE] [to:DATE]",
         "a CSV of tasks, updates, replies and feedback, sent to you (default: the last 4 weeks)",
     ),
     (
@@ -105,7 +105,10 @@ CADENCE_HELP = (
 SETTINGS_HELP = (
     "`remind:` how long after a check-in to nudge (`4h`, `90m`, at most `7d`); `workdays:` the "
     "days the vendor works (`mon-fri`, `sun-thu`, `mon,tue,thu`); `holidays:` a country's "
-    "public holidays as days off (`PH`, `AR`, `US-CA`; `none` turns them off)."
+    "public holidays as days off (`PH`, `AR`, `US-CA`; `none` turns them off). With "
+    "`vendor set`: `figures:on` shows response rates and ratings in the vendor's own "
+    "summary (default off); `review:24h` how long a delivery may wait for review before "
+    "its owner is reminded."
 )
 LIFECYCLE_HELP = (
     "`trial:30d` (or `2w`, `until:DATE`, `none`) puts a vendor on trial: you get its scorecard "
@@ -240,6 +243,7 @@ class SendReport:
 
     start: str | None = None
     end: str | None = None
+    channel_id: str | None = None  # `report #vendor`: one vendor's records only
 
 
 # `feedback:summary`: the weekly feedback prompt goes with the summary (stored as None).
@@ -262,6 +266,8 @@ class AddVendor:
     rate: str | None = None  # an amount as typed (checked), or CLEAR
     budget: str | None = None  # an amount as typed (checked), or CLEAR
     public_holidays: str | None = None  # `PH`, `US-CA` (checked), or CLEAR
+    show_figures: bool | None = None  # `vendor set` only
+    review_after_minutes: int | None = None  # `vendor set` only
 
 
 @dataclass(frozen=True)
@@ -281,6 +287,8 @@ class UpdateVendor:
     rate: str | None = None
     budget: str | None = None
     public_holidays: str | None = None  # `PH`, `US-CA` (checked), or CLEAR
+    show_figures: bool | None = None  # `figures:on|off`
+    review_after_minutes: int | None = None  # `review:24h`
 
 
 @dataclass(frozen=True)
@@ -634,9 +642,13 @@ def _parse_summary(rest: list[str]) -> PostSummary:
 
 
 def _parse_report(rest: list[str]) -> SendReport:
-    usage = "/delegate report [from:DATE] [to:DATE]"
+    usage = "/delegate report [#vendor] [from:DATE] [to:DATE]"
     dates: dict[str, str] = {}
+    channel_id: str | None = None
     for word in rest:
+        if word.startswith("<#") and channel_id is None:
+            channel_id = channel_id_of(word, usage)
+            continue
         match = OPTION.match(word)
         key = match.group(1).lower() if match else ""
         if match is None or key not in ("from", "to"):
@@ -651,7 +663,7 @@ def _parse_report(rest: list[str]) -> SendReport:
         if not match.group(2):
             raise UsageError(f"`{key}:` needs a date, like `{key}:2026-11-01`.")
         dates[key] = match.group(2)
-    return SendReport(dates.get("from"), dates.get("to"))
+    return SendReport(dates.get("from"), dates.get("to"), channel_id)
 
 
 def _expect_nothing(rest: list[str], usage: str) -> None:
@@ -803,6 +815,8 @@ class _VendorSettings:
     rate: str | None = None
     budget: str | None = None
     public_holidays: str | None = None
+    show_figures: bool | None = None
+    review_after_minutes: int | None = None
 
     def given(self) -> bool:
         return any(value is not None for value in vars(self).values())
@@ -821,6 +835,8 @@ _EXAMPLES = {
     "rate": "rate:35",
     "budget": "budget:2000",
     "holidays": "holidays:PH",
+    "figures": "figures:on",
+    "review": "review:24h",
 }
 _SETTING_KEYS = (
     "name",
@@ -836,6 +852,8 @@ _SETTING_KEYS = (
     "budget",
     "holidays",
 )
+# Settings of the vendor channel's summary and of reviews: `vendor set` only.
+_SET_ONLY_KEYS = ("figures", "review")
 
 
 def _read_vendor_settings(
@@ -879,6 +897,7 @@ def _read_vendor_settings(
     if name is not None and len(name) > 80:
         raise UsageError("A vendor name can be at most 80 characters.")
     remind = parse_duration(options["remind"]) if "remind" in options else None
+    review = parse_duration(options["review"]) if "review" in options else None
     return _VendorSettings(
         name=name,
         timezone=parse_timezone(options["tz"]).key if "tz" in options else None,
@@ -898,6 +917,8 @@ def _read_vendor_settings(
         rate=_money_setting("rate", options["rate"]) if "rate" in options else None,
         budget=_money_setting("budget", options["budget"]) if "budget" in options else None,
         public_holidays=(_public_holidays(options["holidays"]) if "holidays" in options else None),
+        show_figures=_on_off("figures", options["figures"]) if "figures" in options else None,
+        review_after_minutes=int(review.total_seconds() // 60) if review is not None else None,
     )
 
 
@@ -906,6 +927,15 @@ def _public_holidays(value: str) -> str:
     if value.strip().lower() in _CLEAR_WORDS:
         return CLEAR
     return parse_holiday_code(value)
+
+
+def _on_off(key: str, value: str) -> bool:
+    word = value.strip().lower()
+    if word in ("on", "yes", "true"):
+        return True
+    if word in ("off", "no", "false"):
+        return False
+    raise UsageError(f"`{key}:` is `on` or `off`, like `{key}:on`.")
 
 
 def _trial(value: str) -> str:
@@ -975,14 +1005,16 @@ def _parse_vendor_set(args: list[str]) -> UpdateVendor:
     usage = (
         "/delegate vendor set #channel [name:…] [tz:Area/City] [checkins:…] [summary:…] "
         "[feedback:…] [remind:4h] [workdays:sun-thu] [trial:…] [currency:…] [rate:…] "
-        "[budget:…] [holidays:PH]"
+        "[budget:…] [holidays:PH] [figures:on] [review:24h]"
     )
     if not args:
         raise UsageError(
             f"Write `{usage}`, for example `/delegate vendor set #acme tz:Asia/Manila`."
         )
     channel_id = channel_id_of(args[0], usage)
-    settings = _read_vendor_settings(args[1:], _SETTING_KEYS, free_words="after-name")
+    settings = _read_vendor_settings(
+        args[1:], _SETTING_KEYS + _SET_ONLY_KEYS, free_words="after-name"
+    )
     if not settings.given():
         raise UsageError(
             f"Say what to change: `{usage}`, for example "

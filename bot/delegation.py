@@ -607,6 +607,8 @@ _SETTING_FIELDS = (
     ("hourly_rate_minor", "rate"),
     ("monthly_budget_minor", "budget"),
     ("public_holidays", "public holidays"),
+    ("show_figures", "figures in the summary"),
+    ("review_after_minutes", "review time"),
 )
 _KEEP = object()  # "not given": leave the setting as it is
 
@@ -631,6 +633,8 @@ def update_vendor_settings(
         "remind_after_minutes": command.remind_after_minutes,
         "workdays": command.workdays,
         "feedback_cadence": command.feedback,
+        "show_figures": command.show_figures,
+        "review_after_minutes": command.review_after_minutes,
     }
     wanted = {field: _KEEP if value is None else value for field, value in wanted.items()}
     if command.feedback == FEEDBACK_WITH_SUMMARY:

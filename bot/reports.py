@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -29,6 +30,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.errors import UsageError
+from bot.money import format_plain
 from bot.summaries import local_start
 from storage import answers, reports, reviews, vendors
 from storage.models import Task, Vendor
@@ -38,25 +40,50 @@ COLUMNS: tuple[str, ...] = (
     "id",
     "vendor",
     "vendor_channel",
+    "vendor_channel_name",
     "task_id",
     "task",
     "owner",
+    "owner_name",
     "assignee",
+    "assignee_name",
     "user",
+    "user_name",
     "status",
     "due_date",
     "created_at",
     "closed_at",
+    "closed_by",
+    "closed_by_name",
     "delivered_at",
     "at",
     "post_id",
+    "cost",
+    "currency",
     "quality",
     "timeliness",
     "communication",
     "question",  # answers to the team's check-in questions: the question as asked
     "text",
 )
-RECORD_KINDS = ("task", "status_update", "response", "feedback", "vendor_feedback", "answer")
+RECORD_KINDS = (
+    "task",
+    "status_update",
+    "response",
+    "feedback",
+    "vendor_feedback",
+    "review",
+    "due_date_change",
+    "answer",
+)
+# Each id column and the column that shows its name (a person's or a channel's).
+NAMED_COLUMNS = {
+    "vendor_channel": "vendor_channel_name",
+    "owner": "owner_name",
+    "assignee": "assignee_name",
+    "user": "user_name",
+    "closed_by": "closed_by_name",
+}
 DEFAULT_DAYS = 28
 MAX_DAYS = 366
 # Cells a spreadsheet would take for a formula (OWASP's list for CSV injection).
@@ -201,7 +228,12 @@ def report_rows(
             "due_date": task.due_date,
             "created_at": task.created_at,
             "closed_at": task.closed_at,
+            "closed_by": task.closed_by,
             "delivered_at": task.delivered_at,
+            "cost": format_plain(task.cost_minor, row.vendor.currency)
+            if task.cost_minor is not None
+            else None,
+            "currency": row.vendor.currency if task.cost_minor is not None else None,
             "text": task.standard,
         }
     for update, task, vendor in reports.status_updates_between(session, team_id, start, end):
@@ -254,30 +286,74 @@ def report_rows(
     # One row per answer to the team's own check-in questions (bot.checkin_questions).
     for answer in answers.answers_between(session, team_id, start, end):
         known = by_id.get(answer.vendor_id)
+        if known is None:  # a removed vendor's: left out, like its other records
+            continue
         yield {
             "record": "answer",
             "id": answer.id,
-            **(_vendor_cells(known) if known else {}),
+            **_vendor_cells(known),
             "user": answer.user_id,
             "at": answer.at,
             "post_id": answer.post_id,
             "question": answer.question,
             "text": answer.answer,
         }
+    for delivery, task, vendor in reports.deliveries_between(session, team_id, start, end):
+        yield {
+            "record": "review",
+            "id": delivery.id,
+            **_task_cells(task, vendor),
+            # Who reviewed it and when; a pending one: who delivered it, when.
+            "user": delivery.reviewed_by or delivery.delivered_by,
+            "status": delivery.outcome,
+            "delivered_at": delivery.delivered_at,
+            "at": delivery.reviewed_at or delivery.delivered_at,
+            "text": delivery.review_note or delivery.note,
+        }
+    for entry, task, vendor in reports.due_date_changes_between(session, team_id, start, end):
+        moved = json.loads(entry.detail or "{}")
+        yield {
+            "record": "due_date_change",
+            "id": entry.id,
+            **_task_cells(task, vendor),
+            "user": entry.actor_id,
+            "due_date": moved.get("to"),
+            "at": entry.at,
+            "text": f"from {moved.get('from') or 'no due date'} to {moved.get('to')}",
+        }
 
 
 def build_report(
-    session: Session, team_id: str, first_day: date, last_day: date, tz: ZoneInfo
+    session: Session,
+    team_id: str,
+    first_day: date,
+    last_day: date,
+    tz: ZoneInfo,
+    *,
+    channel_id: str | None = None,
+    names: Callable[[set[str]], Mapping[str, str]] | None = None,
 ) -> Report:
-    """The CSV for the team's records from `first_day` to `last_day`, dates of `tz`."""
+    """The CSV for the team's records from `first_day` to `last_day`, dates of `tz`; with
+    `channel_id`, one vendor's only. `names` turns user and channel ids into names (Slack
+    calls, made by the caller); without it the name columns stay empty."""
     start = local_start(first_day, tz)
     end = local_start(last_day + timedelta(days=1), tz)
+    rows = [
+        row
+        for row in report_rows(session, team_id, start, end)
+        if channel_id is None or row.get("vendor_channel") == channel_id
+    ]
+    ids = {str(row[column]) for row in rows for column in NAMED_COLUMNS if row.get(column)}
+    known = names(ids) if names is not None else {}
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     counts = dict.fromkeys(RECORD_KINDS, 0)
-    for row in report_rows(session, team_id, start, end):
+    for row in rows:
         counts[str(row["record"])] += 1
+        for column, name_column in NAMED_COLUMNS.items():
+            if row.get(column):
+                row[name_column] = known.get(str(row[column]))
         writer.writerow([safe_cell(row.get(column)) for column in COLUMNS])
     return Report(
         first_day=first_day,

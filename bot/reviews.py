@@ -124,9 +124,16 @@ def mark_task_done(
 
 
 def finish_open_task(
-    session: Session, row: TaskRow, *, actor_id: str, actor_is_outside: bool, now: datetime
+    session: Session,
+    row: TaskRow,
+    *,
+    actor_id: str,
+    actor_is_outside: bool,
+    now: datetime,
+    note: str = "",
 ) -> TaskMarkedDone:
-    """An open task someone said is done: a vendor contact delivers it, anyone else closes it."""
+    """An open task someone said is done: a vendor contact delivers it (with `note`, what
+    they said with it, for the owner's review), anyone else closes it."""
     task, vendor = row.task, row.vendor
     if not people.is_vendor_contact(task, actor_id, actor_is_outside):
         delegation.close_task(
@@ -136,7 +143,9 @@ def finish_open_task(
     tasks.update_task(
         session, task, now, status=TaskStatus.DELIVERED, delivered_at=now, delivered_by=actor_id
     )
-    delivery = review_store.add_delivery(session, task=task, delivered_by=actor_id, now=now)
+    delivery = review_store.add_delivery(
+        session, task=task, delivered_by=actor_id, now=now, note=note
+    )
     audit.record_change(
         session,
         team_id=task.team_id,

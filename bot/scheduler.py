@@ -114,7 +114,7 @@ from slack_sdk.http_retry.state import RetryState
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from bot import absences, blocks, lifecycle, summaries
+from bot import absences, blocks, lifecycle, periods, summaries
 from bot.checkin_questions import questions_of
 from bot.commands import DEFAULT_SUMMARY_TIME
 from bot.config import Settings
@@ -142,6 +142,7 @@ from storage.models import (
     TeamPost,
     Vendor,
 )
+from storage.overdue_reviews import overdue_reviews
 from storage.summaries import has_recent_work
 
 logger = logging.getLogger(__name__)
@@ -167,8 +168,8 @@ EVERYONE_AWAY = "everyone at the vendor is away"
 # with two more for the header and the progress line. Soonest-due tasks come first.
 MAX_TASKS_PER_CHECKIN = blocks.MAX_CHECKIN_TASKS
 # The internal digest: once a week in DEFAULT_TIMEZONE, claimed per team in team_posts.
-DIGEST_KIND = "digest"
-DIGEST_CADENCE = "fri@16:00"
+DIGEST_KIND = periods.DIGEST_KIND
+DIGEST_CADENCE = periods.DIGEST_CADENCE
 # A feedback prompt goes to vendors with an open task or one finished this recently.
 FEEDBACK_LOOKBACK = timedelta(days=14)
 
@@ -374,6 +375,7 @@ def run_tick(
     vendors = _interleave_by_team([v for v in vendors if clients.installed(v.team_id)])
     team_clients = _TeamClients(clients, pooled=deps.settings.scheduler_workers > 1)
     _run_vendors(tick, vendors, deps.settings.scheduler_workers, team_clients)
+    _post_due_review_reminders(tick, team_clients)
     # Every tick: a workspace may have its own digest channel (`/delegate settings`) even
     # when SUMMARY_CHANNEL is unset.
     _post_due_digests(tick, deps.settings, team_clients)
@@ -766,6 +768,32 @@ def _post_due_trial_prompt(tick: _Tick, vendor: Vendor, calendar: VendorCalendar
     if post is not None:
         message = blocks.trial_prompt_message(card)
         _post_claimed(tick, vendor, post, message, to_user=vendor.added_by)
+
+
+def _post_due_review_reminders(tick: _Tick, clients: _TeamClients) -> None:
+    """One direct message to the owner of each delivery not reviewed within its vendor's
+    review time (`review:`), claimed per delivery; after the vendors' turns, with one
+    query for every team (few deliveries wait at any time). No grace window and no
+    day-off rule: it is the team's own work, and a late reminder beats none. Paused
+    vendors' deliveries wait like the rest of their messages."""
+    kind = PostKind.REVIEW_REMINDER
+    with transaction(tick.engine) as session:
+        due = overdue_reviews(session, None, tick.now)
+    for item in due:
+        vendor = item.vendor
+        client = clients.for_team(vendor.team_id)
+        if vendor.paused or client is None:  # a workspace uninstalled: nothing goes out
+            continue
+        key = f"delivery:{item.delivery.id}"
+        with transaction(tick.engine) as session:
+            existing = schedule.find_post(session, vendor.id or 0, kind, key)
+        if existing is not None and not tick.is_stale(existing):
+            continue
+        owner = item.task.owner_id
+        post = _take(tick, vendor, kind, key, existing, channel_id=owner)
+        if post is not None:
+            message = blocks.review_reminder(item, tick.now)
+            _post_claimed(replace(tick, client=client), vendor, post, message, to_user=owner)
 
 
 def _post_due_budget_alerts(tick: _Tick, vendor: Vendor, calendar: VendorCalendar) -> None:

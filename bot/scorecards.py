@@ -7,7 +7,7 @@ docs/lifecycle.md says the same for people.
 
 **Weeks** are Monday to Sunday in the vendor's calendar, as in the summaries. A scorecard
 made at `now` shows the N weeks (default 12) ending with the current week, which counts up
-to now ("so far").
+to now ("so far"), but none before the week the vendor was added.
 
 **The figures** of a week (`CardFigures`), each as in docs/summaries.md where it has one:
 
@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
@@ -51,6 +51,7 @@ from bot.summaries import (
     MIN_SAMPLE,
     VendorSpend,
     Week,
+    local_start,
     month_span,
     spend_by_vendor,
     week_of,
@@ -58,6 +59,7 @@ from bot.summaries import (
 from storage import lifecycle as store
 from storage import vendors
 from storage.models import ReviewOutcome, Task, Vendor, VendorTrialDecision
+from storage.slips import Slips, slips_by_vendor
 from storage.summaries import Span, checkin_answers
 
 VERDICT_WEEKS = 4
@@ -283,14 +285,18 @@ class Scorecard:
     spend: VendorSpend
     today: date  # the vendor's local date
     made_at: datetime
+    slips: Slips = field(default_factory=Slips)  # due dates moved later in the rows' weeks
 
 
 def vendor_scorecard(session: Session, vendor: Vendor, now: datetime, weeks: int) -> Scorecard:
-    """The vendor's last `weeks` weeks (the current one so far): five queries, whatever
+    """The vendor's last `weeks` weeks (the current one so far): six queries, whatever
     the number of weeks or tasks (four for the events, one for the spend)."""
     today = now.astimezone(ZoneInfo(vendor.timezone)).date()
     this_week = week_of(today)
     shown = [Week(this_week.monday - timedelta(weeks=back)) for back in range(weeks - 1, -1, -1)]
+    # Weeks before the vendor existed say nothing: the card starts at its first week.
+    added = vendor.created_at.astimezone(ZoneInfo(vendor.timezone)).date()
+    shown = [week for week in shown if week.sunday >= added] or [this_week]
     first = min(shown[0].monday, this_week.monday - timedelta(weeks=2 * VERDICT_WEEKS - 1))
     events = load_events(session, vendor, first, today, now)
     rows = [
@@ -306,7 +312,12 @@ def vendor_scorecard(session: Session, vendor: Vendor, now: datetime, weeks: int
         now,
         vendor_id=vendor.id,
     )[vendor.id or 0]
+    tz = ZoneInfo(vendor.timezone)
+    slips = slips_by_vendor(
+        session, vendor.team_id, local_start(shown[0].monday, tz), now, vendor_id=vendor.id
+    )
     return Scorecard(
+        slips=slips.get(vendor.id or 0, Slips()),
         vendor=vendor,
         rows=rows,
         total=events.figures(shown[0].monday, today),

@@ -5,10 +5,9 @@ a fixed number of queries per summary, digest or Home tab whatever the number of
 (and, for the digest and the Home tab, of vendors). docs/summaries.md says the same for
 people.
 
-**The week** is Monday to Sunday in the vendor's own calendar. A summary reports on the
-week it is posted in, up to the moment it is made; posted on a Monday it reports on the
-week that just ended (a Monday summary is a look back, not a report on nine hours). The
-previous week is always the whole week before, Monday to Sunday.
+**The period** a summary or digest reports on is the time since the previous one went out
+(`bot.periods`): no gaps between weeks, nothing counted twice. **Weeks** (Monday to Sunday
+in the vendor's own calendar) remain the scorecard's unit and `reported_week` its helper.
 
 **The figures** (`Figures`), for one vendor and one span of local days:
 
@@ -37,10 +36,10 @@ previous week is always the whole week before, Monday to Sunday.
   time from posting to the first answer.
 - *ratings*: the owners' ratings (TaskFeedback, 1-5) first given on the span's local days;
   *quality*, *timeliness*, *communication* are their averages (none without ratings).
-- *change*: the same figures for the previous week, shown as a difference.
+- *change*: the same figures for the previous period, shown as a difference, only when
+  the vendor existed through all of it.
 
-**The digest** uses the week of DEFAULT_TIMEZONE (same Monday rule), each vendor's figures
-taken over those dates in the vendor's own calendar. It also shows each vendor's *spend*
+**The digest** uses the period since the previous digest. It also shows each vendor's *spend*
 (`VendorSpend`): the cost of its tasks done that week, in the month of DEFAULT_TIMEZONE's
 today (against the vendor's monthly budget) and to date; a task's cost counts on the day it
 is closed as done (docs/lifecycle.md). Spend is for internal messages only, never a
@@ -72,13 +71,17 @@ from sqlmodel import Session
 
 from bot import absences
 from bot.absences import Away
+from bot.alignment import AlignmentNote, alignment_note
 from bot.errors import UsageError
+from bot.periods import Period, digest_periods, existed_through, summary_periods
 from bot.slack_text import escape
 from storage import answers as answer_store
 from storage import reviews, vendors
 from storage import summaries as store
 from storage.lifecycle import SpendTotals, spend_totals
 from storage.models import QuestionAnswer, TaskStatus, Vendor, VendorFeedback
+from storage.overdue_reviews import OverdueReview, overdue_reviews
+from storage.slips import Slips, slips_by_vendor
 from storage.summaries import AttentionTask, CheckinAnswer, RatingTotals, Span, TaskCounts
 from storage.tasks import TaskRow
 
@@ -229,6 +232,9 @@ class Mark(StrEnum):
     GREEN = "green"
     YELLOW = "yellow"
     RED = "red"
+    # Not judged: the vendor is paused (by someone, or because the bot was removed from its
+    # channel). It is never counted among the healthy ones.
+    PAUSED = "paused"
 
 
 @dataclass(frozen=True)
@@ -276,16 +282,16 @@ def health_of(figures: Figures) -> Health:
 
 @dataclass(frozen=True)
 class VendorSummary:
-    """What a vendor's channel is told: its own figures only."""
+    """What a vendor's channel is told: its own figures only, over `period`."""
 
     vendor: Vendor
-    week: Week
+    period: Period
     current: Figures
-    previous: Figures
+    previous: Figures | None  # None: no previous period the vendor existed through
     attention: Sequence[AttentionTask]  # overdue or blocked, for the thread
     made_at: datetime
-    partial: bool  # the week is still running
-    # This week's answers to the team's check-in questions, quoted in the thread.
+    note: AlignmentNote  # what the vendor channel reads (bot.alignment)
+    # The period's answers to the team's check-in questions, quoted in the thread.
     answers: Sequence[QuestionAnswer] = ()
 
     @property
@@ -294,32 +300,39 @@ class VendorSummary:
 
     @property
     def is_empty(self) -> bool:
-        return self.current.is_empty and self.previous.is_empty
+        return (
+            self.current.is_empty
+            and (self.previous is None or self.previous.is_empty)
+            and self.note.is_empty
+        )
 
 
 def vendor_summary(session: Session, vendor: Vendor, now: datetime) -> VendorSummary:
-    """The vendor's summary at `now`, in its own time zone: seven queries, whatever the
-    number of tasks (three per week of figures, one for the thread's task list)."""
+    """The vendor's summary at `now`, over the time since its previous summary
+    (bot.periods): twelve queries, whatever the number of tasks (the period, three per
+    period of figures, one for the thread's task list, four for the alignment note)."""
     vendor_id = vendor.id or 0
-    today = now.astimezone(ZoneInfo(vendor.timezone)).date()
-    week = reported_week(today)
-    current = figures_by_vendor(session, vendor.team_id, week.span(now), now, vendor_id=vendor_id)
-    previous = figures_by_vendor(
-        session, vendor.team_id, week.previous().span(), now, vendor_id=vendor_id
+    period, before = summary_periods(session, vendor, now)
+    current = figures_by_vendor(session, vendor.team_id, period.span(), now, vendor_id=vendor_id)
+    previous = (
+        figures_by_vendor(session, vendor.team_id, before.span(), now, vendor_id=vendor_id)
+        if before is not None
+        else None
     )
     return VendorSummary(
         vendor=vendor,
-        week=week,
+        period=period,
         current=current.get(vendor_id, Figures()),
-        previous=previous.get(vendor_id, Figures()),
+        previous=None if previous is None else previous.get(vendor_id, Figures()),
         attention=store.attention_tasks(session, vendor.team_id, vendor_id, now),
         made_at=now,
-        partial=today <= week.sunday,
+        note=alignment_note(session, vendor, period, now),
+        # The period is (start, end]; answers_between takes [start, end).
         answers=answer_store.answers_between(
             session,
             vendor.team_id,
-            local_start(week.monday, ZoneInfo(vendor.timezone)),
-            now,
+            period.start + timedelta(microseconds=1),
+            now + timedelta(microseconds=1),
             vendor_id=vendor_id,
         ),
     )
@@ -356,10 +369,12 @@ def summary_for_channel(
 class VendorRow:
     vendor: Vendor
     current: Figures
-    previous: Figures
+    previous: Figures | None = None  # None: not comparable (the vendor is newer)
 
     @property
     def health(self) -> Health:
+        if self.vendor.paused:
+            return Health(Mark.PAUSED, (self.vendor.pause_reason or "paused",))
         return health_of(self.current)
 
 
@@ -420,65 +435,84 @@ def spend_by_vendor(
 
 @dataclass(frozen=True)
 class Digest:
-    """The internal weekly digest: one row per vendor, and what vendors told us."""
+    """The internal digest: one row per vendor, and what vendors told us, over `period`."""
 
     team_id: str
-    week: Week
+    period: Period
+    tz: ZoneInfo
     rows: Sequence[VendorRow]
     feedback: Sequence[tuple[Vendor, VendorFeedback]]
     made_at: datetime
-    partial: bool
     spend: Mapping[int, VendorSpend] = field(default_factory=dict)  # by vendor id
     # Who is away today, by vendor id (bot.absences), and answers to the team's questions.
     away: Mapping[int, Mapping[str, Away]] = field(default_factory=dict)
     answers: Sequence[tuple[Vendor, QuestionAnswer]] = ()
+    # Deliveries waiting longer than their vendor's review time: what vendors wait on us for.
+    overdue_reviews: Sequence[OverdueReview] = ()
+    slips: Mapping[int, Slips] = field(default_factory=dict)  # due dates moved, by vendor id
 
 
 def _vendor_rows(
     session: Session,
     team_id: str,
     current: Span,
-    previous: Span | None,
+    previous: Period | None,
     now: datetime,
 ) -> list[VendorRow]:
     """A row per vendor of the team (paused ones included), by name: seven queries at most,
-    whatever the number of vendors."""
+    whatever the number of vendors. A vendor is compared with the previous period only
+    when it existed through all of it."""
     listed = vendors.list_vendors(session, team_id)
     this = figures_by_vendor(session, team_id, current, now)
-    last = figures_by_vendor(session, team_id, previous, now) if previous else {}
+    last = figures_by_vendor(session, team_id, previous.span(), now) if previous else {}
     return [
-        VendorRow(v, this.get(v.id or 0, Figures()), last.get(v.id or 0, Figures())) for v in listed
+        VendorRow(
+            v,
+            this.get(v.id or 0, Figures()),
+            last.get(v.id or 0, Figures()) if existed_through(v, previous) else None,
+        )
+        for v in listed
     ]
 
 
 def team_digest(session: Session, team_id: str, tz: ZoneInfo, now: datetime) -> Digest:
-    """The digest at `now` for the week of `tz` (the team's DEFAULT_TIMEZONE)."""
+    """The digest at `now`, over the time since the team's previous digest (bot.periods);
+    dates are shown in `tz` (the team's DEFAULT_TIMEZONE)."""
     today = now.astimezone(tz).date()
-    week = reported_week(today)
-    rows = _vendor_rows(session, team_id, week.span(now), week.previous().span(), now)
+    period, before = digest_periods(session, team_id, tz, now)
+    rows = _vendor_rows(session, team_id, period.span(), before, now)
     listed = [row.vendor for row in rows]
-    spend = spend_by_vendor(session, team_id, listed, week.span(now), month_span(today, now), now)
+    spend = spend_by_vendor(session, team_id, listed, period.span(), month_span(today, now), now)
     by_id = {row.vendor.id: row.vendor for row in rows}
-    end = min(now, local_start(week.sunday + timedelta(days=1), tz))
+    # Feedback given strictly after the previous digest and up to now: none falls between.
     said = reviews.vendor_feedback_between(
-        session, None, local_start(week.monday, tz), end, team_id=team_id
+        session,
+        None,
+        period.start + timedelta(microseconds=1),
+        now + timedelta(microseconds=1),
+        team_id=team_id,
     )
     return Digest(
         team_id=team_id,
-        week=week,
+        period=period,
+        tz=tz,
         rows=rows,
         feedback=[(by_id[item.vendor_id], item) for item in said if item.vendor_id in by_id],
         made_at=now,
-        partial=today <= week.sunday,
         spend=spend,
         away=absences.away_by_vendor(session, listed, now),
         answers=[
             (by_id[item.vendor_id], item)
             for item in answer_store.answers_between(
-                session, team_id, local_start(week.monday, tz), end
+                session,
+                team_id,
+                period.start + timedelta(microseconds=1),
+                now + timedelta(microseconds=1),
             )
             if item.vendor_id in by_id
         ],
+        overdue_reviews=overdue_reviews(session, team_id, now),
+        slips=slips_by_vendor(session, team_id, period.start, period.end),
     )
 
 
@@ -506,6 +540,7 @@ class HomeOverview:
     made_at: datetime
     more_tasks: bool = field(default=False)
     away: Mapping[int, Mapping[str, Away]] = field(default_factory=dict)  # by vendor id
+    overdue_reviews: Sequence[OverdueReview] = ()  # every owner's, the viewer's first
 
 
 def home_overview(
@@ -530,4 +565,7 @@ def home_overview(
         made_at=now,
         more_tasks=len(rows) > limit,
         away=absences.away_by_vendor(session, [row.vendor for row in vendor_rows], now),
+        overdue_reviews=sorted(
+            overdue_reviews(session, team_id, now), key=lambda item: item.task.owner_id != user_id
+        ),
     )

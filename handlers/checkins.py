@@ -19,12 +19,11 @@ from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot import blocks, checkin_updates, people, reviews, workspace_settings
+from bot.checkin_replies import MAX_NOTE_LENGTH, parse_reply
 from bot.checkin_updates import (
     ALERT_STATUSES,
-    MAX_NOTE_LENGTH,
     StatusRecorded,
     TaskAlreadyClosed,
-    parse_status_reply,
     read_button,
     read_thread_reply,
 )
@@ -35,6 +34,7 @@ from handlers import notices
 from handlers.delegate import team_of
 from handlers.payloads import Click
 from handlers.replies import answering_errors
+from storage import updates
 from storage.database import run_transaction
 from storage.models import TaskUpdate
 
@@ -44,6 +44,7 @@ def register(app: App, deps: Deps) -> None:
     app.action(re.compile("^" + re.escape(blocks.CHECKIN_ACTION_PREFIX)))(
         listeners.on_status_button
     )
+    app.action(blocks.ALL_ON_TRACK_ACTION)(listeners.on_all_on_track)
     app.view(blocks.CHECKIN_NOTE_MODAL)(listeners.on_note_submitted)
     # Every message event (Bolt runs the first matching listener only, so this is the one
     # place that sees them); read_thread_reply keeps people's thread replies, which go to
@@ -105,6 +106,36 @@ class CheckinListeners:
                 # First: the click's trigger_id is only good for 3 seconds.
                 self.open_note_form(client, click.trigger_id, recorded, logger)
             self.tell_about(client, recorded, logger)
+
+    def on_all_on_track(
+        self,
+        ack: Ack,
+        body: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        logger: logging.Logger,
+    ) -> None:
+        ack()
+        click = Click(body, context)
+
+        def tell_clicker(text: str) -> None:
+            notices.tell_privately(client, click.channel_id, click.user_id, text, logger)
+
+        with answering_errors(tell_clicker, logger):
+            recorded = run_transaction(
+                self.deps.engine,
+                lambda session: checkin_updates.record_all_on_track(
+                    session,
+                    team_id=click.team_id,
+                    channel_id=click.channel_id,
+                    message_ts=click.message_ts,
+                    value=click.value,
+                    user_id=click.user_id,
+                    now=self.deps.clock(),
+                ),
+            )
+            # One refresh shows them all; "on track" needs no word to the owner.
+            self.tell_about(client, recorded[0], logger)
 
     def open_note_form(
         self, client: WebClient, trigger_id: str, recorded: StatusRecorded, logger: logging.Logger
@@ -187,12 +218,12 @@ class CheckinListeners:
         reply = read_thread_reply(body.get("event") or {}, context.bot_user_id)
         if reply is None:
             return
-        said = parse_status_reply(readable_text(reply.text))
-        addressed_to_bot = said is not None
+        said = parse_reply(readable_text(reply.text))
+        addressed_to_bot = said.addressed_to_bot
         team_id = team_of(context, body)
 
         def tell_author(text: str) -> None:
-            # Only a reply that spoke to the bot (`#12 done`) gets an answer; other
+            # Only a reply that spoke to the bot (`#12 done`, `#12 blokced`) gets an answer; other
             # messages in a thread are people talking to each other.
             if addressed_to_bot:
                 notices.tell_privately(
@@ -203,11 +234,9 @@ class CheckinListeners:
 
         with answering_errors(tell_author, logger):
             # An event carries the channel's team, not the author's: ask Slack (cached).
-            outside = (
-                said is not None
-                and said.status == TaskUpdate.DONE
-                and people.is_outside_user(client, reply.user_id, team_id)
-            )
+            outside = any(
+                item.status == TaskUpdate.DONE for item in said.statuses
+            ) and people.is_outside_user(client, reply.user_id, team_id)
             fields: dict[str, Any] = {
                 "team_id": team_id,
                 "channel_id": reply.channel_id,
@@ -240,16 +269,21 @@ class CheckinListeners:
                 return  # vendor feedback is only kept; or a thread that is neither
             if stored.problem:
                 tell_author(stored.problem)
-            if stored.status is not None:
-                self.tell_about(client, stored.status, logger)
+            for recorded in stored.statuses:
+                self.tell_about(client, recorded, logger)
 
     # ------------------------------------------------------------------ telling people
 
     def tell_about(
         self, client: WebClient, recorded: StatusRecorded, logger: logging.Logger
     ) -> None:
-        """A status was recorded: show it in the check-in, tell the owner what needs them."""
+        """A status was recorded: show it in the check-in, tell the owner what needs them.
+        Given on an older check-in, it also answers the latest one that lists the task
+        (storage.checkins.answers_checkin), whose "N of M answered" is refreshed too."""
         notices.refresh_checkin(self.deps, client, recorded.post.id or 0, logger)
+        notices.refresh_checkin_of_task(
+            self.deps, client, recorded.task.id or 0, logger, unless=recorded.post.id
+        )
         if recorded.owner_should_hear:
             self.alert_owner(client, recorded, logger)
         if recorded.done is not None:
@@ -272,8 +306,7 @@ class CheckinListeners:
             permalink = str(found["permalink"])
         except SlackApiError as error:
             logger.warning("no permalink for a check-in: %s", error.response.get("error"))
-        build = blocks.owner_note_alert if note_only else blocks.owner_status_alert
-        message = build(
+        message = blocks.owner_status_alert(
             recorded.task,
             recorded.vendor,
             TaskUpdate(update.status),
@@ -281,10 +314,33 @@ class CheckinListeners:
             update.note,
             permalink,
         )
+        # One direct message per status event: a note added after the click updates the
+        # message the click sent, when we know it.
+        sent = (update.owner_alert or "").split(":", 1) if note_only else []
         try:
-            client.chat_postMessage(channel=recorded.task.owner_id, **message)
+            if len(sent) == 2:
+                client.chat_update(channel=sent[0], ts=sent[1], **message)
+                return
+            if note_only:
+                message = blocks.owner_note_alert(
+                    recorded.task,
+                    recorded.vendor,
+                    TaskUpdate(update.status),
+                    update.user_id,
+                    update.note,
+                    permalink,
+                )
+            posted = client.chat_postMessage(channel=recorded.task.owner_id, **message)
         except SlackApiError as error:
             logger.warning("could not tell a task owner: %s", error.response.get("error"))
+            return
+        reference = f"{posted.get('channel')}:{posted.get('ts')}"
+        if not note_only and update.id is not None and posted.get("ts"):
+            update_id = update.id
+            run_transaction(
+                self.deps.engine,
+                lambda session: updates.set_owner_alert(session, update_id, reference),
+            )
 
 
 def _update_id(private_metadata: str) -> int:

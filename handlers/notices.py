@@ -93,13 +93,19 @@ def refresh_checkin(deps: Deps, client: WebClient, post_id: int, logger: logging
 
 
 def refresh_checkin_of_task(
-    deps: Deps, client: WebClient, task_id: int, logger: logging.Logger
+    deps: Deps,
+    client: WebClient,
+    task_id: int,
+    logger: logging.Logger,
+    *,
+    unless: int | None = None,
 ) -> None:
-    """Show a task's new state in the newest check-in that lists it, if any."""
+    """Show a task's new state in the newest check-in that lists it, if any (and if it is
+    not `unless`, a check-in the caller has refreshed already)."""
     post_id = run_transaction(
         deps.engine, lambda session: review_store.latest_checkin_asking_about(session, task_id)
     )
-    if post_id is not None:
+    if post_id is not None and post_id != unless:
         refresh_checkin(deps, client, post_id, logger)
 
 

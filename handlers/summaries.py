@@ -9,6 +9,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot import blocks, reports, summaries
 from bot.commands import PostSummary, SendReport
@@ -45,6 +46,29 @@ def post_summary_now(
     return blocks.summary_posted_reply(vendor, summary)
 
 
+MAX_NAME_LOOKUPS = 200  # a report names at most this many people and channels
+
+
+def slack_names(client: WebClient, ids: set[str]) -> dict[str, str]:
+    """Display names for user ids and `#names` for channel ids, one Slack call each; an id
+    Slack will not describe (deleted, no access) is left without a name."""
+    names: dict[str, str] = {}
+    for item in sorted(ids)[:MAX_NAME_LOOKUPS]:
+        try:
+            if item.startswith(("C", "G")):
+                channel = client.conversations_info(channel=item)["channel"]
+                names[item] = f"#{channel.get('name') or item}"
+            else:
+                user = client.users_info(user=item)["user"]
+                profile = user.get("profile") or {}
+                names[item] = str(
+                    profile.get("display_name") or user.get("real_name") or user.get("name") or ""
+                )
+        except (SlackApiError, KeyError, TypeError):
+            continue
+    return names
+
+
 def send_report(
     deps: Deps, command: SendReport, *, team_id: str, user_id: str, client: WebClient
 ) -> blocks.Message:
@@ -54,7 +78,16 @@ def send_report(
     today = deps.clock().astimezone(tz).date()
     first_day, last_day = reports.report_range(command.start, command.end, today)
     report = run_transaction(
-        deps.engine, lambda session: reports.build_report(session, team_id, first_day, last_day, tz)
+        deps.engine,
+        lambda session: reports.build_report(
+            session,
+            team_id,
+            first_day,
+            last_day,
+            tz,
+            channel_id=command.channel_id,
+            names=lambda ids: slack_names(client, ids),
+        ),
     )
     opened = client.conversations_open(users=user_id)
     dm_id = str(opened["channel"]["id"])

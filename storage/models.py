@@ -11,6 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
 
@@ -45,6 +46,11 @@ class Vendor(SQLModel, table=True):
         default="mon-fri", max_length=40, sa_column_kwargs={"server_default": "mon-fri"}
     )
     remind_after_minutes: int = Field(default=240, sa_column_kwargs={"server_default": "240"})
+    # The vendor channel's summary shows rates, ratings and trends only when True
+    # (`figures:on`); otherwise it is an alignment note (docs/summaries.md).
+    show_figures: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
+    # A delivery not reviewed within this long brings its owner one reminder (`review:24h`).
+    review_after_minutes: int = Field(default=1440, sa_column_kwargs={"server_default": "1440"})
     added_by: str = Field(max_length=32)
     created_at: datetime
     updated_at: datetime
@@ -133,6 +139,8 @@ class PostKind(StrEnum):
     # Direct messages to whoever added the vendor (channel_id is their user id):
     TRIAL_PROMPT = "trial_prompt"  # occurrence: the trial's end date
     BUDGET_ALERT = "budget_alert"  # occurrence: `2026-12@80`, the month and the threshold
+    # A delivery not reviewed in the vendor's review time; occurrence `delivery:<id>`.
+    REVIEW_REMINDER = "review_reminder"
 
 
 class PostState(StrEnum):
@@ -229,6 +237,9 @@ class StatusUpdate(SQLModel, table=True):
     note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     source: str = Field(max_length=16)  # "button", "reply" or "command"
     at: datetime
+    # The owner's direct message about this status (`<dm channel>:<ts>`), so a note added
+    # afterwards updates that one message instead of sending a second.
+    owner_alert: str | None = Field(default=None, max_length=64)
 
 
 class CheckinResponse(SQLModel, table=True):
@@ -307,6 +318,9 @@ class Delivery(SQLModel, table=True):
     reviewed_by: str | None = Field(default=None, max_length=32)
     reviewed_at: datetime | None = Field(default=None)
     review_note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    # What the vendor said with its "Done" (the rest of a `#7 done <link>` reply): shown in
+    # the owner's review message.
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
 class TaskFeedback(SQLModel, table=True):

@@ -13,7 +13,9 @@ from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, or_, select
 
 from storage.models import (
+    AuditEntry,
     CheckinResponse,
+    Delivery,
     ScheduledPost,
     StatusUpdate,
     Task,
@@ -95,3 +97,42 @@ def ratings_between(
         .order_by(col(TaskFeedback.created_at), col(TaskFeedback.id))
     )
     return [(rating, task, vendor) for rating, task, vendor in session.exec(query).all()]
+
+
+def deliveries_between(
+    session: Session, team_id: str, start: datetime, end: datetime
+) -> Sequence[tuple[Delivery, Task, Vendor]]:
+    """Deliveries made, or reviewed, in [start, end): one row each (its latest state)."""
+    query = (
+        select(Delivery, Task, Vendor)
+        .join(Task, col(Task.id) == col(Delivery.task_id))
+        .join(Vendor, col(Vendor.id) == col(Delivery.vendor_id))
+        .where(
+            Vendor.team_id == team_id,
+            or_(
+                (col(Delivery.delivered_at) >= start) & (col(Delivery.delivered_at) < end),
+                (col(Delivery.reviewed_at) >= start) & (col(Delivery.reviewed_at) < end),
+            ),
+        )
+        .order_by(col(Delivery.delivered_at), col(Delivery.id))
+    )
+    return [(d, t, v) for d, t, v in session.exec(query).all()]
+
+
+def due_date_changes_between(
+    session: Session, team_id: str, start: datetime, end: datetime
+) -> Sequence[tuple[AuditEntry, Task, Vendor]]:
+    """Due dates changed in [start, end) (`task.rescheduled` in the audit log)."""
+    query = (
+        select(AuditEntry, Task, Vendor)
+        .join(Task, col(Task.id) == col(AuditEntry.task_id))
+        .join(Vendor, col(Vendor.id) == col(Task.vendor_id))
+        .where(
+            AuditEntry.team_id == team_id,
+            AuditEntry.action == "task.rescheduled",
+            col(AuditEntry.at) >= start,
+            col(AuditEntry.at) < end,
+        )
+        .order_by(col(AuditEntry.at), col(AuditEntry.id))
+    )
+    return [(a, t, v) for a, t, v in session.exec(query).all()]

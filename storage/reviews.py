@@ -26,8 +26,11 @@ from storage.models import (
 # --------------------------------------------------------------------------- deliveries
 
 
-def add_delivery(session: Session, *, task: Task, delivered_by: str, now: datetime) -> Delivery:
+def add_delivery(
+    session: Session, *, task: Task, delivered_by: str, now: datetime, note: str = ""
+) -> Delivery:
     delivery = Delivery(
+        note=note,
         task_id=task.id or 0,
         vendor_id=task.vendor_id,
         delivered_by=delivered_by,

@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, delete, select
 
-from storage.checkins import add_checkin_tasks
+from storage.checkins import add_checkin_tasks, answers_checkin
 from storage.database import transaction
 from storage.models import (
     CheckinResponse,
@@ -81,7 +81,9 @@ def checkins_awaiting(
 ) -> Sequence[ScheduledPost]:
     """Sent check-ins nobody has answered that still need a decision about `follow_up`.
 
-    Unanswered: no status update points at the check-in and nobody replied in its thread.
+    Unanswered: no status update answers the check-in (given on it, or by any route on one
+    of its tasks since it was posted: `storage.checkins.answers_checkin`) and nobody
+    replied in its thread.
     Still needing a decision: no reminder (or escalation) row exists for the same
     occurrence, or only a claim whose lease expired before `stale_before`.
     """
@@ -103,7 +105,7 @@ def checkins_awaiting(
             ScheduledPost.kind == PostKind.CHECKIN,
             ScheduledPost.state == PostState.SENT,
             col(ScheduledPost.sent_at) >= sent_since,
-            ~exists().where(col(StatusUpdate.post_id) == col(ScheduledPost.id)),
+            ~exists().where(answers_checkin(StatusUpdate, ScheduledPost)),
             ~exists().where(col(CheckinResponse.post_id) == col(ScheduledPost.id)),
             ~exists().where(col(QuestionAnswer.post_id) == col(ScheduledPost.id)),
             ~decided,

@@ -30,6 +30,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, select
 from sqlmodel.sql.sqltypes import UTCDateTime
 
+from storage.checkins import answers_checkin
 from storage.models import (
     CheckinResponse,
     Delivery,
@@ -117,12 +118,16 @@ class Span:
     first_day: date
     last_day: date
     until: datetime | None = None
+    # A period of instants (bot.periods): events strictly after `since` only.
+    since: datetime | None = None
 
     def __post_init__(self) -> None:
         if self.last_day < self.first_day:
             raise ValueError(f"span ends before it starts: {self.first_day}..{self.last_day}")
         if self.until is not None and self.until.tzinfo is None:
             raise ValueError("until must be an aware datetime")
+        if self.since is not None and self.since.tzinfo is None:
+            raise ValueError("since must be an aware datetime")
 
     @property
     def earliest(self) -> datetime:
@@ -152,6 +157,8 @@ def _within(moment: Any, span: Span) -> ColumnElement[bool]:
     ]
     if span.until is not None:
         conditions.append(moment <= span.until)
+    if span.since is not None:
+        conditions.append(moment > span.since)
     return and_(*conditions)
 
 
@@ -330,13 +337,20 @@ def checkin_answers(
     vendor_id: int | None = None,
 ) -> dict[int, list[CheckinAnswer]]:
     """Per vendor, the check-ins posted in the span, each with its first answer given by
-    `answered_by`. One query: the first answers are MINs in SQL, one row per check-in (a
-    few a week per vendor, however many tasks they list)."""
+    the span's status time (and `answered_by`): a period's response rate is fixed by what
+    happened within it and does not change later. An answer is a status update that
+    answers the check-in (`storage.checkins.answers_checkin`: on it, or by any route on one
+    of its tasks since it was posted) or a reply in its thread. One query: the first
+    answers are MINs in SQL, one row per check-in (a few a week per vendor)."""
     _prepare(session)
     first_update = (
         select(func.min(StatusUpdate.at))
-        .where(col(StatusUpdate.post_id) == col(ScheduledPost.id), StatusUpdate.at <= answered_by)
-        .correlate(ScheduledPost)
+        .where(
+            answers_checkin(StatusUpdate, ScheduledPost),
+            StatusUpdate.at <= answered_by,
+            _by_status_time(col(StatusUpdate.at), span),
+        )
+        .correlate(ScheduledPost, Vendor)
         .scalar_subquery()
     )
     first_reply = (
@@ -344,8 +358,9 @@ def checkin_answers(
         .where(
             col(CheckinResponse.post_id) == col(ScheduledPost.id),
             CheckinResponse.at <= answered_by,
+            _by_status_time(col(CheckinResponse.at), span),
         )
-        .correlate(ScheduledPost)
+        .correlate(ScheduledPost, Vendor)
         .scalar_subquery()
     )
     # Answers to the team's own questions (the check-in's Answer form) count too.

@@ -87,6 +87,13 @@ def add_status_update(
     return update
 
 
+def set_owner_alert(session: Session, update_id: int, reference: str) -> None:
+    update = session.get(StatusUpdate, update_id)
+    if update is not None:
+        update.owner_alert = reference[:64]
+        session.add(update)
+
+
 def get_status_update(session: Session, update_id: int) -> StatusUpdate | None:
     return session.get(StatusUpdate, update_id)
 

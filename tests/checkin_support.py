@@ -83,7 +83,9 @@ def make_task(engine: Engine, vendor: Vendor, title: str, owner_id: str = "U0ALI
         )
 
 
-def post_checkin(bot: BotUnderTest, vendor: Vendor, tasks: Sequence[Task]) -> ScheduledPost:
+def post_checkin(
+    bot: BotUnderTest, vendor: Vendor, tasks: Sequence[Task], sent_at: datetime = SENT_AT
+) -> ScheduledPost:
     """A check-in as the scheduler leaves it: claimed, its message in the channel, sent."""
     with transaction(bot.engine) as session:
         post = ScheduledPost(
@@ -91,20 +93,20 @@ def post_checkin(bot: BotUnderTest, vendor: Vendor, tasks: Sequence[Task]) -> Sc
             kind=PostKind.CHECKIN,
             occurrence=f"2026-11-30T09:00#{uuid.uuid4().hex[:6]}",
             claimed_by="test",
-            claimed_at=SENT_AT,
+            claimed_at=sent_at,
             channel_id=vendor.channel_id,
         )
         session.add(post)
         session.flush()
         add_checkin_tasks(session, post, tasks)
         message = blocks.checkin_message(
-            vendor, post.id or 0, checkin_rows(session, post), SENT_AT.date()
+            vendor, post.id or 0, checkin_rows(session, post), sent_at.date()
         )
         post.message_ts = bot.slack.add_message(
             vendor.channel_id, message["text"], user=bot.slack.bot_user_id, blocks=message["blocks"]
         )
         post.state = PostState.SENT
-        post.sent_at = SENT_AT
+        post.sent_at = sent_at
         session.add(post)
     return post
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -93,14 +94,18 @@ def test_a_submitted_note_is_stored_shown_escaped_and_sent_to_the_owner(
     _, (logo, _), post = checkin
     bot.interact(button_click(post, logo.id or 0, TaskUpdate.BLOCKED))
     assert len(bot.slack.calls_to("chat.postMessage")) == 1
+    assert status_updates(bot.engine)[0].owner_alert is not None
     [update] = status_updates(bot.engine)
 
     result = bot.interact(note_submission(update.id or 0, "Waiting on <!channel> & the assets"))
     assert result.status == 200 and result.body == ""  # a plain ack closes the form
 
-    dm = bot.slack.wait_for("chat.postMessage", count=2)[-1].params
-    assert dm["channel"] == "U0ALICE"
+    # One direct message per status event: the click's DM is updated with the note.
+    assert any(c.params["channel"].startswith("D") for c in bot.slack.calls_to("chat.update"))
+    [dm] = [c.params for c in bot.slack.calls_to("chat.update") if c.params["channel"][0] == "D"]
+    assert len(bot.slack.calls_to("chat.postMessage")) == 1
     assert "Waiting on &lt;!channel&gt; &amp; the assets" in sent_text(dm)
+    assert "*Blocked*" in sent_text(dm)
     [update] = status_updates(bot.engine)
     assert update.note == "Waiting on <!channel> & the assets"
     edit = bot.slack.calls_to("chat.update")[-1].params
@@ -370,3 +375,24 @@ def test_a_different_answer_later_is_recorded(bot: BotUnderTest, checkin: Checki
     assert len(status_updates(bot.engine)) == 1
     bot.interact(button_click(post, logo.id or 0, TaskUpdate.ON_TRACK))
     assert len(status_updates(bot.engine)) == 2
+
+
+@freeze_time("2026-12-01 10:00:00")
+def test_an_answer_on_yesterdays_checkin_updates_todays_count(
+    bot: BotUnderTest, checkin: Checkin
+) -> None:
+    vendor, (logo, banner), monday = checkin
+    tuesday = post_checkin(
+        bot, vendor, [logo, banner], sent_at=datetime(2026, 12, 1, 9, tzinfo=UTC)
+    )
+
+    bot.interact(button_click(monday, logo.id or 0, TaskUpdate.ON_TRACK))
+
+    assert len(bot.slack.calls_to("chat.update")) == 2
+    edits = {
+        call.params["ts"]: sent_text(call.params) for call in bot.slack.calls_to("chat.update")
+    }
+    assert "1 of 2 tasks answered" in edits[monday.message_ts or ""]
+    # Today's check-in is answered too, and shows who said what.
+    assert "1 of 2 tasks answered" in edits[tuesday.message_ts or ""]
+    assert "On track" in edits[tuesday.message_ts or ""]

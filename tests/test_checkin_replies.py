@@ -15,6 +15,7 @@ from freezegun import freeze_time
 from storage.models import ScheduledPost, Task, TaskStatus, TaskUpdate, Vendor
 from tests.checkin_support import (
     MONDAY,
+    button_click,
     get_task,
     make_task,
     make_vendor,
@@ -219,7 +220,7 @@ def test_a_done_reply_from_the_vendor_delivers_the_task(
     bot: BotUnderTest, checkin: Checkin
 ) -> None:
     _, (logo, banner), post = checkin
-    bot.event(thread_reply(post, f"{logo.id} done"))
+    bot.event(thread_reply(post, f"{logo.id} done, files in &lt;https://drive.example/x&gt;"))
     [edit] = bot.slack.wait_for("chat.update")
     assert get_task(bot.engine, logo.id or 0).status == TaskStatus.DELIVERED
     actions = [
@@ -230,6 +231,9 @@ def test_a_done_reply_from_the_vendor_delivers_the_task(
     assert actions == [f"task:{banner.id}"]
     [review] = bot.slack.wait_for("chat.postMessage")
     assert review.params["channel"] == "U0ALICE"
+    # The review message carries what the vendor said with its Done.
+    shown = sent_text(review.params)
+    assert "*Their note*" in shown and "files in" in shown and "drive.example/x" in shown
 
 
 @freeze_time(MONDAY)
@@ -292,3 +296,73 @@ def test_a_status_for_a_closed_task_is_explained(bot: BotUnderTest, checkin: Che
     [note] = bot.slack.wait_for("chat.postEphemeral")
     assert "already done" in sent_text(note.params)
     assert status_updates(bot.engine) == []
+
+
+# --------------------------------------------------------------------------- several, all, hints
+
+
+@freeze_time(MONDAY)
+def test_one_reply_may_answer_several_tasks(bot: BotUnderTest, checkin: Checkin) -> None:
+    _, (logo, banner), post = checkin
+    text = f"#{logo.id} on track, #{banner.id} blocked waiting for assets \u2013 staging is up"
+    bot.event(thread_reply(post, text))
+    assert len(status_updates(bot.engine)) == 2
+    first, second = status_updates(bot.engine)
+    assert (first.task_id, first.status, first.note) == (logo.id, TaskUpdate.ON_TRACK, "")
+    assert (second.task_id, second.status, second.note) == (
+        banner.id,
+        TaskUpdate.BLOCKED,
+        "waiting for assets \u2013 staging is up",
+    )
+
+
+@freeze_time(MONDAY)
+@pytest.mark.parametrize(
+    "text", ["all on track, thanks!", "All on track", "everything is on-track"]
+)
+def test_all_on_track_answers_every_open_task(
+    bot: BotUnderTest, checkin: Checkin, text: str
+) -> None:
+    _, (logo, banner), post = checkin
+    bot.event(thread_reply(post, text))
+    assert len(status_updates(bot.engine)) == 2
+    assert {(u.task_id, u.status) for u in status_updates(bot.engine)} == {
+        (logo.id, TaskUpdate.ON_TRACK),
+        (banner.id, TaskUpdate.ON_TRACK),
+    }
+    assert "2 of 2 tasks answered" in bot.slack.messages_in("C0ACME")[0]["text"]
+
+
+@freeze_time(MONDAY)
+@pytest.mark.parametrize("text", ["#{logo} blokced", "#{logo} on track, #{banner} finished"])
+def test_an_unknown_status_gets_a_private_hint_with_the_words_and_the_ids(
+    bot: BotUnderTest, checkin: Checkin, text: str
+) -> None:
+    _, (logo, banner), post = checkin
+    bot.event(thread_reply(post, text.format(logo=logo.id, banner=banner.id)))
+    [note] = bot.slack.wait_for("chat.postEphemeral")
+    shown = sent_text(note.params)
+    assert "on track, at risk, blocked, done" in shown
+    assert f"#{logo.id}, #{banner.id}" in shown
+    assert note.params["user"] == "U0VENDOR"
+    assert all(u.task_id == logo.id for u in status_updates(bot.engine))
+    # The unread part is not kept as the note of the task before it.
+    assert all("finished" not in u.note for u in status_updates(bot.engine))
+
+
+@freeze_time(MONDAY)
+def test_the_all_on_track_button_answers_every_open_task_once(
+    bot: BotUnderTest, checkin: Checkin
+) -> None:
+    _, _, post = checkin
+    click = button_click(post, 0, "on_track", value=str(post.id))
+    click["actions"][0].update(action_id="all_on_track", block_id="head")
+    assert bot.interact(click).status == 200
+    assert len(status_updates(bot.engine)) == 2
+    assert {u.source for u in status_updates(bot.engine)} == {"button"}
+    assert "2 of 2 tasks answered" in bot.slack.messages_in("C0ACME")[0]["text"]
+
+    bot.interact(click)  # again: nothing left to say
+    [note] = bot.slack.wait_for("chat.postEphemeral")
+    assert "already on track" in sent_text(note.params)
+    assert len(status_updates(bot.engine)) == 2

@@ -18,6 +18,7 @@ from bot.channel_changes import (
     pause_vendor_for_channel_change,
     read_channel_change,
 )
+from bot.checkin_replies import parse_reply
 from bot.checkin_updates import (
     ButtonValue,
     ReplyStatus,
@@ -297,3 +298,18 @@ def test_pausing_for_the_same_reason_twice_pauses_once(engine: Engine) -> None:
         assert other_team is None
         stored = vendors.get_vendor(session, vendor.id or 0)
         assert stored is not None and stored.paused and stored.pause_reason == ARCHIVED
+
+
+def test_a_reply_with_several_tasks_and_unread_parts() -> None:
+    parsed = parse_reply("#7 on track, #10 blocked waiting for assets; #11 blokced and #12 done")
+    assert [(s.task_id, s.status) for s in parsed.statuses] == [
+        (7, TaskUpdate.ON_TRACK),
+        (10, TaskUpdate.BLOCKED),
+        (12, TaskUpdate.DONE),
+    ]
+    assert parsed.unread == ("#11 blokced",)
+    # A task id inside a note stays in the note.
+    [said] = parse_reply("#7 blocked until #10 is merged").statuses
+    assert said.note == "until #10 is merged"
+    assert not parse_reply("thanks all, see you at 12").addressed_to_bot
+    assert parse_reply("All on track, thanks!").all_on_track

@@ -42,13 +42,18 @@ def test_tick_posts_once_and_again_posts_nothing(tmp_path: Path) -> None:
     assert "posted 1 checkin" in first.stdout
     assert again.returncode == 0 and "nothing due" in again.stdout
     assert len(posts) == 1 and posts[0].params["channel"] == "C0ACME"
+    tasks = [
+        block["block_id"]
+        for block in posts[0].params["blocks"]
+        if block["type"] == "actions" and block["block_id"].startswith("task:")
+    ]
     buttons = [
         element["text"]["text"]
         for block in posts[0].params["blocks"]
-        if block["type"] == "actions" and block["block_id"].startswith("task:")
+        if block["type"] == "actions" and block["block_id"] in (*tasks, "all")
         for element in block["elements"]
     ]
-    assert buttons == ["On track", "At risk", "Blocked", "Done"] * 2
+    assert buttons == ["On track", "At risk", "Blocked", "Done"] * 2 + ["All on track"]
 
 
 def test_tick_without_slack_settings_is_one_line(tmp_path: Path) -> None:

@@ -410,9 +410,9 @@ def test_buttons_on_several_rows_must_be_told_apart() -> None:
     assert clicked[0] == "[6] (updated) #acme · @delegate"
     # Shown as what changed: task 2's answer, and the count.
     assert clicked[1:] == [
-        "    *#2* Two · due no due date · owner @alice",
+        "    *#2* Two · no due date · owner @alice",
         "  + :large_green_circle: *On track* by @alice",
-        "    (6.3) [⋯ Nothing new today | Away…]",  # the check-in's menu row (issue 18)
+        "    (6.4) [⋯ Nothing new today | Away…]",  # the menu row (issue 18), after All on track
         "  - 0 of 2 tasks answered",
         "  + 1 of 2 tasks answered",
     ]
@@ -694,7 +694,7 @@ def test_a_row_keeps_its_number_when_another_row_loses_its_buttons() -> None:
     shown = after_prompt(transcript, ":show 6")
     assert "    (6.1) [On track] [At risk] [Blocked] [Done]" not in shown
     assert "    (6.2) [On track] [At risk] [Blocked] [Done]" in shown
-    two = shown.index("    *#2* Two · due no due date · owner @alice")
+    two = shown.index("    *#2* Two · no due date · owner @alice")
     assert "*Blocked* by @alice" in shown[two + 1]
 
 

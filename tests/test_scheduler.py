@@ -96,7 +96,9 @@ def test_manila_weekday_checkin_lists_each_task_with_four_buttons_once(
         for block in message["blocks"]
         if block["type"] == "actions" and block["block_id"].startswith("task:")
     ]
+    [everything] = [block for block in message["blocks"] if block.get("block_id") == "all"]
     assert [[e["text"]["text"] for e in block["elements"]] for block in actions] == [BUTTONS] * 2
+    assert [e["text"]["text"] for e in everything["elements"]] == ["All on track"]
     [post] = claims(engine, "checkin")
     assert [block["block_id"] for block in actions] == [f"task:{logo.id}", f"task:{book.id}"]
     assert {e["value"] for e in actions[0]["elements"]} == {f"{post.id}:{logo.id}"}
@@ -455,6 +457,37 @@ def test_no_reminder_or_escalation_once_someone_answered(
 
     assert len(slack.messages_in("C0ACME")) == 2  # the two check-ins, no reminder
     assert dms(slack, "U0ALICE") == [] and claims(engine, "reminder") == []
+
+
+def test_an_answer_on_yesterdays_checkin_answers_todays_so_nobody_is_chased(
+    engine: Engine, slack: FakeSlack, clock: Clock
+) -> None:
+    vendor = add_vendor(engine)
+    task = add_task(engine, vendor, "Payroll export")
+    clock.tick("2026-12-01 09:00")
+    clock.tick("2026-12-02 09:00")  # Wednesday's check-in; Tuesday's is escalated
+    tuesday, wednesday = claims(engine, "checkin")
+    [escalated] = claims(engine, "escalation")
+    assert escalated.occurrence == tuesday.occurrence
+    with transaction(engine) as session:
+        # Tuesday's button, still in the channel, pressed after Wednesday's was posted.
+        session.add(
+            StatusUpdate(
+                task_id=task.id or 0,
+                post_id=tuesday.id,
+                user_id="U0VENDOR",
+                status="on_track",
+                source="button",
+                at=utc("2026-12-02 10:00"),
+            )
+        )
+
+    clock.tick("2026-12-02 13:00")  # Wednesday's reminder would be due
+    clock.tick("2026-12-03 09:00")  # and Wednesday's escalation
+
+    assert replies(slack, "C0ACME", wednesday.message_ts or "") == []
+    assert [post.occurrence for post in claims(engine, "escalation")] == [tuesday.occurrence]
+    assert [post.occurrence for post in claims(engine, "reminder")] == [tuesday.occurrence]
 
 
 def test_reminder_due_on_a_day_off_waits_for_the_working_day(

@@ -180,7 +180,7 @@ def test_the_scorecard_agrees_with_the_weekly_summaries(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize("weeks", [4, 52])
-def test_a_scorecard_takes_five_queries_whatever_the_weeks_or_tasks(
+def test_a_scorecard_takes_six_queries_whatever_the_weeks_or_tasks(
     engine: Engine, weeks: int
 ) -> None:
     vendor = four_weeks(engine)
@@ -195,7 +195,7 @@ def test_a_scorecard_takes_five_queries_whatever_the_weeks_or_tasks(
         item = task(engine, vendor, f"More {number}", due="2026-12-10")
         close(engine, item, f"2026-12-1{number % 6} 18:00")
         rate(engine, item, "2026-12-16 18:00", 4, 4, 4)
-    assert few == statements() == 5
+    assert few == statements() == 6  # five, and the due dates moved
 
 
 # --------------------------------------------------------------------------- the verdict
@@ -424,3 +424,12 @@ def test_a_scorecard_for_a_vendor_without_history(engine: Engine) -> None:
     assert len(card.rows) == 12 and card.total == CardFigures()
     assert card.trend.verdict == Verdict.NOT_ENOUGH_DATA
     assert card.spend.to_date == 0 and not card.spend.worth_showing
+
+
+def test_a_scorecard_starts_at_the_vendors_first_week(engine: Engine) -> None:
+    vendor = add_vendor(engine, created=utc(NOW) - timedelta(days=9))
+    with transaction(engine) as session:
+        card = vendor_scorecard(session, vendor, utc(NOW), weeks=12)
+    added = (utc(NOW) - timedelta(days=9)).date()
+    assert card.rows[0].week.monday <= added <= card.rows[0].week.sunday
+    assert len(card.rows) in (2, 3)

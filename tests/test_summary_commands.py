@@ -151,7 +151,7 @@ def test_summary_command_posts_in_the_vendor_channel_now(bot: BotUnderTest) -> N
 
     assert "Posted the summary" in reply_text and "<#C0ACME>" in reply_text
     [summary, thread] = bot.slack.messages_in("C0ACME")
-    assert "*Completed:* 1 (+1) (1 on time, 0 late)" in rendered(summary)
+    assert "thank you!\n• *#1* Logo" in rendered(summary)
     assert thread["thread_ts"] == summary["ts"] and "Website" in rendered(thread)
 
 
@@ -163,7 +163,7 @@ def test_summary_command_names_a_vendor_from_another_channel(bot: BotUnderTest) 
 
     assert "Posted the summary" in reply_text
     [summary] = bot.slack.messages_in("C0ACME")
-    assert "Nothing is overdue or blocked" in rendered(summary)
+    assert "*Delivered since the last summary*: nothing this time." in rendered(summary)
     assert bot.slack.messages_in("C0PUBLIC") == []
 
 
@@ -206,7 +206,10 @@ def test_report_uploads_a_csv_to_the_requesters_dm(bot: BotUnderTest) -> None:
     reply_text = bot.command("report", user="U0BOB")
 
     assert "Sent the report for Tue 10 Nov 2026 to Mon 7 Dec 2026" in reply_text
-    assert "3 task, 1 status update, 1 response, 1 feedback, 1 vendor feedback" in reply_text
+    assert (
+        "3 tasks, 1 status update, 1 response, 1 rating, 1 vendor feedback, 2 reviews, "
+        "0 due date changes"
+    ) in reply_text
     share, content = uploaded_csv(bot)
     assert share["channel_id"] == "DU0BOB"  # the requester's DM, from conversations.open
     [opened] = bot.slack.calls_to("conversations.open")
@@ -224,6 +227,8 @@ def test_report_uploads_a_csv_to_the_requesters_dm(bot: BotUnderTest) -> None:
         "response",
         "feedback",
         "vendor_feedback",
+        "review",
+        "review",
     ]
     logo = rows[0]
     assert logo["task"] == '\'=HYPERLINK("http://x","Logo")'  # never a formula
@@ -245,6 +250,16 @@ def test_report_uploads_a_csv_to_the_requesters_dm(bot: BotUnderTest) -> None:
     assert [rows[5][k] for k in ("quality", "timeliness", "communication")] == ["5", "4", "3"]
     assert rows[6]["text"] == "'@team more notice please"
     assert rows[6]["at"] == "2026-12-04T09:00:00Z"
+    # Names beside ids, who closed it, and the reviews: accepted by whom, and when.
+    assert (logo["owner"], logo["closed_by"]) == ("U0ALICE", "U0ALICE")
+    assert logo["owner_name"] and logo["vendor_channel_name"].startswith("#")
+    accepted, pending = rows[7], rows[8]
+    assert (accepted["status"], accepted["user"], accepted["at"]) == (
+        "accepted",
+        "U0ALICE",
+        "2026-12-02T10:00:00Z",
+    )
+    assert (pending["status"], pending["task"]) == ("pending", "Copy")
 
 
 @freeze_time(MONDAY)
@@ -342,3 +357,24 @@ def test_the_messages_tab_is_left_alone(bot: BotUnderTest) -> None:
     bot.event(home_opened(user="U0BOB"))
     assert bot.slack.calls_to("views.publish")
     assert [c.params["user_id"] for c in bot.slack.calls_to("views.publish")] == ["U0BOB"]
+
+
+@freeze_time(MONDAY)
+def test_report_for_one_vendor_has_costs_and_due_date_changes(bot: BotUnderTest) -> None:
+    vendor = add_vendor(bot.engine)
+    add_vendor(bot.engine, "C0PUBLIC")
+    bot.command(f"vendor set {ACME} currency:EUR")
+    job = task(bot.engine, vendor, "Logo", due="2026-12-03")
+    bot.command(f"cost {job.id} cost:450.50")
+    bot.command(f"due {job.id} 2026-12-09")
+
+    reply_text = bot.command(f"report {ACME}")
+
+    assert "1 task," in reply_text and "1 due date change" in reply_text
+    _, content = uploaded_csv(bot)
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+    assert {row["vendor_channel"] for row in rows} == {"C0ACME"}
+    [listed] = [row for row in rows if row["record"] == "task"]
+    assert (listed["cost"], listed["currency"]) == ("450.50", "EUR")
+    [moved] = [row for row in rows if row["record"] == "due_date_change"]
+    assert moved["text"] == "from 2026-12-03 to 2026-12-09" and moved["user"] == "U0ALICE"

@@ -11,6 +11,10 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
+from bot import blocks
+from bot.delegation import reschedule_task
+from bot.periods import Period
+from bot.scorecards import vendor_scorecard
 from bot.summaries import (
     Figures,
     Health,
@@ -24,9 +28,10 @@ from bot.summaries import (
     vendor_summary,
 )
 from storage.database import transaction
-from storage.models import TaskStatus, Vendor
+from storage.models import CheckinTask, TaskStatus, Vendor
+from storage.slips import Slips
 from storage.summaries import Span
-from tests.scheduling import TEAM_ID, add_vendor, utc
+from tests.scheduling import TEAM_ID, add_vendor, update_vendor, utc
 from tests.summary_support import (
     checkin,
     close,
@@ -98,7 +103,8 @@ def test_figures_of_a_constructed_week_match_hand_computed_values(engine: Engine
         [vendor] = session.exec(select(Vendor)).all()
         summary = vendor_summary(session, vendor, utc(FRIDAY_4PM_MANILA))
 
-    assert summary.week == THIS_WEEK and summary.partial
+    # No summary sent yet: the period runs from the previous Friday 16:00 (local).
+    assert summary.period == Period(utc("2026-11-27 08:00"), utc(FRIDAY_4PM_MANILA))
     assert summary.current == Figures(
         completed=3,
         on_time=2,
@@ -117,13 +123,13 @@ def test_figures_of_a_constructed_week_match_hand_computed_values(engine: Engine
     )
     assert summary.current.late == 1
     assert summary.current.response_rate == pytest.approx(0.6)
-    # Last week, its statuses at the end of Sunday 29 Nov, local time.
+    # The previous period, its statuses at its end (Fri 27 Nov 16:00, local time).
     assert summary.previous == Figures(
         completed=1,
         on_time=1,
         open=9,  # the 10 tasks created long ago but the Old poster, closed on the 25th
         delivered=0,
-        overdue=1,  # Website, due Sat 28
+        overdue=0,  # Website, due Sat 28, was not overdue yet on Friday
         at_risk=0,
         blocked=1,  # Banner
         checkins=2,
@@ -169,8 +175,12 @@ def test_the_week_ends_at_midnight_sunday_in_the_vendors_time_zone(
 
     assert (first[vendor.id or 0].completed, first[vendor.id or 0].on_time) == (1, 1)
     assert (second[vendor.id or 0].completed, second[vendor.id or 0].late) == (1, 1)
-    assert looking_back.week == THIS_WEEK and not looking_back.partial
-    assert looking_back.current.completed == 1 and looking_back.previous.completed == 0
+    # A Monday summary covers the time since the previous summary: the weekend and Monday
+    # morning included, so nothing done after a Friday summary is left out. None was
+    # sent here, so the period reaches back to the occurrence before the latest one.
+    assert looking_back.period.start == datetime(2026, 11, 27, 16, tzinfo=ZoneInfo(zone))
+    assert looking_back.current.completed == 2
+    assert looking_back.previous is not None and looking_back.previous.completed == 0
 
 
 def test_a_summary_sees_only_events_up_to_now(engine: Engine) -> None:
@@ -270,11 +280,15 @@ def statements_for(engine: Engine, what: str) -> int:
 @pytest.mark.parametrize(
     ("what", "queries"),
     [
-        # 3 per week (tasks, check-ins, ratings) + the thread's task list + the answers
-        ("summary", 8),
-        # the vendors, 3 per week, the spend, the vendors' feedback, who is away, answers
-        ("digest", 11),
-        ("home", 6),  # the viewer's tasks, the vendors, 3 for the four weeks, who is away
+        # the period, 3 per period (tasks, check-ins, ratings), the thread's task list,
+        # 4 for the alignment note (delivered, due, stuck, waiting on us), the answers
+        ("summary", 13),
+        # the period, the vendors, 3 per period, the spend, the vendors' feedback, the
+        # overdue reviews, the due dates moved, who is away, the answers
+        ("digest", 14),
+        # the viewer's tasks, the vendors, 3 for the four weeks, the overdue reviews, who
+        # is away
+        ("home", 7),
     ],
 )
 def test_the_number_of_queries_does_not_grow_with_tasks(
@@ -298,3 +312,86 @@ def test_the_digest_and_home_tab_queries_do_not_grow_with_vendors(
         add_tasks(engine, busy_vendor(engine, f"C0V{number}"), 3)
     eight = statements_for(engine, what)
     assert one == eight
+
+
+def test_a_periods_response_rate_is_fixed_by_what_happened_within_it(engine: Engine) -> None:
+    vendor = add_vendor(engine)
+    late = checkin(engine, vendor, "2026-12-04 09:00")
+    reply(engine, late, "2026-12-04 18:00")  # after the period ended at 16:00
+    answered = checkin(engine, vendor, "2026-12-03 09:00")
+    reply(engine, answered, "2026-12-03 09:30")
+    period = Period(utc("2026-11-27 16:00"), utc("2026-12-04 16:00"))
+    week = Week(date(2026, 11, 30)).span()  # a scorecard's week, read a month later
+
+    with transaction(engine) as session:
+        then = figures_by_vendor(session, TEAM_ID, period.span(), utc("2026-12-04 16:00"))
+        later = figures_by_vendor(session, TEAM_ID, period.span(), utc("2026-12-31 16:00"))
+        weekly = figures_by_vendor(session, TEAM_ID, week, utc("2026-12-31 16:00"))
+
+    assert then == later
+    assert (later[vendor.id or 0].checkins, later[vendor.id or 0].answered) == (2, 1)
+    # The week ran to Sunday: the Friday evening answer is within it.
+    assert weekly[vendor.id or 0].answered == 2
+
+
+def test_an_answer_by_another_route_answers_the_latest_checkin_only(engine: Engine) -> None:
+    vendor = add_vendor(engine)
+    job = task(engine, vendor, "Logo")
+    monday = checkin(engine, vendor, "2026-11-30 09:00")
+    tuesday = checkin(engine, vendor, "2026-12-01 09:00")
+    with transaction(engine) as session:
+        for post in (monday, tuesday):
+            session.add(CheckinTask(post_id=post.id or 0, task_id=job.id or 0))
+    status(engine, job, "on_track", "2026-12-01 10:00")  # a command: no check-in named
+
+    with transaction(engine) as session:
+        found = figures_by_vendor(
+            session, TEAM_ID, Week(date(2026, 11, 30)).span(), utc("2026-12-04 16:00")
+        )
+
+    # Tuesday's is answered after an hour; Monday's, asked again since, is not.
+    figures = found[vendor.id or 0]
+    assert (figures.checkins, figures.answered, figures.median_response_minutes) == (2, 1, 60)
+
+
+def test_due_dates_moved_later_are_slips_in_the_digest_and_the_scorecard(engine: Engine) -> None:
+    vendor = add_vendor(engine)
+    job = task(engine, vendor, "Logo", due="2026-12-02")
+    with transaction(engine) as session:
+        for due, at in (("2026-12-05", "2026-12-01 10:00"), ("2026-12-03", "2026-12-02 10:00")):
+            reschedule_task(
+                session,
+                team_id=TEAM_ID,
+                actor_id="U0ALICE",
+                task_id=job.id or 0,
+                due=due,
+                now=utc(at),
+            )
+        digest = team_digest(session, TEAM_ID, ZoneInfo("UTC"), utc("2026-12-04 16:00"))
+        card = vendor_scorecard(session, vendor, utc("2026-12-04 16:00"), weeks=4)
+
+    # Moved 3 days later, then 2 days earlier: one slip of 3 days.
+    assert digest.slips[vendor.id or 0] == Slips(1, 3)
+    assert card.slips == Slips(1, 3)
+    assert (
+        "1 due date moved later (+3 d in all)"
+        in blocks.digest_message(digest)["blocks"][1]["text"]["text"]
+    )
+
+
+def test_a_paused_vendor_is_not_counted_healthy_and_the_legend_states_the_sample(
+    engine: Engine,
+) -> None:
+    add_vendor(engine)
+    quiet = add_vendor(engine, "C0QUIET")
+    update_vendor(engine, quiet, paused=True, pause_reason="unreachable: channel_not_found")
+    with transaction(engine) as session:
+        digest = team_digest(session, TEAM_ID, ZoneInfo("UTC"), utc("2026-12-04 16:00"))
+
+    marks = {row.vendor.channel_id: row.health.mark for row in digest.rows}
+    assert marks == {"C0ACME": Mark.GREEN, "C0QUIET": Mark.PAUSED}
+    message = blocks.digest_message(digest)
+    assert message["text"].endswith("0 red, 0 yellow, 1 paused")
+    legend = message["blocks"][-1]["elements"][0]["text"]
+    assert "at least 2 tasks done (on time) or 2 check-ins (answered)" in legend
+    assert "White: paused, not judged" in legend

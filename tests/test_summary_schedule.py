@@ -20,9 +20,18 @@ from bot.fake_slack import FakeSlack
 from storage import holidays
 from storage.database import transaction
 from storage.models import TeamPost
-from tests.scheduling import Clock, add_vendor, claims, get_vendor, update_vendor
+from tests.scheduling import Clock, add_vendor, claims, get_vendor, update_vendor, utc
 from tests.slack_requests import rendered
-from tests.summary_support import checkin, close, prompt, reply, status, task, vendor_said
+from tests.summary_support import (
+    checkin,
+    close,
+    deliver,
+    prompt,
+    reply,
+    status,
+    task,
+    vendor_said,
+)
 
 # Friday 4 Dec 2026: summaries default to fri@16:00 in the vendor's zone (UTC here).
 FRIDAY_4PM = "2026-12-04 16:00"
@@ -80,11 +89,14 @@ def test_summary_is_posted_once_with_overdue_and_blocked_tasks_in_its_thread(
     assert not again.did_something
     [summary] = summaries_in(slack, "C0ACME")
     text = rendered(summary)
-    assert "Weekly summary for c0acme" in text and "Mon 30 Nov to Sun 6 Dec 2026 (so far)" in text
-    assert "*Completed:* 1 (+1) (1 on time, 0 late)" in text
-    assert "*Overdue:* 1 (+1)" in text and "*Blocked:* 1 (+1)" in text
-    # The channel stays quiet: the tasks by name are in the thread, not the message.
-    assert "Website" not in text and "Banner" not in text
+    assert "Weekly summary for c0acme" in text
+    assert "Fri 27 Nov 16:00 to Fri 4 Dec 2026 16:00" in text
+    # An alignment note: what was delivered (with thanks), what is due, what is stuck.
+    assert "*Delivered since the last summary*: thank you!\n• *#1* Logo" in text
+    assert "*Due in the next 7 days*\n• *#2* Website &lt;!channel&gt; · due Tue 1 Dec" in text
+    assert "*Blocked or at risk*" in text and "*#3* Banner · :red_circle: blocked" in text
+    # Rates and trends stay internal (figures:off by default), and nobody is mentioned.
+    assert "Completed" not in text and "Check-ins answered" not in text and "<@" not in text
     [thread] = thread_of(slack, "C0ACME", summary["ts"])
     listed = rendered(thread)
     assert "*Blocked* (1)" in listed and "Banner" in listed and "owner <@U0ALICE>" in listed
@@ -120,11 +132,10 @@ def test_each_vendor_channel_gets_only_its_own_data(
     [globex_thread] = thread_of(slack, "C0GLOBEX", globex_summary["ts"])
     acme_text = rendered(acme_summary) + rendered(acme_thread)
     globex_text = rendered(globex_summary) + rendered(globex_thread)
-    assert "*Completed:* 3" in acme_text and "*Open:* 1" in acme_text
+    assert "Acme job 0" in acme_text and "Acme job 2" in acme_text
     assert "Acme late job" in acme_text
     assert "Globex" not in acme_text and "c0globex" not in acme_text
-    assert "*Completed:* 0" in globex_text and "*Open:* 2" in globex_text
-    assert "no check-ins" not in globex_text and "1 of 1" not in globex_text
+    assert "Delivered since the last summary*: nothing this time" in globex_text
     assert "Globex stuck" in globex_text and "Acme" not in globex_text
 
 
@@ -237,7 +248,7 @@ def test_digest_lists_every_vendor_and_what_they_told_us_once(
     assert report.posted["digest"] == 1 and "digest" not in again.posted
     [digest] = slack.messages_in("C0DIGEST")
     text = rendered(digest)
-    assert "Vendor digest" in text and "Mon 30 Nov to Sun 6 Dec 2026 (so far)" in text
+    assert "Vendor digest" in text and "Fri 27 Nov 16:00 to Fri 4 Dec 2026 16:00" in text
     assert ":red_circle: *c0acme* <#C0ACME>" in text and "overdue 3" in text
     assert ":large_green_circle: *Globex &amp; Sons* <#C0GLOBEX>" in text
     assert "completed 1 (+1) (0 late)" in text and "answered 1/1 (100%)" in text
@@ -316,3 +327,93 @@ def test_a_transient_failure_retries_the_digest_at_the_next_tick(
     assert failed.retrying == {"digest": 1} and failed.posted == {}
     assert retried.posted == {"digest": 1}
     assert len(slack.messages_in("C0DIGEST")) == 1
+
+
+# --------------------------------------------------------------------------- periods
+
+
+def test_a_task_done_after_fridays_summary_is_in_the_next_one(
+    engine: Engine, slack: FakeSlack, clock: Clock
+) -> None:
+    vendor = add_vendor(engine, created=utc("2026-12-02 10:00"))
+    task(engine, vendor, "Website", created="2026-12-02 10:00")
+    late_friday = task(engine, vendor, "Logo", created="2026-12-02 10:00")
+    saturday = task(engine, vendor, "Banner", created="2026-12-02 10:00")
+
+    clock.tick(FRIDAY_4PM)
+    close(engine, late_friday, "2026-12-04 21:00")
+    close(engine, saturday, "2026-12-05 11:00")
+    clock.tick("2026-12-11 16:00")
+
+    first, second = (rendered(m) for m in summaries_in(slack, "C0ACME"))
+    # The first covers the time since the vendor was added, and has nothing to compare with.
+    assert "Wed 2 Dec 10:00 to Fri 4 Dec 2026 16:00 (since the vendor was added)" in first
+    assert "*Delivered since the last summary*: nothing this time." in first
+    # The second starts when the first went out: Friday evening and Saturday are in it.
+    assert "Fri 4 Dec 16:00 to Fri 11 Dec 2026 16:00" in second
+    assert "• *#2* Logo\n• *#3* Banner" in second
+
+
+def test_figures_on_shows_rates_in_the_vendor_channel_against_a_full_period_only(
+    engine: Engine, slack: FakeSlack, clock: Clock
+) -> None:
+    vendor = add_vendor(engine, created=utc("2026-12-02 10:00"))
+    update_vendor(engine, vendor, show_figures=True)
+    task(engine, vendor, "Website", created="2026-12-02 10:00")
+    late_friday = task(engine, vendor, "Logo", created="2026-12-02 10:00")
+
+    clock.tick(FRIDAY_4PM)
+    close(engine, late_friday, "2026-12-04 21:00")
+    clock.tick("2026-12-11 16:00")
+    clock.tick("2026-12-18 16:00")
+
+    first, second, third = (rendered(m) for m in summaries_in(slack, "C0ACME"))
+    assert "*Completed:* 0 (0 on time, 0 late)" in first and "In brackets" not in first
+    # The previous period began when the vendor was added: no "+1" against two days.
+    assert "*Completed:* 1 (1 on time, 0 late)" in second and "In brackets" not in second
+    assert "*Completed:* 0 (-1) (0 on time, 0 late)" in third and "In brackets" in third
+
+
+def test_feedback_given_after_a_digest_is_in_the_next_digest(
+    engine: Engine, slack: FakeSlack, client: WebClient
+) -> None:
+    slack.add_channel("C0DIGEST", "vendor-digest", members=["U0BOT", "U0ALICE"])
+    acme = add_vendor(engine)
+    task(engine, acme, "Website")
+    said = prompt(engine, acme, "2026-12-04 16:00")
+    clock = Clock(deps_for(engine, summary_channel="C0DIGEST"), client)
+
+    clock.tick(FRIDAY_4PM)
+    vendor_said(engine, said, "2026-12-04 19:00", "Faster reviews, please")
+    clock.tick("2026-12-11 16:00")
+
+    first, second = (rendered(m) for m in slack.messages_in("C0DIGEST"))
+    assert "Faster reviews" not in first
+    assert "Fri 4 Dec 16:00 to Fri 11 Dec 2026 16:00" in second
+    assert "Faster reviews, please" in second
+
+
+# --------------------------------------------------------------------------- waiting on us
+
+
+def test_a_delivery_not_reviewed_in_time_brings_its_owner_one_reminder_and_shows_in_the_digest(
+    engine: Engine, slack: FakeSlack, client: WebClient
+) -> None:
+    slack.add_channel("C0DIGEST", "vendor-digest", members=["U0BOT", "U0ALICE"])
+    vendor = add_vendor(engine)
+    copy = task(engine, vendor, "Brochure copy", owner="U0BOB")
+    deliver(engine, copy, "2026-12-03 15:00")
+    clock = Clock(deps_for(engine, summary_channel="C0DIGEST"), client)
+
+    clock.tick("2026-12-04 14:59")  # 23 h 59 min: not yet
+    assert slack.messages_in("DU0BOB") == []
+    clock.tick("2026-12-04 15:00")
+    clock.tick(FRIDAY_4PM)
+
+    [reminder] = slack.messages_in("DU0BOB")
+    assert "delivered *#1* Brochure copy 1 d ago" in rendered(reminder)
+    assert "review time 1 d" in rendered(reminder)
+    [digest] = slack.messages_in("C0DIGEST")
+    assert "<@U0BOB>: *#1* Brochure copy (c0acme, waiting 1 d 1 h)" in rendered(digest)
+    [summary] = summaries_in(slack, "C0ACME")
+    assert "*Waiting on us*\n• *#1* Brochure copy · delivered Thu 3 Dec" in rendered(summary)

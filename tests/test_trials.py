@@ -160,7 +160,10 @@ def test_a_30_day_trial_prompts_whoever_added_it_three_working_days_before_the_e
     assert "*Changes requested:* 1 of 2 deliveries (0.50 per delivery)" in text
     assert "*Spend during the trial:* EUR 870.50" in text
     assert "December 2026 EUR 870.50 of EUR 2,000.00 (43%) · to date EUR 870.50" in text
-    assert "*Verdict: not enough data yet*" in text
+    # Judged on the trial itself (3 tasks done: enough), against stated thresholds.
+    assert "*Verdict: falls short* on on time, check-ins answered" in text
+    assert "on time 33% :x:" in text and "requests for changes 1 of 2 sent back :x:" in text
+    assert "with at least 3 tasks done or delivered: on time ≥ 80%" in text
     assert "*Open tasks* (2)" in text and "Website" in text and "Copy" in text
     assert [(b["text"]["text"], b["value"]) for b in buttons(prompt)] == [
         ("Keep", "1:2026-12-31"),

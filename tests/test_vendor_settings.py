@@ -148,3 +148,16 @@ def test_removing_a_day_that_is_no_holiday_removes_nothing(bot: BotUnderTest) ->
     reply = bot.command(f"vendor holiday {ACME} remove 2026-12-25 2026-12-26")
     assert reply.startswith(":warning:") and "Sat 26 Dec 2026 is not a holiday" in reply
     assert holidays(bot) == [date(2026, 12, 25)]
+
+
+def test_vendor_set_figures_and_review_time(bot: BotUnderTest) -> None:
+    bot.command(f"vendor add {ACME}")
+    assert (the_vendor(bot).show_figures, the_vendor(bot).review_after_minutes) == (False, 1440)
+
+    reply = bot.command(f"vendor set {ACME} figures:on review:8h")
+
+    assert "figures in the summary" in reply and "review time" in reply
+    assert (the_vendor(bot).show_figures, the_vendor(bot).review_after_minutes) == (True, 480)
+    wrong = bot.command(f"vendor set {ACME} figures:maybe")
+    assert "`figures:` is `on` or `off`" in wrong
+    assert "`figures:` is not a vendor setting" in bot.command("vendor add <#C0NEW> figures:on")
