@@ -69,10 +69,7 @@ class CheckinListeners:
         ack()
         click = Click(body, context)
 
-        def tell_clicker(text: str) -> None:
-            notices.tell_privately(client, click.channel_id, click.user_id, text, logger)
-
-        with answering_errors(tell_clicker, logger):
+        with notices.answering_clicker(client, click, logger):
             button, status = read_button(
                 click.action_id, click.value, click.block_id, blocks.CHECKIN_ACTION_PREFIX
             )
@@ -118,10 +115,7 @@ class CheckinListeners:
         ack()
         click = Click(body, context)
 
-        def tell_clicker(text: str) -> None:
-            notices.tell_privately(client, click.channel_id, click.user_id, text, logger)
-
-        with answering_errors(tell_clicker, logger):
+        with notices.answering_clicker(client, click, logger):
             recorded = run_transaction(
                 self.deps.engine,
                 lambda session: checkin_updates.record_all_on_track(

@@ -21,7 +21,6 @@ from bot.lifecycle import AlreadyDecided, TrialDecided
 from bot.reviews import MessageRef
 from handlers import notices
 from handlers.payloads import Click
-from handlers.replies import answering_errors
 from storage.database import run_transaction
 
 
@@ -47,10 +46,7 @@ class LifecycleListeners:
         click = Click(body, context)
         action_id = str(((body.get("actions") or [{}])[0] or {}).get("action_id") or "")
 
-        def tell_clicker(text: str) -> None:
-            notices.tell_privately(client, click.channel_id, click.user_id, text, logger)
-
-        with answering_errors(tell_clicker, logger):
+        with notices.answering_clicker(client, click, logger):
             decision = blocks.TRIAL_ACTIONS.get(action_id)
             if decision is None:
                 raise UsageError(lifecycle.UNKNOWN_TRIAL)

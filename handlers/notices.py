@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -17,9 +20,13 @@ from slack_sdk.errors import SlackApiError
 from bot import blocks, checkin_updates
 from bot.deps import Deps
 from bot.reviews import TaskMarkedDone
+from handlers.replies import answering_errors
 from storage import reviews as review_store
 from storage.database import run_transaction
 from storage.models import Task, Vendor
+
+if TYPE_CHECKING:  # handlers.payloads imports handlers.delegate, which imports this module
+    from handlers.payloads import Click
 
 # How often a check-in is rebuilt when other answers land while it is being updated.
 MAX_REFRESHES = 3
@@ -52,6 +59,18 @@ def tell_privately(
         except SlackApiError as error:
             logger.info("ephemeral refused (%s); sending a DM", error.response.get("error"))
     client.chat_postMessage(channel=user_id, **message)
+
+
+@contextmanager
+def answering_clicker(client: WebClient, click: Click, logger: logging.Logger) -> Iterator[None]:
+    """The error boundary of a button click: whatever goes wrong is told to the clicker
+    alone (handlers.replies.answering_errors, answered with `tell_privately`)."""
+
+    def tell_clicker(text: str) -> None:
+        tell_privately(client, click.channel_id, click.user_id, text, logger)
+
+    with answering_errors(tell_clicker, logger):
+        yield
 
 
 def refresh_checkin(deps: Deps, client: WebClient, post_id: int, logger: logging.Logger) -> None:

@@ -50,10 +50,7 @@ class ReviewListeners:
         ack()
         click = Click(body, context)
 
-        def tell_clicker(text: str) -> None:
-            notices.tell_privately(client, click.channel_id, click.user_id, text, logger)
-
-        with answering_errors(tell_clicker, logger):
+        with notices.answering_clicker(client, click, logger):
             delivery_id = reviews.read_id(click.value, reviews.UNKNOWN_DELIVERY)
             try:
                 review = run_transaction(
@@ -90,10 +87,7 @@ class ReviewListeners:
         ack()
         click = Click(body, context)
 
-        def tell_clicker(text: str) -> None:
-            notices.tell_privately(client, click.channel_id, click.user_id, text, logger)
-
-        with answering_errors(tell_clicker, logger):
+        with notices.answering_clicker(client, click, logger):
             delivery_id = reviews.read_id(click.value, reviews.UNKNOWN_DELIVERY)
             try:
                 review = run_transaction(
@@ -207,10 +201,7 @@ class ReviewListeners:
         ack()
         click = Click(body, context)
 
-        def tell_clicker(text: str) -> None:
-            notices.tell_privately(client, click.channel_id, click.user_id, text, logger)
-
-        with answering_errors(tell_clicker, logger):
+        with notices.answering_clicker(client, click, logger):
             task_id = reviews.read_id(click.value, reviews.UNKNOWN_TASK)
             outside = people.is_outside_user(
                 client, click.user_id, click.team_id, payload_team_id=click.user_team_id

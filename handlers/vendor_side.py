@@ -95,10 +95,7 @@ class VendorSideListeners:
         ack()
         click = Click(body, context)
 
-        def tell_clicker(text: str) -> None:
-            notices.tell_privately(client, click.channel_id, click.user_id, text, logger)
-
-        with answering_errors(tell_clicker, logger):
+        with notices.answering_clicker(client, click, logger):
             choice = checkin_menu.read_choice(_selected_value(body))
             if choice.choice not in (checkin_menu.NOTHING_NEW, checkin_menu.AWAY):
                 raise UsageError("I couldn't read that menu; nothing changed.")
@@ -225,10 +222,7 @@ class VendorSideListeners:
         ack()
         click = Click(body, context)
 
-        def tell_clicker(text: str) -> None:
-            notices.tell_privately(client, click.channel_id, click.user_id, text, logger)
-
-        with answering_errors(tell_clicker, logger):
+        with notices.answering_clicker(client, click, logger):
             choice = checkin_menu.read_choice(click.value)
             if choice.choice != "answer":
                 raise UsageError("I couldn't read that button; nothing changed.")
