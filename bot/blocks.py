@@ -237,15 +237,6 @@ def task_changed_notice(task: Task, actor_id: str, what: str) -> Message:
     return {"text": text, "blocks": [_section(text)]}
 
 
-def describe_status(status: str) -> str:
-    return {
-        TaskStatus.OPEN: "open",
-        TaskStatus.DELIVERED: "delivered, waiting for review",
-        TaskStatus.DONE: "done",
-        TaskStatus.CANCELLED: "cancelled",
-    }.get(TaskStatus(status), status)
-
-
 def vendor_line(vendor: Vendor, now: datetime | None = None) -> str:
     state = " · *paused*" if vendor.paused else ""
     if vendor.paused and vendor.pause_reason:

@@ -209,19 +209,6 @@ class HandOverTask:
     owner_id: str
 
 
-# Commands that change one task: for its owner and the admins (see bot.permissions).
-TaskCommand = (
-    CloseTask
-    | CancelTask
-    | RescheduleTask
-    | SetTaskCost
-    | ReopenTask
-    | EditTask
-    | AssignTask
-    | HandOverTask
-)
-
-
 @dataclass(frozen=True)
 class ShowScorecard:
     """`scorecard [#vendor] [weeks:N]`: sent to the requester's DM, never to a channel."""

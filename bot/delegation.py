@@ -221,8 +221,8 @@ def create_task(
 ) -> TaskCreated:
     """Log a task for the vendor in `channel_id`, registering the channel if it is new.
 
-    `due` and `cost_minor` come from `check_new_task` (or `resolve_due_date` and
-    `resolve_task_cost`), checked before anything was written.
+    `due` and `cost_minor` come from `check_new_task` (or `resolve_due_date`), checked
+    before anything was written.
     """
     vendor = vendors.find_vendor_by_channel(session, team_id, channel_id)
     due_date = due
@@ -296,8 +296,8 @@ def check_new_task(
 ) -> NewTaskChecked:
     """Everything a new task needs checked before the bot touches Slack, from one vendor
     lookup: the vendor is not a removed one, may `user_id` register the channel
-    (`check_may_register`), its due date (`resolve_due_date`) and its cost
-    (`resolve_task_cost`). UsageError, in that order."""
+    (`check_may_register`), its due date (`resolve_due_date`) and its cost.
+    UsageError, in that order."""
     vendor = vendor_in_channel(session, team_id, channel_id)
     _check_may_register(vendor, channel_id, user_id, admins)
     return NewTaskChecked(
@@ -338,16 +338,6 @@ def _due_date_for(
     if due < today:
         raise UsageError(f"The due date {due.isoformat()} is in the past; pick today or later.")
     return due
-
-
-def resolve_task_cost(
-    session: Session, *, team_id: str, channel_id: str, cost: CostSpec | None
-) -> int | None:
-    """A new task's `cost:` in minor units of its vendor's currency (a new channel's vendor
-    gets the default currency and no hourly rate)."""
-    if cost is None:
-        return None
-    return _task_cost_for(vendors.find_vendor_by_channel(session, team_id, channel_id), cost)
 
 
 def _task_cost_for(vendor: Vendor | None, cost: CostSpec | None) -> int | None:
@@ -794,13 +784,6 @@ def restore_vendor(
         vendor_id=vendor.id,
         detail={"removed_at": removed_at},
     )
-    return vendor
-
-
-def check_vendor_can_be_restored(session: Session, *, team_id: str, channel_id: str) -> Vendor:
-    vendor = _vendor_for(session, team_id, channel_id, removed_too=True)
-    if vendor.removed_at is None:
-        raise UsageError(f"{escape(vendor.name)} is not removed; nothing changed.")
     return vendor
 
 

@@ -1277,11 +1277,6 @@ class FakeSlack:
         with self._lock:
             self.oauth_client = (client_id, client_secret)
 
-    def revoke_token(self, token: str) -> None:
-        """Slack's side of an uninstall: the token is refused from now on (token_revoked)."""
-        with self._lock:
-            self._revoked_tokens.add(token)
-
     def _workspace_of(self, token: str | None) -> _Workspace | None:
         team = self._team_of_token.get(token or "")
         return self._workspaces.get(team) if team else None

@@ -49,8 +49,8 @@ CURRENCIES: frozenset[str] = frozenset(
     """.split()  # noqa: SIM905
 )
 
-MAX_WHOLE_DIGITS = 12  # up to 999,999,999,999 in major units: far inside a 64-bit integer
 MAX_HOURS = Decimal(10_000)
+# Up to 12 whole digits (999,999,999,999 in major units): far inside a 64-bit integer.
 _AMOUNT = re.compile(r"[0-9]{1,12}(?:\.[0-9]+)?")
 _HOURS = re.compile(r"([0-9]{1,5})(?:\.([0-9]+))?h", re.IGNORECASE)
 _AMOUNT_FORMS = "a number like `450` or `450.50` (a dot for decimals, no thousands separators)"

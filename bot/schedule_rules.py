@@ -19,10 +19,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from apscheduler.triggers.base import BaseTrigger
-from apscheduler.triggers.combining import OrTrigger
-from apscheduler.triggers.cron import CronTrigger
-
 from bot.errors import UsageError
 
 __all__ = [
@@ -345,28 +341,6 @@ class Cadence:
             days = ",".join(DAY_NAMES[day] for day in self.days)
         return f"{days}@" + ",".join(f"{slot:%H:%M}" for slot in self.times)
 
-    def trigger(self, tz: ZoneInfo) -> BaseTrigger:
-        """The APScheduler trigger that fires this cadence in the vendor's zone (one
-        CronTrigger per slot, joined by an OrTrigger when there are several).
-
-        APScheduler's DST handling is imperfect: inside a repeated autumn hour the
-        trigger fires twice (deduplicate with :func:`occurrence_key`), and a slot
-        between midnight and the spring-forward change can make it skip the next day.
-        Use :func:`next_occurrence` / :func:`previous_occurrence` to know which
-        occurrences are due.
-        """
-        triggers = [
-            CronTrigger(
-                day_of_week=",".join(str(day) for day in self.days),
-                hour=slot.hour,
-                minute=slot.minute,
-                second=0,
-                timezone=tz,
-            )
-            for slot in self.times
-        ]
-        return triggers[0] if len(triggers) == 1 else OrTrigger(triggers)
-
 
 def parse_cadence(text: str, default_at: time) -> Cadence:
     """Parse ``daily``, ``weekdays``, ``weekly`` (Mondays) or day lists, with optional ``@HH:MM``.
@@ -418,8 +392,8 @@ def parse_duration(text: str) -> timedelta:
 def occurrence_key(local_date: date, at: time) -> str:
     """Identify an occurrence by the vendor's local date and slot, e.g. ``2026-11-03T09:00``.
 
-    Not by its UTC instant: at the autumn DST fold the cron trigger fires twice for the
-    same local slot, and both firings must map to one key so work happens once.
+    Not by its UTC instant: at the autumn DST fold one local slot happens at two instants,
+    and both must map to one key so work happens once.
     """
     return f"{local_date.isoformat()}T{at:%H:%M}"
 

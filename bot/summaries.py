@@ -125,12 +125,6 @@ def week_of(day: date) -> Week:
     return Week(day - timedelta(days=day.weekday()))
 
 
-def reported_week(today: date) -> Week:
-    """The week a summary made on `today` reports on: this week, or on a Monday the last."""
-    week = week_of(today)
-    return week.previous() if today.weekday() == 0 else week
-
-
 def local_start(day: date, tz: ZoneInfo) -> datetime:
     """The instant local midnight starts `day` in `tz` (aware)."""
     return datetime.combine(day, time(0), tzinfo=tz)

@@ -190,10 +190,6 @@ def away_digest_text(away: Mapping[str, Away]) -> str | None:
     return ":palm_tree: " + "; ".join(away_lines(away))
 
 
-def joined(lines: Sequence[str]) -> str:
-    return "\n".join(lines)
-
-
 # --------------------------------------------------------------------------- questions
 
 QUESTIONS_MODAL = "vendor_questions_modal"

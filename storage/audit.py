@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -35,15 +34,6 @@ def record_change(
     )
     session.add(entry)
     return entry
-
-
-def list_changes(
-    session: Session, team_id: str, task_id: int | None = None
-) -> Sequence[AuditEntry]:
-    query = select(AuditEntry).where(AuditEntry.team_id == team_id)
-    if task_id is not None:
-        query = query.where(AuditEntry.task_id == task_id)
-    return session.exec(query.order_by(col(AuditEntry.id))).all()
 
 
 def vendor_history(session: Session, vendor_id: int) -> tuple[dict[str, Any], int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from storage.database import insert_unless_taken
 from storage.models import ConfirmedRequest
@@ -22,11 +22,3 @@ def record_confirmation(
         ["team_id", "request_key"],
     )
     return inserted is not None
-
-
-def find_confirmation(session: Session, team_id: str, request_key: str) -> ConfirmedRequest | None:
-    return session.exec(
-        select(ConfirmedRequest).where(
-            ConfirmedRequest.team_id == team_id, ConfirmedRequest.request_key == request_key
-        )
-    ).first()

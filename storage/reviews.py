@@ -143,27 +143,6 @@ def save_task_feedback(
     return feedback, created
 
 
-def task_feedback_between(
-    session: Session,
-    vendor_id: int | None,
-    start: datetime,
-    end: datetime,
-    *,
-    team_id: str | None = None,
-) -> Sequence[TaskFeedback]:
-    """Ratings last saved in [start, end), oldest first; one vendor's, or all (of a team)."""
-    query = select(TaskFeedback).where(
-        col(TaskFeedback.updated_at) >= start, col(TaskFeedback.updated_at) < end
-    )
-    if vendor_id is not None:
-        query = query.where(TaskFeedback.vendor_id == vendor_id)
-    if team_id is not None:
-        query = query.join(Vendor, col(Vendor.id) == col(TaskFeedback.vendor_id)).where(
-            Vendor.team_id == team_id
-        )
-    return session.exec(query.order_by(col(TaskFeedback.updated_at), col(TaskFeedback.id))).all()
-
-
 # --------------------------------------------------------------------------- vendor feedback
 
 

@@ -128,13 +128,3 @@ def add_checkin_response(
     session.add(response)
     session.flush()
     return response
-
-
-def list_checkin_responses(session: Session, post_id: int) -> list[CheckinResponse]:
-    return list(
-        session.exec(
-            select(CheckinResponse)
-            .where(CheckinResponse.post_id == post_id)
-            .order_by(col(CheckinResponse.message_ts))
-        ).all()
-    )

@@ -311,28 +311,6 @@ def test_cadence_rejects_invalid_construction(days: tuple[int, ...], at: time) -
         Cadence(days=days, at=at)
 
 
-@pytest.mark.parametrize(
-    ("text", "tz", "after", "expected"),
-    [
-        pytest.param(
-            "weekdays@09:00", MANILA, utc(2026, 3, 6), utc(2026, 3, 6, 1), id="manila-friday"
-        ),
-        pytest.param(
-            "mon,wed@17:30",
-            NEW_YORK,
-            utc(2026, 3, 5),
-            utc(2026, 3, 9, 21, 30),
-            id="new-york-after-dst",
-        ),
-    ],
-)
-def test_cadence_trigger(text: str, tz: ZoneInfo, after: datetime, expected: datetime) -> None:
-    trigger = cadence(text).trigger(tz)
-    assert trigger.timezone == tz
-    fire = trigger.get_next_fire_time(None, after.astimezone(tz))
-    assert fire.astimezone(UTC) == expected
-
-
 # --------------------------------------------------------------------------- workdays
 
 
@@ -476,16 +454,11 @@ def test_occurrence_key(local_date: date, at: time, expected: str) -> None:
     assert occurrence_key(local_date, at) == expected
 
 
-def test_both_fold_firings_share_one_occurrence_key() -> None:
-    """The cron trigger fires 01:30 twice on 2026-11-01 in New York; the key dedupes it."""
+def test_both_fold_instants_share_one_occurrence_key() -> None:
+    """01:30 happens twice on 2026-11-01 in New York (EDT, then EST); the key dedupes it."""
     slot = cadence("daily@01:30")
-    trigger = slot.trigger(NEW_YORK)
-    first = trigger.get_next_fire_time(None, utc(2026, 11, 1, 4).astimezone(NEW_YORK))
-    second = trigger.get_next_fire_time(None, utc(2026, 11, 1, 5, 31).astimezone(NEW_YORK))
-    assert (first.astimezone(UTC), second.astimezone(UTC)) == (
-        utc(2026, 11, 1, 5, 30),
-        utc(2026, 11, 1, 6, 30),
-    )
+    first, second = utc(2026, 11, 1, 5, 30), utc(2026, 11, 1, 6, 30)
+    assert [fire.astimezone(NEW_YORK).time() for fire in (first, second)] == [slot.at] * 2
     keys = {occurrence_key(fire.astimezone(NEW_YORK).date(), slot.at) for fire in (first, second)}
     assert keys == {"2026-11-01T01:30"}
 

@@ -23,7 +23,6 @@ from bot.summaries import (
     figures_by_vendor,
     health_of,
     home_overview,
-    reported_week,
     team_digest,
     vendor_summary,
 )
@@ -193,19 +192,6 @@ def test_a_summary_sees_only_events_up_to_now(engine: Engine) -> None:
         friday = vendor_summary(session, vendor, utc("2026-12-04 16:00"))
 
     assert (friday.current.completed, friday.current.open, friday.current.checkins) == (0, 1, 0)
-
-
-@pytest.mark.parametrize(
-    ("today", "monday"),
-    [
-        (date(2026, 12, 7), date(2026, 11, 30)),  # Monday: the week that just ended
-        (date(2026, 12, 8), date(2026, 12, 7)),
-        (date(2026, 12, 4), date(2026, 11, 30)),
-        (date(2026, 12, 13), date(2026, 12, 7)),  # Sunday: still this week
-    ],
-)
-def test_reported_week(today: date, monday: date) -> None:
-    assert reported_week(today) == Week(monday)
 
 
 @pytest.mark.parametrize(
