@@ -167,8 +167,7 @@ def run_one(
     time_cap: float,
 ) -> Run:
     from bot.app import build_client
-    from bot.config import load_settings
-    from bot.delegation import VendorDefaults
+    from bot.config import VendorDefaults, load_settings
     from bot.deps import Deps
     from bot.scheduler import run_tick
     from storage.database import make_engine

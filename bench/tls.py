@@ -331,8 +331,7 @@ def _one_tick(
     from slack_sdk import WebClient
 
     from bot.app import build_client
-    from bot.config import load_settings
-    from bot.delegation import VendorDefaults
+    from bot.config import VendorDefaults, load_settings
     from bot.deps import Deps
     from bot.scheduler import run_tick
     from storage.database import make_engine

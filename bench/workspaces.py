@@ -82,8 +82,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_one(kind: str, workdir: Any, teams: int, args: Any) -> list[Any]:
-    from bot.config import load_settings
-    from bot.delegation import VendorDefaults
+    from bot.config import VendorDefaults, load_settings
     from bot.deps import Deps
     from bot.installations import scheduler_clients
     from bot.scheduler import run_tick

@@ -31,8 +31,7 @@ from alembic.util.exc import CommandError
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
-from bot.config import MissingSettingError, Settings, load_settings
-from bot.delegation import VendorDefaults
+from bot.config import MissingSettingError, Settings, VendorDefaults, load_settings
 from bot.deps import Deps
 from bot.errors import UsageError
 from bot.logs import configure_logging

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from dotenv import dotenv_values
 from sqlalchemy.engine import make_url
@@ -35,6 +36,15 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # Slack ids: channels C/G (D for a DM), users U/W; upper-case letters and digits.
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+@dataclass(frozen=True)
+class VendorDefaults:
+    """What a newly registered vendor gets unless told otherwise."""
+
+    timezone: str = "UTC"
+    checkin_cadence: str = "weekdays@09:00"
+    summary_cadence: str = "fri@16:00"
 
 
 class MissingSettingError(Exception):
@@ -68,14 +78,11 @@ class Settings:
     slack_scopes: tuple[str, ...] = ()  # empty: the manifest's bot scopes (bot.installations)
     slack_redirect_uri: str | None = None
     # Secrets are kept out of repr() so a settings object can never leak into a log line.
-    _secret_fields: tuple[str, ...] = field(
-        default=(
-            "slack_bot_token",
-            "slack_signing_secret",
-            "slack_app_token",
-            "slack_client_secret",
-        ),
-        repr=False,
+    _secret_fields: ClassVar[tuple[str, ...]] = (
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        "slack_client_secret",
     )
 
     def __repr__(self) -> str:

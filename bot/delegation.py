@@ -22,6 +22,7 @@ from bot.commands import (
     ManageHolidays,
     UpdateVendor,
 )
+from bot.config import VendorDefaults
 from bot.errors import UsageError
 from bot.money import DEFAULT_CURRENCY, CostSpec, resolve_cost
 from bot.public_holidays import public_holidays
@@ -32,16 +33,6 @@ from storage import lifecycle as lifecycle_store
 from storage import reviews as review_store
 from storage.models import Task, TaskStatus, Vendor
 from storage.tasks import TaskRow
-
-
-@dataclass(frozen=True)
-class VendorDefaults:
-    """What a newly registered vendor gets unless told otherwise."""
-
-    timezone: str = "UTC"
-    checkin_cadence: str = "weekdays@09:00"
-    summary_cadence: str = "fri@16:00"
-
 
 # How a vendor came to be registered, in its `vendor.added` audit entry.
 VIA_TASK = "task"

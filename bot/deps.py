@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
 
-from bot.config import Settings
-from bot.delegation import VendorDefaults
+from bot.config import Settings, VendorDefaults
+from bot.people import HomeTeamCache
 
 
 def utc_now() -> datetime:
@@ -23,3 +23,6 @@ class Deps:
     vendor_defaults: VendorDefaults
     # Time is a parameter: tests move it with freezegun, the console with its own clock.
     clock: Callable[[], datetime] = field(default=utc_now)
+    # Who is outside the team (bot.people), per app rather than per process: a test, or the
+    # console with its own workspace, starts with an empty one.
+    home_teams: HomeTeamCache = field(default_factory=HomeTeamCache)

@@ -69,16 +69,13 @@ class HomeTeamCache:
             self._entries.clear()
 
 
-HOME_TEAMS = HomeTeamCache()
-
-
 def is_outside_user(
     client: WebClient,
     user_id: str,
     installed_team_id: str,
     *,
     payload_team_id: str | None = None,
-    cache: HomeTeamCache = HOME_TEAMS,
+    cache: HomeTeamCache,
 ) -> bool:
     """True when `user_id` belongs to another workspace than the one the app is installed in.
 

@@ -14,8 +14,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.config import Settings
-from bot.delegation import VendorDefaults
+from bot.config import Settings, VendorDefaults
 from bot.errors import UsageError
 from bot.schedule_rules import parse_timezone
 from storage import workspaces

@@ -75,7 +75,11 @@ class CheckinListeners:
             )
             # Only "Done" depends on who clicked; the payload says the clicker's own team.
             outside = status == TaskUpdate.DONE and people.is_outside_user(
-                client, click.user_id, click.team_id, payload_team_id=click.user_team_id
+                client,
+                click.user_id,
+                click.team_id,
+                payload_team_id=click.user_team_id,
+                cache=self.deps.home_teams,
             )
             try:
                 recorded = run_transaction(
@@ -230,7 +234,7 @@ class CheckinListeners:
             # An event carries the channel's team, not the author's: ask Slack (cached).
             outside = any(
                 item.status == TaskUpdate.DONE for item in said.statuses
-            ) and people.is_outside_user(client, reply.user_id, team_id)
+            ) and people.is_outside_user(client, reply.user_id, team_id, cache=self.deps.home_teams)
             fields: dict[str, Any] = {
                 "team_id": team_id,
                 "channel_id": reply.channel_id,

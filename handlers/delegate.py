@@ -149,7 +149,9 @@ class DelegateListeners:
     def on_settings(self, text: str, requester: Requester, client: WebClient) -> blocks.Message:
         """`/delegate settings ...`: this workspace's digest channel, admins and time zone."""
         wanted = workspace_settings.parse_settings(text)
-        if people.is_outside_user(client, requester.user_id, requester.team_id):
+        if people.is_outside_user(
+            client, requester.user_id, requester.team_id, cache=self.deps.home_teams
+        ):
             raise UsageError(permissions.OUTSIDE_REFUSAL)
         current = run_transaction(
             self.deps.engine,
@@ -174,7 +176,7 @@ class DelegateListeners:
     def check_allowed(self, command: Command, requester: Requester, client: WebClient) -> None:
         """Refuse (UsageError) what this user may not do; see bot.permissions."""
         outside = permissions.needs_identity_check(command) and people.is_outside_user(
-            client, requester.user_id, requester.team_id
+            client, requester.user_id, requester.team_id, cache=self.deps.home_teams
         )
         refusal = permissions.command_refusal(
             command,
@@ -445,7 +447,11 @@ class DelegateListeners:
                 return
             team_id = team_of(context, body)
             if people.is_outside_user(
-                client, user_id, team_id, payload_team_id=str(user.get("team_id") or "")
+                client,
+                user_id,
+                team_id,
+                payload_team_id=str(user.get("team_id") or ""),
+                cache=self.deps.home_teams,
             ):
                 raise UsageError(permissions.OUTSIDE_REFUSAL)
             channel_id = str(pending["c"])
@@ -580,7 +586,9 @@ class DelegateListeners:
     ) -> blocks.Message:
         """The owner's `done` closes (or accepts a delivery); a vendor contact's delivers."""
         # A slash command carries the channel's team, not the user's: ask Slack (cached).
-        outside = people.is_outside_user(client, requester.user_id, requester.team_id)
+        outside = people.is_outside_user(
+            client, requester.user_id, requester.team_id, cache=self.deps.home_teams
+        )
 
         def close(session: Session) -> tuple[delegation.TaskAccess, reviews.TaskMarkedDone]:
             access = self.task_access(session, requester, command.task_id, "done", outside)
@@ -856,6 +864,7 @@ class DelegateListeners:
                 user_id,
                 requester.team_id,
                 payload_team_id=str((body.get("user") or {}).get("team_id") or ""),
+                cache=self.deps.home_teams,
             ):
                 raise UsageError(permissions.OUTSIDE_REFUSAL)
             if form is not None:

@@ -51,7 +51,11 @@ class LifecycleListeners:
             if decision is None:
                 raise UsageError(lifecycle.UNKNOWN_TRIAL)
             if people.is_outside_user(
-                client, click.user_id, click.team_id, payload_team_id=click.user_team_id
+                client,
+                click.user_id,
+                click.team_id,
+                payload_team_id=click.user_team_id,
+                cache=self.deps.home_teams,
             ):
                 raise UsageError(permissions.OUTSIDE_REFUSAL)
             try:

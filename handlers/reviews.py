@@ -204,7 +204,11 @@ class ReviewListeners:
         with notices.answering_clicker(client, click, logger):
             task_id = reviews.read_id(click.value, reviews.UNKNOWN_TASK)
             outside = people.is_outside_user(
-                client, click.user_id, click.team_id, payload_team_id=click.user_team_id
+                client,
+                click.user_id,
+                click.team_id,
+                payload_team_id=click.user_team_id,
+                cache=self.deps.home_teams,
             )
             with transaction(self.deps.engine) as session:  # reads only: nothing to retry
                 row = reviews.check_can_rate(
@@ -254,7 +258,11 @@ class ReviewListeners:
                 str(view.get("private_metadata") or ""), reviews.UNKNOWN_TASK
             )
             outside = people.is_outside_user(
-                client, user_id, team_id, payload_team_id=str(user.get("team_id") or "")
+                client,
+                user_id,
+                team_id,
+                payload_team_id=str(user.get("team_id") or ""),
+                cache=self.deps.home_teams,
             )
             asked: dict[str, Any] = {
                 "team_id": team_id,

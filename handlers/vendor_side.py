@@ -100,7 +100,11 @@ class VendorSideListeners:
             if choice.choice not in (checkin_menu.NOTHING_NEW, checkin_menu.AWAY):
                 raise UsageError("I couldn't read that menu; nothing changed.")
             outside = people.is_outside_user(
-                client, click.user_id, click.team_id, payload_team_id=click.user_team_id
+                client,
+                click.user_id,
+                click.team_id,
+                payload_team_id=click.user_team_id,
+                cache=self.deps.home_teams,
             )
             now = self.deps.clock()
             with transaction(self.deps.engine) as session:
@@ -163,7 +167,11 @@ class VendorSideListeners:
         with answering_errors(tell_user, logger):
             post_id = _post_id(str(view.get("private_metadata") or ""))
             outside = people.is_outside_user(
-                client, user_id, team_id, payload_team_id=str(user.get("team_id") or "")
+                client,
+                user_id,
+                team_id,
+                payload_team_id=str(user.get("team_id") or ""),
+                cache=self.deps.home_teams,
             )
             first, last = (
                 _day(field(absences.FIELD_FIRST, "selected_date")),
@@ -227,7 +235,11 @@ class VendorSideListeners:
             if choice.choice != "answer":
                 raise UsageError("I couldn't read that button; nothing changed.")
             outside = people.is_outside_user(
-                client, click.user_id, click.team_id, payload_team_id=click.user_team_id
+                client,
+                click.user_id,
+                click.team_id,
+                payload_team_id=click.user_team_id,
+                cache=self.deps.home_teams,
             )
             post, vendor = run_transaction(
                 self.deps.engine,
@@ -269,7 +281,7 @@ class VendorSideListeners:
         with answering_errors(tell_user, logger):
             view = body.get("view") or {}
             post_id = _post_id(str(view.get("private_metadata") or ""))
-            who = _FormUser(body, context, client)
+            who = _FormUser(body, context, client, self.deps.home_teams)
             with transaction(self.deps.engine) as session:
                 post, vendor = checkin_menu.checkin_for_presser(
                     session,
@@ -335,7 +347,7 @@ class VendorSideListeners:
         with answering_errors(tell_user, logger):
             view = body.get("view") or {}
             channel_id = str(view.get("private_metadata") or "")
-            who = _FormUser(body, context, client)
+            who = _FormUser(body, context, client, self.deps.home_teams)
             # The team's own setting, like `vendor set`: outsiders and, with
             # ADMIN_USER_IDS, non-admins are refused.
             if who.outside:
@@ -410,12 +422,22 @@ def confirm(
 class _FormUser:
     """Who submitted a form, and whether they are outside the installing team."""
 
-    def __init__(self, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    def __init__(
+        self,
+        body: dict[str, Any],
+        context: BoltContext,
+        client: WebClient,
+        cache: people.HomeTeamCache,
+    ) -> None:
         user = body.get("user") or {}
         self.user_id = str(user.get("id") or "")
         self.team_id = team_of(context, body)
         self.outside = people.is_outside_user(
-            client, self.user_id, self.team_id, payload_team_id=str(user.get("team_id") or "")
+            client,
+            self.user_id,
+            self.team_id,
+            payload_team_id=str(user.get("team_id") or ""),
+            cache=cache,
         )
 
 

@@ -17,7 +17,6 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from bot import people
 from bot.fake_slack import FakeSlack
 from storage import models  # noqa: F401  (tables on the metadata, for cleaning)
 from storage.database import make_engine, migrate
@@ -120,15 +119,6 @@ def empty(engine: Engine) -> None:
         else:
             for table in tables:
                 connection.execute(text(f"DELETE FROM {table}"))
-
-
-@pytest.fixture(autouse=True)
-def forget_home_teams() -> Iterator[None]:
-    """Who is outside the team is cached per process (bot.people): each test, and the
-    in-process console with its own workspace, looks people up afresh."""
-    people.HOME_TEAMS.clear()
-    yield
-    people.HOME_TEAMS.clear()
 
 
 @pytest.fixture

@@ -13,8 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from bot import delegation
-from bot.config import Settings
-from bot.delegation import VendorDefaults
+from bot.config import Settings, VendorDefaults
 from bot.deps import Deps
 from bot.scheduler import SchedulePolicy, TickReport, run_tick
 from storage import vendors

@@ -37,9 +37,8 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.engine import Engine
 
 from bot.app import build_app
-from bot.config import Settings
+from bot.config import Settings, VendorDefaults
 from bot.console_transport import TrackingExecutor, track_listeners
-from bot.delegation import VendorDefaults
 from bot.deps import Deps
 from bot.fake_slack import FakeSlack
 from bot.web import WsgiApp, build_wsgi_app

@@ -475,8 +475,7 @@ def test_web_serves_slack_and_healthz_under_gunicorn(tmp_path: Path) -> None:
 def test_healthz_is_503_when_the_database_is_unreachable() -> None:
     """The same WSGI callable gunicorn serves, called directly, with a database that is down."""
     from bot.app import build_app
-    from bot.config import Settings
-    from bot.delegation import VendorDefaults
+    from bot.config import Settings, VendorDefaults
     from bot.deps import Deps
 
     engine = make_engine(f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/test")

@@ -23,7 +23,7 @@ from sqlmodel import Session, select
 from bench.concurrency_scenario import Scenario, check_invariants, play, running_cluster
 from bot import delegation
 from bot.commands import AddVendor
-from bot.delegation import VendorDefaults
+from bot.config import VendorDefaults
 from bot.errors import UsageError
 from storage.database import (
     is_connection_failure,

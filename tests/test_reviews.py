@@ -5,7 +5,7 @@ database holds."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +15,7 @@ from freezegun import freeze_time
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot import blocks, people
+from bot import blocks
 from storage import tasks as task_store
 from storage.database import transaction
 from storage.models import (
@@ -47,14 +47,6 @@ from tests.slack_requests import BotUnderTest
 
 OWNER_DM = "DU0ALICE"  # the fake's DM channel between the bot and U0ALICE
 STANDARD = "Three options <!channel>, SVG & PNG"
-
-
-@pytest.fixture(autouse=True)
-def forget_home_teams() -> Iterator[None]:
-    """Every test looks users up afresh (the cache is per process)."""
-    people.HOME_TEAMS.clear()
-    yield
-    people.HOME_TEAMS.clear()
 
 
 @dataclass

@@ -14,8 +14,7 @@ from sqlalchemy.engine import Engine
 
 from bot import scheduler
 from bot.app import build_client
-from bot.config import MissingSettingError, Settings, load_settings
-from bot.delegation import VendorDefaults
+from bot.config import MissingSettingError, Settings, VendorDefaults, load_settings
 from bot.deps import Deps
 from bot.fake_slack import FakeSlack
 from bot.scheduler import run_tick

@@ -9,8 +9,7 @@ from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
 from bot.app import build_client
-from bot.config import Settings
-from bot.delegation import VendorDefaults
+from bot.config import Settings, VendorDefaults
 from bot.deps import Deps
 from bot.fake_slack import FakeSlack
 from storage.models import TaskStatus, Vendor

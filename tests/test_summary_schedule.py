@@ -13,8 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from bot.app import build_client
-from bot.config import Settings
-from bot.delegation import VendorDefaults
+from bot.config import Settings, VendorDefaults
 from bot.deps import Deps
 from bot.fake_slack import FakeSlack
 from storage import holidays

@@ -13,8 +13,7 @@ import sys
 from datetime import datetime
 
 from bot.app import build_client
-from bot.config import Settings
-from bot.delegation import VendorDefaults
+from bot.config import Settings, VendorDefaults
 from bot.deps import Deps
 from bot.scheduler import run_tick
 from storage.database import make_engine, ping

@@ -24,8 +24,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from bot.app import build_app
-from bot.config import Settings
-from bot.delegation import VendorDefaults
+from bot.config import Settings, VendorDefaults
 from bot.deps import Deps
 from bot.fake_slack import FakeSlack
 from bot.web import build_wsgi_app
