@@ -12,6 +12,10 @@ _.isolation_level  # storage/database.py: pysqlite reads it; None hands BEGIN to
 _.inherit_cache  # storage/summaries.py local_date: SQLAlchemy's statement cache reads it
 _._compile_local_date  # storage/summaries.py: registered by @compiles, called by SQLAlchemy
 _._compile_local_date_postgresql  # the same, PostgreSQL's dialect
+_.impl  # storage/models.py TaskStatusColumn: a TypeDecorator's hooks, SQLAlchemy's to call
+_.cache_ok  # the same
+_.process_bind_param  # the same
+_.process_result_value  # the same
 _.confirmed_by  # storage/models.py ConfirmedRequest: a column, written in insert_unless_taken
 _.installed_by  # storage/models.py Workspace: a column, written at install
 _.updated_at  # storage/models.py: columns written on every change, kept for whoever reads the rows

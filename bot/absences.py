@@ -102,13 +102,13 @@ def away_by_vendor(
     if not found:
         return {}
     earliest = min(_today(v, now) for v in found) - timedelta(days=1)
-    rows = absence_store.absences_from(session, [v.id or 0 for v in found], earliest)
+    rows = absence_store.absences_from(session, [v.saved_id for v in found], earliest)
     result: dict[int, dict[str, Away]] = {}
     for vendor in found:
         own = [a for a in rows if a.vendor_id == vendor.id]
         away = away_on(own, _today(vendor, now))
         if away:
-            result[vendor.id or 0] = away
+            result[vendor.saved_id] = away
     return result
 
 
@@ -166,7 +166,7 @@ def record_away(
         raise UsageError(f"Keep the note under {MAX_NOTE_LENGTH} characters.")
     absence = absence_store.add_absence(
         session,
-        vendor_id=vendor.id or 0,
+        vendor_id=vendor.saved_id,
         user_id=user_id,
         first_day=first,
         last_day=last,
@@ -216,7 +216,7 @@ def list_or_clear(
     today = _today(vendor, now)
     cleared: int | None = None
     if clear:
-        cleared = absence_store.clear_absences(session, vendor.id or 0, today, user_id)
+        cleared = absence_store.clear_absences(session, vendor.saved_id, today, user_id)
         if not cleared:
             who = f"<@{user_id}> has" if user_id else "nobody has"
             raise UsageError(
@@ -231,7 +231,7 @@ def list_or_clear(
             vendor_id=vendor.id,
             detail={"user_id": user_id, "count": cleared},
         )
-    rows = absence_store.absences_from(session, [vendor.id or 0], today)
+    rows = absence_store.absences_from(session, [vendor.saved_id], today)
     return AbsenceListing(vendor, today, rows, cleared)
 
 

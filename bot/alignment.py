@@ -45,7 +45,7 @@ def alignment_note(
     session: Session, vendor: Vendor, period: Period, now: datetime
 ) -> AlignmentNote:
     """Four queries, whatever the number of tasks."""
-    vendor_id = vendor.id or 0
+    vendor_id = vendor.saved_id
     today = now.astimezone(ZoneInfo(vendor.timezone)).date()
     return AlignmentNote(
         today=today,

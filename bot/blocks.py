@@ -218,7 +218,7 @@ def task_list_reply(
     # A section holds at most 3000 characters: put tasks in chunks.
     chunk: list[str] = []
     for row in rows:
-        line = "• " + task_line(row.task, row.vendor, today_of.get(row.vendor.id or 0))
+        line = "• " + task_line(row.task, row.vendor, today_of.get(row.vendor.saved_id))
         if sum(len(x) + 1 for x in chunk) + len(line) > 2800:
             blocks.append(_section("\n".join(chunk)))
             chunk = []
@@ -1230,9 +1230,9 @@ def digest_message(digest: Digest) -> Message:
     rows = [
         _digest_row(
             row,
-            digest.spend.get(row.vendor.id or 0),
-            digest.slips.get(row.vendor.id or 0),
-            digest.away.get(row.vendor.id or 0),
+            digest.spend.get(row.vendor.saved_id),
+            digest.slips.get(row.vendor.saved_id),
+            digest.away.get(row.vendor.saved_id),
         )
         for row in digest.rows
     ] or ["No vendors yet."]
@@ -1371,7 +1371,7 @@ def home_view(overview: HomeOverview) -> dict[str, Any]:
     shown = overview.vendors if len(overview.vendors) <= room else overview.vendors[: room - 1]
     blocks += [
         _section(
-            _home_vendor_line(row, overview.made_at, overview.away.get(row.vendor.id or 0))[
+            _home_vendor_line(row, overview.made_at, overview.away.get(row.vendor.saved_id))[
                 :_SECTION_CHARS
             ]
         )

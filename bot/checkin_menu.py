@@ -117,7 +117,7 @@ def record_nothing_new(
             status = TaskUpdate(previous.status)
         updates.add_status_update(
             session,
-            task_id=task.id or 0,
+            task_id=task.saved_id,
             post_id=post.id,
             user_id=user_id,
             status=status,

@@ -126,8 +126,8 @@ def record_answers(
         if not text.strip():
             continue
         answer = QuestionAnswer(
-            post_id=post.id or 0,
-            vendor_id=vendor.id or 0,
+            post_id=post.saved_id,
+            vendor_id=vendor.saved_id,
             user_id=user_id,
             position=position,
             question=question,

@@ -210,11 +210,11 @@ def record_button_status(
     task = _task_of_vendor(session, vendor, button.task_id)
     if task is None:
         raise UsageError(NOT_IN_CHECKIN)
-    _check_open(task, post.id or 0)
+    _check_open(task, post.saved_id)
     refusal = done_refusal(task, status, user_id, user_is_outside, admins)
     if refusal is not None:
         raise UsageError(refusal)
-    _check_not_repeated(session, post.id or 0, task.id or 0, status, user_id, now)
+    _check_not_repeated(session, post.saved_id, task.saved_id, status, user_id, now)
     said = _Said(status, user_id, user_is_outside, "button", "")
     return _record(session, post, vendor, task, said, now)
 
@@ -336,7 +336,7 @@ def _record(
 ) -> StatusRecorded:
     update = updates.add_status_update(
         session,
-        task_id=task.id or 0,
+        task_id=task.saved_id,
         post_id=post.id,
         user_id=said.user_id,
         status=said.status,
@@ -455,7 +455,7 @@ def record_thread_reply(
     try:
         response = updates.add_checkin_response(
             session,
-            post_id=post.id or 0,
+            post_id=post.saved_id,
             event_id=event_id,
             user_id=user_id,
             text=plain,
@@ -468,7 +468,7 @@ def record_thread_reply(
     rows = checkin_rows(session, post)
     if parsed.all_on_track:
         said = [
-            ReplyStatus(row.task.id or 0, TaskUpdate.ON_TRACK, parsed.all_note)
+            ReplyStatus(row.task.saved_id, TaskUpdate.ON_TRACK, parsed.all_note)
             for row in rows
             if row.task.status == TaskStatus.OPEN
         ]
@@ -485,7 +485,7 @@ def record_thread_reply(
         else:
             recorded.append(outcome)
     if parsed.unread:
-        open_ids = [row.task.id or 0 for row in rows if row.task.status == TaskStatus.OPEN]
+        open_ids = [row.task.saved_id for row in rows if row.task.status == TaskStatus.OPEN]
         problems.append(hint(parsed.unread, open_ids))
     return ThreadReply(
         response=response,
@@ -508,9 +508,9 @@ def _apply_reply_status(
 ) -> StatusRecorded | str:
     """Record one task's status from a reply, or say (a str) why it was not."""
     task = _task_of_vendor(session, vendor, said.task_id)
-    in_checkin = updates.checkin_asks_about(session, post.id or 0, said.task_id)
+    in_checkin = updates.checkin_asks_about(session, post.saved_id, said.task_id)
     if task is None or (not in_checkin and task.status != TaskStatus.OPEN):
-        asked = [row.task.id or 0 for row in checkin_rows(session, post)]
+        asked = [row.task.saved_id for row in checkin_rows(session, post)]
         ids = ", ".join(f"#{task_id}" for task_id in asked[:20])
         return (
             f"#{said.task_id} isn't one of {escape(vendor.name)}'s open tasks, so I kept your "
@@ -537,7 +537,7 @@ def checkin_snapshot(session: Session, post_id: int, now: datetime) -> CheckinSn
         post=post,
         rows=checkin_rows(session, post),
         today=today,
-        away=absences.away_on(absences.load_absences(session, vendor.id or 0, today), today),
+        away=absences.away_on(absences.load_absences(session, vendor.saved_id, today), today),
         has_questions=bool(questions_of(vendor)),
-        answered_questions=answers_to(session, post.id or 0),
+        answered_questions=answers_to(session, post.saved_id),
     )

@@ -191,7 +191,7 @@ def add_vendor(
 
 
 def _registered_by_task_unchanged(session: Session, vendor: Vendor) -> bool:
-    added, changes = audit.vendor_history(session, vendor.id or 0)
+    added, changes = audit.vendor_history(session, vendor.saved_id)
     return added.get("via") == VIA_TASK and changes == 0
 
 
@@ -426,7 +426,7 @@ def list_tasks(
         rows = tasks.list_open_tasks(session, team_id, owner_id=user_id)
         heading = "Your open tasks"
         empty = "You have no open tasks. `/delegate list all` shows everyone's."
-    today_of = {r.vendor.id or 0: _today_of(r, now) for r in rows}
+    today_of = {r.vendor.saved_id: _today_of(r, now) for r in rows}
     return TaskListing(heading=heading, rows=rows, today_of=today_of, empty=empty)
 
 
@@ -605,7 +605,7 @@ def update_vendor_settings(
 ) -> VendorUpdated:
     """Apply `vendor set`: only the settings given; audited as vendor.updated with from/to."""
     vendor = _vendor_for(session, team_id, command.channel_id)
-    vendor_id = vendor.id or 0
+    vendor_id = vendor.saved_id
     wanted: dict[str, object] = {
         "name": command.name,
         "timezone": command.timezone,
@@ -688,7 +688,7 @@ def manage_holidays(
     a holiday twice is harmless; removing a date that is no holiday is refused.
     """
     vendor = _vendor_for(session, team_id, command.channel_id)
-    vendor_id = vendor.id or 0
+    vendor_id = vendor.saved_id
     today = vendor_today(vendor, now)
     days = sorted({parse_due_date(text, today) for text in command.dates})
     existing = holidays.holidays_among(session, vendor_id, days)
@@ -872,7 +872,7 @@ def reopen_task(
         "closed_at": task.closed_at,
         "closed_by": task.closed_by,
     }
-    rating = review_store.get_task_feedback(session, task.id or 0)
+    rating = review_store.get_task_feedback(session, task.saved_id)
     if rating is not None:
         detail["rating"] = {
             "quality": rating.quality,

@@ -104,7 +104,7 @@ def summary_periods(
 ) -> tuple[Period, Period | None]:
     """The vendor's summary period at `now` and the previous one to compare with (one
     query: the last two summaries sent)."""
-    sent = store.summaries_sent_before(session, vendor.id or 0, now)
+    sent = store.summaries_sent_before(session, vendor.saved_id, now)
     return _periods(sent, now, vendor.summary_cadence, ZoneInfo(vendor.timezone), vendor.created_at)
 
 

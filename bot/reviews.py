@@ -137,7 +137,7 @@ def finish_open_task(
     task, vendor = row.task, row.vendor
     if not people.is_vendor_contact(task, actor_id, actor_is_outside):
         delegation.close_task(
-            session, team_id=task.team_id, actor_id=actor_id, task_id=task.id or 0, now=now
+            session, team_id=task.team_id, actor_id=actor_id, task_id=task.saved_id, now=now
         )
         return TaskMarkedDone(task, vendor, DoneOutcome.CLOSED, actor_id)
     tasks.update_task(

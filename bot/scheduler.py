@@ -561,7 +561,7 @@ def _with_shared_rate_limit_wait(client: WebClient) -> WebClient:
 
 
 def _run_vendor(tick: _Tick, vendor: Vendor) -> None:
-    vendor_id = vendor.id or 0
+    vendor_id = vendor.saved_id
     try:
         with transaction(tick.engine) as session:
             since = tick.now.date() - FOLLOW_UP_LOOKBACK - timedelta(days=1)
@@ -616,7 +616,7 @@ def _due_occurrence(
     if calendar.is_day_off(occurrence.local_date):
         return None
     with transaction(tick.engine) as session:
-        existing = schedule.find_post(session, vendor.id or 0, kind, occurrence.key)
+        existing = schedule.find_post(session, vendor.saved_id, kind, occurrence.key)
     if existing is not None and not tick.is_stale(existing):
         return None  # done, or being done by another process
     late = tick.now - occurrence.at
@@ -647,7 +647,7 @@ def _post_due_checkin(tick: _Tick, vendor: Vendor, calendar: VendorCalendar) -> 
     occurrence, existing = due
     with transaction(tick.engine) as session:
         tasks = schedule.open_tasks_of(session, vendor)[:MAX_TASKS_PER_CHECKIN]
-        gone = absences.load_absences(session, vendor.id or 0, occurrence.local_date)
+        gone = absences.load_absences(session, vendor.saved_id, occurrence.local_date)
     if not tasks:
         _skip(tick, vendor, kind, occurrence.key, existing, "no open tasks")
         return True
@@ -662,7 +662,7 @@ def _post_due_checkin(tick: _Tick, vendor: Vendor, calendar: VendorCalendar) -> 
     today = calendar.local_date(tick.now)
     message = blocks.checkin_message(
         vendor,
-        post.id or 0,
+        post.saved_id,
         rows,
         today,
         away=absences.away_on(gone, today),
@@ -704,7 +704,7 @@ def _post_summary_thread(
     if message is None:
         return
     with transaction(tick.engine) as session:
-        sent = schedule.find_post(session, vendor.id or 0, PostKind.SUMMARY, post.occurrence)
+        sent = schedule.find_post(session, vendor.saved_id, PostKind.SUMMARY, post.occurrence)
     if sent is None or sent.state != PostState.SENT or sent.claimed_by != tick.claimant:
         return  # given back for a retry (the next tick posts both) or refused
     delivery = _deliver(tick.client, vendor.channel_id, message, thread_ts=sent.message_ts)
@@ -725,7 +725,7 @@ def _post_due_feedback_prompt(tick: _Tick, vendor: Vendor, calendar: VendorCalen
         return True
     occurrence, existing = due
     with transaction(tick.engine) as session:
-        busy = has_recent_work(session, vendor.id or 0, tick.now - FEEDBACK_LOOKBACK)
+        busy = has_recent_work(session, vendor.saved_id, tick.now - FEEDBACK_LOOKBACK)
     if not busy:
         _skip(tick, vendor, kind, occurrence.key, existing, "no recent tasks")
         return True
@@ -757,7 +757,7 @@ def _post_due_trial_prompt(tick: _Tick, vendor: Vendor, calendar: VendorCalendar
         return
     kind, key = PostKind.TRIAL_PROMPT, ends_on.isoformat()
     with transaction(tick.engine) as session:
-        existing = schedule.find_post(session, vendor.id or 0, kind, key)
+        existing = schedule.find_post(session, vendor.saved_id, kind, key)
     if existing is not None and not tick.is_stale(existing):
         return
     with transaction(tick.engine) as session:
@@ -786,7 +786,7 @@ def _post_due_review_reminders(tick: _Tick, clients: _TeamClients) -> None:
             continue
         key = f"delivery:{item.delivery.id}"
         with transaction(tick.engine) as session:
-            existing = schedule.find_post(session, vendor.id or 0, kind, key)
+            existing = schedule.find_post(session, vendor.saved_id, kind, key)
         if existing is not None and not tick.is_stale(existing):
             continue
         owner = item.task.owner_id
@@ -809,18 +809,18 @@ def _post_due_budget_alerts(tick: _Tick, vendor: Vendor, calendar: VendorCalenda
             month,
             tick.now,
             vendor_id=vendor.id,
-        )[vendor.id or 0]
+        )[vendor.saved_id]
     crossed = lifecycle.crossed_thresholds(spend.this_month, budget)
     if not crossed:
         return
     kind, top = PostKind.BUDGET_ALERT, crossed[-1]
     key = lifecycle.budget_alert_key(month.first_day, top)
     with transaction(tick.engine) as session:
-        existing = schedule.find_post(session, vendor.id or 0, kind, key)
+        existing = schedule.find_post(session, vendor.saved_id, kind, key)
         lower = {
             threshold: schedule.find_post(
                 session,
-                vendor.id or 0,
+                vendor.saved_id,
                 kind,
                 lifecycle.budget_alert_key(month.first_day, threshold),
             )
@@ -997,13 +997,13 @@ def _post_due_reminders(tick: _Tick, vendor: Vendor, calendar: VendorCalendar) -
             continue  # wait for a working day
         today = calendar.local_date(tick.now)
         with transaction(tick.engine) as session:
-            existing = schedule.find_post(session, vendor.id or 0, kind, checkin.occurrence)
+            existing = schedule.find_post(session, vendor.saved_id, kind, checkin.occurrence)
             unanswered = [
                 row.task
                 for row in checkin_rows(session, checkin)
                 if row.latest is None and row.task.status == TaskStatus.OPEN
             ]
-            gone = absences.load_absences(session, vendor.id or 0, today)
+            gone = absences.load_absences(session, vendor.saved_id, today)
         # Nobody is reminded on their days away (bot.absences).
         away = absences.away_on(gone, today)
         people = [
@@ -1039,13 +1039,13 @@ def _send_due_escalations(tick: _Tick, vendor: Vendor, calendar: VendorCalendar)
             continue
         today = calendar.local_date(tick.now)
         with transaction(tick.engine) as session:
-            existing = schedule.find_post(session, vendor.id or 0, kind, checkin.occurrence)
+            existing = schedule.find_post(session, vendor.saved_id, kind, checkin.occurrence)
             open_tasks = [
                 row.task
                 for row in checkin_rows(session, checkin)
                 if row.task.status == TaskStatus.OPEN
             ]
-            gone = absences.load_absences(session, vendor.id or 0, today)
+            gone = absences.load_absences(session, vendor.saved_id, today)
         everyone_gone = absences.everyone_away(open_tasks, gone, today)
         # Nobody is escalated about a person who is away: only the others' tasks count.
         away = absences.away_on(gone, today)
@@ -1139,7 +1139,7 @@ def _checkins_awaiting(tick: _Tick, vendor: Vendor, follow_up: PostKind) -> Sequ
     with transaction(tick.engine) as session:
         return schedule.checkins_awaiting(
             session,
-            vendor_id=vendor.id or 0,
+            vendor_id=vendor.saved_id,
             follow_up=follow_up,
             sent_since=tick.now - FOLLOW_UP_LOOKBACK,
             stale_before=tick.stale_before,
@@ -1162,7 +1162,7 @@ def _take(
     if existing is None:
         return schedule.claim_occurrence(
             tick.engine,
-            vendor_id=vendor.id or 0,
+            vendor_id=vendor.saved_id,
             kind=kind,
             occurrence=occurrence,
             channel_id=channel_id or vendor.channel_id,
@@ -1205,7 +1205,7 @@ def _skip(
     if existing is None:
         recorded = schedule.record_skipped(
             tick.engine,
-            vendor_id=vendor.id or 0,
+            vendor_id=vendor.saved_id,
             kind=kind,
             occurrence=occurrence,
             channel_id=vendor.channel_id,
@@ -1333,7 +1333,7 @@ def _pause_unreachable_vendor(tick: _Tick, vendor: Vendor, error: str) -> None:
     tell whoever added the vendor, once a day at most (the claim's occurrence is the date)."""
     reason = f"unreachable: {error}"
     with transaction(tick.engine) as session:
-        schedule.pause_unreachable_vendor(session, vendor.id or 0, reason, tick.now)
+        schedule.pause_unreachable_vendor(session, vendor.saved_id, reason, tick.now)
         audit.record_change(
             session,
             team_id=vendor.team_id,
@@ -1347,7 +1347,7 @@ def _pause_unreachable_vendor(tick: _Tick, vendor: Vendor, error: str) -> None:
     today = tick.now.astimezone(ZoneInfo(vendor.timezone)).date()
     notice = schedule.claim_occurrence(
         tick.engine,
-        vendor_id=vendor.id or 0,
+        vendor_id=vendor.saved_id,
         kind=PostKind.NOTICE,
         occurrence=f"unreachable:{today.isoformat()}",
         channel_id=vendor.added_by,

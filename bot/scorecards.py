@@ -182,7 +182,7 @@ class Events:
 
 def load_events(session: Session, vendor: Vendor, first: date, last: date, now: datetime) -> Events:
     """The vendor's events on local days `first`..`last` up to `now`: four queries."""
-    vendor_id = vendor.id or 0
+    vendor_id = vendor.saved_id
     span = Span(first, last, until=now)
     tz = ZoneInfo(vendor.timezone)
     posted = checkin_answers(session, vendor.team_id, span, answered_by=now, vendor_id=vendor_id)
@@ -311,13 +311,13 @@ def vendor_scorecard(session: Session, vendor: Vendor, now: datetime, weeks: int
         month_span(today, now),
         now,
         vendor_id=vendor.id,
-    )[vendor.id or 0]
+    )[vendor.saved_id]
     tz = ZoneInfo(vendor.timezone)
     slips = slips_by_vendor(
         session, vendor.team_id, local_start(shown[0].monday, tz), now, vendor_id=vendor.id
     )
     return Scorecard(
-        slips=slips.get(vendor.id or 0, Slips()),
+        slips=slips.get(vendor.saved_id, Slips()),
         vendor=vendor,
         rows=rows,
         total=events.figures(shown[0].monday, today),
@@ -397,7 +397,7 @@ def trial_card(
         month_span(today, now),
         now,
         vendor_id=vendor.id,
-    )[vendor.id or 0]
+    )[vendor.saved_id]
     return TrialCard(
         vendor=vendor,
         started_on=started_on,
@@ -406,7 +406,7 @@ def trial_card(
         figures=events.figures(min(started_on, today), today),
         trend=_trend_at(events, this_week, today),
         spend=spend,
-        open_tasks=store.unfinished_tasks(session, vendor.id or 0),
+        open_tasks=store.unfinished_tasks(session, vendor.saved_id),
         decision=decision,
         made_at=now,
     )

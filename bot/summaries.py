@@ -305,7 +305,7 @@ def vendor_summary(session: Session, vendor: Vendor, now: datetime) -> VendorSum
     """The vendor's summary at `now`, over the time since its previous summary
     (bot.periods): twelve queries, whatever the number of tasks (the period, three per
     period of figures, one for the thread's task list, four for the alignment note)."""
-    vendor_id = vendor.id or 0
+    vendor_id = vendor.saved_id
     period, before = summary_periods(session, vendor, now)
     current = figures_by_vendor(session, vendor.team_id, period.span(), now, vendor_id=vendor_id)
     previous = (
@@ -415,8 +415,8 @@ def spend_by_vendor(
     totals = spend_totals(session, team_id, week, month, now, vendor_id=vendor_id)
     spend: dict[int, VendorSpend] = {}
     for vendor in listed:
-        found = totals.get(vendor.id or 0, SpendTotals())
-        spend[vendor.id or 0] = VendorSpend(
+        found = totals.get(vendor.saved_id, SpendTotals())
+        spend[vendor.saved_id] = VendorSpend(
             currency=vendor.currency,
             this_week=found.this_week,
             this_month=found.this_month,
@@ -462,8 +462,8 @@ def _vendor_rows(
     return [
         VendorRow(
             v,
-            this.get(v.id or 0, Figures()),
-            last.get(v.id or 0, Figures()) if existed_through(v, previous) else None,
+            this.get(v.saved_id, Figures()),
+            last.get(v.saved_id, Figures()) if existed_through(v, previous) else None,
         )
         for v in listed
     ]

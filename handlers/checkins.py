@@ -139,7 +139,7 @@ class CheckinListeners:
         self, client: WebClient, trigger_id: str, recorded: StatusRecorded, logger: logging.Logger
     ) -> None:
         view = blocks.status_note_modal(
-            recorded.task, TaskUpdate(recorded.update.status), recorded.update.id or 0
+            recorded.task, TaskUpdate(recorded.update.status), recorded.update.saved_id
         )
         try:
             client.views_open(trigger_id=trigger_id, view=view)
@@ -198,7 +198,7 @@ class CheckinListeners:
                     now=self.deps.clock(),
                 ),
             )
-            notices.refresh_checkin(self.deps, client, recorded.post.id or 0, logger)
+            notices.refresh_checkin(self.deps, client, recorded.post.saved_id, logger)
             if recorded.owner_should_hear:
                 self.alert_owner(client, recorded, logger, note_only=True)
 
@@ -278,9 +278,9 @@ class CheckinListeners:
         """A status was recorded: show it in the check-in, tell the owner what needs them.
         Given on an older check-in, it also answers the latest one that lists the task
         (storage.checkins.answers_checkin), whose "N of M answered" is refreshed too."""
-        notices.refresh_checkin(self.deps, client, recorded.post.id or 0, logger)
+        notices.refresh_checkin(self.deps, client, recorded.post.saved_id, logger)
         notices.refresh_checkin_of_task(
-            self.deps, client, recorded.task.id or 0, logger, unless=recorded.post.id
+            self.deps, client, recorded.task.saved_id, logger, unless=recorded.post.id
         )
         if recorded.owner_should_hear:
             self.alert_owner(client, recorded, logger)

@@ -70,7 +70,7 @@ class ReviewListeners:
             if review.task.announcement_ts:  # as `/delegate done` does: in the task's thread
                 accepted = blocks.task_changed_notice(review.task, click.user_id, "accepted")
                 notices.post_in_task_thread(client, review.task, review.vendor, accepted, logger)
-            notices.refresh_checkin_of_task(self.deps, client, review.task.id or 0, logger)
+            notices.refresh_checkin_of_task(self.deps, client, review.task.saved_id, logger)
             prompt = blocks.rating_prompt(review.task, review.vendor)
             notices.send_to_owner(client, review.task, prompt, logger)
 
@@ -174,7 +174,7 @@ class ReviewListeners:
                     ),
                     logger,
                 )
-            notices.refresh_checkin_of_task(self.deps, client, review.task.id or 0, logger)
+            notices.refresh_checkin_of_task(self.deps, client, review.task.saved_id, logger)
 
     def show_review(
         self, client: WebClient, review: Review, where: MessageRef | None, logger: logging.Logger

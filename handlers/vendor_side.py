@@ -125,10 +125,10 @@ class VendorSideListeners:
                     )
                 today = delegation.vendor_today(vendor, now)
             if choice.choice == checkin_menu.AWAY:
-                view = vendor_blocks.away_modal(post.id or 0, vendor.name, today)
+                view = vendor_blocks.away_modal(post.saved_id, vendor.name, today)
                 client.views_open(trigger_id=click.trigger_id, view=view)
                 return
-            notices.refresh_checkin(self.deps, client, post.id or 0, logger)
+            notices.refresh_checkin(self.deps, client, post.saved_id, logger)
             confirm(
                 client,
                 click.channel_id,
@@ -208,7 +208,7 @@ class VendorSideListeners:
                 )
             ack()
             acked = True
-            notices.refresh_checkin(self.deps, client, post.id or 0, logger)
+            notices.refresh_checkin(self.deps, client, post.saved_id, logger)
             confirm(
                 client,
                 vendor.channel_id,
@@ -256,7 +256,7 @@ class VendorSideListeners:
             questions = checkin_questions.questions_of(vendor)
             if not questions:
                 raise UsageError("This check-in asks no questions any more; use the buttons.")
-            view = vendor_blocks.answer_modal(post.id or 0, vendor.name, questions)
+            view = vendor_blocks.answer_modal(post.saved_id, vendor.name, questions)
             client.views_open(trigger_id=click.trigger_id, view=view)
 
     def on_answers_submitted(
@@ -314,7 +314,7 @@ class VendorSideListeners:
                 )
             ack()
             acked = True
-            notices.refresh_checkin(self.deps, client, post.id or 0, logger)
+            notices.refresh_checkin(self.deps, client, post.saved_id, logger)
             message = vendor_blocks.answers_thread_message(who.user_id, answered.answers)
             try:
                 client.chat_postMessage(

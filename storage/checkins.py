@@ -86,10 +86,10 @@ def checkin_rows(session: Session, post: ScheduledPost) -> Sequence[CheckinRow]:
         .order_by(col(StatusUpdate.at), col(StatusUpdate.id))
     ).all():
         latest[update.task_id] = update
-    return [CheckinRow(task=t, latest=latest.get(t.id or 0)) for t in tasks]
+    return [CheckinRow(task=t, latest=latest.get(t.saved_id)) for t in tasks]
 
 
 def add_checkin_tasks(session: Session, post: ScheduledPost, tasks: Sequence[Task]) -> None:
     for position, task in enumerate(tasks):
-        session.add(CheckinTask(post_id=post.id or 0, task_id=task.id or 0, position=position))
+        session.add(CheckinTask(post_id=post.saved_id, task_id=task.saved_id, position=position))
     session.flush()

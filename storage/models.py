@@ -9,10 +9,34 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, String, Text, TypeDecorator, UniqueConstraint
 from sqlalchemy import false as sa_false
+from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
+
+
+class UnsavedRowError(RuntimeError):
+    """A row's id was asked for before the database gave it one (a bug, never user input)."""
+
+
+class Row(SQLModel):
+    """A table whose integer `id` the database assigns on insert.
+
+    `id` is None until the row is flushed, so its type says `int | None`; `saved_id` is
+    the same id typed `int` for the rows that are saved, which is every row a query
+    returns and every row after `session.flush()`. See docs/decisions.md.
+    """
+
+    if TYPE_CHECKING:
+        id: int | None
+
+    @property
+    def saved_id(self) -> int:
+        if self.id is None:
+            raise UnsavedRowError(f"{type(self).__name__} has no id before it is flushed")
+        return self.id
 
 
 class TaskStatus(StrEnum):
@@ -23,7 +47,21 @@ class TaskStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-class Vendor(SQLModel, table=True):
+class TaskStatusColumn(TypeDecorator[TaskStatus]):
+    """`tasks.status` as a TaskStatus in Python and the same VARCHAR(16) strings in the
+    database (`open`, `delivered`, ...), so the schema and stored values are unchanged."""
+
+    impl = String(16)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else TaskStatus(value).value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> TaskStatus | None:
+        return None if value is None else TaskStatus(value)
+
+
+class Vendor(Row, table=True):
     """An outside partner, identified by the Slack channel the team works with them in."""
 
     __tablename__ = "vendors"
@@ -75,7 +113,7 @@ class Vendor(SQLModel, table=True):
     )
 
 
-class Task(SQLModel, table=True):
+class Task(Row, table=True):
     """A piece of work handed to a vendor: what, to what standard, by when, and for whom."""
 
     __tablename__ = "tasks"
@@ -88,7 +126,7 @@ class Task(SQLModel, table=True):
     owner_id: str = Field(max_length=32, index=True)
     assignee_id: str | None = Field(default=None, max_length=32)
     due_date: date | None = Field(default=None)
-    status: str = Field(default=TaskStatus.OPEN, max_length=16, index=True)
+    status: TaskStatus = Field(default=TaskStatus.OPEN, sa_type=TaskStatusColumn, index=True)
     announcement_ts: str | None = Field(default=None, max_length=32)
     created_at: datetime
     updated_at: datetime
@@ -100,7 +138,7 @@ class Task(SQLModel, table=True):
     cost_minor: int | None = Field(default=None, sa_type=BigInteger)
 
 
-class ConfirmedRequest(SQLModel, table=True):
+class ConfirmedRequest(Row, table=True):
     """A Register and delegate press that went ahead, by the key its button carried: unique,
     so a double press (or two racing ones) creates the task once."""
 
@@ -114,7 +152,7 @@ class ConfirmedRequest(SQLModel, table=True):
     at: datetime
 
 
-class AuditEntry(SQLModel, table=True):
+class AuditEntry(Row, table=True):
     """Append-only record of every change: who did what, to which vendor or task, and when."""
 
     __tablename__ = "audit_log"
@@ -150,7 +188,7 @@ class PostState(StrEnum):
     FAILED = "failed"  # Slack refused permanently (channel archived, bot removed)
 
 
-class Holiday(SQLModel, table=True):
+class Holiday(Row, table=True):
     """A date on which nothing is posted to this vendor (their local calendar)."""
 
     __tablename__ = "holidays"
@@ -161,7 +199,7 @@ class Holiday(SQLModel, table=True):
     day: date
 
 
-class VendorAbsence(SQLModel, table=True):
+class VendorAbsence(Row, table=True):
     """A vendor's contact is away from `first_day` to `last_day` (the vendor's local dates),
     said from the check-in's Away… form; see bot.absences."""
 
@@ -176,7 +214,7 @@ class VendorAbsence(SQLModel, table=True):
     created_at: datetime
 
 
-class ScheduledPost(SQLModel, table=True):
+class ScheduledPost(Row, table=True):
     """The claim on one scheduled message, taken before it is posted.
 
     Unique per vendor, kind and occurrence, where the occurrence is the vendor's local date
@@ -205,7 +243,7 @@ class ScheduledPost(SQLModel, table=True):
     detail: str | None = Field(default=None, max_length=200)
 
 
-class CheckinTask(SQLModel, table=True):
+class CheckinTask(Row, table=True):
     """Which tasks a check-in message asked about, in the order shown."""
 
     __tablename__ = "checkin_tasks"
@@ -224,7 +262,7 @@ class TaskUpdate(StrEnum):
     DONE = "done"
 
 
-class StatusUpdate(SQLModel, table=True):
+class StatusUpdate(Row, table=True):
     """Someone said how a task is going: a button, a thread reply, or a command."""
 
     __tablename__ = "status_updates"
@@ -242,7 +280,7 @@ class StatusUpdate(SQLModel, table=True):
     owner_alert: str | None = Field(default=None, max_length=64)
 
 
-class CheckinResponse(SQLModel, table=True):
+class CheckinResponse(Row, table=True):
     """A reply in a check-in's thread, stored from the message event (Slack keeps the text;
     reading history back is rate-limited for apps, so we keep our own copy)."""
 
@@ -260,7 +298,7 @@ class CheckinResponse(SQLModel, table=True):
     at: datetime
 
 
-class QuestionAnswer(SQLModel, table=True):
+class QuestionAnswer(Row, table=True):
     """One answer to one of the team's questions, given in a check-in's Answer form. The
     question's text is kept as it was asked (the team may change its questions later)."""
 
@@ -276,7 +314,7 @@ class QuestionAnswer(SQLModel, table=True):
     at: datetime
 
 
-class TeamPost(SQLModel, table=True):
+class TeamPost(Row, table=True):
     """The claim on a scheduled message that belongs to a team rather than one vendor (the
     internal digest); the same claim-then-post rule as ScheduledPost."""
 
@@ -304,7 +342,7 @@ class ReviewOutcome(StrEnum):
     CHANGES_REQUESTED = "changes_requested"
 
 
-class Delivery(SQLModel, table=True):
+class Delivery(Row, table=True):
     """A vendor said a task is finished; the owner's review of it."""
 
     __tablename__ = "deliveries"
@@ -323,7 +361,7 @@ class Delivery(SQLModel, table=True):
     note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
-class TaskFeedback(SQLModel, table=True):
+class TaskFeedback(Row, table=True):
     """The owner's rating of a finished task, 1 to 5 on three counts; one per task."""
 
     __tablename__ = "task_feedback"
@@ -340,7 +378,7 @@ class TaskFeedback(SQLModel, table=True):
     updated_at: datetime
 
 
-class VendorFeedback(SQLModel, table=True):
+class VendorFeedback(Row, table=True):
     """What a vendor told us in reply to the weekly "what blocks you?" prompt."""
 
     __tablename__ = "vendor_feedback"
@@ -362,7 +400,7 @@ class TrialDecision(StrEnum):
     END = "end"
 
 
-class VendorTrialDecision(SQLModel, table=True):
+class VendorTrialDecision(Row, table=True):
     """What was decided about a vendor's trial: one decision per trial, a trial being the
     vendor and its end date (unique), so racing clicks decide once."""
 

@@ -31,7 +31,7 @@ def add_delivery(
 ) -> Delivery:
     delivery = Delivery(
         note=note,
-        task_id=task.id or 0,
+        task_id=task.saved_id,
         vendor_id=task.vendor_id,
         delivered_by=delivered_by,
         delivered_at=now,
@@ -132,7 +132,7 @@ def save_task_feedback(
         ["task_id"],
     )
     created = inserted is not None
-    feedback = get_task_feedback(session, task.id or 0)
+    feedback = get_task_feedback(session, task.saved_id)
     if feedback is None:  # pragma: no cover - the row was just inserted or found taken
         raise LookupError(f"no rating for task {task.id} after saving one")
     if not created:
@@ -174,7 +174,7 @@ def add_vendor_feedback(
     IntegrityError here (unique event_id, unique post and message ts)."""
     feedback = VendorFeedback(
         vendor_id=post.vendor_id,
-        post_id=post.id or 0,
+        post_id=post.saved_id,
         event_id=event_id,
         user_id=user_id,
         text=text,

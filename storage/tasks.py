@@ -34,7 +34,7 @@ def create_task(
 ) -> Task:
     task = Task(
         team_id=vendor.team_id,
-        vendor_id=vendor.id or 0,
+        vendor_id=vendor.saved_id,
         title=title,
         standard=standard,
         owner_id=owner_id,
