@@ -32,7 +32,15 @@ from bot.console import HELP, parse_time
 from bot.console_world import sidecar_path
 from bot.fake_slack import Call, FakeSlack
 from storage.database import make_engine, migrate
-from storage.models import CheckinResponse, PostKind, ScheduledPost, StatusUpdate, Task, Vendor
+from storage.models import (
+    CheckinResponse,
+    PostKind,
+    ScheduledPost,
+    StatusUpdate,
+    Task,
+    TaskStatus,
+    Vendor,
+)
 from tests.scheduling import add_vendor
 from tests.test_cli import REPO, bot_env
 
@@ -758,3 +766,40 @@ def test_the_mistakes_reach_no_vendor_and_change_no_figure(tmp_path: Path) -> No
         ("Brochure", "open", "U0ALICE", None),
         ("Launch plan", "open", "U0ALICE", None),
     ]
+
+
+# --------------------------------------------------------------------------- statuses (issue 12)
+
+STATUSES = FIXTURES / "status_scenario.txt"
+STATUSES_GOLDEN = FIXTURES / "status_scenario.out"
+
+
+def test_the_status_scenario_screen_for_screen(tmp_path: Path) -> None:
+    """A task taken through every status in `python -m bot console --fresh`, mistakes
+    included: compared with tests/fixtures/console/status_scenario.out."""
+    result = run_subprocess(tmp_path, "--fresh", "--now", MONDAY, script=STATUSES.read_text())
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        STATUSES_GOLDEN.write_text(result.stdout)
+    assert result.stdout == STATUSES_GOLDEN.read_text()
+
+
+def test_the_status_scenario_leaves_typed_statuses(tmp_path: Path) -> None:
+    """The same session, read back from the database: each task's status is a TaskStatus
+    member, and the one the vendor delivered was accepted, so it is done."""
+    database = f"sqlite:///{tmp_path / 'statuses.db'}"
+    status, transcript = run_console(STATUSES.read_text(), database=database)
+    assert status == 0
+    assert "There is no task #9; nothing changed." in transcript
+    engine = make_engine(database)
+    try:
+        with Session(engine) as session:
+            tasks = list(session.exec(select(Task).order_by(col(Task.id))))
+    finally:
+        engine.dispose()
+    assert [(t.title, t.status) for t in tasks] == [
+        ("Logo refresh", TaskStatus.DONE),
+        ("Brochure", TaskStatus.CANCELLED),
+    ]
+    assert all(type(t.status) is TaskStatus for t in tasks)
