@@ -7,7 +7,7 @@ people.
 
 **The period** a summary or digest reports on is the time since the previous one went out
 (`bot.periods`): no gaps between weeks, nothing counted twice. **Weeks** (Monday to Sunday
-in the vendor's own calendar) remain the scorecard's unit and `reported_week` its helper.
+in the vendor's own calendar) remain the scorecard's unit and `week_of` its helper.
 
 **The figures** (`Figures`), for one vendor and one span of local days:
 
