@@ -947,6 +947,14 @@ MAX_MESSAGE_BLOCKS = 50
 MAX_DIGEST_ANSWERS = 15  # the newest answers to the team's questions quoted in the digest
 MAX_HOME_BLOCKS = 100
 _SECTION_CHARS = 2900  # Slack allows 3000 characters in a section's text
+QUESTION_QUOTE_LENGTH = 200  # a vendor's question quoted in "Waiting on us"
+
+
+def _clipped(text: str, length: int) -> str:
+    """Plain text on one line, cut to `length` characters with an ellipsis (before escaping,
+    so no entity is cut in half)."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= length else flat[: length - 1].rstrip() + "…"
 
 
 def _sections(lines: Sequence[str]) -> list[dict[str, Any]]:
@@ -1103,7 +1111,7 @@ def summary_message(summary: VendorSummary) -> Message:
                 f"{word} (said {day(item.update.at)})"
             )
         blocks += _sections(["*Blocked or at risk*: what it waits on", *stuck])
-    if note.waiting_on_us:
+    if note.waiting_on_us or note.questions:
         waiting = []
         for wait in note.waiting_on_us:
             if wait.delivery.outcome == ReviewOutcome.CHANGES_REQUESTED:
@@ -1119,6 +1127,12 @@ def summary_message(summary: VendorSummary) -> Message:
                     f"• {short(wait.task)} · delivered {day(wait.delivery.delivered_at)}, "
                     "waiting for our review"
                 )
+        for open_question in note.questions:
+            question = open_question.question
+            waiting.append(
+                f"• {short(open_question.task)} · your question of {day(question.asked_at)}: "
+                f"“{escape(_clipped(question.text, QUESTION_QUOTE_LENGTH))}”"
+            )
         blocks += _sections(["*Waiting on us*", *waiting])
     if vendor.show_figures:
         blocks.append(_section("\n".join(figure_lines(summary.current, summary.previous))))
