@@ -152,11 +152,7 @@ class Events:
             return first <= day <= last
 
         done = [task for task in self.tasks if within(task.closed_on)]
-        late = [
-            (task.finished_on - task.due_date).days
-            for task in done
-            if task.due_date is not None and task.finished_on > task.due_date
-        ]
+        late = [task.days_late for task in done if task.days_late > 0]
         posted = [answer for answer in self.answers if within(answer.day)]
         delays = [answer.minutes for answer in posted if answer.minutes is not None]
         rated = [rating for rating in self.ratings if within(rating.day)]

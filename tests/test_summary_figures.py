@@ -281,8 +281,9 @@ def statements_for(engine: Engine, what: str) -> int:
     ("what", "queries"),
     [
         # the period, 3 per period (tasks, check-ins, ratings), the thread's task list,
-        # 4 for the alignment note (delivered, due, stuck, waiting on us), the answers
-        ("summary", 13),
+        # 5 for the alignment note (delivered, due, stuck, waiting on us, open questions in
+        # task threads), the answers
+        ("summary", 14),
         # the period, the vendors, 3 per period, the spend, the vendors' feedback, the
         # overdue reviews, the due dates moved, who is away, the answers
         ("digest", 14),
