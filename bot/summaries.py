@@ -13,8 +13,9 @@ in the vendor's own calendar) remain the scorecard's unit and `reported_week` it
 
 - *completed*: tasks whose status is done and whose `closed_at` falls on one of the span's
   local days (and not after now). Cancelled tasks are never completed.
-- *on time*: completed, and the local date the vendor finished it is on or before
-  `due_date`. Finished means the accepted delivery (`delivered_at`, which a request for
+- *on time*: completed, and the local date the vendor finished it is on or before the
+  due date in force when it was finished (`due_in_force`, storage.on_time: a date moved
+  afterwards changes nothing). Finished means the accepted delivery (`delivered_at`, which a request for
   changes clears, so it is the delivery that was accepted) or, for a task closed without a
   delivery, `closed_at`: a review that takes the owner two days does not make the vendor
   late. A task without a due date cannot be late and counts as on time. *late* =
