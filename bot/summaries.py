@@ -15,12 +15,12 @@ in the vendor's own calendar) remain the scorecard's unit and `reported_week` it
   local days (and not after now). Cancelled tasks are never completed.
 - *on time*: completed, and the local date the vendor finished it is on or before the
   due date in force when it was finished (`due_in_force`, storage.on_time: a date moved
-  afterwards changes nothing). Finished means the accepted delivery (`delivered_at`, which a request for
-  changes clears, so it is the delivery that was accepted) or, for a task closed without a
-  delivery, `closed_at`: a review that takes the owner two days does not make the vendor
-  late. A task without a due date cannot be late and counts as on time. *late* =
-  completed - on time. A delivered task counts as completed in the week the owner accepts
-  it (that closes it).
+  afterwards changes nothing). Finished means the accepted delivery (`delivered_at`,
+  which a request for changes clears, so it is the delivery that was accepted) or, for a
+  task closed without a delivery, `closed_at`: a review that takes the owner two days
+  does not make the vendor late. A task without a due date cannot be late and counts as
+  on time. *late* = completed - on time. A delivered task counts as completed in the week
+  the owner accepts it (that closes it).
 - *open*: tasks created and not yet closed (done or cancelled) at the status time: now,
   for the week being reported; the end of Sunday, local time, for the previous week.
 - *delivered*: the open tasks that are delivered and awaiting the owner's review at the

@@ -27,9 +27,9 @@ from storage import audit
 from storage import task_questions as store
 
 MAX_STORED_LENGTH = 2000
-# Slack's tokens (<@U1>, <#C1|x>, <https://…|label>), code blocks and inline code: a
-# question mark inside them is part of a link or of code, not a question.
-_NOT_PROSE = re.compile(r"<[^>]*>|```.*?```|`[^`]*`", re.DOTALL)
+# Slack's tokens (<@U1>, <#C1|x>, <https://…|label>), links Slack left bare, code blocks
+# and inline code: a question mark inside them is part of a link or of code.
+_NOT_PROSE = re.compile(r"<[^>]*>|\b(?:https?://|www\.)\S+|```.*?```|`[^`]*`", re.DOTALL)
 
 
 def is_question(slack_text: str) -> bool:

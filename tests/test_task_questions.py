@@ -64,6 +64,8 @@ def waiting_on_us(bot: BotUnderTest) -> str:
         ("ok? thanks", True),
         ("Is the font in <https://x.test/brand|the brand book>?", True),
         ("Done, see <https://x.test/?page=2>", False),
+        ("Files are in https://x.test/brief?page=2", False),
+        ("Files in www.x.test/?p=2, ok?", True),
         ("Uploaded `a?b` and ```x ? y```", False),
         ("<@U0ALICE> fyi", False),
         ("All good, thanks!", False),
