@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from storage.database import insert_unless_taken
@@ -74,6 +74,18 @@ def answer_questions(
         .values(answered_at=at, answered_by=user_id)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def open_counts(session: Session, task_ids: list[int]) -> dict[int, int]:
+    """Unanswered questions per task, for these tasks (missing: none)."""
+    if not task_ids:
+        return {}
+    query = (
+        select(TaskQuestion.task_id, func.count())
+        .where(col(TaskQuestion.task_id).in_(task_ids), col(TaskQuestion.answered_at).is_(None))
+        .group_by(col(TaskQuestion.task_id))
+    )
+    return {int(task_id): int(count) for task_id, count in session.exec(query).all()}
 
 
 @dataclass(frozen=True)

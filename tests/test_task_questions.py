@@ -18,7 +18,7 @@ from bot.task_questions import is_question
 from storage import tasks as task_store
 from storage.database import transaction
 from storage.models import Task, TaskQuestion, TaskStatus, Vendor
-from tests.checkin_support import make_task, make_vendor, redeliver, thread_reply
+from tests.checkin_support import make_task, make_vendor, payload, redeliver, thread_reply
 from tests.slack_requests import BotUnderTest, rendered
 
 # Wednesday 2 Dec 2026, 10:00 UTC.
@@ -173,3 +173,35 @@ def test_a_retried_or_concurrent_delivery_stores_the_question_once(bot: BotUnder
         envelope["event"]["ts"],
         other["event"]["ts"],
     ]
+
+
+@freeze_time(WEDNESDAY)
+def test_home_shows_the_owner_which_tasks_have_questions_waiting(bot: BotUnderTest) -> None:
+    vendor = make_vendor(bot.engine)
+    _, thread = announce(bot, vendor, "Logo refresh")
+    announce(bot, vendor, "Banner")
+    for text in ("Which size?", "And which colour?"):
+        assert bot.event(thread_reply(thread, text)).status == 200
+
+    assert bot.event(home_opened()).status == 200
+    [logo_line] = [line for line in home_lines(bot) if "Logo refresh" in line]
+    assert logo_line.endswith(" · :question: 2 questions from the vendor waiting in its thread")
+    [banner_line] = [line for line in home_lines(bot) if "Banner" in line]
+    assert ":question:" not in banner_line
+
+    assert bot.event(thread_reply(thread, "512 px, blue", user="U0ALICE")).status == 200
+    assert bot.event(home_opened(event_id="EvHOME2")).status == 200
+    assert not [line for line in home_lines(bot) if ":question:" in line]
+
+
+def home_opened(event_id: str = "EvHOME1") -> dict[str, Any]:
+    envelope = payload("event_app_home_opened")
+    envelope["event"].update(user="U0ALICE", tab="home")
+    envelope["event_id"] = event_id
+    return envelope
+
+
+def home_lines(bot: BotUnderTest) -> list[str]:
+    """The lines of the Home tab published last for U0ALICE."""
+    [*_, view] = [v for v in bot.slack.views if v["_method"] == "views.publish"]
+    return rendered(view).split("\n")
