@@ -41,8 +41,8 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from bot.fake_slack import FakeSlack
 from storage.database import make_engine
+from tests.support.fake_slack import FakeSlack
 
 REPO = Path(__file__).resolve().parent.parent
 PAYLOADS = REPO / "tests" / "fixtures" / "payloads"

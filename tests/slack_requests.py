@@ -41,8 +41,8 @@ from bot.config import Settings
 from bot.console_transport import TrackingExecutor, track_listeners
 from bot.delegation import VendorDefaults
 from bot.deps import Deps
-from bot.fake_slack import FakeSlack
 from bot.web import WsgiApp, build_wsgi_app
+from tests.support.fake_slack import FakeSlack
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 BOT_TOKEN = "xoxb-test-token"

@@ -28,11 +28,11 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Engine
 
-from bot.fake_slack import FakeSlack
 from bot.web import build_wsgi_app
 from storage.database import make_engine, schema_is_current
 from tests.conftest import POSTGRES_URL, REQUIRE_POSTGRES
 from tests.slack_requests import BOT_TOKEN, SIGNING_SECRET, TEAM_ID, rendered, sign
+from tests.support.fake_slack import FakeSlack
 
 REPO = Path(__file__).resolve().parent.parent
 TABLES = {"alembic_version", "vendors", "tasks", "audit_log"}

@@ -30,10 +30,10 @@ from bot.__main__ import build_deps, main, parse_now
 from bot.config import Settings
 from bot.console import HELP, parse_time
 from bot.console_world import sidecar_path
-from bot.fake_slack import Call, FakeSlack
 from storage.database import make_engine, migrate
 from storage.models import CheckinResponse, PostKind, ScheduledPost, StatusUpdate, Task, Vendor
 from tests.scheduling import add_vendor
+from tests.support.fake_slack import Call, FakeSlack
 from tests.test_cli import REPO, bot_env
 
 FIXTURES = Path(__file__).parent / "fixtures" / "console"

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from bot.fake_slack import FakeSlack
 from storage.models import Vendor
 from tests.slack_requests import SIGNING_SECRET, BotUnderTest, sign, start_bot
+from tests.support.fake_slack import FakeSlack
 
 COMMAND = urlencode(
     {

@@ -22,9 +22,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.console_transport import TrackingExecutor, track_listeners
-from bot.fake_slack import FakeSlack
 from storage.models import Vendor
 from tests.slack_requests import BOT_TOKEN, TEAM_ID, make_deps, rendered
+from tests.support.fake_slack import FakeSlack
 
 REPO = Path(__file__).resolve().parent.parent
 APP_TOKEN = "xapp-1-test"

@@ -25,10 +25,10 @@ from sqlalchemy.engine import Engine
 
 from bot.app import build_app, build_client
 from bot.config import MissingSettingError, load_settings
-from bot.fake_slack import FakeSlack
 from bot.slack_connections import close_idle_connections
 from tests.scheduling import add_task, add_vendor, utc
 from tests.slack_requests import BOT_TOKEN, make_deps, start_bot
+from tests.support.fake_slack import FakeSlack
 from tests.test_cli import assert_one_line_error, bot_env, run_bot
 from tests.test_socket_mode import APP_TOKEN, command_payload, reply_to
 

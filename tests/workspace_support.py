@@ -27,7 +27,6 @@ from bot.app import build_app
 from bot.config import Settings
 from bot.delegation import VendorDefaults
 from bot.deps import Deps
-from bot.fake_slack import FakeSlack
 from bot.web import build_wsgi_app
 from tests.slack_requests import (
     SIGNING_SECRET,
@@ -37,6 +36,7 @@ from tests.slack_requests import (
     rendered,
     sign,
 )
+from tests.support.fake_slack import FakeSlack
 
 CLIENT_ID = "1111.2222"
 CLIENT_SECRET = "oauth-client-secret-abcdef"
