@@ -38,7 +38,7 @@ from sqlalchemy.engine import Engine
 
 from bot.app import build_app
 from bot.config import Settings
-from bot.console_transport import TrackingExecutor, track_listeners
+from bot.console.transport import TrackingExecutor, track_listeners
 from bot.delegation import VendorDefaults
 from bot.deps import Deps
 from bot.web import WsgiApp, build_wsgi_app

@@ -28,8 +28,9 @@ from sqlmodel import Session, col, select
 
 from bot.__main__ import build_deps, main, parse_now
 from bot.config import Settings
-from bot.console import HELP, parse_time
-from bot.console_world import sidecar_path
+from bot.console.clock import parse_time
+from bot.console.commands import HELP
+from bot.console.world import sidecar_path
 from storage.database import make_engine, migrate
 from storage.models import CheckinResponse, PostKind, ScheduledPost, StatusUpdate, Task, Vendor
 from tests.scheduling import add_vendor
@@ -58,7 +59,7 @@ def run_console(
 ) -> tuple[int, str]:
     """The console in-process: a temporary database unless `database` is given; the clock
     starts at `now` (None: where the last session on `database` left it)."""
-    from bot.console import run_console as console
+    from bot.console.start import run_console as console
 
     out = io.StringIO()
     status = console(
@@ -522,10 +523,10 @@ def test_the_fake_adds_members_and_resumes_timestamps() -> None:
 
 def test_the_console_needs_no_checkout_files_besides_the_package() -> None:
     """The demo script ships inside the package (a module, not a data file)."""
-    from bot.console_demo import DEMO_SCRIPT, DEMO_START
+    from bot.console.demo import DEMO_SCRIPT, DEMO_START
 
     assert DEMO_SCRIPT.startswith("# ") and DEMO_START.tzinfo is UTC
-    assert (REPO / "bot" / "console_demo.py").is_file()
+    assert (REPO / "bot" / "console" / "demo.py").is_file()
 
 
 def test_home_opens_the_app_home_tab() -> None:

@@ -21,7 +21,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.console_transport import TrackingExecutor, track_listeners
+from bot.console.transport import TrackingExecutor, track_listeners
 from storage.models import Vendor
 from tests.slack_requests import BOT_TOKEN, TEAM_ID, make_deps, rendered
 from tests.support.fake_slack import FakeSlack

@@ -108,7 +108,7 @@ def test_socket_mode_shares_the_one_context(
     finally:
         handler.close()  # type: ignore[no-untyped-call]
     # The socket itself is ws:// here (slack_sdk speaks TLS to port 443 only, see
-    # bot.fake_slack); what it would wrap a wss:// socket with is the same context.
+    # tests/support/socket_mode.py); what it would wrap a wss:// socket with is the same context.
     assert handler.client.web_client.ssl is handler.app.client.ssl
     assert handler.app.client.ssl is not None
     assert contexts.count == 1, contexts.built

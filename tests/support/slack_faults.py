@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.fake_slack import Call, FakeSlack
 from bot.fake_slack.wire import HttpResult, json_result
-from tests.support.fake_slack import Call, FakeSlack
 
 
 @dataclass

@@ -11,8 +11,8 @@ import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from bot.fake_slack import FakeSlack
 from bot.fake_slack.model import SlackError
-from tests.support.fake_slack import FakeSlack
 
 if TYPE_CHECKING:
     from websockets.sync.server import Server, ServerConnection
