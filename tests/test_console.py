@@ -759,3 +759,21 @@ def test_the_mistakes_reach_no_vendor_and_change_no_figure(tmp_path: Path) -> No
         ("Brochure", "open", "U0ALICE", None),
         ("Launch plan", "open", "U0ALICE", None),
     ]
+
+
+# --------------------------------------------------------------------------- a newcomer (issue 12)
+
+NEWCOMER = FIXTURES / "newcomer_scenario.txt"
+NEWCOMER_GOLDEN = FIXTURES / "newcomer_scenario.out"
+
+
+def test_a_newcomers_first_session_screen_for_screen() -> None:
+    """Played by hand when the console became a package (issue 12): help, a mistyped console
+    command and slash command, a vendor added before its channel exists, a task delegated to
+    a channel that is not a vendor yet, its check-in answered by the vendor, the task done.
+    Compared with tests/fixtures/console/newcomer_scenario.out, made before the split."""
+    status, transcript = run_console(NEWCOMER.read_text())
+    assert status == 0
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        NEWCOMER_GOLDEN.write_text(transcript)
+    assert transcript == NEWCOMER_GOLDEN.read_text()

@@ -13,21 +13,9 @@ from slack_sdk import WebClient
 from bot.console.clock import when
 from bot.console.files import ConsoleFiles, changed_lines
 from bot.console.items import Item, LineSource, Origin
-from bot.console.render import (
-    form_lines,
-    indented,
-    number_rows,
-    plain,
-    render_message,
-)
+from bot.console.render import form_lines, indented, number_rows, plain, render_message
 from bot.console.transport import HttpResult, LoopbackApp
-from bot.console.world import (
-    ConsoleClock,
-    ConsoleError,
-    Person,
-    Room,
-    Workspace,
-)
+from bot.console.world import ConsoleClock, ConsoleError, Person, Room, Workspace
 from bot.deps import Deps
 from bot.fake_slack import FakeSlack
 

@@ -11,19 +11,12 @@ from typing import Any
 
 from bot.console.base import APP_ID, ConsoleBase
 from bot.console.items import Item, Origin
-from bot.console.render import (
-    Control,
-    label_matches,
-    render_element,
-)
-from bot.console.world import (
-    TEAM_ID,
-    ConsoleError,
-)
+from bot.console.render import Control, label_matches, render_element
+from bot.console.world import TEAM_ID, ConsoleError
 
 
 class Buttons(ConsoleBase):
-    # ------------------------------------------------------------------ buttons
+    """`:click`, and the block_actions payload it sends."""
 
     def click(self, rest: str) -> None:
         usage = 'write :click N "label" (N.k for the k-th row of buttons, or no N for the newest)'

@@ -40,6 +40,8 @@ Script lines starting with "# " are comments."""
 
 
 class People(ConsoleBase):
+    """`:as`, `:in`, `:new`, `:show` and `:quit`."""
+
     def quit(self, rest: str) -> None:
         self.running = False
 

@@ -11,10 +11,7 @@ from bot.console.fields import empty_value, field_value, initial_text, initial_v
 from bot.console.items import Item
 from bot.console.render import plain
 from bot.console.transport import HttpResult
-from bot.console.world import (
-    TEAM_ID,
-    ConsoleError,
-)
+from bot.console.world import TEAM_ID, ConsoleError
 
 FORM_HINT = (
     "    · one line per field; an empty line leaves it as it is; "
@@ -23,7 +20,7 @@ FORM_HINT = (
 
 
 class Forms(ConsoleBase):
-    # ------------------------------------------------------------------ forms
+    """Filling in the forms the bot opens, one field a line."""
 
     def fill_forms(self) -> None:
         while self._forms and self.running:

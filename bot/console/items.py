@@ -6,11 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from bot.console.render import (
-    Control,
-    controls,
-    number_rows,
-)
+from bot.console.render import Control, controls, number_rows
 
 # --------------------------------------------------------------------------- input
 

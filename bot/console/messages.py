@@ -8,14 +8,13 @@ from typing import Any
 
 from bot.console.base import APP_ID, ConsoleBase
 from bot.console.items import Item, Origin
-from bot.console.world import (
-    TEAM_ID,
-    ConsoleError,
-    Workspace,
-)
+from bot.console.transport import slash_command_form
+from bot.console.world import TEAM_ID, ConsoleError, Workspace
 
 
 class Messages(ConsoleBase):
+    """The slash command, messages, thread replies and `:home`, as Slack delivers them."""
+
     # ------------------------------------------------------------------ slash commands
 
     def slash_command(self, text: str) -> None:
@@ -31,21 +30,20 @@ class Messages(ConsoleBase):
         key = self._next_id("cmd")
         trigger = self._trigger()
         self._origins[key] = Origin(self.user.id, self.channel.id, "/delegate")
-        form = {
-            "token": "console",
-            "team_id": TEAM_ID,
-            "team_domain": "console",
-            "channel_id": self.channel.id,
-            "channel_name": self.channel.name,
-            "user_id": self.user.id,
-            "user_name": self.user.name,
-            "command": "/delegate",
-            "text": slack_text,
-            "api_app_id": APP_ID,
-            "is_enterprise_install": "false",
-            "response_url": self.fake.response_url(key),
-            "trigger_id": trigger,
-        }
+        form = slash_command_form(
+            slack_text,
+            token="console",
+            team_id=TEAM_ID,
+            team_domain="console",
+            channel_id=self.channel.id,
+            channel_name=self.channel.name,
+            user_id=self.user.id,
+            user_name=self.user.name,
+            api_app_id=APP_ID,
+            is_enterprise_install=False,
+            response_url=self.fake.response_url(key),
+            trigger_id=trigger,
+        )
         self.deliver(lambda: self.app.command(form))
 
     # ------------------------------------------------------------------ messages

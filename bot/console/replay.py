@@ -15,7 +15,7 @@ from bot.fake_slack import Call
 
 
 class Replay(ConsoleBase):
-    # ------------------------------------------------------------------ what happened
+    """The fake Slack's timeline turned into numbered items."""
 
     def collect(self) -> list[tuple[Item, bool]]:
         """What the fake Slack saw since last time, as items: new ones, and earlier ones

@@ -59,9 +59,6 @@ class ConsoleRefused(Exception):
     """The console cannot start (exit status 2); the message is one line."""
 
 
-# --------------------------------------------------------------------------- start-up
-
-
 def run_console(
     settings: Settings,
     *,

@@ -16,7 +16,7 @@ from storage.database import transaction
 
 
 class TimeTravel(ConsoleBase):
-    # ------------------------------------------------------------------ the clock
+    """`:time`: the clock moved and the scheduler run on the way."""
 
     def move_clock(self, rest: str) -> None:
         if not rest:
