@@ -74,6 +74,12 @@ class ManyBot:
     deps: Deps
     loopback: LoopbackApp
 
+    def settle(self, timeout: float = 30) -> None:
+        """Wait until every listener started so far has finished (the tracking executor's
+        condition: Bolt submits each listener before it answers the request), or fail."""
+        if not self.loopback.settle(timeout):
+            raise AssertionError(f"the bot's listeners were still running after {timeout}s")
+
     def install(self, team_id: str, decision: str = "allow", browser: Browser | None = None) -> str:
         """Walk /slack/install -> Slack's authorize page -> Allow; the final page's HTML."""
         browser = browser or Browser()
@@ -101,11 +107,10 @@ class ManyBot:
         )
         result = self.post_signed(urlencode(form), "application/x-www-form-urlencoded")
         assert result.status == 200, result
-        for _ in range(500):  # counted waits: tests may freeze the clock
-            for response in list(self.slack.responses):
-                if response.get("_key") == key:
-                    return rendered(response)
-            time.sleep(0.01)
+        self.settle()
+        for response in list(self.slack.responses):
+            if response.get("_key") == key:
+                return rendered(response)
         raise AssertionError(f"no reply to {text!r} in {team_id}")
 
     def event(self, team_id: str, event: dict[str, Any]) -> HttpResult:
