@@ -777,3 +777,32 @@ def test_a_newcomers_first_session_screen_for_screen() -> None:
     if os.environ.get("UPDATE_GOLDEN") == "1":
         NEWCOMER_GOLDEN.write_text(transcript)
     assert transcript == NEWCOMER_GOLDEN.read_text()
+
+
+def test_the_console_runs_without_the_test_only_extras(tmp_path: Path) -> None:
+    """The console's stand-in Slack is bot.fake_slack alone: Socket Mode (`websockets`),
+    HTTPS (`trustme`) and the test helpers (tests.support) are never imported by it, so a
+    plain `pip install .` runs `python -m bot console`."""
+    blocked = ("websockets", "trustme", "pytest", "tests")
+    code = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        f"        if name.split('.')[0] in {blocked!r}:\n"
+        "            raise ImportError(f'{name} is a test extra')\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "from bot.__main__ import main\n"
+        "sys.exit(main(['console', '--fresh', '--now', '2026-11-30T10:00Z']))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env={**bot_env(), "PYTHONPATH": str(REPO)},
+        input="/delegate help\n:quit\n",
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert "*How to use /delegate*" in result.stdout
