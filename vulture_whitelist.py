@@ -30,7 +30,7 @@ _.next_attempt_requested  # the same: RetryState field slack_sdk reads after the
 # --- gunicorn, logging, the standard library's servers
 _.load_config  # bot/gunicorn_app.py BotServer: gunicorn's BaseApplication calls it
 _.stack_info  # bot/logs.py: a LogRecord field the formatter reads
-_.daemon_threads  # socketserver.ThreadingMixIn reads it (fake Slack, console transport)
+_.daemon_threads  # socketserver.ThreadingMixIn reads it (the stand-in Slack's servers)
 _.log_message  # http.server / wsgiref handlers call it (overridden to stay quiet)
 _.handle_error  # socketserver.BaseServer calls it
 _.server_version  # http.server.BaseHTTPRequestHandler reads it
@@ -41,19 +41,11 @@ _.do_POST  # the same
 _.exc_type  # __exit__'s parameters: Python passes all three, we need none
 _.tb  # the same
 
-# --- bot/fake_slack.py's test-facing API: the stand-in Slack lives in bot/ because the
-# console runs on it; these are called by tests/ only and move there when the console is
-# split into its own package (issue 12).
-_.random_failures
-_.installed_team
+# --- bot/fake_slack/'s test-facing API: the stand-in Slack's core lives in bot/ because the
+# console runs on it; tests/ (and bench/) call these to set it up and look inside it.
 _.calls_to
 _.reset_calls
-_.wait_for_responses
-_.wait_for_response_keys
-_.fail_next
-_.fail_randomly
-_.wait_for_socket_client
-_.socket_send
+_.installed_team
 _.add_workspace  # also bench/fake_slack_server.py
 _.set_oauth_client
 

@@ -16,9 +16,9 @@ from bot import scheduler
 from bot.app import build_client
 from bot.config import MissingSettingError, Settings, VendorDefaults, load_settings
 from bot.deps import Deps
-from bot.fake_slack import FakeSlack
 from bot.scheduler import run_tick
 from tests.scheduling import add_task, add_vendor, claims, utc
+from tests.support.fake_slack import FakeSlack
 
 CHANNELS = [f"C0VENDOR{n:02d}" for n in range(12)]
 

@@ -15,7 +15,6 @@ from sqlmodel import col, select
 from bot.app import build_client
 from bot.config import Settings, VendorDefaults
 from bot.deps import Deps
-from bot.fake_slack import FakeSlack
 from storage import holidays
 from storage.database import transaction
 from storage.models import TeamPost
@@ -31,6 +30,7 @@ from tests.summary_support import (
     task,
     vendor_said,
 )
+from tests.support.fake_slack import FakeSlack
 
 # Friday 4 Dec 2026: summaries default to fri@16:00 in the vendor's zone (UTC here).
 FRIDAY_4PM = "2026-12-04 16:00"
