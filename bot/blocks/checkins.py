@@ -14,9 +14,12 @@ from bot.absences import Away
 from bot.blocks import vendor_side
 from bot.blocks.common import (
     MAX_MESSAGE_BLOCKS,
+    SECTION_CHARS,
     Message,
     channel_link,
+    clip,
     context,
+    listed,
     mention,
     plain_reply,
     section,
@@ -48,6 +51,9 @@ CHECKIN_BUTTONS: tuple[tuple[TaskUpdate, str], ...] = (
 # Slack allows 50 blocks a message: a header, a section and an actions block per task, the
 # menu (Nothing new today, Away…, Answer) and the progress line.
 MAX_CHECKIN_TASKS = 23
+# The footer (or, in a full check-in, the header) lists who answered the questions and who
+# is away: within these characters, then "and N more", so it stays in one text's 3000.
+MAX_FOOTER_MENTIONS = 600
 
 STATUS_LABELS = {status: label for status, label in CHECKIN_BUTTONS}
 
@@ -108,7 +114,11 @@ def checkin_message(
             )
     progress = f"{answered} of {len(rows)} task{'' if len(rows) == 1 else 's'} answered"
     if answered_questions:
-        progress += " · questions answered by " + ", ".join(map(mention, answered_questions))
+        people = listed([mention(user) for user in answered_questions], MAX_FOOTER_MENTIONS)
+        progress += " · questions answered by " + people
+    hidden = len(rows) - MAX_CHECKIN_TASKS
+    if hidden > 0:
+        progress += f" · {hidden} more task{'' if hidden == 1 else 's'} not shown"
     if any(row.task.status == TaskStatus.OPEN for row in rows):
         blocks.append(
             {
@@ -160,11 +170,10 @@ def checkin_row_text(vendor: Vendor, row: CheckinRow, today: date) -> str:
         # Open again after a "Done": the owner sent the delivery back.
         return line + f"\n:leftwards_arrow_with_hook: {mention(task.owner_id)} asked for changes"
     status = TaskUpdate(latest.status)
-    note = f": {escape(latest.note)}" if latest.note else ""
-    return (
-        line
-        + f"\n{STATUS_EMOJI[status]} *{STATUS_LABELS[status]}* by {mention(latest.user_id)}{note}"
-    )
+    said = f"{line}\n{STATUS_EMOJI[status]} *{STATUS_LABELS[status]}* by {mention(latest.user_id)}"
+    # A note may be 2000 characters, five times that escaped: cut to what the row has room
+    # for (the rest of SECTION_CHARS; an away line may follow within Slack's 3000).
+    return said + (f": {clip(latest.note, SECTION_CHARS - len(said) - 2)}" if latest.note else "")
 
 
 def _done_text(vendor: Vendor, task: Task) -> str:
@@ -185,8 +194,9 @@ def _done_text(vendor: Vendor, task: Task) -> str:
 
 def checkin_reminder(user_ids: Sequence[str]) -> Message:
     """Posted in a check-in's thread when nobody has answered it after a while."""
+    people = listed([mention(user_id) for user_id in user_ids], SECTION_CHARS // 2, " ")
     text = (
-        f"{' '.join(mention(user_id) for user_id in user_ids)} :bell: Nobody has answered this "
+        f"{people} :bell: Nobody has answered this "
         "check-in yet. Use the buttons above, or reply here like `#12 on track`."
     )
     return {"text": text, "blocks": [section(text)]}

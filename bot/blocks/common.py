@@ -22,7 +22,9 @@ Message = dict[str, Any]
 # Slack's limits: blocks in a message, blocks in a modal or the Home tab.
 MAX_MESSAGE_BLOCKS = 50
 MAX_HOME_BLOCKS = 100
-SECTION_CHARS = 2900  # Slack allows 3000 characters in a section's text
+MAX_SECTION_TEXT = 3000  # characters in a section's text (in any text object)
+SECTION_CHARS = 2900  # what we fill a section to, leaving room for a short suffix
+ELLIPSIS = "…"
 
 
 def mention(user_id: str | None) -> str:
@@ -54,6 +56,33 @@ def format_duration_minutes(minutes: float | None) -> str:
         return f"{hours} h {mins} min" if mins else f"{hours} h"
     days, rest = divmod(whole, 1440)
     return f"{days} d {rest // 60} h" if rest // 60 else f"{days} d"
+
+
+def clip(text: str, limit: int) -> str:
+    """User text escaped, and cut to `limit` characters with an ellipsis when longer. Never
+    cuts an escaped `&amp;` in two. Escaping can make text five times longer (`&`)."""
+    escaped = escape(text)
+    if len(escaped) <= limit:
+        return escaped
+    cut = escaped[: max(limit - len(ELLIPSIS), 0)]
+    entity = cut.rfind("&")
+    if entity != -1 and ";" not in cut[entity:]:
+        cut = cut[:entity]
+    return cut + ELLIPSIS
+
+
+def listed(items: Sequence[str], limit: int, separator: str = ", ") -> str:
+    """The items joined, as many as fit in `limit` characters, then `and N more`."""
+    text = separator.join(items)
+    if len(text) <= limit:
+        return text
+    shown: list[str] = []
+    for item in items:
+        more = f"{separator}and {len(items) - len(shown)} more"
+        if len(separator.join([*shown, item])) + len(more) > limit:
+            break
+        shown.append(item)
+    return separator.join(shown) + f"{separator if shown else ''}and {len(items) - len(shown)} more"
 
 
 def quote(text: str) -> str:
@@ -100,6 +129,31 @@ def sections(lines: Sequence[str]) -> list[dict[str, Any]]:
     if chunk:
         blocks.append(section("\n".join(chunk)))
     return blocks
+
+
+def capped(blocks: list[dict[str, Any]], room: int = MAX_MESSAGE_BLOCKS) -> list[dict[str, Any]]:
+    """At most `room` blocks (Slack refuses a message of more than 50): when there are more,
+    the last one kept says how many lines were left out."""
+    if len(blocks) <= room:
+        return blocks
+    left = sum(_lines_in(block) for block in blocks[room - 1 :])
+    lines = f"{left} more line{'' if left == 1 else 's'}"
+    note = f"{ELLIPSIS} and {lines} not shown: too long for one message."
+    return [*blocks[: room - 1], context(note)]
+
+
+def _lines_in(block: dict[str, Any]) -> int:
+    text = block.get("text", {}).get("text", "") if block.get("type") == "section" else ""
+    return text.count("\n") + 1
+
+
+def lines_reply(lines: Sequence[str]) -> Message:
+    """A reply of many lines we wrote: `plain_reply` while it fits one section; longer, in
+    as many sections as a message holds, the first line as its notification text."""
+    text = "\n".join(lines)
+    if len(text) <= MAX_SECTION_TEXT:
+        return plain_reply(text)
+    return {"text": lines[0][:SECTION_CHARS], "blocks": capped(sections(lines))}
 
 
 def plain_reply(text: str) -> Message:

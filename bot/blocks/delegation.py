@@ -9,8 +9,11 @@ from datetime import date
 from typing import Any
 
 from bot.blocks.common import (
+    MAX_SECTION_TEXT,
     Message,
+    capped,
     channel_link,
+    clip,
     context,
     format_due,
     mention,
@@ -56,7 +59,8 @@ def task_announcement(task: Task, vendor: Vendor) -> Message:
     ]
     blocks = [section("\n".join(lines))]
     if task.standard:
-        blocks.append(section(f"*Standard expected*\n{escape(task.standard)}"))
+        heading = "*Standard expected*\n"
+        blocks.append(section(heading + clip(task.standard, MAX_SECTION_TEXT - len(heading))))
     blocks.append(context(f"Reply in this thread with questions. Task id: #{task.id}"))
     return {"text": f"New task #{task.id}: {escape(task.title)}", "blocks": blocks}
 
@@ -103,17 +107,11 @@ def task_list_reply(
 ) -> Message:
     if not rows:
         return plain_reply(f"*{heading}*\n{empty}")
-    blocks: list[dict[str, Any]] = [section(f"*{heading}* ({len(rows)})")]
-    # A section holds at most 3000 characters: put tasks in chunks.
-    chunk: list[str] = []
-    for row in rows:
-        line = "• " + task_line(row.task, row.vendor, today_of.get(row.vendor.id or 0))
-        if sum(len(x) + 1 for x in chunk) + len(line) > 2800:
-            blocks.append(section("\n".join(chunk)))
-            chunk = []
-        chunk.append(line)
-    blocks.append(section("\n".join(chunk)))
-    return {"text": f"{heading} ({len(rows)})", "blocks": blocks[:50]}
+    lines = [
+        "• " + task_line(row.task, row.vendor, today_of.get(row.vendor.id or 0)) for row in rows
+    ]
+    blocks = [section(f"*{heading}* ({len(rows)})"), *sections(lines)]
+    return {"text": f"{heading} ({len(rows)})", "blocks": capped(blocks)}
 
 
 def task_changed_reply(task: Task, what: str) -> Message:

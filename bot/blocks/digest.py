@@ -12,6 +12,7 @@ from bot.blocks import vendor_side
 from bot.blocks.common import (
     MAX_MESSAGE_BLOCKS,
     Message,
+    capped,
     channel_link,
     context,
     format_duration_minutes,
@@ -121,7 +122,7 @@ def digest_message(digest: Digest) -> Message:
                 *overdue_review_lines(digest.overdue_reviews, digest.made_at),
             ]
         )
-    blocks = blocks[: MAX_MESSAGE_BLOCKS - 1]
+    blocks = capped(blocks, MAX_MESSAGE_BLOCKS - 1)  # and the legend below
     blocks.append(
         context(
             "In brackets: the change from the previous digest's period (vendors that existed "

@@ -11,6 +11,9 @@ from bot.blocks.common import (
     format_duration_minutes,
 )
 from bot.periods import Period
+from bot.slack_text import (
+    escape,
+)
 from bot.summaries import (
     MIN_SAMPLE,
     Figures,
@@ -127,7 +130,8 @@ def period_text(period: Period, tz: ZoneInfo) -> str:
 
 def health_text(health: Health, *, emoji: bool = True) -> str:
     """`:red_circle: red (3 overdue)`."""
-    reasons = f" ({', '.join(health.reasons)})" if health.reasons else ""
+    # A paused vendor's reason is the pause reason someone typed: escaped like all user text.
+    reasons = f" ({', '.join(map(escape, health.reasons))})" if health.reasons else ""
     mark = f"{HEALTH_EMOJI[health.mark]} " if emoji else ""
     return f"{mark}{health.mark.value}{reasons}"
 

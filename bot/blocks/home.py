@@ -13,6 +13,7 @@ from bot.blocks import vendor_side
 from bot.blocks.common import (
     MAX_HOME_BLOCKS,
     SECTION_CHARS,
+    capped,
     channel_link,
     context,
     header,
@@ -64,7 +65,7 @@ def _home_vendor_line(
         f"{channel_link(row.vendor.channel_id)}{paused}\n"
         f"Response rate {percent(c.response_rate)} ({c.answered}/{c.checkins}) · "
         f"on time {percent(c.on_time_rate)} ({c.on_time}/{c.completed}) · {ratings}"
-        + (f"\n_{', '.join(row.health.reasons)}_" if row.health.reasons else "")
+        + (f"\n_{', '.join(map(escape, row.health.reasons))}_" if row.health.reasons else "")
         + (f"\n{vendor_side.away_digest_text(away)}" if away else "")
     )
 
@@ -119,4 +120,4 @@ def home_view(overview: HomeOverview) -> dict[str, Any]:
     elif len(shown) < len(overview.vendors):
         blocks.append(context(f"And {len(overview.vendors) - len(shown)} more vendors."))
     blocks.append(context(f"Updated {overview.made_at:%a %-d %b %H:%M} UTC"))
-    return {"type": "home", "blocks": blocks[:MAX_HOME_BLOCKS]}
+    return {"type": "home", "blocks": capped(blocks, MAX_HOME_BLOCKS)}

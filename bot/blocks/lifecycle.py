@@ -8,8 +8,10 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from bot.blocks.common import (
+    ELLIPSIS,
     Message,
     channel_link,
+    lines_reply,
     mention,
     plain_reply,
 )
@@ -46,13 +48,13 @@ def vendor_list_reply(
             for v in vendors
             if v.removed_at is not None
         ]
-        return plain_reply(f"*Removed vendors* ({len(vendors)})\n" + "\n".join(lines))
+        return lines_reply([f"*Removed vendors* ({len(vendors)})", *lines])
     if not vendors:
         return plain_reply(
             "*Vendors*\nNo vendors yet. Add one with `/delegate vendor add #channel`."
         )
     lines = [vendor_line(v, now) for v in vendors]
-    return plain_reply(f"*Vendors* ({len(vendors)})\n" + "\n".join(lines))
+    return lines_reply([f"*Vendors* ({len(vendors)})", *lines])
 
 
 def vendor_added_reply(
@@ -153,11 +155,14 @@ def holidays_reply(
     if upcoming or public:
         where = f"{vendor.timezone}" + (f"; public holidays of {country}" if country else "")
         lines.append(f"*Upcoming holidays for {escape(vendor.name)}* ({where}):")
-        for day in sorted(own | set(public))[:MAX_HOLIDAY_LINES]:
+        days = sorted(own | set(public))
+        for day in days[:MAX_HOLIDAY_LINES]:
             sources = [f"{escape(public[day])} ({country})"] if day in public else []
             if day in own:
                 sources.append("own day off")
             lines.append(f"• {day:%a %-d %b %Y}: " + ", ".join(sources))
+        if len(days) > MAX_HOLIDAY_LINES:
+            lines.append(f"{ELLIPSIS} and {len(days) - MAX_HOLIDAY_LINES} more.")
         lines.append("No check-ins, reminders, summaries or trial prompts fall on these days.")
     else:
         lines.append(
@@ -165,7 +170,7 @@ def holidays_reply(
             f"`/delegate vendor holiday {channel} add 2026-12-25`, or a country's public "
             f"holidays with `/delegate vendor set {channel} holidays:PH`."
         )
-    return plain_reply("\n".join(lines))
+    return lines_reply(lines)
 
 
 MAX_HOLIDAY_LINES = 80

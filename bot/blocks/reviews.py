@@ -9,8 +9,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.blocks.common import (
+    SECTION_CHARS,
     Message,
     channel_link,
+    clip,
     context,
     format_due,
     format_duration_minutes,
@@ -56,7 +58,7 @@ def delivery_review_message(task: Task, vendor: Vendor, delivery: Delivery) -> M
         f"{escape(task.title)} for *{escape(vendor.name)}* ({channel_link(vendor.channel_id)})."
     )
     standard = (
-        f"*Standard expected*\n{escape(task.standard)[:2900]}"
+        f"*Standard expected*\n{clip(task.standard, SECTION_CHARS)}"
         if task.standard
         else "*Standard expected*\n_None was given when the task was delegated._"
     )

@@ -8,8 +8,8 @@ from fractions import Fraction
 from typing import Any
 
 from bot.blocks.common import (
-    MAX_MESSAGE_BLOCKS,
     Message,
+    capped,
     channel_link,
     context,
     format_duration_minutes,
@@ -158,7 +158,7 @@ def scorecard_message(card: Scorecard) -> Message:
     )
     return {
         "text": f"Scorecard for {name}: {card.trend.verdict.value}",
-        "blocks": blocks[:MAX_MESSAGE_BLOCKS],
+        "blocks": capped(blocks),
     }
 
 

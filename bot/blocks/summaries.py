@@ -12,6 +12,7 @@ from bot.blocks.checkins import STATUS_EMOJI, STATUS_LABELS
 from bot.blocks.common import (
     MAX_MESSAGE_BLOCKS,
     Message,
+    capped,
     channel_link,
     context,
     format_due,
@@ -103,7 +104,7 @@ def summary_message(summary: VendorSummary) -> Message:
         f"Weekly summary for {name}: {c.completed} completed, {c.open} open, "
         f"{c.overdue} overdue, {c.blocked} blocked"
     )
-    return {"text": text, "blocks": blocks[:MAX_MESSAGE_BLOCKS]}
+    return {"text": text, "blocks": capped(blocks)}
 
 
 def summary_thread(summary: VendorSummary) -> Message | None:
@@ -133,7 +134,7 @@ def summary_thread(summary: VendorSummary) -> Message | None:
         if summary.attention
         else "This week's answers to the check-in questions"
     )
-    return {"text": text, "blocks": sections(lines)[: MAX_MESSAGE_BLOCKS - 1]}
+    return {"text": text, "blocks": capped(sections(lines), MAX_MESSAGE_BLOCKS - 1)}
 
 
 def feedback_prompt(vendor: Vendor) -> Message:

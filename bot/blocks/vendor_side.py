@@ -20,7 +20,18 @@ from bot.absences import (
     Away,
     away_lines,
 )
-from bot.blocks.common import SECTION_CHARS, Message, plain_reply, plain_text, quote, section
+from bot.blocks.common import (
+    SECTION_CHARS,
+    Message,
+    channel_link,
+    clip,
+    lines_reply,
+    listed,
+    mention,
+    plain_text,
+    quote,
+    section,
+)
 
 # The ids, re-exported: handlers/vendor_side.py and vendor_commands.py read them here.
 from bot.blocks.ids import ACTION_SUFFIX as ACTION_SUFFIX
@@ -70,16 +81,21 @@ def checkin_menu_block(post_id: int, has_questions: bool) -> dict[str, Any]:
     return {"type": "actions", "block_id": "checkin_menu", "elements": elements}
 
 
+# Who is away, in a check-in's footer, a digest row or on Home: within these characters,
+# then "and N more" (each person's note may be 80 characters, 400 escaped).
+MAX_AWAY_TEXT = 1200
+
+
 def away_line(away: Away) -> str:
     """Under an away person's task in the check-in."""
-    return f"\n:palm_tree: <@{away.user_id}> is away until {away.until:%a %-d %b}"
+    return f"\n:palm_tree: {mention(away.user_id)} is away until {away.until:%a %-d %b}"
 
 
 def away_context(away: Mapping[str, Away]) -> str | None:
     """The check-in's footer line: who is away today."""
     if not away:
         return None
-    return ":palm_tree: Away: " + "; ".join(away_lines(away))
+    return ":palm_tree: Away: " + listed(away_lines(away), MAX_AWAY_TEXT, "; ")
 
 
 def away_modal(post_id: int, vendor_name: str, today: date) -> dict[str, Any]:
@@ -148,7 +164,7 @@ def nothing_new_text(answered: int) -> str:
 def absences_reply(listing: AbsenceListing) -> Message:
     """`vendor away #acme`: absences not over yet; after `clear`, how many were cleared."""
     vendor = listing.vendor
-    channel = f"<#{vendor.channel_id}>"
+    channel = channel_link(vendor.channel_id)
     lines: list[str] = []
     if listing.cleared:
         lines.append(f":white_check_mark: Cleared {listing.cleared} absence(s).")
@@ -157,7 +173,7 @@ def absences_reply(listing: AbsenceListing) -> Message:
         for absence in listing.absences:
             note = f": {escape(absence.note[:120])}" if absence.note else ""
             lines.append(
-                f"• <@{absence.user_id}> {_span(absence.first_day, absence.last_day)}{note}"
+                f"• {mention(absence.user_id)} {_span(absence.first_day, absence.last_day)}{note}"
             )
         lines.append(
             f"Clear them with `/delegate vendor away {channel} clear` (everyone) or "
@@ -168,14 +184,14 @@ def absences_reply(listing: AbsenceListing) -> Message:
             f"Nobody at *{escape(vendor.name)}* is away from today on. People say they are "
             "away from the check-in's menu (Away…)."
         )
-    return plain_reply("\n".join(lines))
+    return lines_reply(lines)
 
 
 def away_digest_text(away: Mapping[str, Away]) -> str | None:
     """For a vendor's line in the digest and on Home."""
     if not away:
         return None
-    return ":palm_tree: " + "; ".join(away_lines(away))
+    return ":palm_tree: " + listed(away_lines(away), MAX_AWAY_TEXT, "; ")
 
 
 # --------------------------------------------------------------------------- questions
@@ -219,16 +235,22 @@ def questions_modal(vendor: Vendor) -> dict[str, Any]:
     }
 
 
+MAX_SAVED_QUESTION = 450  # characters of an escaped question in the reply that lists them
+
+
 def questions_saved_text(vendor: Vendor, questions: Sequence[str]) -> str:
     if not questions:
         return (
             f":white_check_mark: *{escape(vendor.name)}*'s check-ins ask no questions now: "
             "only the task buttons."
         )
-    listed = "\n".join(f"{n}. {escape(q)}" for n, q in enumerate(questions, start=1))
+    # Five questions of 150 characters grow past a section's 3000 when escaped (`&`).
+    numbered = "\n".join(
+        f"{n}. {clip(q, MAX_SAVED_QUESTION)}" for n, q in enumerate(questions, start=1)
+    )
     return (
         f":white_check_mark: *{escape(vendor.name)}*'s check-ins now ask, with an *Answer* "
-        f"button:\n{listed}"
+        f"button:\n{numbered}"
     )
 
 
@@ -265,13 +287,13 @@ def answer_modal(post_id: int, vendor_name: str, questions: Sequence[str]) -> di
 
 def answers_thread_message(user_id: str, answers: Sequence[QuestionAnswer]) -> Message:
     """Posted in the check-in's thread under the person's name."""
-    lines = [f"*Check-in answers from <@{user_id}>*"]
+    lines = [f"*Check-in answers from {mention(user_id)}*"]
     for answer in answers:
         lines.append(f"*{escape(answer.question)}*")
         lines.append(quote(answer.answer))
     text = "\n".join(lines)
     return {
-        "text": f"Check-in answers from <@{user_id}>",
+        "text": f"Check-in answers from {mention(user_id)}",
         "blocks": [section(text[:SECTION_CHARS])],
     }
 
@@ -280,6 +302,8 @@ def answers_quote_lines(answers: Sequence[QuestionAnswer], limit: int = 10) -> l
     """For the summary's thread and the digest: `> answer` under `*question* (<@U>)`."""
     lines: list[str] = []
     for answer in answers[-limit:]:
-        lines.append(f"*{escape(answer.question)}* (<@{answer.user_id}>, {answer.at:%a %-d %b})")
+        lines.append(
+            f"*{escape(answer.question)}* ({mention(answer.user_id)}, {answer.at:%a %-d %b})"
+        )
         lines.append(quote(answer.answer[:300]))
     return lines
