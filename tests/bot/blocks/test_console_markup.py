@@ -1,6 +1,6 @@
 """Block Kit played in `python -m bot console --fresh` with the longest title and markup
 characters (tests/fixtures/console/markup_scenario.txt): delegate, check-in, review,
-rating, summary, digest and Home, compared screen for screen with markup_scenario.out
+rating, summary and Home, compared screen for screen with markup_scenario.out
 (after a wording change, look at the difference, then regenerate it with
 `UPDATE_GOLDEN=1 python -m pytest tests/bot/blocks/test_console_markup.py`).
 
