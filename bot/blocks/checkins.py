@@ -33,6 +33,7 @@ from bot.blocks.ids import (
     checkin_action_id,
 )
 from bot.slack_text import escape
+from storage import on_time
 from storage.checkins import CheckinRow
 from storage.models import (
     Task,
@@ -178,11 +179,9 @@ def checkin_row_text(vendor: Vendor, row: CheckinRow, today: date) -> str:
 
 def _done_text(vendor: Vendor, task: Task) -> str:
     """`:white_check_mark: Done on time, accepted by @owner` / `Done 2 days late`."""
-    finished = task.delivered_at or task.closed_at
+    late = on_time.task_days_late(task, ZoneInfo(vendor.timezone))
     how = ""
-    if task.due_date is not None and finished is not None:
-        day = finished.astimezone(ZoneInfo(vendor.timezone)).date()
-        late = (day - task.due_date).days
+    if task.due_in_force is not None and late is not None:
         how = " on time" if late <= 0 else f" {late} day{'s' if late != 1 else ''} late"
     who = (
         f", accepted by {mention(task.closed_by)}"

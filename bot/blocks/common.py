@@ -71,6 +71,14 @@ def clip(text: str, limit: int) -> str:
     return cut + ELLIPSIS
 
 
+def one_line(text: str, length: int) -> str:
+    """Plain text on one line, cut to `length` characters with an ellipsis (before escaping,
+    so no entity is cut in half); escape it afterwards. `clip` escapes and cuts to a length
+    of escaped text instead, for text that must fit a block."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= length else flat[: length - 1].rstrip() + ELLIPSIS
+
+
 def listed(items: Sequence[str], limit: int, separator: str = ", ") -> str:
     """The items joined, as many as fit in `limit` characters, then `and N more`."""
     text = separator.join(items)

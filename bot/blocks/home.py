@@ -43,8 +43,14 @@ def _home_task_line(item: HomeTask) -> str:
         if task.status == TaskStatus.DELIVERED
         else ""
     )
+    asked = (
+        f" · :question: {item.questions} question{'s' if item.questions != 1 else ''} "
+        "from the vendor waiting in its thread"
+        if item.questions
+        else ""
+    )
     today = item.today if task.status == TaskStatus.OPEN else None  # delivered: not overdue
-    return f"• {mark}{task_line(task, vendor, today)}{review}"
+    return f"• {mark}{task_line(task, vendor, today)}{review}{asked}"
 
 
 def _home_vendor_line(

@@ -16,6 +16,7 @@ from bot.blocks.common import (
     channel_link,
     context,
     format_due,
+    one_line,
     plain_reply,
     section,
     sections,
@@ -34,6 +35,7 @@ from storage.models import (
 )
 from storage.summaries import AttentionTask
 
+QUESTION_QUOTE_LENGTH = 200  # a vendor's question quoted in "Waiting on us"
 MAX_DIGEST_ANSWERS = 15  # the newest answers to the team's questions quoted in the digest
 
 
@@ -74,7 +76,7 @@ def summary_message(summary: VendorSummary) -> Message:
                 f"{word} (said {day(item.update.at)})"
             )
         blocks += sections(["*Blocked or at risk*: what it waits on", *stuck])
-    if note.waiting_on_us:
+    if note.waiting_on_us or note.questions:
         waiting = []
         for wait in note.waiting_on_us:
             if wait.delivery.outcome == ReviewOutcome.CHANGES_REQUESTED:
@@ -90,6 +92,12 @@ def summary_message(summary: VendorSummary) -> Message:
                     f"• {short(wait.task)} · delivered {day(wait.delivery.delivered_at)}, "
                     "waiting for our review"
                 )
+        for open_question in note.questions:
+            question = open_question.question
+            waiting.append(
+                f"• {short(open_question.task)} · your question of {day(question.asked_at)}: "
+                f"“{escape(one_line(question.text, QUESTION_QUOTE_LENGTH))}”"
+            )
         blocks += sections(["*Waiting on us*", *waiting])
     if vendor.show_figures:
         blocks.append(section("\n".join(figure_lines(summary.current, summary.previous))))

@@ -31,7 +31,7 @@ def test_a_home_tab_with_everything_in_it_fits(count: int) -> None:
     listed = (tasks(count) + tasks(count, status=TaskStatus.DELIVERED))[:HOME_TASKS]
     overview = HomeOverview(
         user_id="U0OWNER0001",
-        tasks=[HomeTask(TaskRow(t, vendor()), TODAY) for t in listed],
+        tasks=[HomeTask(TaskRow(t, vendor()), TODAY, 10**6) for t in listed],
         vendors=vendor_rows(count),
         first_day=TODAY,
         last_day=TODAY,

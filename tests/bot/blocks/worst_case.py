@@ -27,6 +27,7 @@ from storage.models import (
     StatusUpdate,
     Task,
     TaskFeedback,
+    TaskQuestion,
     TaskStatus,
     TaskUpdate,
     TrialDecision,
@@ -37,6 +38,7 @@ from storage.models import (
 from storage.overdue_reviews import OverdueReview
 from storage.slips import Slips
 from storage.summaries import AttentionTask
+from storage.task_questions import OpenQuestion
 
 # User text that would ping, link or format if it were not escaped.
 MARKUP = "<!channel> <@UEVIL> <#CEVIL> <https://evil.example|x> *b* _i_ ~s~ `c` & > <"
@@ -278,6 +280,7 @@ def summary(count: int = MANY) -> VendorSummary:
             for t in tasks(count)
             for outcome in (ReviewOutcome.PENDING, ReviewOutcome.CHANGES_REQUESTED)
         ],
+        questions=[OpenQuestion(t, task_question()) for t in tasks(count)],
     )
     return VendorSummary(
         vendor=vendor(),
@@ -288,6 +291,20 @@ def summary(count: int = MANY) -> VendorSummary:
         made_at=NOW,
         note=note,
         answers=answers(count),
+    )
+
+
+def task_question() -> TaskQuestion:
+    """A vendor's question in a task's thread: a Slack message, as long as one can be."""
+    return TaskQuestion(
+        id=1,
+        task_id=1_000_001,
+        vendor_id=1,
+        channel_id="C000000001",
+        message_ts="1767225600.123456",
+        user_id="U0VENDOR001",
+        text=nasty(FEEDBACK_LENGTH),
+        asked_at=NOW - timedelta(days=2),
     )
 
 
