@@ -7,8 +7,8 @@ import pytest
 from bot.blocks import checkins
 from storage.checkins import CheckinRow
 from storage.models import TaskStatus, TaskUpdate
-from tests.bot.blocks.slack_limits import assert_message_fits, assert_view_fits
-from tests.bot.blocks.worst_case import (
+from tests.support.slack_limits import assert_message_fits, assert_view_fits
+from tests.support.worst_case import (
     NOW,
     TODAY,
     assert_escaped,

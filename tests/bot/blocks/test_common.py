@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.blocks import common
-from tests.bot.blocks.slack_limits import assert_message_fits
+from tests.support.slack_limits import assert_message_fits
 
 
 def test_clip_leaves_text_that_fits_as_escape_would() -> None:

@@ -9,8 +9,8 @@ import pytest
 
 from bot.blocks import delegation
 from storage.tasks import TaskRow
-from tests.bot.blocks.slack_limits import assert_message_fits, assert_view_fits
-from tests.bot.blocks.worst_case import TODAY, assert_escaped, nasty, task, tasks, vendor
+from tests.support.slack_limits import assert_message_fits, assert_view_fits
+from tests.support.worst_case import TODAY, assert_escaped, nasty, task, tasks, vendor
 
 
 def test_help_fits() -> None:

@@ -8,8 +8,8 @@ import pytest
 
 from bot.blocks import digest
 from bot.summaries import Digest
-from tests.bot.blocks.slack_limits import assert_message_fits
-from tests.bot.blocks.worst_case import (
+from tests.support.slack_limits import assert_message_fits
+from tests.support.worst_case import (
     MANY,
     NOW,
     answers,

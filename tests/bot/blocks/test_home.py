@@ -8,8 +8,8 @@ from bot.blocks import home
 from bot.summaries import HomeOverview, HomeTask
 from storage.models import TaskStatus
 from storage.tasks import TaskRow
-from tests.bot.blocks.slack_limits import assert_view_fits
-from tests.bot.blocks.worst_case import (
+from tests.support.slack_limits import assert_view_fits
+from tests.support.worst_case import (
     MANY,
     NOW,
     TODAY,

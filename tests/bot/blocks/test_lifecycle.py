@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from bot.blocks import lifecycle
-from tests.bot.blocks.slack_limits import assert_message_fits
-from tests.bot.blocks.worst_case import (
+from tests.support.slack_limits import assert_message_fits
+from tests.support.worst_case import (
     MANY,
     NOW,
     TODAY,

@@ -10,8 +10,8 @@ import pytest
 from bot.blocks import scorecards, spend, trials
 from bot.scorecards import Scorecard, TrialCard
 from storage.models import TrialDecision
-from tests.bot.blocks import worst_case as w
-from tests.bot.blocks.slack_limits import assert_message_fits
+from tests.support import worst_case as w
+from tests.support.slack_limits import assert_message_fits
 
 
 @pytest.mark.parametrize("threshold", [80, 100])

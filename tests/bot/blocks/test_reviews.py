@@ -6,8 +6,8 @@ import pytest
 
 from bot.blocks import reviews
 from storage.models import ReviewOutcome
-from tests.bot.blocks.slack_limits import assert_message_fits, assert_view_fits
-from tests.bot.blocks.worst_case import (
+from tests.support.slack_limits import assert_message_fits, assert_view_fits
+from tests.support.worst_case import (
     NOW,
     assert_escaped,
     delivery,

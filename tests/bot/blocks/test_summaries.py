@@ -8,8 +8,8 @@ import pytest
 
 from bot.alignment import AlignmentNote
 from bot.blocks import summaries
-from tests.bot.blocks.slack_limits import assert_message_fits
-from tests.bot.blocks.worst_case import TODAY, assert_escaped, summary, vendor
+from tests.support.slack_limits import assert_message_fits
+from tests.support.worst_case import TODAY, assert_escaped, summary, vendor
 
 
 @pytest.mark.parametrize("count", [1, 200])

@@ -8,8 +8,8 @@ from bot.absences import AbsenceListing
 from bot.blocks import common, vendor_side
 from bot.checkin_questions import MAX_QUESTION_LENGTH, MAX_QUESTIONS
 from storage.models import VendorAbsence
-from tests.bot.blocks.slack_limits import assert_message_fits, assert_view_fits
-from tests.bot.blocks.worst_case import (
+from tests.support.slack_limits import assert_message_fits, assert_view_fits
+from tests.support.worst_case import (
     NOW,
     TODAY,
     answers,
