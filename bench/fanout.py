@@ -170,7 +170,7 @@ def run_one(
     from bot.config import load_settings
     from bot.delegation import VendorDefaults
     from bot.deps import Deps
-    from bot.scheduler import run_tick
+    from bot.scheduling import run_tick
     from storage.database import make_engine
 
     floor = vendors / workspace_rate if workspace_rate else None

@@ -334,7 +334,7 @@ def _one_tick(
     from bot.config import load_settings
     from bot.delegation import VendorDefaults
     from bot.deps import Deps
-    from bot.scheduler import run_tick
+    from bot.scheduling import run_tick
     from storage.database import make_engine
 
     with (

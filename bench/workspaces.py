@@ -86,7 +86,7 @@ def run_one(kind: str, workdir: Any, teams: int, args: Any) -> list[Any]:
     from bot.delegation import VendorDefaults
     from bot.deps import Deps
     from bot.installations import scheduler_clients
-    from bot.scheduler import run_tick
+    from bot.scheduling import run_tick
     from storage.database import make_engine
 
     per = args.vendors_per_workspace

@@ -69,7 +69,7 @@ from bot.console_world import (
 from bot.deps import Deps
 from bot.fake_slack import Call, FakeSlack
 from bot.logs import configure_logging
-from bot.scheduler import tick_safely
+from bot.scheduling import tick_safely
 from storage import schedule
 from storage.database import normalise_url, transaction
 from storage.models import Task, Vendor

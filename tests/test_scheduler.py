@@ -17,7 +17,7 @@ from sqlmodel import select
 
 from bot.app import build_client
 from bot.fake_slack import FakeSlack
-from bot.scheduler import (
+from bot.scheduling import (
     SchedulePolicy,
     TickReport,
     run_scheduler,

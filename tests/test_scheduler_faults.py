@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 
 from bot.app import build_client
 from bot.fake_slack import FakeSlack
-from bot.scheduler import run_tick
+from bot.scheduling import run_tick
 from tests.scheduling import add_task, add_vendor, claims, make_deps, utc
 
 VENDORS = 200
