@@ -119,6 +119,31 @@ def checkins_awaiting(
     Still needing a decision: no reminder (or escalation) row exists for the same
     occurrence, or only a claim whose lease expired before `stale_before`.
     """
+    return session.exec(
+        select(ScheduledPost)
+        .where(
+            ScheduledPost.vendor_id == vendor_id,
+            *_awaiting(follow_up, sent_since, stale_before),
+        )
+        .order_by(col(ScheduledPost.sent_at))
+    ).all()
+
+
+def vendors_awaiting(
+    session: Session, *, follow_up: PostKind, sent_since: datetime, stale_before: datetime
+) -> set[int]:
+    """The vendors that have a check-in `checkins_awaiting` would list, in one query for
+    every vendor: a tick asks each of them only, not every vendor, which check-ins."""
+    return set(
+        session.exec(
+            select(ScheduledPost.vendor_id)
+            .where(*_awaiting(follow_up, sent_since, stale_before))
+            .distinct()
+        ).all()
+    )
+
+
+def _awaiting(follow_up: PostKind, sent_since: datetime, stale_before: datetime) -> list[Any]:
     other = aliased(ScheduledPost)
     decided = (
         exists()
@@ -130,20 +155,35 @@ def checkins_awaiting(
         )
         .correlate(ScheduledPost)
     )
-    return session.exec(
-        select(ScheduledPost)
-        .where(
+    return [
+        ScheduledPost.kind == PostKind.CHECKIN,
+        ScheduledPost.state == PostState.SENT,
+        col(ScheduledPost.sent_at) >= sent_since,
+        ~exists().where(answers_checkin(StatusUpdate, ScheduledPost)),
+        ~exists().where(col(CheckinResponse.post_id) == col(ScheduledPost.id)),
+        ~exists().where(col(QuestionAnswer.post_id) == col(ScheduledPost.id)),
+        ~decided,
+    ]
+
+
+def find_vendor_claims(
+    session: Session, vendor_id: int, wanted: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], ScheduledPost]:
+    """The vendor's claims on each wanted (kind, occurrence), in one query, by key."""
+    if not wanted:
+        return {}
+    rows = session.exec(
+        select(ScheduledPost).where(
             ScheduledPost.vendor_id == vendor_id,
-            ScheduledPost.kind == PostKind.CHECKIN,
-            ScheduledPost.state == PostState.SENT,
-            col(ScheduledPost.sent_at) >= sent_since,
-            ~exists().where(answers_checkin(StatusUpdate, ScheduledPost)),
-            ~exists().where(col(CheckinResponse.post_id) == col(ScheduledPost.id)),
-            ~exists().where(col(QuestionAnswer.post_id) == col(ScheduledPost.id)),
-            ~decided,
+            or_(
+                *(
+                    (col(ScheduledPost.kind) == kind) & (col(ScheduledPost.occurrence) == key)
+                    for kind, key in wanted
+                )
+            ),
         )
-        .order_by(col(ScheduledPost.sent_at))
     ).all()
+    return {(row.kind, row.occurrence): row for row in rows}
 
 
 def claim(

@@ -14,6 +14,7 @@ was added, on a day off, or done; recorded skipped (once) if older than the grac
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -29,8 +30,8 @@ from bot.schedule_rules import (
     previous_slot,
 )
 from bot.scheduling import claims
-from bot.scheduling.context import Tick, logger
-from storage import holidays
+from bot.scheduling.context import KnownClaims, Tick, logger
+from storage import holidays, schedule
 from storage.database import transaction
 from storage.models import PostKind, ScheduledPost, Vendor
 
@@ -41,6 +42,7 @@ FOLLOW_UP_LOOKBACK = timedelta(days=15)
 # A working occurrence is searched this many occurrences ahead (weeks of holidays).
 MAX_OCCURRENCES_AHEAD = 60
 PUBLIC_HOLIDAYS_AHEAD = timedelta(days=7 * MAX_OCCURRENCES_AHEAD + 10)
+MAX_HOLIDAYS = 1000  # a vendor's own days off read per tick
 
 
 @dataclass(frozen=True)
@@ -100,13 +102,24 @@ class VendorCalendar:
         return None
 
 
+def holidays_since(tick: Tick) -> date:
+    """The first day whose holidays a tick needs (the follow-ups' lookback)."""
+    return tick.now.date() - FOLLOW_UP_LOOKBACK - timedelta(days=1)
+
+
 def load_calendar(tick: Tick, vendor: Vendor) -> VendorCalendar | None:
     """The vendor's check-in calendar with its days off; None (logged, counted) for
     settings that cannot be used."""
+    since = holidays_since(tick)
     try:
-        with transaction(tick.engine) as session:
-            since = tick.now.date() - FOLLOW_UP_LOOKBACK - timedelta(days=1)
-            days_off = holidays.list_holidays(session, vendor.id or 0, since=since, limit=1000)
+        days_off: Sequence[date]
+        if tick.reads is not None:
+            days_off = tick.reads.holidays.get(vendor.id or 0, [])
+        else:
+            with transaction(tick.engine) as session:
+                days_off = holidays.list_holidays(
+                    session, vendor.id or 0, since=since, limit=MAX_HOLIDAYS
+                )
         # The country's public holidays are days off on top of the vendor's own, far enough
         # ahead for the next working occurrence and a year-long trial's prompt.
         public = public_holidays(
@@ -132,6 +145,33 @@ def calendar_for(
         return None
 
 
+def known_claims(
+    tick: Tick, vendor: Vendor, calendar: VendorCalendar, prompt_cadence: str
+) -> KnownClaims:
+    """The vendor's claims on the latest occurrence of its check-in, summary and feedback
+    prompt, in one query, for `due_occurrence` to start from. An unusable cadence is
+    left out here: `calendar_for` says so when its turn comes."""
+    wanted = [(PostKind.CHECKIN, calendar.cadence)]
+    for kind, text in (
+        (PostKind.SUMMARY, vendor.summary_cadence),
+        (PostKind.FEEDBACK_PROMPT, prompt_cadence),
+    ):
+        try:
+            wanted.append((kind, calendar.with_cadence(text).cadence))
+        except (UsageError, ValueError):
+            continue
+    keys = []
+    for kind, cadence in wanted:
+        occurrence = replace(calendar, cadence=cadence).latest_occurrence(tick.now)
+        if occurrence is not None and occurrence.at >= vendor.created_at:
+            keys.append((str(kind), occurrence.key))
+    if not keys:
+        return KnownClaims()
+    with transaction(tick.engine) as session:
+        rows = schedule.find_vendor_claims(session, vendor.id or 0, keys)
+    return KnownClaims(looked_up=frozenset(keys), rows=rows)
+
+
 def due_occurrence(
     tick: Tick, vendor: Vendor, calendar: VendorCalendar, kind: PostKind
 ) -> tuple[Occurrence, ScheduledPost | None] | None:
@@ -145,7 +185,10 @@ def due_occurrence(
     if calendar.is_day_off(occurrence.local_date):
         return None
     target = claims.vendor_target(vendor)
-    existing = claims.find(tick, target, kind, occurrence.key)
+    if (kind, occurrence.key) in tick.known.looked_up:
+        existing = tick.known.rows.get((kind, occurrence.key))
+    else:
+        existing = claims.find(tick, target, kind, occurrence.key)
     if not tick.is_open(existing):
         return None  # done, or being done by another process
     late = tick.now - occurrence.at

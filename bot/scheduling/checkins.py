@@ -57,7 +57,13 @@ def post_due_checkin(tick: Tick, vendor: Vendor, calendar: VendorCalendar) -> bo
 
 def checkins_awaiting(tick: Tick, vendor: Vendor, follow_up: PostKind) -> Sequence[ScheduledPost]:
     """Sent check-ins nobody answered that still need a decision about `follow_up` (a
-    reminder or an escalation)."""
+    reminder or an escalation). Only the vendors the tick's first read listed are asked: a
+    check-in sent later in the tick is due for neither yet (its escalation waits for the
+    next occurrence, its reminder for remind_after_minutes), except a reminder after 0."""
+    reads = tick.reads
+    after_zero = follow_up == PostKind.REMINDER and vendor.remind_after_minutes <= 0
+    if reads is not None and vendor.id not in reads.awaiting[follow_up] and not after_zero:
+        return []
     with transaction(tick.engine) as session:
         return schedule.checkins_awaiting(
             session,

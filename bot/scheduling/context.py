@@ -11,7 +11,7 @@ import os
 import socket
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
@@ -84,6 +84,27 @@ class TickReport:
         return f"tick at {when}: " + ("; ".join(parts) or "nothing due")
 
 
+@dataclass(frozen=True)
+class TickReads:
+    """What a tick reads once for every vendor instead of once per vendor (a tick of
+    thousands of vendors would otherwise spend most of its time on these round trips)."""
+
+    holidays: dict[int, list[date]]  # each vendor's own days off, from the lookback on
+    # The vendors with a sent, unanswered check-in awaiting a reminder (or an escalation)
+    # when the tick began: only they are asked which ones.
+    awaiting: dict[str, set[int]]
+
+
+@dataclass(frozen=True)
+class KnownClaims:
+    """A vendor's claims on the occurrences its turn will consider, read in one query at
+    the start of the turn. Only a hint: whatever is done with it goes through the guarded
+    claim, so a row another process wrote since is still never doubled."""
+
+    looked_up: frozenset[tuple[str, str]] = frozenset()
+    rows: dict[tuple[str, str], ScheduledPost] = field(default_factory=dict)
+
+
 @dataclass
 class Tick:
     engine: Engine
@@ -92,6 +113,8 @@ class Tick:
     policy: SchedulePolicy
     report: TickReport
     claimant: str
+    reads: TickReads | None = None  # None: every turn asks the database itself
+    known: KnownClaims = field(default_factory=KnownClaims)  # inside a vendor's turn
 
     @property
     def stale_before(self) -> datetime:

@@ -24,9 +24,23 @@ from sqlalchemy.exc import OperationalError
 from bot.deps import Deps
 from bot.installations import WorkspaceClients
 from bot.scheduling.budget_alerts import post_due_budget_alerts
-from bot.scheduling.calendar import calendar_for, load_calendar
+from bot.scheduling.calendar import (
+    FOLLOW_UP_LOOKBACK,
+    MAX_HOLIDAYS,
+    calendar_for,
+    holidays_since,
+    known_claims,
+    load_calendar,
+)
 from bot.scheduling.checkins import post_due_checkin
-from bot.scheduling.context import SchedulePolicy, Tick, TickReport, logger, this_process
+from bot.scheduling.context import (
+    SchedulePolicy,
+    Tick,
+    TickReads,
+    TickReport,
+    logger,
+    this_process,
+)
 from bot.scheduling.digests import post_due_digests
 from bot.scheduling.escalations import send_due_escalations
 from bot.scheduling.feedback_prompts import post_due_feedback_prompt
@@ -35,9 +49,9 @@ from bot.scheduling.reminders import post_due_reminders
 from bot.scheduling.review_reminders import post_due_review_reminders
 from bot.scheduling.summaries import post_due_summary
 from bot.scheduling.trial_prompts import post_due_trial_prompt
-from storage import schedule
+from storage import holidays, schedule
 from storage.database import transaction
-from storage.models import Vendor
+from storage.models import PostKind, Vendor
 
 
 def run_tick(
@@ -70,6 +84,7 @@ def run_tick(
     with transaction(tick.engine) as session:
         vendors = schedule.list_active_vendors(session)
     vendors = _interleave_by_team([v for v in vendors if clients.installed(v.team_id)])
+    tick.reads = _read_for_every_vendor(tick, vendors)
     team_clients = TeamClients(clients, pooled=deps.settings.scheduler_workers > 1)
     _run_vendors(tick, vendors, deps.settings.scheduler_workers, team_clients)
     post_due_review_reminders(tick, team_clients)
@@ -85,6 +100,24 @@ def run_tick(
     if tick.report.abandoned:
         logger.warning("scheduler: closed %d abandoned claim(s)", tick.report.abandoned)
     return tick.report
+
+
+def _read_for_every_vendor(tick: Tick, vendors: Sequence[Vendor]) -> TickReads:
+    """The tick's reads about every vendor at once (see TickReads): three queries."""
+    with transaction(tick.engine) as session:
+        days_off = holidays.holidays_by_vendor(
+            session, [v.id or 0 for v in vendors], since=holidays_since(tick), limit=MAX_HOLIDAYS
+        )
+        awaiting = {
+            str(kind): schedule.vendors_awaiting(
+                session,
+                follow_up=kind,
+                sent_since=tick.now - FOLLOW_UP_LOOKBACK,
+                stale_before=tick.stale_before,
+            )
+            for kind in (PostKind.REMINDER, PostKind.ESCALATION)
+        }
+    return TickReads(holidays=days_off, awaiting=awaiting)
 
 
 def _interleave_by_team(vendors: Sequence[Vendor]) -> list[Vendor]:
@@ -159,6 +192,8 @@ def _run_vendor(tick: Tick, vendor: Vendor) -> None:
     calendar = load_calendar(tick, vendor)
     if calendar is None:
         return
+    prompt_cadence = vendor.feedback_cadence or vendor.summary_cadence
+    tick = replace(tick, known=known_claims(tick, vendor, calendar, prompt_cadence))
     post_due_trial_prompt(tick, vendor, calendar)
     post_due_budget_alerts(tick, vendor, calendar)
     if not post_due_checkin(tick, vendor, calendar):
@@ -169,7 +204,6 @@ def _run_vendor(tick: Tick, vendor: Vendor) -> None:
     summary_calendar = calendar_for(tick, vendor, calendar, vendor.summary_cadence)
     if summary_calendar is not None and not post_due_summary(tick, vendor, summary_calendar):
         return
-    prompt_cadence = vendor.feedback_cadence or vendor.summary_cadence
     prompt_calendar = calendar_for(tick, vendor, calendar, prompt_cadence)
     if prompt_calendar is not None:
         post_due_feedback_prompt(tick, vendor, prompt_calendar)
