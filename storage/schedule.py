@@ -3,12 +3,11 @@
 A claim is a `ScheduledPost` row, unique per (vendor, kind, occurrence), or, for a message
 that belongs to a whole team (the internal digest), a `TeamPost` row, unique per (team,
 kind, occurrence). Both tables have the same claim columns, so one set of functions serves
-both: a `ClaimKey` (`vendor_key` or `team_key`) says which table and which row, and every
-function below (`find_claim`, `claim`, `record_skipped`, `retake_stale_claim`,
+both: a `ClaimKey` (table, owner, kind, occurrence) says which table and which row, and
+every function below (`find_claim`, `claim`, `record_skipped`, `retake_stale_claim`,
 `record_sent`, `finish_claim`, `release_claim`, `skip_abandoned_claims`) takes either.
 Why two tables and not one: docs/decisions.md ("One claim protocol, two claim tables").
-The functions that
-take an `Engine` run their own short transaction on purpose: a claim must be committed
+The functions that take an `Engine` run their own short transaction on purpose: a claim must be committed
 before anything is posted (so another process sees it), and the outcome is recorded in a
 second transaction after Slack has answered. Functions that take a `Session` join the
 caller's transaction.
@@ -77,10 +76,6 @@ class ClaimKey(Generic[Claim]):
 
 def vendor_key(vendor_id: int, kind: str, occurrence: str) -> ClaimKey[ScheduledPost]:
     return ClaimKey(ScheduledPost, vendor_id, kind, occurrence)
-
-
-def team_key(team_id: str, kind: str, occurrence: str) -> ClaimKey[TeamPost]:
-    return ClaimKey(TeamPost, team_id, kind, occurrence)
 
 
 def list_active_vendors(session: Session) -> Sequence[Vendor]:
