@@ -7,10 +7,10 @@ both: a `ClaimKey` (table, owner, kind, occurrence) says which table and which r
 every function below (`find_claim`, `claim`, `record_skipped`, `retake_stale_claim`,
 `record_sent`, `finish_claim`, `release_claim`, `skip_abandoned_claims`) takes either.
 Why two tables and not one: docs/decisions.md ("One claim protocol, two claim tables").
-The functions that take an `Engine` run their own short transaction on purpose: a claim must be committed
-before anything is posted (so another process sees it), and the outcome is recorded in a
-second transaction after Slack has answered. Functions that take a `Session` join the
-caller's transaction.
+The functions that take an `Engine` run their own short transaction on purpose: a claim
+must be committed before anything is posted (so another process sees it), and the outcome
+is recorded in a second transaction after Slack has answered. Functions that take a
+`Session` join the caller's transaction.
 
 States move only forward, each change guarded in SQL so that two processes can race:
 
