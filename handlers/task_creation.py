@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -35,15 +36,51 @@ BROKEN_BUTTON = "That button no longer works; nothing changed. Please run the co
 MAX_BUTTON_VALUE = 2000
 
 
-def read_pending(value: str) -> dict[str, Any]:
-    """The task a Register and delegate / Cancel button carries (see ask_before_registering)."""
+class PendingForm(BaseModel):
+    """The form's fields, carried by the buttons (`ask_before_registering`)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, strict=True)
+
+    t: str = Field(min_length=1)  # title
+    s: str | None = None  # standard expected
+    a: str | None = None  # assignee
+    d: str | None = None  # due date, YYYY-MM-DD
+
+
+class PendingTask(BaseModel):
+    """What a Register and delegate / Cancel button carries: who asked ("u"), for which
+    channel ("c"), the request key ("k"), and the task as typed ("t") or from the form ("f")."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, strict=True)
+
+    u: str = Field(min_length=1)
+    c: str = Field(min_length=1)
+    k: str | None = None
+    t: str | None = None
+    f: PendingForm | None = None
+
+    @property
+    def request_key(self) -> str | None:
+        return self.k or None
+
+    def due(self) -> date | None:
+        """The form's due date; a button whose date is not one no longer works."""
+        if self.f is None or not self.f.d:
+            return None
+        try:
+            return date.fromisoformat(self.f.d)
+        except ValueError:
+            raise UsageError(BROKEN_BUTTON) from None
+
+
+def read_pending(value: str) -> PendingTask:
+    """The task a Register and delegate / Cancel button carries; anything else (a forged or
+    mangled value) is a button that no longer works."""
     try:
-        pending = json.loads(value)
-    except ValueError:
+        pending = PendingTask.model_validate_json(value)
+    except ValidationError:
         raise UsageError(BROKEN_BUTTON) from None
-    if not isinstance(pending, dict) or not pending.get("u") or not pending.get("c"):
-        raise UsageError(BROKEN_BUTTON)
-    if "t" not in pending and not isinstance(pending.get("f"), dict):
+    if pending.t is None and pending.f is None:
         raise UsageError(BROKEN_BUTTON)
     return pending
 
@@ -142,10 +179,9 @@ class TaskCreation:
 
         with notices.answering_clicker(client, click, logger, respond=respond):
             pending = read_pending(click.value)
-            if user_id != pending.get("u"):
+            if user_id != pending.u:
                 raise UsageError(
-                    f"Only <@{pending.get('u')}>, who asked, can use these buttons; nothing "
-                    "changed."
+                    f"Only <@{pending.u}>, who asked, can use these buttons; nothing changed."
                 )
             if click.action.action_id == blocks.CANCEL_PENDING_TASK_ACTION:
                 respond(replace_original=True, **blocks.pending_task_cancelled_reply())
@@ -153,24 +189,21 @@ class TaskCreation:
             team_id = click.team_id
             if people.is_outside_user(client, user_id, team_id, payload_team_id=click.user_team_id):
                 raise UsageError(permissions.OUTSIDE_REFUSAL)
-            channel_id = str(pending["c"])
-            requester = Requester(team_id, user_id, channel_id)
-            if "t" in pending:
-                command = parse_command(str(pending["t"]))
+            requester = Requester(team_id, user_id, pending.c)
+            if pending.t is not None:
+                command = parse_command(pending.t)
                 if not isinstance(command, CreateTask):
                     raise UsageError(BROKEN_BUTTON)
                 reply = self.create_task(
-                    replace(command, channel_id=channel_id),
+                    replace(command, channel_id=pending.c),
                     requester,
                     client,
                     logger,
                     confirmed=True,
-                    request_key=str(pending.get("k") or "") or None,
+                    request_key=pending.request_key,
                 )
             else:
-                reply = self.create_from_form(
-                    requester, client, logger, pending["f"], str(pending.get("k") or "") or None
-                )
+                reply = self.create_from_form(requester, client, logger, pending)
             respond(replace_original=True, **reply)
 
     def create_from_form(
@@ -178,16 +211,13 @@ class TaskCreation:
         requester: Requester,
         client: WebClient,
         logger: logging.Logger,
-        form: Any,
-        request_key: str | None,
+        pending: PendingTask,
     ) -> blocks.Message:
         """The form's task, confirmed for a channel that was not a vendor yet."""
-        if not isinstance(form, dict) or not isinstance(form.get("t"), str) or not form["t"]:
+        form = pending.f
+        if form is None:
             raise UsageError(BROKEN_BUTTON)
-        try:
-            due = date.fromisoformat(str(form["d"])) if form.get("d") else None
-        except ValueError:
-            raise UsageError(BROKEN_BUTTON) from None
+        due = pending.due()
         checked = run_transaction(
             self.deps.engine,
             lambda session: delegation.check_new_task(
@@ -209,12 +239,12 @@ class TaskCreation:
             requester,
             client,
             logger,
-            request_key=request_key,
+            request_key=pending.request_key,
             channel_id=requester.channel_id,
             channel_name=channel_name,
-            title=str(form["t"]),
-            standard=str(form.get("s") or ""),
-            assignee_id=str(form["a"]) if form.get("a") else None,
+            title=form.t,
+            standard=form.s or "",
+            assignee_id=form.a or None,
             due=checked.due,
         )
 
