@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from slack_sdk import WebClient
 
-from bot import absences, blocks, checkin_questions, delegation, vendor_blocks, workspace_settings
+from bot import absences, blocks, checkin_questions, delegation, workspace_settings
+from bot.blocks import vendor_side as vendor_blocks
 from bot.commands import (
     AddVendor,
     EditQuestions,
