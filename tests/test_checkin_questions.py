@@ -16,7 +16,8 @@ from freezegun import freeze_time
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot import blocks, vendor_blocks
+from bot import blocks
+from bot.blocks import vendor_side as vendor_blocks
 from bot.reports import build_report
 from bot.summaries import team_digest, vendor_summary
 from storage import schedule

@@ -13,7 +13,7 @@ from freezegun import freeze_time
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot.blocks import help_reply
+from bot.blocks.delegation import help_reply
 from bot.commands import (
     CLEAR,
     AddVendor,

@@ -14,8 +14,9 @@ from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot import blocks, vendor_blocks
+from bot import blocks
 from bot.app import build_client
+from bot.blocks import vendor_side as vendor_blocks
 from bot.summaries import home_overview, team_digest
 from storage import absences as absence_store
 from storage.database import transaction
