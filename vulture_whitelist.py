@@ -20,6 +20,12 @@ _.confirmed_by  # storage/models.py ConfirmedRequest: a column, written in inser
 _.installed_by  # storage/models.py Workspace: a column, written at install
 _.updated_at  # storage/models.py: columns written on every change, kept for whoever reads the rows
 
+# --- pydantic
+_.model_config  # handlers/payloads.py, task_creation.py: pydantic reads a model's config
+_.callback_id  # handlers/payloads.py's shape check: fields declared so pydantic checks
+_.event_ts  # their type (text or null), never read afterwards
+_.channel_type  # the same
+
 # --- Bolt / slack_sdk
 _.authorize  # bot/installations.py: OAuthSettings.authorize, read by Bolt's App
 _.build_install_page_html  # bot/installations.py InstallFlow: Bolt's OAuthFlow calls it

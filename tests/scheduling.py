@@ -15,7 +15,7 @@ from sqlmodel import col, select
 from bot import delegation
 from bot.config import Settings, VendorDefaults
 from bot.deps import Deps
-from bot.scheduler import SchedulePolicy, TickReport, run_tick
+from bot.scheduling import SchedulePolicy, TickReport, run_tick
 from storage import vendors
 from storage.database import transaction
 from storage.models import ScheduledPost, Task, Vendor

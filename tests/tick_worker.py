@@ -15,7 +15,7 @@ from datetime import datetime
 from bot.app import build_client
 from bot.config import Settings, VendorDefaults
 from bot.deps import Deps
-from bot.scheduler import run_tick
+from bot.scheduling import run_tick
 from storage.database import make_engine, ping
 
 
