@@ -7,12 +7,11 @@ import threading
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
-
 from slack_bolt import App
 
 from bot.app import build_app
-from bot.jobs import runner_of
 from bot.deps import Deps
+from bot.jobs import runner_of
 from bot.web import WsgiApp, build_wsgi_app
 
 HOST = "0.0.0.0"

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -39,6 +40,7 @@ from datetime import timedelta
 from typing import Any
 from weakref import WeakKeyDictionary
 
+import psycopg
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk.webhook import WebhookClient
 from sqlmodel import Session
@@ -60,6 +62,9 @@ MAX_ATTEMPTS = 3
 # Without NOTIFY (SQLite), or when one was missed, a waiting runner looks this often.
 POLL_SECONDS = 1.0
 KEEP_FINISHED = timedelta(days=1)
+# `python -m bot jobs` runs at this lower CPU priority (nice), so that on a machine it shares
+# with `web` an ack never waits for a job: the runner gets the CPU the web process leaves.
+RUNNER_NICENESS = 10
 PURGE_EVERY_SECONDS = 3600.0
 NOT_DEFERRED_EVENTS = frozenset({"app_uninstalled", "tokens_revoked"})
 GAVE_UP = (
@@ -118,13 +123,20 @@ def defer_to_jobs(app: App, deps: Deps, runner: JobRunner | None) -> None:
         if not isinstance(body, dict) or not deferrable(body):
             next()
             return None
-        queue.enqueue(
-            deps.engine,
-            kind=SLACK_REQUEST,
-            team_id=str(req.context.team_id or "")[:32],
-            payload=json.dumps(body, separators=(",", ":")),
-            now=deps.clock(),
-        )
+        try:
+            queue.enqueue(
+                deps.engine,
+                kind=SLACK_REQUEST,
+                team_id=str(req.context.team_id or "")[:32],
+                payload=json.dumps(body, separators=(",", ":")),
+                now=deps.clock(),
+            )
+        except Exception as error:
+            # No queue without the database: run the listener here, as before, so that the
+            # requester is told (its own error boundary says "try again").
+            logger.warning("could not queue a job (%s); running it here", type(error).__name__)
+            next()
+            return None
         if runner is not None:
             # Looked up now: tests and the console wrap the executor after build_app.
             app.listener_runner.listener_executor.submit(runner.drain)
@@ -212,6 +224,7 @@ class JobRunner:
     def run_forever(self, stop: threading.Event, threads: int) -> None:
         """`python -m bot jobs`: `threads` workers, a lease keeper and (on PostgreSQL) a
         NOTIFY listener, until `stop` is set; a job in hand is finished first."""
+        lower_priority()
         wake = Wakeup()
         helpers = [
             threading.Thread(target=self._keep_leases, args=(stop,), name="job-leases"),
@@ -262,6 +275,13 @@ class JobRunner:
                 logger.warning("jobs: could not renew leases (%s)", type(error).__name__)
 
 
+def lower_priority() -> None:
+    try:
+        os.nice(RUNNER_NICENESS)
+    except OSError as error:  # not allowed here: run at the normal priority
+        logger.info("jobs: could not lower the CPU priority (%s)", error)
+
+
 @contextmanager
 def running(job: ClaimedJob) -> Any:
     token = _current.set(job)
@@ -294,14 +314,15 @@ def listen_for_jobs(deps: Deps, wake: Wakeup, stop: threading.Event) -> None:
         return
     while not stop.is_set():
         try:
-            raw = deps.engine.raw_connection()
-            raw.detach()  # a session of its own, out of the pool, for as long as it listens
-            connection: Any = raw.driver_connection
-            connection.autocommit = True
-            connection.execute(f"LISTEN {queue.NOTIFY_CHANNEL}")
-            while not stop.is_set():
-                for _ in connection.notifies(timeout=POLL_SECONDS, stop_after=1):
-                    wake.ring()
+            # A session of its own, outside the pool, for as long as it listens.
+            url = deps.engine.url.set(drivername="postgresql")
+            with psycopg.connect(
+                url.render_as_string(hide_password=False), autocommit=True, connect_timeout=5
+            ) as connection:
+                connection.execute(f"LISTEN {queue.NOTIFY_CHANNEL}")
+                while not stop.is_set():
+                    for _ in connection.notifies(timeout=POLL_SECONDS, stop_after=1):
+                        wake.ring()
         except Exception as error:
             logger.warning("jobs: LISTEN failed (%s); polling meanwhile", type(error).__name__)
             stop.wait(POLL_SECONDS)

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 
 import pytest
 from freezegun import freeze_time
-from freezegun.api import FrozenDateTimeFactory
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
