@@ -138,8 +138,10 @@ def defer_to_jobs(app: App, deps: Deps, runner: JobRunner | None) -> None:
             next()
             return None
         if runner is not None:
-            # Looked up now: tests and the console wrap the executor after build_app.
-            app.listener_runner.listener_executor.submit(runner.drain)
+            # One job per request, on the executor Bolt would have run the listener on
+            # (looked up now: tests and the console wrap it after build_app). Jobs that
+            # a stopped process left are the background poll's (start_background).
+            app.listener_runner.listener_executor.submit(runner.run_next)
         return BoltResponse(status=200, body="")
 
     app.use(middleware)
@@ -181,6 +183,14 @@ class JobRunner:
             level = logging.WARNING if is_connection_failure(error) else logging.ERROR
             logger.log(level, "jobs: %s while running the queue", type(error).__name__)
         return done
+
+    def run_next(self) -> None:
+        """Run the oldest job nobody holds, if any (errors logged, as in drain)."""
+        try:
+            self.run_one()
+        except Exception as error:
+            level = logging.WARNING if is_connection_failure(error) else logging.ERROR
+            logger.log(level, "jobs: %s while running the queue", type(error).__name__)
 
     def run_one(self) -> bool:
         """Claim one job and run it; False when there was none."""
