@@ -106,8 +106,8 @@ class Client:
         self.verifier = SignatureVerifier(common.SIGNING_SECRET)
         self.counter = 0
 
-    def body(self, n: int, key: str, text: str | None = None) -> str:
-        channel, user = CHANNELS[n % len(CHANNELS)], USERS[n % len(USERS)]
+    def body(self, n: int, key: str, text: str | None = None, user: str | None = None) -> str:
+        channel, user = CHANNELS[n % len(CHANNELS)], user or USERS[n % len(USERS)]
         text = text or (
             f"<#{channel}|{channel.lower()}> <@{user}> Benchmark task {n} due:+7d "
             "| two options, SVG and PNG"
@@ -129,9 +129,11 @@ class Client:
             }
         )
 
-    def send(self, server: Server, n: int, text: str | None = None) -> Sample:
+    def send(
+        self, server: Server, n: int, text: str | None = None, user: str | None = None
+    ) -> Sample:
         key = uuid.uuid4().hex
-        body = self.body(n, key, text)
+        body = self.body(n, key, text, user)
         timestamp = str(int(time.time()))
         headers = {
             "Content-Type": "application/x-www-form-urlencoded",
@@ -244,9 +246,9 @@ def start_bare(workdir: Path, fake: FakeSlackProcess, workers: int) -> Server:
     return server
 
 
-def register_vendors(client: Client, bot: Server) -> None:
+def register_vendors(client: Client, bot: Server, channels: list[str] = CHANNELS) -> None:
     """`/delegate vendor add` for every channel, waiting for each reply."""
-    for n, channel in enumerate(CHANNELS):
+    for n, channel in enumerate(channels):
         sample = client.send(bot, n, f"vendor add <#{channel}|{channel.lower()}> Vendor {n}")
         wait_until = time.monotonic() + 60
         while time.monotonic() < wait_until:
