@@ -224,6 +224,8 @@ def start_bot(
         "WEB_CONCURRENCY": str(workers),
         "JOB_RUNNER": "separate" if jobs else "web",
     }
+    if "JOB_NICENESS" in os.environ:
+        env["JOB_NICENESS"] = os.environ["JOB_NICENESS"]
     port = common.free_port()
     process = start_process(
         workdir, f"bot-{database.kind}", ["-m", "bot", "web"], {**env, "PORT": str(port)}

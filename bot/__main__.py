@@ -78,7 +78,10 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "jobs": (
         "run the work that commands, clicks and events start after their ack, queued in the "
         "database by `web` (bot.jobs), until SIGTERM or SIGINT; start as many as needed",
-        ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", *COMMON, "ADMIN_USER_IDS", "JOB_THREADS"),
+        (
+            *("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", *COMMON, "ADMIN_USER_IDS"),
+            *("JOB_THREADS", "JOB_NICENESS"),
+        ),
     ),
     "scheduler": (
         "the scheduler loop alone (the Procfile's clock process), until SIGTERM or SIGINT",
@@ -259,9 +262,7 @@ def run_jobs_loop(settings: Settings) -> int:
 
     deps = build_deps(settings, http=False)
     stop = _stop_on_signals()
-    JobRunner(deps, lambda: build_app(deps, replaying=True)).run_forever(
-        stop, settings.job_threads
-    )
+    JobRunner(deps, lambda: build_app(deps, replaying=True)).run_forever(stop, settings.job_threads)
     deps.engine.dispose()
     return 0
 

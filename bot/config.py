@@ -33,6 +33,10 @@ MAX_WEB_CONCURRENCY = 32
 JOB_RUNNERS = ("web", "separate")
 DEFAULT_JOB_THREADS = 4
 MAX_JOB_THREADS = 32
+# `python -m bot jobs` lowers its CPU priority by this much (nice), so that on a machine it
+# shares with `web` the acks get the CPU first; 0 on a host shared with other busy work,
+# where a lower priority would starve the runner.
+DEFAULT_JOB_NICENESS = 10
 
 
 # The values `.env.example` ships with: set, but not a workspace's.
@@ -68,6 +72,7 @@ class Settings:
     job_runner: str = "web"
     # Jobs one `python -m bot jobs` process runs at once (threads: they wait on Slack).
     job_threads: int = DEFAULT_JOB_THREADS
+    job_niceness: int = DEFAULT_JOB_NICENESS
     # Settings whose value is malformed, (ENV_NAME, one-line reason): reported by the commands
     # that use them (`check`, `require`), so `PORT=abc` stops `web`, not `migrate` or `tick`.
     problems: tuple[tuple[str, str], ...] = field(default=(), repr=False)
@@ -191,6 +196,7 @@ def load_settings(
     workers = number("SCHEDULER_WORKERS", DEFAULT_SCHEDULER_WORKERS, 1, MAX_SCHEDULER_WORKERS)
     web_concurrency = number("WEB_CONCURRENCY", DEFAULT_WEB_CONCURRENCY, 1, MAX_WEB_CONCURRENCY)
     job_threads = number("JOB_THREADS", DEFAULT_JOB_THREADS, 1, MAX_JOB_THREADS)
+    job_niceness = number("JOB_NICENESS", DEFAULT_JOB_NICENESS, 0, 19)
     job_runner = (get("JOB_RUNNER") or "web").lower()
     if job_runner not in JOB_RUNNERS:
         problems.append(
@@ -248,6 +254,7 @@ def load_settings(
         slack_ca_bundle=ca_bundle,
         job_runner=job_runner,
         job_threads=job_threads,
+        job_niceness=job_niceness,
         problems=tuple(problems),
         slack_client_id=get("SLACK_CLIENT_ID"),
         slack_client_secret=get("SLACK_CLIENT_SECRET"),

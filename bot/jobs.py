@@ -62,9 +62,7 @@ MAX_ATTEMPTS = 3
 # Without NOTIFY (SQLite), or when one was missed, a waiting runner looks this often.
 POLL_SECONDS = 1.0
 KEEP_FINISHED = timedelta(days=1)
-# `python -m bot jobs` runs at this lower CPU priority (nice), so that on a machine it shares
-# with `web` an ack never waits for a job: the runner gets the CPU the web process leaves.
-RUNNER_NICENESS = 10
+
 PURGE_EVERY_SECONDS = 3600.0
 NOT_DEFERRED_EVENTS = frozenset({"app_uninstalled", "tokens_revoked"})
 GAVE_UP = (
@@ -234,7 +232,7 @@ class JobRunner:
     def run_forever(self, stop: threading.Event, threads: int) -> None:
         """`python -m bot jobs`: `threads` workers, a lease keeper and (on PostgreSQL) a
         NOTIFY listener, until `stop` is set; a job in hand is finished first."""
-        lower_priority()
+        lower_priority(self.deps.settings.job_niceness)
         wake = Wakeup()
         helpers = [
             threading.Thread(target=self._keep_leases, args=(stop,), name="job-leases"),
@@ -285,9 +283,13 @@ class JobRunner:
                 logger.warning("jobs: could not renew leases (%s)", type(error).__name__)
 
 
-def lower_priority() -> None:
+def lower_priority(niceness: int) -> None:
+    """Let the web process on the same machine have the CPU first (settings.job_niceness):
+    an ack then does not wait for a job's turn."""
+    if niceness <= 0:
+        return
     try:
-        os.nice(RUNNER_NICENESS)
+        os.nice(niceness)
     except OSError as error:  # not allowed here: run at the normal priority
         logger.info("jobs: could not lower the CPU priority (%s)", error)
 
