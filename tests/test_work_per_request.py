@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from freezegun import freeze_time
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
 
+from storage import jobs as storage_jobs
+from storage.models import Job
 from tests.checkin_support import event_envelope, make_vendor
 from tests.slack_requests import BotUnderTest
 
@@ -48,12 +50,22 @@ def counting(bot: BotUnderTest) -> Iterator[Work]:
         if not statement.startswith("BEGIN"):  # SQLite's explicit BEGIN IMMEDIATE
             work.statements.append(statement)
 
+    jobs_before = job_count(engine)
     event.listen(engine, "before_cursor_execute", before_cursor_execute)
     try:
         yield work
     finally:
         event.remove(engine, "before_cursor_execute", before_cursor_execute)
+    if engine.dialect.name == "postgresql":
+        # The enqueue goes out on the web thread's own connection, past SQLAlchemy's events:
+        # one statement per job by construction (storage.jobs._ENQUEUE).
+        work.statements += [storage_jobs._ENQUEUE] * (job_count(engine) - jobs_before)
     work.calls.update(c.method for c in bot.slack.calls[calls_before:])
+
+
+def job_count(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(Job)).scalar_one())
 
 
 def measure(bot: BotUnderTest, run: Any) -> Work:
