@@ -31,7 +31,7 @@ MAX_WEB_CONCURRENCY = 32
 # as well as any `python -m bot jobs`; "separate", only `python -m bot jobs` processes (the
 # web process then only acks and queues). See docs/decisions.md.
 JOB_RUNNERS = ("web", "separate")
-DEFAULT_JOB_THREADS = 4
+DEFAULT_JOB_THREADS = 10  # as many as Bolt's own listener executor
 MAX_JOB_THREADS = 32
 # `python -m bot jobs` lowers its CPU priority by this much (nice), so that on a machine it
 # shares with `web` the acks get the CPU first; 0 on a host shared with other busy work,

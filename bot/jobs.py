@@ -233,6 +233,7 @@ class JobRunner:
         """`python -m bot jobs`: `threads` workers, a lease keeper and (on PostgreSQL) a
         NOTIFY listener, until `stop` is set; a job in hand is finished first."""
         lower_priority(self.deps.settings.job_niceness)
+        assert self.app is not None  # built now, not while the first job waits
         wake = Wakeup()
         helpers = [
             threading.Thread(target=self._keep_leases, args=(stop,), name="job-leases"),
