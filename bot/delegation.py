@@ -27,7 +27,7 @@ from bot.money import DEFAULT_CURRENCY, CostSpec, resolve_cost
 from bot.public_holidays import public_holidays
 from bot.schedule_rules import local_today, parse_due_date
 from bot.slack_text import escape
-from storage import audit, holidays, requests, tasks, vendors
+from storage import audit, holidays, on_time, requests, tasks, vendors
 from storage import lifecycle as lifecycle_store
 from storage import reviews as review_store
 from storage.models import Task, TaskStatus, Vendor
@@ -521,7 +521,15 @@ def _finish_task(
     session: Session, team_id: str, actor_id: str, task_id: int, status: TaskStatus, now: datetime
 ) -> TaskRow:
     row = _open_task(session, team_id, task_id)
-    tasks.update_task(session, row.task, now, status=status, closed_at=now, closed_by=actor_id)
+    tasks.update_task(
+        session,
+        row.task,
+        now,
+        status=status,
+        closed_at=now,
+        closed_by=actor_id,
+        **on_time.due_when_finishing(row.task),
+    )
     audit.record_change(
         session,
         team_id=team_id,
@@ -917,6 +925,7 @@ def reopen_task(
         closed_by=None,
         delivered_at=None,
         delivered_by=None,
+        due_in_force=None,
     )
     audit.record_change(
         session,
