@@ -14,9 +14,11 @@ from freezegun import freeze_time
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
 
+from bot import blocks
 from storage import jobs as storage_jobs
 from storage.models import Job
 from tests.checkin_support import event_envelope, make_vendor
+from tests.mistakes_support import command_message, press
 from tests.slack_requests import BotUnderTest
 
 ACME = "<#C0ACME|acme-design>"
@@ -87,6 +89,13 @@ EXPECTED = {
     "done": (QUEUE + 8, {"chat.postMessage": 2}),
     "help": (QUEUE + 1, {}),
     "event": (QUEUE, {}),
+    # Register and delegate, on the question about a channel that is not a vendor yet: the
+    # vendor registered and the task written. conversations.info twice (may the channel be
+    # a vendor's; is the bot in it): the repeated look-up a channel cache would remove.
+    "click": (
+        QUEUE + 11,
+        {"conversations.info": 2, "conversations.join": 1, "chat.postMessage": 1},
+    ),
 }
 
 
@@ -102,6 +111,10 @@ def test_statements_and_slack_calls_per_request(bot: BotUnderTest) -> None:
         "help": measure(bot, lambda: bot.command("help")),
         "event": measure(bot, lambda: bot.event(left)),
     }
+    question = command_message(bot, "<#C0PUBLIC|globex> Brochure due:2026-12-04")
+    measured["click"] = measure(
+        bot, lambda: press(bot, question, blocks.REGISTER_AND_DELEGATE_ACTION, channel="C0PUBLIC")
+    )
     for name, (sql, calls) in EXPECTED.items():
         work = measured[name]
         assert (work.sql, dict(work.calls)) == (sql, calls), (name, work.kinds())
