@@ -5,7 +5,7 @@
 N vendors (one channel each, check-ins daily at 09:00 UTC, every day a working day), each
 with open tasks, and a fake Slack in its own process that allows `--channel-rate` posts a
 second per channel and `--workspace-rate` across the workspace, answering 429 with
-Retry-After beyond them. The scheduler (`bot.scheduler.run_tick`, with the production
+Retry-After beyond them. The scheduler (`bot.scheduling.run_tick`, with the production
 WebClient and its retry handlers) runs in this process as the `scheduler` command would:
 ticks every `--tick-interval` seconds (a tick that overruns skips the slots it covered, as
 APScheduler does with max_instances=1) until every vendor has its check-in, or
@@ -109,8 +109,10 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["SCHEDULER_WORKERS"] = str(args.workers)
 
     common.print_machine()
-    scheduler_file = common.ROOT / "bot" / "scheduler.py"
-    digest = hashlib.sha256(scheduler_file.read_bytes()).hexdigest()[:12]
+    # The scheduler is the package bot/scheduling/ (bot/scheduler.py before issue 12).
+    scheduler_file = common.ROOT / "bot" / "scheduling"
+    sources = sorted(scheduler_file.glob("*.py"))
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()[:12]
     workers = scheduler_workers()
     print(f"scheduler under test: {scheduler_file} (sha256 {digest}), workers {workers}")
     print(
@@ -170,7 +172,7 @@ def run_one(
     from bot.config import load_settings
     from bot.delegation import VendorDefaults
     from bot.deps import Deps
-    from bot.scheduler import run_tick
+    from bot.scheduling import run_tick
     from storage.database import make_engine
 
     floor = vendors / workspace_rate if workspace_rate else None

@@ -14,7 +14,7 @@ made for the run, trusted through SLACK_CA_BUNDLE), and every figure is taken ov
 2. **Per /delegate**: `python -m bot web` (gunicorn, as deployed) answers `--commands`
    commands one after another (channel info, the announcement, the reply to the
    response_url); CPU is the bot's processes' (master and worker) from /proc.
-3. **Per check-in posted by a tick**: `bot.scheduler.run_tick` in this process, with the
+3. **Per check-in posted by a tick**: `bot.scheduling.run_tick` in this process, with the
    production client and SCHEDULER_WORKERS, posts `--vendors` check-ins to a fake Slack
    without rate limits (`--workspace-rate` to add them). TLS set-up is the CPU spent inside
    `SSLContext.wrap_socket` (connection objects and handshakes) and building contexts,
@@ -334,7 +334,7 @@ def _one_tick(
     from bot.config import load_settings
     from bot.delegation import VendorDefaults
     from bot.deps import Deps
-    from bot.scheduler import run_tick
+    from bot.scheduling import run_tick
     from storage.database import make_engine
 
     with (

@@ -218,7 +218,7 @@ def parse_now(text: str) -> datetime:
 def run_tick_once(settings: Settings, now: datetime | None) -> int:
     """Do once all scheduled work due at or before `now`, print what was done, exit."""
     from bot.installations import scheduler_clients
-    from bot.scheduler import run_tick
+    from bot.scheduling import run_tick
 
     deps = build_deps(settings, http=False)
     clients = scheduler_clients(settings, deps.engine)
@@ -245,7 +245,7 @@ def run_tick_once(settings: Settings, now: datetime | None) -> int:
 def run_scheduler_loop(settings: Settings) -> int:
     """The scheduler alone (the `clock` process), until SIGTERM or SIGINT."""
     from bot.installations import scheduler_clients
-    from bot.scheduler import run_scheduler
+    from bot.scheduling import run_scheduler
 
     deps = build_deps(settings, http=False)
     stop = _stop_on_signals()
@@ -455,7 +455,7 @@ def _run_socket_mode(deps: Deps) -> int:
     except (SlackClientError, OSError) as error:
         raise StartupError(f"cannot open a Socket Mode connection: {_first_line(error)}") from None
     logger.info("connected in Socket Mode")
-    from bot.scheduler import run_scheduler
+    from bot.scheduling import run_scheduler
 
     run_scheduler(deps, app.client, stop)  # returns once stop is set
     handler.close()  # type: ignore[no-untyped-call]

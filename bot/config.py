@@ -18,7 +18,7 @@ from sqlalchemy.exc import ArgumentError
 from bot.slack_tls import CaBundleError, check_ca_bundle
 
 DEFAULT_DATABASE_URL = "sqlite:///checkins.db"
-# Vendors a scheduler tick serves at once (threads); see bot.scheduler.
+# Vendors a scheduler tick serves at once (threads); see bot.scheduling.
 DEFAULT_SCHEDULER_WORKERS = 8
 MAX_SCHEDULER_WORKERS = 32
 # gunicorn worker processes for `web` (WEB_CONCURRENCY, the platforms' convention). Two by

@@ -87,6 +87,6 @@ def start_job_runner(app: App) -> None:
 
 def start_scheduler_thread(deps: Deps) -> None:
     from bot.installations import scheduler_clients
-    from bot.scheduler import start_background_scheduler
+    from bot.scheduling import start_background_scheduler
 
     start_background_scheduler(deps, scheduler_clients(deps.settings, deps.engine))

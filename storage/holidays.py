@@ -21,6 +21,27 @@ def list_holidays(
     return [h.day for h in session.exec(query.order_by(col(Holiday.day)).limit(limit)).all()]
 
 
+def holidays_by_vendor(
+    session: Session, vendor_ids: Iterable[int], *, since: date, limit: int = 100
+) -> dict[int, list[date]]:
+    """`list_holidays` for many vendors in one query: each one's first `limit` from `since`."""
+    found: dict[int, list[date]] = {vendor_id: [] for vendor_id in vendor_ids}
+    if not found:
+        return found
+    # Every vendor's from `since` on (few rows: days off ahead), kept for the wanted ones,
+    # rather than an IN list as long as the vendors.
+    rows = session.exec(
+        select(Holiday)
+        .where(col(Holiday.day) >= since)
+        .order_by(col(Holiday.vendor_id), col(Holiday.day))
+    ).all()
+    for row in rows:
+        days = found.get(row.vendor_id)
+        if days is not None and len(days) < limit:
+            days.append(row.day)
+    return found
+
+
 def holidays_among(session: Session, vendor_id: int, days: Iterable[date]) -> set[date]:
     """Which of `days` are already holidays for the vendor."""
     wanted = list(days)

@@ -2,13 +2,15 @@
 
 A claim is a `ScheduledPost` row, unique per (vendor, kind, occurrence), or, for a message
 that belongs to a whole team (the internal digest), a `TeamPost` row, unique per (team,
-kind, occurrence). Both tables have the same claim columns and go through the same guarded
-transitions below (`record_sent`, `finish_claim`, `release_claim`, `retake_stale_claim`,
-`skip_abandoned_claims` take either). The functions that
-take an `Engine` run their own short transaction on purpose: a claim must be committed
-before anything is posted (so another process sees it), and the outcome is recorded in a
-second transaction after Slack has answered. Functions that take a `Session` join the
-caller's transaction.
+kind, occurrence). Both tables have the same claim columns, so one set of functions serves
+both: a `ClaimKey` (table, owner, kind, occurrence) says which table and which row, and
+every function below (`find_claim`, `claim`, `record_skipped`, `retake_stale_claim`,
+`record_sent`, `finish_claim`, `release_claim`, `skip_abandoned_claims`) takes either.
+Why two tables and not one: docs/decisions.md ("One claim protocol, two claim tables").
+The functions that take an `Engine` run their own short transaction on purpose: a claim
+must be committed before anything is posted (so another process sees it), and the outcome
+is recorded in a second transaction after Slack has answered. Functions that take a
+`Session` join the caller's transaction.
 
 States move only forward, each change guarded in SQL so that two processes can race:
 
@@ -19,8 +21,9 @@ States move only forward, each change guarded in SQL so that two processes can r
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import exists, or_, update
 from sqlalchemy.engine import Engine
@@ -50,6 +53,31 @@ DETAIL_MAX = 200  # ScheduledPost.detail's column width
 Claim = TypeVar("Claim", ScheduledPost, TeamPost)
 
 
+@dataclass(frozen=True)
+class ClaimKey(Generic[Claim]):
+    """What a claim is unique on: its table, its owner (a vendor's id in scheduled_posts, a
+    team's id in team_posts), its kind and its occurrence."""
+
+    table: type[Claim]
+    owner: int | str
+    kind: str
+    occurrence: str
+
+    def _owner_column(self) -> Any:
+        return (
+            col(ScheduledPost.vendor_id) if self.table is ScheduledPost else col(TeamPost.team_id)
+        )
+
+    def new_row(self, **columns: Any) -> Claim:
+        owner = "vendor_id" if self.table is ScheduledPost else "team_id"
+        fields: dict[str, Any] = {owner: self.owner, "kind": self.kind, **columns}
+        return self.table(occurrence=self.occurrence, **fields)
+
+
+def vendor_key(vendor_id: int, kind: str, occurrence: str) -> ClaimKey[ScheduledPost]:
+    return ClaimKey(ScheduledPost, vendor_id, kind, occurrence)
+
+
 def list_active_vendors(session: Session) -> Sequence[Vendor]:
     """Every vendor that is neither paused nor removed, in every team."""
     return session.exec(
@@ -59,14 +87,13 @@ def list_active_vendors(session: Session) -> Sequence[Vendor]:
     ).all()
 
 
-def find_post(
-    session: Session, vendor_id: int, kind: PostKind, occurrence: str
-) -> ScheduledPost | None:
+def find_claim(session: Session, key: ClaimKey[Claim]) -> Claim | None:
+    table = key.table
     return session.exec(
-        select(ScheduledPost).where(
-            ScheduledPost.vendor_id == vendor_id,
-            ScheduledPost.kind == kind,
-            ScheduledPost.occurrence == occurrence,
+        select(table).where(
+            key._owner_column() == key.owner,
+            col(table.kind) == key.kind,
+            col(table.occurrence) == key.occurrence,
         )
     ).first()
 
@@ -87,6 +114,31 @@ def checkins_awaiting(
     Still needing a decision: no reminder (or escalation) row exists for the same
     occurrence, or only a claim whose lease expired before `stale_before`.
     """
+    return session.exec(
+        select(ScheduledPost)
+        .where(
+            ScheduledPost.vendor_id == vendor_id,
+            *_awaiting(follow_up, sent_since, stale_before),
+        )
+        .order_by(col(ScheduledPost.sent_at))
+    ).all()
+
+
+def vendors_awaiting(
+    session: Session, *, follow_up: PostKind, sent_since: datetime, stale_before: datetime
+) -> set[int]:
+    """The vendors that have a check-in `checkins_awaiting` would list, in one query for
+    every vendor: a tick asks each of them only, not every vendor, which check-ins."""
+    return set(
+        session.exec(
+            select(ScheduledPost.vendor_id)
+            .where(*_awaiting(follow_up, sent_since, stale_before))
+            .distinct()
+        ).all()
+    )
+
+
+def _awaiting(follow_up: PostKind, sent_since: datetime, stale_before: datetime) -> list[Any]:
     other = aliased(ScheduledPost)
     decided = (
         exists()
@@ -98,54 +150,67 @@ def checkins_awaiting(
         )
         .correlate(ScheduledPost)
     )
-    return session.exec(
-        select(ScheduledPost)
-        .where(
+    return [
+        ScheduledPost.kind == PostKind.CHECKIN,
+        ScheduledPost.state == PostState.SENT,
+        col(ScheduledPost.sent_at) >= sent_since,
+        ~exists().where(answers_checkin(StatusUpdate, ScheduledPost)),
+        ~exists().where(col(CheckinResponse.post_id) == col(ScheduledPost.id)),
+        ~exists().where(col(QuestionAnswer.post_id) == col(ScheduledPost.id)),
+        ~decided,
+    ]
+
+
+def find_vendor_claims(
+    session: Session, vendor_id: int, wanted: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], ScheduledPost]:
+    """The vendor's claims on each wanted (kind, occurrence), in one query, by key."""
+    if not wanted:
+        return {}
+    rows = session.exec(
+        select(ScheduledPost).where(
             ScheduledPost.vendor_id == vendor_id,
-            ScheduledPost.kind == PostKind.CHECKIN,
-            ScheduledPost.state == PostState.SENT,
-            col(ScheduledPost.sent_at) >= sent_since,
-            ~exists().where(answers_checkin(StatusUpdate, ScheduledPost)),
-            ~exists().where(col(CheckinResponse.post_id) == col(ScheduledPost.id)),
-            ~exists().where(col(QuestionAnswer.post_id) == col(ScheduledPost.id)),
-            ~decided,
+            or_(
+                *(
+                    (col(ScheduledPost.kind) == kind) & (col(ScheduledPost.occurrence) == key)
+                    for kind, key in wanted
+                )
+            ),
         )
-        .order_by(col(ScheduledPost.sent_at))
     ).all()
+    return {(row.kind, row.occurrence): row for row in rows}
 
 
-def claim_occurrence(
+def claim(
     engine: Engine,
+    key: ClaimKey[Claim],
     *,
-    vendor_id: int,
-    kind: PostKind,
-    occurrence: str,
     channel_id: str,
     claimed_by: str,
     now: datetime,
     thread_ts: str | None = None,
     tasks: Sequence[Task] = (),
-) -> ScheduledPost | None:
+) -> Claim | None:
     """Take the occurrence for this process, or return None if another process has it.
 
     The unique constraint decides: of several processes inserting at once exactly one
-    commits, the others get an IntegrityError. A check-in's tasks are recorded in the
-    same transaction, so a button clicked right after the post finds them.
+    commits, the others get an IntegrityError. A check-in's tasks (and a reminder's
+    thread) are recorded in the same transaction, so a button clicked right after the post
+    finds them; team posts have neither.
     """
-    post = ScheduledPost(
-        vendor_id=vendor_id,
-        kind=kind,
-        occurrence=occurrence,
+    extra = {"thread_ts": thread_ts} if key.table is ScheduledPost else {}
+    post = key.new_row(
         state=PostState.CLAIMED,
         claimed_by=claimed_by,
         claimed_at=now,
         channel_id=channel_id,
-        thread_ts=thread_ts,
+        **extra,
     )
 
     def with_tasks(session: Session) -> None:
-        session.flush()
-        add_checkin_tasks(session, post, tasks)
+        if isinstance(post, ScheduledPost) and tasks:
+            session.flush()
+            add_checkin_tasks(session, post, tasks)
 
     return post if _insert_once(engine, post, with_tasks) else None
 
@@ -218,10 +283,8 @@ def record_sent(
 
 def record_skipped(
     engine: Engine,
+    key: ClaimKey[Claim],
     *,
-    vendor_id: int,
-    kind: PostKind,
-    occurrence: str,
     channel_id: str,
     claimed_by: str,
     now: datetime,
@@ -231,10 +294,7 @@ def record_skipped(
     caller logs it once), False if a row for it already existed."""
     return _insert_once(
         engine,
-        ScheduledPost(
-            vendor_id=vendor_id,
-            kind=kind,
-            occurrence=occurrence,
+        key.new_row(
             state=PostState.SKIPPED,
             claimed_by=claimed_by,
             claimed_at=now,
@@ -360,9 +420,6 @@ def _clip(text: str | None) -> str | None:
     return None if text is None else text[:DETAIL_MAX]
 
 
-# --------------------------------------------------------------------------- team posts
-
-
 def list_teams(session: Session) -> Sequence[str]:
     """Every team with at least one vendor in use (paused or not)."""
     return session.exec(
@@ -371,64 +428,3 @@ def list_teams(session: Session) -> Sequence[str]:
         .distinct()
         .order_by(col(Vendor.team_id))
     ).all()
-
-
-def find_team_post(session: Session, team_id: str, kind: str, occurrence: str) -> TeamPost | None:
-    return session.exec(
-        select(TeamPost).where(
-            TeamPost.team_id == team_id,
-            TeamPost.kind == kind,
-            TeamPost.occurrence == occurrence,
-        )
-    ).first()
-
-
-def claim_team_occurrence(
-    engine: Engine,
-    *,
-    team_id: str,
-    kind: str,
-    occurrence: str,
-    channel_id: str,
-    claimed_by: str,
-    now: datetime,
-) -> TeamPost | None:
-    """Take a team's occurrence for this process, or None if another process has it (the
-    unique constraint decides, as in `claim_occurrence`)."""
-    post = TeamPost(
-        team_id=team_id,
-        kind=kind,
-        occurrence=occurrence,
-        state=PostState.CLAIMED,
-        claimed_by=claimed_by,
-        claimed_at=now,
-        channel_id=channel_id,
-    )
-    return post if _insert_once(engine, post) else None
-
-
-def record_team_skipped(
-    engine: Engine,
-    *,
-    team_id: str,
-    kind: str,
-    occurrence: str,
-    channel_id: str,
-    claimed_by: str,
-    now: datetime,
-    reason: str,
-) -> bool:
-    """Record that a team's occurrence will not be posted; False if a row already existed."""
-    return _insert_once(
-        engine,
-        TeamPost(
-            team_id=team_id,
-            kind=kind,
-            occurrence=occurrence,
-            state=PostState.SKIPPED,
-            claimed_by=claimed_by,
-            claimed_at=now,
-            channel_id=channel_id,
-            detail=_clip(reason),
-        ),
-    )

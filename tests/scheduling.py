@@ -16,7 +16,7 @@ from bot import delegation
 from bot.config import Settings
 from bot.delegation import VendorDefaults
 from bot.deps import Deps
-from bot.scheduler import SchedulePolicy, TickReport, run_tick
+from bot.scheduling import SchedulePolicy, TickReport, run_tick
 from storage import vendors
 from storage.database import transaction
 from storage.models import ScheduledPost, Task, Vendor

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.app import build_client
-from bot.scheduler import (
+from bot.scheduling import (
     SchedulePolicy,
     TickReport,
     run_scheduler,

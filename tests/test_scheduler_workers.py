@@ -12,12 +12,12 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
-from bot import scheduler
 from bot.app import build_client
 from bot.config import MissingSettingError, Settings, load_settings
 from bot.delegation import VendorDefaults
 from bot.deps import Deps
-from bot.scheduler import run_tick
+from bot.scheduling import rate_limits as scheduler
+from bot.scheduling import run_tick
 from tests.scheduling import add_task, add_vendor, claims, utc
 from tests.support.fake_slack import FakeSlack
 

@@ -13,7 +13,7 @@ import pytest
 
 from bot.app import build_client
 from bot.logs import configure_logging
-from bot.scheduler import run_tick
+from bot.scheduling import run_tick
 from tests.slack_requests import BOT_TOKEN, SIGNING_SECRET, BotUnderTest, sign
 
 BODY_MARKER = "private-words-in-an-unsigned-body"

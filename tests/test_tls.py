@@ -82,7 +82,7 @@ def test_commands_replies_and_a_tick_over_https_build_one_ssl_context(
         vendor = add_vendor(engine, "C0GLOBEX", checkins="weekdays@09:00")
         add_task(engine, vendor, "Flyer")
         client = build_client(BOT_TOKEN, tls_slack.api_url, tls_slack.ca_bundle)
-        from bot.scheduler import run_tick
+        from bot.scheduling import run_tick
 
         report = run_tick(bot.deps, client, utc("2026-12-01 09:05"))
     assert report.posted.get("checkin", 0) >= 1, report.line()

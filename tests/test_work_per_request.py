@@ -81,7 +81,7 @@ def measure(bot: BotUnderTest, run: Any) -> Work:
 QUEUE = 3
 EXPECTED = {
     # Workspace settings twice (the permission check, then the task's admins) and the vendor
-    # twice (check_new_task, then create_task): the next cuts, in handlers/delegate.py.
+    # twice (check_new_task, then create_task): the next cuts, in handlers/task_creation.py.
     # users.info: is the requester a guest from another organisation; conversations.info:
     # is the bot in the channel; chat.postMessage: the announcement.
     "task": (QUEUE + 8, {"users.info": 1, "conversations.info": 1, "chat.postMessage": 1}),

@@ -23,7 +23,7 @@ from sqlmodel import Session, select
 from bot.__main__ import main
 from bot.config import MissingSettingError, Settings, load_settings
 from bot.installations import SCOPE_REASONS, purge_expired, scheduler_clients
-from bot.scheduler import run_tick
+from bot.scheduling import run_tick
 from storage.models import ScheduledPost, Task, Vendor, Workspace
 from storage.workspaces import BotToken
 from tests.checkin_support import button_click
@@ -265,7 +265,7 @@ def test_two_workspaces_keep_to_themselves(many: ManyBot, engine: Engine) -> Non
 
 
 def test_each_workspace_has_its_own_429_wait(engine: Engine, slack: FakeSlack) -> None:
-    from bot.scheduler import _TeamClients
+    from bot.scheduling.rate_limits import TeamClients as _TeamClients
 
     settings = many_settings(slack, engine, "http://127.0.0.1:1")
     clients = scheduler_clients(settings, engine)

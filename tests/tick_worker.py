@@ -16,7 +16,7 @@ from bot.app import build_client
 from bot.config import Settings
 from bot.delegation import VendorDefaults
 from bot.deps import Deps
-from bot.scheduler import run_tick
+from bot.scheduling import run_tick
 from storage.database import make_engine, ping
 
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from bot.console.base import ConsoleBase
 from bot.console.clock import NEXT_LIMIT, STEP, next_boundary, parse_time, when
 from bot.console.world import ConsoleError
-from bot.scheduler import tick_safely
+from bot.scheduling import tick_safely
 from storage import schedule
 from storage.database import transaction
 
