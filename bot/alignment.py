@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from bot.periods import Period
+from bot.schedule_rules import vendor_today
 from storage import alignment as store
 from storage.alignment import Stuck, WaitingOnTeam
 from storage.models import Task, Vendor
@@ -46,7 +46,7 @@ def alignment_note(
 ) -> AlignmentNote:
     """Four queries, whatever the number of tasks."""
     vendor_id = vendor.id or 0
-    today = now.astimezone(ZoneInfo(vendor.timezone)).date()
+    today = vendor_today(vendor, now)
     return AlignmentNote(
         today=today,
         delivered=store.delivered_between(session, vendor_id, period.start, period.end),

@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 
 from bot import vendor_blocks
 from bot.absences import Away
-from bot.commands import help_text
+from bot.command_help import help_text
 from bot.money import format_money
 from bot.periods import Period
+from bot.schedule_rules import vendor_today
 from bot.scorecards import VERDICT_WEEKS, CardFigures, Scorecard, Trend, TrialCard, Verdict
 from bot.slack_text import escape
 from bot.summaries import (
@@ -484,7 +485,7 @@ def _done_text(vendor: Vendor, task: Task) -> str:
     finished = task.delivered_at or task.closed_at
     how = ""
     if task.due_date is not None and finished is not None:
-        day = finished.astimezone(ZoneInfo(vendor.timezone)).date()
+        day = vendor_today(vendor, finished)
         late = (day - task.due_date).days
         how = " on time" if late <= 0 else f" {late} day{'s' if late != 1 else ''} late"
     who = (
@@ -1141,7 +1142,7 @@ def summary_thread(summary: VendorSummary) -> Message | None:
     the week's answers to the team's check-in questions."""
     if not summary.attention and not summary.answers:
         return None
-    today = summary.made_at.astimezone(ZoneInfo(summary.vendor.timezone)).date()
+    today = vendor_today(summary.vendor, summary.made_at)
 
     def line(item: AttentionTask) -> str:
         return "• " + task_line(item.task, today=today)
@@ -1453,7 +1454,7 @@ def trial_text(vendor: Vendor, now: datetime) -> str | None:
     the vendor is not on trial."""
     if vendor.trial_ends_on is None:
         return None
-    today = now.astimezone(ZoneInfo(vendor.timezone)).date()
+    today = vendor_today(vendor, now)
     left = (vendor.trial_ends_on - today).days
     ends = f"{vendor.trial_ends_on:%a %-d %b %Y}"
     if left > 1:

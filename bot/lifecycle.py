@@ -29,11 +29,13 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot import permissions
-from bot.commands import CLEAR, MAX_TRIAL_DAYS, AddVendor, UpdateVendor
+from bot.command_tokens import CLEAR
+from bot.commands import AddVendor, UpdateVendor
 from bot.errors import UsageError
 from bot.money import DEFAULT_CURRENCY, CostSpec, format_money, parse_amount, resolve_cost
-from bot.schedule_rules import parse_due_date
+from bot.schedule_rules import parse_due_date, vendor_today
 from bot.scorecards import TrialCard, trial_card
+from bot.vendor_settings import MAX_TRIAL_DAYS
 from storage import audit, tasks
 from storage import lifecycle as store
 from storage.models import TaskStatus, TrialDecision, Vendor, VendorTrialDecision
@@ -47,10 +49,6 @@ BUDGET_THRESHOLDS = (80, 100)
 TRIAL_PAUSE_REASON = "trial ended"
 UNKNOWN_TRIAL = "I couldn't find that trial; nothing changed."
 _TRIAL_VALUE = re.compile(r"(?P<vendor>[0-9]{1,12}):(?P<end>[0-9]{4}-[0-9]{2}-[0-9]{2})")
-
-
-def vendor_today(vendor: Vendor, now: datetime) -> date:
-    return now.astimezone(ZoneInfo(vendor.timezone)).date()
 
 
 # --------------------------------------------------------------------------- settings
@@ -123,7 +121,8 @@ def _check_currency_change(
 def resolve_trial(
     text: str, today: date, started_on: date | None, ends_on: date | None
 ) -> tuple[date | None, date | None]:
-    """(start, end) for `trial:` text (canonical, from bot.commands) at the vendor's today."""
+    """(start, end) for `trial:` text (canonical, from bot.vendor_settings) at the
+    vendor's today."""
     if text == CLEAR:
         if ends_on is None:
             raise UsageError("This vendor is not on trial; nothing changed.")

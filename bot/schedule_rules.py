@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.base import BaseTrigger
@@ -24,6 +25,14 @@ from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.errors import UsageError
+
+
+class HasTimezone(Protocol):
+    """A vendor, as far as its calendar goes (storage.models.Vendor, or a test's stand-in)."""
+
+    @property
+    def timezone(self) -> str: ...
+
 
 __all__ = [
     "MAX_SLOTS_PER_DAY",
@@ -42,6 +51,7 @@ __all__ = [
     "parse_workdays",
     "previous_occurrence",
     "previous_slot",
+    "vendor_today",
 ]
 
 DAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -54,6 +64,10 @@ ALL_DAYS: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)
 WEEKDAYS: tuple[int, ...] = (0, 1, 2, 3, 4)
 
 MAX_YEARS_AHEAD = 10
+# When a cadence written without `@HH:MM` happens: check-ins in the morning, the weekly
+# summary (and the feedback prompt with it) in the afternoon, in the vendor's time.
+DEFAULT_CHECKIN_TIME = time(9, 0)
+DEFAULT_SUMMARY_TIME = time(16, 0)
 MAX_DURATION = timedelta(days=7)
 # `weekdays@09:00,15:00`: a few check-ins a day at most; more would be a chat, not a check-in.
 MAX_SLOTS_PER_DAY = 4
@@ -151,6 +165,12 @@ def local_today(now_utc: datetime, tz: ZoneInfo) -> date:
     if now_utc.tzinfo is None:
         now_utc = now_utc.replace(tzinfo=UTC)
     return now_utc.astimezone(tz).date()
+
+
+def vendor_today(vendor: HasTimezone, now: datetime) -> date:
+    """The vendor's calendar date at `now`: what its due dates, holidays, absences and
+    trials count from."""
+    return local_today(now, ZoneInfo(vendor.timezone))
 
 
 # --------------------------------------------------------------------------- time zones

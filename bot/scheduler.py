@@ -98,7 +98,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from time import monotonic, sleep
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -116,18 +116,20 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from bot import absences, blocks, lifecycle, periods, summaries
 from bot.checkin_questions import questions_of
-from bot.commands import DEFAULT_SUMMARY_TIME
 from bot.config import Settings
 from bot.deps import Deps
 from bot.errors import UsageError
 from bot.installations import WorkspaceClients, purge_expired
 from bot.public_holidays import public_holidays
 from bot.schedule_rules import (
+    DEFAULT_CHECKIN_TIME,
+    DEFAULT_SUMMARY_TIME,
     Cadence,
     next_occurrence,
     parse_cadence,
     parse_workdays,
     previous_slot,
+    vendor_today,
 )
 from storage import audit, holidays, schedule, vendors
 from storage import workspaces as workspace_settings
@@ -155,7 +157,6 @@ TICK_INTERVAL = timedelta(seconds=30)
 # is given back for the next tick.
 RATE_LIMIT_RETRIES = 10
 RATE_LIMIT_WAIT = timedelta(minutes=2)
-DEFAULT_CHECKIN_TIME = time(9, 0)
 # How far back unanswered check-ins are looked at for reminders and escalations: longer
 # than a weekly cadence plus a holiday week, short enough to keep the query small.
 FOLLOW_UP_LOOKBACK = timedelta(days=15)
@@ -1344,7 +1345,7 @@ def _pause_unreachable_vendor(tick: _Tick, vendor: Vendor, error: str) -> None:
             detail={"reason": reason},
         )
     logger.warning("scheduler: paused vendor %s (%s): %s", vendor.id, vendor.channel_id, reason)
-    today = tick.now.astimezone(ZoneInfo(vendor.timezone)).date()
+    today = vendor_today(vendor, tick.now)
     notice = schedule.claim_occurrence(
         tick.engine,
         vendor_id=vendor.id or 0,

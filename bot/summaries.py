@@ -74,6 +74,7 @@ from bot.absences import Away
 from bot.alignment import AlignmentNote, alignment_note
 from bot.errors import UsageError
 from bot.periods import Period, digest_periods, existed_through, summary_periods
+from bot.schedule_rules import vendor_today
 from bot.slack_text import escape
 from storage import answers as answer_store
 from storage import reviews, vendors
@@ -549,9 +550,7 @@ def home_overview(
     """The viewer's open tasks across vendors and every vendor's health over the last four
     weeks (local dates of `tz`, the team's zone): six queries, whatever the counts."""
     rows = store.open_tasks_owned_by(session, team_id, user_id, limit=limit + 1)
-    tasks = [
-        HomeTask(row, now.astimezone(ZoneInfo(row.vendor.timezone)).date()) for row in rows[:limit]
-    ]
+    tasks = [HomeTask(row, vendor_today(row.vendor, now)) for row in rows[:limit]]
     tasks.sort(key=lambda item: not item.overdue)  # stable: keeps soonest due first
     last_day = now.astimezone(tz).date()
     first_day = last_day - timedelta(days=HOME_DAYS - 1)

@@ -15,7 +15,17 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from bot import blocks, delegation, people, permissions, reviews, workspace_settings
+from bot import (
+    blocks,
+    delegation,
+    people,
+    permissions,
+    reviews,
+    task_changes,
+    vendor_registry,
+    workspace_settings,
+)
+from bot.command_grammar import parse_command
 from bot.commands import (
     AddVendor,
     AssignTask,
@@ -43,7 +53,6 @@ from bot.commands import (
     ShowHelp,
     ShowScorecard,
     UpdateVendor,
-    parse_command,
 )
 from bot.deps import Deps
 from bot.errors import UsageError
@@ -202,7 +211,9 @@ class DelegateListeners:
                 here = requester.channel_id
                 is_vendor = run_transaction(
                     self.deps.engine,
-                    lambda session: delegation.is_vendor_channel(session, requester.team_id, here),
+                    lambda session: vendor_registry.is_vendor_channel(
+                        session, requester.team_id, here
+                    ),
                 )
                 initial = here if is_vendor else None
                 client.views_open(trigger_id=trigger_id, view=blocks.delegate_modal(initial))
@@ -273,7 +284,7 @@ class DelegateListeners:
             case ListVendors():
                 found = run_transaction(
                     self.deps.engine,
-                    lambda session: delegation.list_vendors(
+                    lambda session: vendor_registry.list_vendors(
                         session, team_id=requester.team_id, removed=command.removed
                     ),
                 )
@@ -281,7 +292,7 @@ class DelegateListeners:
             case RemoveVendor():
                 vendor, open_tasks = run_transaction(
                     self.deps.engine,
-                    lambda session: delegation.remove_vendor(
+                    lambda session: vendor_registry.remove_vendor(
                         session,
                         team_id=requester.team_id,
                         actor_id=requester.user_id,
@@ -293,7 +304,7 @@ class DelegateListeners:
             case RestoreVendor():
                 vendor = run_transaction(
                     self.deps.engine,
-                    lambda session: delegation.restore_vendor(
+                    lambda session: vendor_registry.restore_vendor(
                         session,
                         team_id=requester.team_id,
                         actor_id=requester.user_id,
@@ -307,7 +318,7 @@ class DelegateListeners:
             case UpdateVendor():
                 updated = run_transaction(
                     self.deps.engine,
-                    lambda session: delegation.update_vendor_settings(
+                    lambda session: vendor_registry.update_vendor_settings(
                         session,
                         command,
                         team_id=requester.team_id,
@@ -330,7 +341,7 @@ class DelegateListeners:
             case ManageHolidays():
                 days_off = run_transaction(
                     self.deps.engine,
-                    lambda session: delegation.manage_holidays(
+                    lambda session: vendor_registry.manage_holidays(
                         session,
                         command,
                         team_id=requester.team_id,
@@ -582,7 +593,7 @@ class DelegateListeners:
         # A slash command carries the channel's team, not the user's: ask Slack (cached).
         outside = people.is_outside_user(client, requester.user_id, requester.team_id)
 
-        def close(session: Session) -> tuple[delegation.TaskAccess, reviews.TaskMarkedDone]:
+        def close(session: Session) -> tuple[task_changes.TaskAccess, reviews.TaskMarkedDone]:
             access = self.task_access(session, requester, command.task_id, "done", outside)
             done = reviews.mark_task_done(
                 session,
@@ -623,11 +634,11 @@ class DelegateListeners:
         }
         verb = "cancel" if isinstance(command, CancelTask) else "due"
 
-        def change(session: Session) -> tuple[delegation.TaskAccess, TaskRow, str]:
+        def change(session: Session) -> tuple[task_changes.TaskAccess, TaskRow, str]:
             access = self.task_access(session, requester, command.task_id, verb)
             if isinstance(command, CancelTask):
-                return access, delegation.cancel_task(session, **common), "cancelled"
-            row = delegation.reschedule_task(session, due=command.due, **common)
+                return access, task_changes.cancel_task(session, **common), "cancelled"
+            row = task_changes.reschedule_task(session, due=command.due, **common)
             return access, row, f"now due {blocks.format_due(row.task.due_date)}"
 
         access, row, what = run_transaction(self.deps.engine, change)
@@ -643,8 +654,8 @@ class DelegateListeners:
         task_id: int,
         verb: str,
         outside: bool = False,
-    ) -> delegation.TaskAccess:
-        return delegation.check_task_access(
+    ) -> task_changes.TaskAccess:
+        return task_changes.check_task_access(
             session,
             team_id=requester.team_id,
             task_id=task_id,
@@ -669,7 +680,7 @@ class DelegateListeners:
             type(command), "owner"
         )
 
-        def amend(session: Session) -> tuple[delegation.TaskAccess, str, str | None]:
+        def amend(session: Session) -> tuple[task_changes.TaskAccess, str, str | None]:
             previous: str | None = None
             access = self.task_access(session, requester, command.task_id, verb)
             row = access.row
@@ -681,10 +692,10 @@ class DelegateListeners:
             }
             match command:
                 case ReopenTask():
-                    delegation.reopen_task(session, **common)
+                    task_changes.reopen_task(session, **common)
                     what = "reopened"
                 case EditTask():
-                    changed = delegation.edit_task(session, command, **common)
+                    changed = task_changes.edit_task(session, command, **common)
                     what = " and ".join(
                         f"retitled (was “{escape(change['from'])}”)"
                         if field == "title"
@@ -692,7 +703,7 @@ class DelegateListeners:
                         for field, change in changed.items()
                     )
                 case AssignTask():
-                    delegation.change_task_person(
+                    task_changes.change_task_person(
                         session, field="assignee_id", user_id=command.assignee_id, **common
                     )
                     what = (
@@ -701,7 +712,7 @@ class DelegateListeners:
                         else "unassigned"
                     )
                 case HandOverTask():
-                    previous = delegation.change_task_person(
+                    previous = task_changes.change_task_person(
                         session, field="owner_id", user_id=command.owner_id, **common
                     )
                     what = f"handed over to {blocks.mention(command.owner_id)}"
@@ -806,14 +817,14 @@ class DelegateListeners:
             # check, rejoining a public channel, before the vendor is switched back on.
             run_transaction(
                 self.deps.engine,
-                lambda session: delegation.check_vendor_can_change_pause(
+                lambda session: vendor_registry.check_vendor_can_change_pause(
                     session, team_id=requester.team_id, channel_id=command.channel_id, paused=False
                 ),
             )
             ensure_bot_in_channel(client, command.channel_id)
         vendor = run_transaction(
             self.deps.engine,
-            lambda session: delegation.set_vendor_paused(
+            lambda session: vendor_registry.set_vendor_paused(
                 session,
                 team_id=requester.team_id,
                 actor_id=requester.user_id,
@@ -891,7 +902,7 @@ class DelegateListeners:
                 try:
                     vendor = run_transaction(
                         self.deps.engine,
-                        lambda session: delegation.vendor_in_channel(
+                        lambda session: vendor_registry.vendor_in_channel(
                             session, requester.team_id, form.channel_id
                         ),
                     )

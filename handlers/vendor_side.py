@@ -23,7 +23,6 @@ from bot import (
     blocks,
     checkin_menu,
     checkin_questions,
-    delegation,
     people,
     permissions,
     vendor_blocks,
@@ -32,6 +31,7 @@ from bot import (
 from bot.checkin_updates import NOT_THIS_CHANNEL
 from bot.deps import Deps
 from bot.errors import UsageError
+from bot.schedule_rules import vendor_today
 from handlers import notices
 from handlers.delegate import team_of
 from handlers.payloads import Click
@@ -119,7 +119,7 @@ class VendorSideListeners:
                     said = checkin_menu.record_nothing_new(
                         session, post, vendor, click.user_id, now
                     )
-                today = delegation.vendor_today(vendor, now)
+                today = vendor_today(vendor, now)
             if choice.choice == checkin_menu.AWAY:
                 view = vendor_blocks.away_modal(post.id or 0, vendor.name, today)
                 client.views_open(trigger_id=click.trigger_id, view=view)
@@ -182,7 +182,7 @@ class VendorSideListeners:
                     is_channel_member=channel_membership(client, user_id),
                 )
                 where["channel"] = vendor.channel_id
-                problems = absences.check_dates(first, last, delegation.vendor_today(vendor, now))
+                problems = absences.check_dates(first, last, vendor_today(vendor, now))
                 if problems:
                     ack(response_action="errors", errors=problems)
                     acked = True
