@@ -21,6 +21,7 @@ from bot.periods import Period
 from bot.schedule_rules import vendor_today
 from bot.scorecards import VERDICT_WEEKS, CardFigures, Scorecard, Trend, TrialCard, Verdict
 from bot.slack_text import escape
+from bot.spend import VendorSpend
 from bot.summaries import (
     MIN_SAMPLE,
     Digest,
@@ -30,7 +31,6 @@ from bot.summaries import (
     HomeTask,
     Mark,
     VendorRow,
-    VendorSpend,
     VendorSummary,
     Week,
 )

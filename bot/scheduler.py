@@ -131,6 +131,7 @@ from bot.schedule_rules import (
     previous_slot,
     vendor_today,
 )
+from bot.spend import budget_alert_key, crossed_thresholds, month_span, spend_by_vendor
 from storage import audit, holidays, schedule, vendors
 from storage import workspaces as workspace_settings
 from storage.checkins import checkin_rows
@@ -800,9 +801,9 @@ def _post_due_review_reminders(tick: _Tick, clients: _TeamClients) -> None:
 def _post_due_budget_alerts(tick: _Tick, vendor: Vendor, calendar: VendorCalendar) -> None:
     budget = vendor.monthly_budget_minor or 0
     today = calendar.local_date(tick.now)
-    month = summaries.month_span(today, tick.now)
+    month = month_span(today, tick.now)
     with transaction(tick.engine) as session:
-        spend = summaries.spend_by_vendor(
+        spend = spend_by_vendor(
             session,
             vendor.team_id,
             [vendor],
@@ -811,11 +812,11 @@ def _post_due_budget_alerts(tick: _Tick, vendor: Vendor, calendar: VendorCalenda
             tick.now,
             vendor_id=vendor.id,
         )[vendor.id or 0]
-    crossed = lifecycle.crossed_thresholds(spend.this_month, budget)
+    crossed = crossed_thresholds(spend.this_month, budget)
     if not crossed:
         return
     kind, top = PostKind.BUDGET_ALERT, crossed[-1]
-    key = lifecycle.budget_alert_key(month.first_day, top)
+    key = budget_alert_key(month.first_day, top)
     with transaction(tick.engine) as session:
         existing = schedule.find_post(session, vendor.id or 0, kind, key)
         lower = {
@@ -823,7 +824,7 @@ def _post_due_budget_alerts(tick: _Tick, vendor: Vendor, calendar: VendorCalenda
                 session,
                 vendor.id or 0,
                 kind,
-                lifecycle.budget_alert_key(month.first_day, threshold),
+                budget_alert_key(month.first_day, threshold),
             )
             for threshold in crossed[:-1]
         }
@@ -835,7 +836,7 @@ def _post_due_budget_alerts(tick: _Tick, vendor: Vendor, calendar: VendorCalenda
     for threshold, found in lower.items():
         if found is None:  # crossed together with a higher one: that message says it all
             reason = f"crossed together with {top}%"
-            occurrence = lifecycle.budget_alert_key(month.first_day, threshold)
+            occurrence = budget_alert_key(month.first_day, threshold)
             _skip(tick, vendor, kind, occurrence, None, reason)
     message = blocks.budget_alert(vendor, spend, top)
     _post_claimed(tick, vendor, post, message, to_user=vendor.added_by)

@@ -48,13 +48,11 @@ from sqlmodel import Session
 from bot.errors import UsageError
 from bot.schedule_rules import vendor_today
 from bot.slack_text import escape
+from bot.spend import VendorSpend, month_span, spend_by_vendor
 from bot.summaries import (
     MIN_SAMPLE,
-    VendorSpend,
     Week,
     local_start,
-    month_span,
-    spend_by_vendor,
     week_of,
 )
 from storage import lifecycle as store

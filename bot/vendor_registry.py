@@ -24,6 +24,7 @@ from bot.vendor_settings import asked_columns, changed_labels, changes_from
 from storage import audit, holidays, tasks, vendors
 from storage import lifecycle as lifecycle_store
 from storage.models import Vendor
+from storage.spend import vendor_has_costs
 
 # --------------------------------------------------------------------------- finding one
 
@@ -125,8 +126,7 @@ def update_vendor_settings(
         command,
         vendor,
         today=local_today(now, zone),
-        has_costs=command.currency is not None
-        and lifecycle_store.vendor_has_costs(session, vendor_id),
+        has_costs=command.currency is not None and vendor_has_costs(session, vendor_id),
         decided=lambda end: lifecycle_store.find_trial_decision(session, vendor_id, end),
     )
     changes = changes_from(vendor, wanted)
