@@ -20,7 +20,7 @@ from bot.money import format_money
 from bot.periods import Period
 from bot.schedule_rules import vendor_today
 from bot.scorecards import VERDICT_WEEKS, CardFigures, Scorecard, Trend, TrialCard, Verdict
-from bot.slack_text import escape
+from bot.slack_text import block_quote, escape
 from bot.spend import VendorSpend
 from bot.summaries import (
     MIN_SAMPLE,
@@ -611,11 +611,6 @@ def message_metadata(item_id: int, channel_id: str | None, ts: str | None) -> st
     return f"{item_id}:{channel_id}:{ts}" if channel_id and ts else str(item_id)
 
 
-def _quote(text: str) -> str:
-    """User text as a Slack block quote, escaped, every line quoted."""
-    return "\n".join(f"> {line}" for line in escape(text).splitlines() or [""])
-
-
 def delivery_review_message(task: Task, vendor: Vendor, delivery: Delivery) -> Message:
     """The owner's DM about a delivery: the task, the standard expected, and Accept /
     Request changes while it waits; once decided, the decision in place of the buttons."""
@@ -630,7 +625,7 @@ def delivery_review_message(task: Task, vendor: Vendor, delivery: Delivery) -> M
     )
     blocks: list[dict[str, Any]] = [_section(head)]
     if delivery.note:
-        blocks.append(_section(f"*Their note*\n{_quote(delivery.note)[:2900]}"))
+        blocks.append(_section(f"*Their note*\n{block_quote(delivery.note)[:2900]}"))
     due = f"Due {format_due(task.due_date)}" if task.due_date else "No due date"
     blocks += [
         _section(standard),
@@ -664,7 +659,7 @@ def delivery_review_message(task: Task, vendor: Vendor, delivery: Delivery) -> M
         blocks.append(
             _section(
                 f":leftwards_arrow_with_hook: Changes requested by "
-                f"{mention(delivery.reviewed_by)}:\n{_quote(delivery.review_note)[:2900]}"
+                f"{mention(delivery.reviewed_by)}:\n{block_quote(delivery.review_note)[:2900]}"
             )
         )
     return {"text": f"Task #{task.id} {escape(task.title)} was delivered", "blocks": blocks}
@@ -688,7 +683,7 @@ def review_reminder(item: OverdueReview, now: datetime) -> Message:
     )
     blocks = [_section(text)]
     if delivery.note:
-        blocks.append(_section(f"*Their note*\n{_quote(delivery.note)[:2900]}"))
+        blocks.append(_section(f"*Their note*\n{block_quote(delivery.note)[:2900]}"))
     return {"text": f"#{task.id} {escape(task.title)} is waiting for your review", "blocks": blocks}
 
 
@@ -703,7 +698,7 @@ def changes_requested_notice(task: Task, delivery: Delivery) -> Message:
         "text": f"Changes requested on task #{task.id} {escape(task.title)}",
         "blocks": [
             _section(head),
-            _section(_quote(delivery.review_note)[:2900]),
+            _section(block_quote(delivery.review_note)[:2900]),
             _context("The task is open again; mark it done when the changes are in."),
         ],
     }
@@ -743,7 +738,7 @@ def rating_summary(feedback: TaskFeedback) -> str:
     scores = " · ".join(
         f"{label.lower()} {getattr(feedback, field)}/5" for field, label in RATING_FIELDS
     )
-    comment = f"\n{_quote(feedback.comment)[:2900]}" if feedback.comment else ""
+    comment = f"\n{block_quote(feedback.comment)[:2900]}" if feedback.comment else ""
     return f"Rated by {mention(feedback.rated_by)}: {scores}{comment}"
 
 

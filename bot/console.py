@@ -71,7 +71,7 @@ from bot.fake_slack import Call, FakeSlack
 from bot.logs import configure_logging
 from bot.scheduler import tick_safely
 from storage import schedule
-from storage.database import normalise_url, transaction
+from storage.database import normalise_url, redact_url, transaction
 from storage.models import Task, Vendor
 
 N = TypeVar("N", Person, Room)
@@ -1418,7 +1418,7 @@ def _describe_database(database_url: str) -> str:
             f"{Path(url.database).resolve()} (the console's own, kept between sessions; "
             "--fresh for a temporary one)"
         )
-    return url.set(query={}).render_as_string(hide_password=True)
+    return redact_url(url, query=False)
 
 
 def _files_folder_for(database_url: str) -> Path:

@@ -31,6 +31,7 @@ from sqlmodel import Session
 
 from bot.errors import UsageError
 from bot.money import format_plain
+from bot.slack_text import code
 from bot.summaries import local_start
 from storage import answers, reports, reviews, vendors
 from storage.models import Task, Vendor
@@ -115,11 +116,6 @@ DATE_FORMS = (
 # --------------------------------------------------------------------------- dates
 
 
-def _shown(text: str) -> str:
-    cleaned = text.replace("`", "'").replace("\n", " ")[:40]
-    return f"`{cleaned}`"
-
-
 def parse_report_date(text: str, today: date) -> date:
     """A report date. The due-date forms, read backwards where that is what a report
     means: a weekday is the latest such day (today included), `-2w` is two weeks ago;
@@ -144,9 +140,9 @@ def parse_report_date(text: str, today: date) -> date:
             return date.fromisoformat(value)
         except ValueError:
             raise UsageError(
-                f"{_shown(text)} is not a real calendar date. Check the month and day."
+                f"{code(text)} is not a real calendar date. Check the month and day."
             ) from None
-    raise UsageError(f"{_shown(text)} is not a date I understand. {DATE_FORMS}")
+    raise UsageError(f"{code(text)} is not a date I understand. {DATE_FORMS}")
 
 
 def report_range(start: str | None, end: str | None, today: date) -> tuple[date, date]:

@@ -25,6 +25,7 @@ from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.errors import UsageError
+from bot.slack_text import code
 
 
 class HasTimezone(Protocol):
@@ -93,11 +94,7 @@ _DURATION_FORMS = "write it like `4h` or `90m`"
 
 
 def _quote(value: str) -> str:
-    """Echo user input inside backticks without letting it break Slack formatting."""
-    cleaned = value.replace("`", "'").replace("\n", " ")
-    if len(cleaned) > 40:
-        cleaned = cleaned[:39] + "…"
-    return f"`{cleaned}`"
+    return code(value, mark_cut=True)
 
 
 # --------------------------------------------------------------------------- due dates

@@ -114,7 +114,7 @@ from slack_sdk.http_retry.state import RetryState
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from bot import absences, blocks, lifecycle, periods, summaries
+from bot import absences, blocks, lifecycle, periods, slack_channels, summaries
 from bot.checkin_questions import questions_of
 from bot.config import Settings
 from bot.deps import Deps
@@ -135,7 +135,7 @@ from bot.spend import budget_alert_key, crossed_thresholds, month_span, spend_by
 from storage import audit, holidays, schedule, vendors
 from storage import workspaces as workspace_settings
 from storage.checkins import checkin_rows
-from storage.database import transaction
+from storage.database import transaction, without_password
 from storage.models import (
     PostKind,
     PostState,
@@ -1079,7 +1079,7 @@ def _send_escalation(
     """One DM per distinct owner under one claim. A DM Slack refuses (owner deactivated)
     is noted and the others still go; a transient failure before any DM went out gives
     the claim back so the whole escalation is retried."""
-    permalink = _permalink(tick.client, vendor.channel_id, checkin.message_ts)
+    permalink = slack_channels.permalink(tick.client, vendor.channel_id, checkin.message_ts)
     today = calendar.local_date(tick.now)
     sent: list[tuple[str, str]] = []
     refused: list[str] = []
@@ -1120,18 +1120,6 @@ def _send_escalation(
             tick.engine, post, state=PostState.FAILED, detail=detail, claimed_by=tick.claimant
         )
         tick.report.failed[post.kind] += 1
-
-
-def _permalink(client: WebClient, channel: str, message_ts: str | None) -> str | None:
-    """A link to the check-in for the DM; the DM still goes without one."""
-    if not message_ts:
-        return None
-    try:
-        link = client.chat_getPermalink(channel=channel, message_ts=message_ts).get("permalink")
-    except (SlackClientError, OSError) as error:
-        logger.info("scheduler: no permalink for %s/%s: %s", channel, message_ts, _name(error))
-        return None
-    return str(link) if link else None
 
 
 # --------------------------------------------------------------------------- claims
@@ -1498,5 +1486,4 @@ def _describe(error: BaseException, engine: Engine) -> str:
     cause = getattr(error, "orig", None) or error
     lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
     text = f"{_name(error)}: {lines[0]}" if lines else _name(error)
-    password = engine.url.password
-    return text.replace(str(password), "***") if password else text
+    return without_password(text, engine.url)

@@ -29,7 +29,7 @@ from bot.checkin_questions import (
     MAX_QUESTIONS,
     questions_of,
 )
-from bot.slack_text import escape
+from bot.slack_text import block_quote, escape
 from storage.models import QuestionAnswer, Vendor
 
 Message = dict[str, Any]
@@ -293,7 +293,7 @@ def answers_thread_message(user_id: str, answers: Sequence[QuestionAnswer]) -> M
     lines = [f"*Check-in answers from <@{user_id}>*"]
     for answer in answers:
         lines.append(f"*{escape(answer.question)}*")
-        lines.append(_quoted(answer.answer))
+        lines.append(block_quote(answer.answer))
     text = "\n".join(lines)
     return {
         "text": f"Check-in answers from <@{user_id}>",
@@ -301,14 +301,10 @@ def answers_thread_message(user_id: str, answers: Sequence[QuestionAnswer]) -> M
     }
 
 
-def _quoted(text: str) -> str:
-    return "\n".join("> " + escape(line) for line in text.splitlines() or [""])
-
-
 def answers_quote_lines(answers: Sequence[QuestionAnswer], limit: int = 10) -> list[str]:
     """For the summary's thread and the digest: `> answer` under `*question* (<@U>)`."""
     lines: list[str] = []
     for answer in answers[-limit:]:
         lines.append(f"*{escape(answer.question)}* (<@{answer.user_id}>, {answer.at:%a %-d %b})")
-        lines.append(_quoted(answer.answer[:300]))
+        lines.append(block_quote(answer.answer[:300]))
     return lines
