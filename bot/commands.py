@@ -205,23 +205,9 @@ class ResumeVendor:
     channel_id: str
 
 
-Command = (
-    ShowHelp
-    | OpenDelegateForm
-    | CreateTask
-    | ListTasks
-    | CloseTask
-    | CancelTask
-    | RescheduleTask
-    | SetTaskCost
-    | ReopenTask
-    | EditTask
-    | AssignTask
-    | HandOverTask
-    | ShowScorecard
-    | PostSummary
-    | SendReport
-    | AddVendor
+# `vendor …` (bot.vendor_grammar); which of them only admins may run: bot.permissions.
+VendorCommand = (
+    AddVendor
     | UpdateVendor
     | ManageHolidays
     | ManageAbsences
@@ -231,4 +217,15 @@ Command = (
     | ResumeVendor
     | RemoveVendor
     | RestoreVendor
+)
+Command = (
+    ShowHelp
+    | OpenDelegateForm
+    | CreateTask
+    | ListTasks
+    | TaskCommand
+    | ShowScorecard
+    | PostSummary
+    | SendReport
+    | VendorCommand
 )

@@ -19,6 +19,7 @@ from bot.commands import (
     RestoreVendor,
     ResumeVendor,
     UpdateVendor,
+    VendorCommand,
 )
 from bot.errors import UsageError
 from bot.slack_text import readable_text
@@ -29,19 +30,6 @@ from bot.vendor_settings import (
     SET_KEYS,
     SET_USAGE,
     read_vendor_settings,
-)
-
-VendorCommand = (
-    AddVendor
-    | UpdateVendor
-    | ManageHolidays
-    | ManageAbsences
-    | EditQuestions
-    | ListVendors
-    | PauseVendor
-    | ResumeVendor
-    | RemoveVendor
-    | RestoreVendor
 )
 
 VENDOR_VERBS = (
