@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
@@ -200,14 +200,6 @@ T1, T2 = "xoxb-t0one-token", "xoxb-t0two-token"
 ACME, BETA = "<#C1ACME|acme>", "<#C2BETA|beta>"
 
 
-def wait_until(condition: Callable[[], bool], what: str) -> None:
-    for _ in range(500):  # counted waits: the clock may be frozen
-        if condition():
-            return
-        time.sleep(0.01)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def two_installed_with_tasks(many: ManyBot) -> None:
     many.install(ONE)
     many.install(TWO)
@@ -319,7 +311,8 @@ def test_uninstall_stops_the_workspace_at_the_next_tick_and_purges_after_30_days
         if event_type == "tokens_revoked":
             event["tokens"] = {"oauth": [], "bot": ["U0BOT"]}
         assert many.event(ONE, event).status == 200
-        wait_until(lambda: bots_of(engine, ONE) == 0, "workspace ONE's tokens to go")
+        many.settle()
+        assert bots_of(engine, ONE) == 0
         assert bots_of(engine, TWO) == 1
         with Session(engine) as session:
             gone = session.get(Workspace, ONE)
@@ -345,7 +338,8 @@ def test_a_reinstall_within_30_days_picks_up_where_it_left(many: ManyBot, engine
     with freeze_time(MONDAY):
         two_installed_with_tasks(many)
         many.event(ONE, {"type": "app_uninstalled"})
-        wait_until(lambda: bots_of(engine, ONE) == 0, "workspace ONE's tokens to go")
+        many.settle()
+        assert bots_of(engine, ONE) == 0
         many.install(ONE)
         assert "Logo" in many.command(ONE, "list all", "U1ANN", "C1ACME")
     with Session(engine) as session:
@@ -529,7 +523,8 @@ def test_one_workspace_mode_answers_an_uninstall(engine: Engine) -> None:
             with Session(engine) as session:
                 return session.get(Workspace, "T0TEAM") is not None
 
-        wait_until(recorded, "the uninstall record")
+        bot.settle()
+        assert recorded()
 
 
 def test_a_digest_channel_set_by_command_works_without_summary_channel(

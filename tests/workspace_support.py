@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 
 from bot.app import build_app
 from bot.config import Settings
+from bot.console_transport import TrackingExecutor, track_listeners
 from bot.delegation import VendorDefaults
 from bot.deps import Deps
 from bot.fake_slack import FakeSlack
@@ -82,6 +83,13 @@ class ManyBot:
     slack: FakeSlack
     engine: Engine
     deps: Deps
+    listeners: TrackingExecutor
+
+    def settle(self, timeout: float = 30) -> None:
+        """Wait until every listener started so far has finished (the tracking executor's
+        condition: Bolt submits each listener before it answers the request), or fail."""
+        if not self.listeners.wait_idle(timeout):
+            raise AssertionError(f"the bot's listeners were still running after {timeout}s")
 
     def install(self, team_id: str, decision: str = "allow", browser: Browser | None = None) -> str:
         """Walk /slack/install -> Slack's authorize page -> Allow; the final page's HTML."""
@@ -124,11 +132,10 @@ class ManyBot:
         }
         result = self.post_signed(urlencode(form), "application/x-www-form-urlencoded")
         assert result.status == 200, result
-        for _ in range(500):  # counted waits: tests may freeze the clock
-            for response in list(self.slack.responses):
-                if response.get("_key") == key:
-                    return rendered(response)
-            time.sleep(0.01)
+        self.settle()
+        for response in list(self.slack.responses):
+            if response.get("_key") == key:
+                return rendered(response)
         raise AssertionError(f"no reply to {text!r} in {team_id}")
 
     def event(self, team_id: str, event: dict[str, Any]) -> HttpResult:
@@ -172,13 +179,15 @@ def start_many_bot(engine: Engine, slack: FakeSlack, **overrides: Any) -> Iterat
         engine=engine,
         vendor_defaults=VendorDefaults(),
     )
-    server.set_app(build_wsgi_app(build_app(deps), engine))
+    app = build_app(deps)
+    listeners = track_listeners(app)
+    server.set_app(build_wsgi_app(app, engine))
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
     )
     thread.start()
     try:
-        yield ManyBot(url, slack, engine, deps)
+        yield ManyBot(url, slack, engine, deps, listeners)
     finally:
         server.shutdown()
         server.server_close()
