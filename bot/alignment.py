@@ -5,7 +5,9 @@ What a vendor reads in its own channel at each summary (docs/summaries.md):
 - **Delivered in the period**, by name, with thanks;
 - **Due in the next 7 days** (the vendor's calendar), by name, overdue ones first;
 - **Blocked or at risk**, with the latest word on it (who said it and what it waits on);
-- **Waiting on us**: deliveries awaiting the team's review and tasks sent back for changes.
+- **Waiting on us**: deliveries awaiting the team's review, tasks sent back for changes,
+  and questions the vendor asked in task threads that nobody of the team has answered yet
+  (bot.task_questions).
 
 Response rates, ratings and trends are internal (digest, scorecard, Home) unless the
 vendor's `figures:on` setting says to show them here too.
@@ -22,8 +24,10 @@ from sqlmodel import Session
 from bot.periods import Period
 from bot.schedule_rules import vendor_today
 from storage import alignment as store
+from storage import task_questions
 from storage.alignment import Stuck, WaitingOnTeam
 from storage.models import Task, Vendor
+from storage.task_questions import OpenQuestion
 
 DUE_WITHIN = timedelta(days=7)
 
@@ -35,16 +39,19 @@ class AlignmentNote:
     due_soon: Sequence[Task]
     stuck: Sequence[Stuck]
     waiting_on_us: Sequence[WaitingOnTeam]
+    questions: Sequence[OpenQuestion] = ()  # unanswered, in task threads
 
     @property
     def is_empty(self) -> bool:
-        return not (self.delivered or self.due_soon or self.stuck or self.waiting_on_us)
+        return not (
+            self.delivered or self.due_soon or self.stuck or self.waiting_on_us or self.questions
+        )
 
 
 def alignment_note(
     session: Session, vendor: Vendor, period: Period, now: datetime
 ) -> AlignmentNote:
-    """Four queries, whatever the number of tasks."""
+    """Five queries, whatever the number of tasks."""
     vendor_id = vendor.id or 0
     today = vendor_today(vendor, now)
     return AlignmentNote(
@@ -53,4 +60,5 @@ def alignment_note(
         due_soon=store.due_by(session, vendor_id, today + DUE_WITHIN),
         stuck=store.stuck(session, vendor_id, now),
         waiting_on_us=store.waiting_on_team(session, vendor_id),
+        questions=task_questions.open_questions(session, vendor_id),
     )

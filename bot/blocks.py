@@ -35,6 +35,7 @@ from bot.summaries import (
     Week,
 )
 from bot.trial_verdict import THRESHOLDS_TEXT, TrialJudgement, judge_trial
+from storage import on_time
 from storage.checkins import CheckinRow
 from storage.models import (
     Delivery,
@@ -482,11 +483,9 @@ def checkin_row_text(vendor: Vendor, row: CheckinRow, today: date) -> str:
 
 def _done_text(vendor: Vendor, task: Task) -> str:
     """`:white_check_mark: Done on time, accepted by @owner` / `Done 2 days late`."""
-    finished = task.delivered_at or task.closed_at
+    late = on_time.task_days_late(task, ZoneInfo(vendor.timezone))
     how = ""
-    if task.due_date is not None and finished is not None:
-        day = vendor_today(vendor, finished)
-        late = (day - task.due_date).days
+    if task.due_in_force is not None and late is not None:
         how = " on time" if late <= 0 else f" {late} day{'s' if late != 1 else ''} late"
     who = (
         f", accepted by {mention(task.closed_by)}"
@@ -943,6 +942,14 @@ MAX_MESSAGE_BLOCKS = 50
 MAX_DIGEST_ANSWERS = 15  # the newest answers to the team's questions quoted in the digest
 MAX_HOME_BLOCKS = 100
 _SECTION_CHARS = 2900  # Slack allows 3000 characters in a section's text
+QUESTION_QUOTE_LENGTH = 200  # a vendor's question quoted in "Waiting on us"
+
+
+def _clipped(text: str, length: int) -> str:
+    """Plain text on one line, cut to `length` characters with an ellipsis (before escaping,
+    so no entity is cut in half)."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= length else flat[: length - 1].rstrip() + "…"
 
 
 def _sections(lines: Sequence[str]) -> list[dict[str, Any]]:
@@ -1099,7 +1106,7 @@ def summary_message(summary: VendorSummary) -> Message:
                 f"{word} (said {day(item.update.at)})"
             )
         blocks += _sections(["*Blocked or at risk*: what it waits on", *stuck])
-    if note.waiting_on_us:
+    if note.waiting_on_us or note.questions:
         waiting = []
         for wait in note.waiting_on_us:
             if wait.delivery.outcome == ReviewOutcome.CHANGES_REQUESTED:
@@ -1115,6 +1122,12 @@ def summary_message(summary: VendorSummary) -> Message:
                     f"• {short(wait.task)} · delivered {day(wait.delivery.delivered_at)}, "
                     "waiting for our review"
                 )
+        for open_question in note.questions:
+            question = open_question.question
+            waiting.append(
+                f"• {short(open_question.task)} · your question of {day(question.asked_at)}: "
+                f"“{escape(_clipped(question.text, QUESTION_QUOTE_LENGTH))}”"
+            )
         blocks += _sections(["*Waiting on us*", *waiting])
     if vendor.show_figures:
         blocks.append(_section("\n".join(figure_lines(summary.current, summary.previous))))
@@ -1295,8 +1308,14 @@ def _home_task_line(item: HomeTask) -> str:
         if task.status == TaskStatus.DELIVERED
         else ""
     )
+    asked = (
+        f" · :question: {item.questions} question{'s' if item.questions != 1 else ''} "
+        "from the vendor waiting in its thread"
+        if item.questions
+        else ""
+    )
     today = item.today if task.status == TaskStatus.OPEN else None  # delivered: not overdue
-    return f"• {mark}{task_line(task, vendor, today)}{review}"
+    return f"• {mark}{task_line(task, vendor, today)}{review}{asked}"
 
 
 def _home_vendor_line(

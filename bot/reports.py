@@ -33,8 +33,8 @@ from bot.money import format_plain
 from bot.schedule_rules import DateWords, read_date
 from bot.slack_text import code
 from bot.summaries import local_start
-from storage import answers, reports, reviews, vendors
-from storage.models import Task, Vendor
+from storage import answers, on_time, reports, reviews, vendors
+from storage.models import Task, TaskStatus, Vendor
 
 COLUMNS: tuple[str, ...] = (
     "record",
@@ -52,6 +52,8 @@ COLUMNS: tuple[str, ...] = (
     "user_name",
     "status",
     "due_date",
+    "due_in_force",  # a finished task's due date when it was finished (storage.on_time)
+    "on_time",  # a done task: yes / no, judged against due_in_force
     "created_at",
     "closed_at",
     "closed_by",
@@ -162,6 +164,14 @@ def _task_cells(task: Task, vendor: Vendor) -> dict[str, object]:
     }
 
 
+def _on_time_cell(task: Task, vendor: Vendor) -> str | None:
+    """`yes` / `no` for a done task (the rule of every figure), empty otherwise."""
+    if task.status != TaskStatus.DONE:
+        return None
+    late = on_time.task_days_late(task, ZoneInfo(vendor.timezone))
+    return None if late is None else ("yes" if late == 0 else "no")
+
+
 def _vendor_cells(vendor: Vendor) -> dict[str, object]:
     return {"vendor": vendor.name, "vendor_channel": vendor.channel_id}
 
@@ -190,6 +200,8 @@ def report_rows(
             **_task_cells(task, row.vendor),
             "status": task.status,
             "due_date": task.due_date,
+            "due_in_force": task.due_in_force,
+            "on_time": _on_time_cell(task, row.vendor),
             "created_at": task.created_at,
             "closed_at": task.closed_at,
             "closed_by": task.closed_by,

@@ -23,7 +23,7 @@ from sqlmodel import Session
 from bot import blocks, people, task_changes
 from bot.errors import DuplicateDelivery, UsageError
 from bot.slack_text import readable_text
-from storage import audit, tasks
+from storage import audit, on_time, tasks
 from storage import reviews as review_store
 from storage.models import (
     Delivery,
@@ -141,7 +141,13 @@ def finish_open_task(
         )
         return TaskMarkedDone(task, vendor, DoneOutcome.CLOSED, actor_id)
     tasks.update_task(
-        session, task, now, status=TaskStatus.DELIVERED, delivered_at=now, delivered_by=actor_id
+        session,
+        task,
+        now,
+        status=TaskStatus.DELIVERED,
+        delivered_at=now,
+        delivered_by=actor_id,
+        **on_time.due_when_finishing(task),
     )
     delivery = review_store.add_delivery(
         session, task=task, delivered_by=actor_id, now=now, note=note
@@ -325,7 +331,13 @@ def request_changes(
     ):
         raise _already_reviewed(session, review)
     tasks.update_task(
-        session, review.task, now, status=TaskStatus.OPEN, delivered_at=None, delivered_by=None
+        session,
+        review.task,
+        now,
+        status=TaskStatus.OPEN,
+        delivered_at=None,
+        delivered_by=None,
+        due_in_force=None,
     )
     audit.record_change(
         session,

@@ -12,9 +12,9 @@ to now ("so far"), but none before the week the vendor was added.
 **The figures** of a week (`CardFigures`), each as in docs/summaries.md where it has one:
 
 - *on time* / *late*: tasks done (closed) on the week's local days, judged on the day the
-  vendor finished them (the accepted delivery, else the closing) against the due date; no
-  due date is on time.
-- *average lateness*: over the late tasks, the mean number of days between the due date
+  vendor finished them (the accepted delivery, else the closing) against the due date in
+  force then (storage.on_time); no due date is on time.
+- *average lateness*: over the late tasks, the mean number of days between that due date
   and the day the vendor finished (n/a without a late task).
 - *response rate*, *median first response*: check-ins posted that week, answered by now.
 - *quality*, *timeliness*, *communication*: averages of the ratings first given that week;
@@ -151,11 +151,7 @@ class Events:
             return first <= day <= last
 
         done = [task for task in self.tasks if within(task.closed_on)]
-        late = [
-            (task.finished_on - task.due_date).days
-            for task in done
-            if task.due_date is not None and task.finished_on > task.due_date
-        ]
+        late = [task.days_late for task in done if task.days_late > 0]
         posted = [answer for answer in self.answers if within(answer.day)]
         delays = [answer.minutes for answer in posted if answer.minutes is not None]
         rated = [rating for rating in self.ratings if within(rating.day)]

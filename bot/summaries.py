@@ -13,13 +13,14 @@ in the vendor's own calendar) remain the scorecard's unit and `reported_week` it
 
 - *completed*: tasks whose status is done and whose `closed_at` falls on one of the span's
   local days (and not after now). Cancelled tasks are never completed.
-- *on time*: completed, and the local date the vendor finished it is on or before
-  `due_date`. Finished means the accepted delivery (`delivered_at`, which a request for
-  changes clears, so it is the delivery that was accepted) or, for a task closed without a
-  delivery, `closed_at`: a review that takes the owner two days does not make the vendor
-  late. A task without a due date cannot be late and counts as on time. *late* =
-  completed - on time. A delivered task counts as completed in the week the owner accepts
-  it (that closes it).
+- *on time*: completed, and the local date the vendor finished it is on or before the
+  due date in force when it was finished (`due_in_force`, storage.on_time: a date moved
+  afterwards changes nothing). Finished means the accepted delivery (`delivered_at`,
+  which a request for changes clears, so it is the delivery that was accepted) or, for a
+  task closed without a delivery, `closed_at`: a review that takes the owner two days
+  does not make the vendor late. A task without a due date cannot be late and counts as
+  on time. *late* = completed - on time. A delivered task counts as completed in the week
+  the owner accepts it (that closes it).
 - *open*: tasks created and not yet closed (done or cancelled) at the status time: now,
   for the week being reported; the end of Sunday, local time, for the previous week.
 - *delivered*: the open tasks that are delivered and awaiting the owner's review at the
@@ -78,7 +79,7 @@ from bot.schedule_rules import vendor_today
 from bot.slack_text import escape
 from bot.spend import VendorSpend, month_span, spend_by_vendor
 from storage import answers as answer_store
-from storage import reviews, vendors
+from storage import reviews, task_questions, vendors
 from storage import summaries as store
 from storage.models import QuestionAnswer, TaskStatus, Vendor, VendorFeedback
 from storage.overdue_reviews import OverdueReview, overdue_reviews
@@ -469,6 +470,7 @@ def team_digest(session: Session, team_id: str, tz: ZoneInfo, now: datetime) -> 
 class HomeTask:
     row: TaskRow
     today: date  # the vendor's local date, to mark overdue
+    questions: int = 0  # the vendor's unanswered questions in the task's thread
 
     @property
     def overdue(self) -> bool:
@@ -492,10 +494,15 @@ class HomeOverview:
 def home_overview(
     session: Session, team_id: str, user_id: str, tz: ZoneInfo, now: datetime, *, limit: int = 40
 ) -> HomeOverview:
-    """The viewer's open tasks across vendors and every vendor's health over the last four
-    weeks (local dates of `tz`, the team's zone): six queries, whatever the counts."""
+    """The viewer's open tasks across vendors (with the vendor's questions waiting in their
+    threads) and every vendor's health over the last four weeks (local dates of `tz`, the
+    team's zone): eight queries, whatever the counts."""
     rows = store.open_tasks_owned_by(session, team_id, user_id, limit=limit + 1)
-    tasks = [HomeTask(row, vendor_today(row.vendor, now)) for row in rows[:limit]]
+    asked = task_questions.open_counts(session, [row.task.id or 0 for row in rows[:limit]])
+    tasks = [
+        HomeTask(row, vendor_today(row.vendor, now), asked.get(row.task.id or 0, 0))
+        for row in rows[:limit]
+    ]
     tasks.sort(key=lambda item: not item.overdue)  # stable: keeps soonest due first
     last_day = now.astimezone(tz).date()
     first_day = last_day - timedelta(days=HOME_DAYS - 1)

@@ -18,7 +18,7 @@ from bot.errors import UsageError
 from bot.schedule_rules import parse_due_date, vendor_today
 from bot.slack_text import escape
 from bot.vendor_registry import removed_refusal
-from storage import audit, tasks, vendors
+from storage import audit, on_time, tasks, vendors
 from storage import reviews as review_store
 from storage.models import Task, TaskStatus
 from storage.tasks import TaskRow
@@ -53,7 +53,15 @@ def _finish_task(
     session: Session, team_id: str, actor_id: str, task_id: int, status: TaskStatus, now: datetime
 ) -> TaskRow:
     row = _open_task(session, team_id, task_id)
-    tasks.update_task(session, row.task, now, status=status, closed_at=now, closed_by=actor_id)
+    tasks.update_task(
+        session,
+        row.task,
+        now,
+        status=status,
+        closed_at=now,
+        closed_by=actor_id,
+        **on_time.due_when_finishing(row.task),
+    )
     audit.record_change(
         session,
         team_id=team_id,
@@ -199,6 +207,7 @@ def reopen_task(
         closed_by=None,
         delivered_at=None,
         delivered_by=None,
+        due_in_force=None,
     )
     audit.record_change(
         session,

@@ -18,7 +18,15 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import blocks, checkin_updates, people, reviews, slack_channels, workspace_settings
+from bot import (
+    blocks,
+    checkin_updates,
+    people,
+    reviews,
+    slack_channels,
+    task_questions,
+    workspace_settings,
+)
 from bot.checkin_replies import MAX_NOTE_LENGTH, parse_reply
 from bot.checkin_updates import (
     ALERT_STATUSES,
@@ -242,15 +250,16 @@ class CheckinListeners:
                 "now": self.deps.clock(),
             }
 
-            def store(session: Session) -> checkin_updates.ThreadReply | None:
+            def store(session: Session) -> checkin_updates.ThreadReply | str | None:
                 stored = checkin_updates.record_thread_reply(
                     session,
                     user_is_outside=outside,
                     admins=workspace_settings.load(session, self.deps.settings, team_id).admins,
                     **fields,
                 )
-                if stored is None:  # not a check-in's thread: a feedback prompt's?
-                    reviews.record_vendor_feedback(session, **fields)
+                # Not a check-in's thread: a feedback prompt's? Else perhaps a task's.
+                if stored is None and reviews.record_vendor_feedback(session, **fields) is None:
+                    return _ELSEWHERE
                 return stored
 
             try:
@@ -259,12 +268,42 @@ class CheckinListeners:
                 # Slack redelivers an event it thinks we missed (X-Slack-Retry-Num).
                 logger.info("thread reply already stored; ignoring a repeated delivery")
                 return
-            if stored is None:
-                return  # vendor feedback is only kept; or a thread that is neither
+            if stored == _ELSEWHERE:  # perhaps a task's thread: a question, or its answer
+                self.on_task_thread_reply(client, reply, team_id)
+                return
+            if stored is None or isinstance(stored, str):
+                return  # vendor feedback is only kept
             if stored.problem:
                 tell_author(stored.problem)
             for recorded in stored.statuses:
                 self.tell_about(client, recorded, logger)
+
+    def on_task_thread_reply(
+        self, client: WebClient, reply: checkin_updates.ThreadMessage, team_id: str
+    ) -> None:
+        """A reply under a task's announcement: the vendor's question is kept for the
+        alignment note's "Waiting on us"; the team's reply answers the open ones."""
+        engine = self.deps.engine
+        where = (team_id, reply.channel_id, reply.thread_ts)
+        if not run_transaction(
+            engine, lambda session: task_questions.needs_author(session, *where)
+        ):
+            return  # no task's thread: people talking, nothing to ask Slack about
+        outside = people.is_outside_user(client, reply.user_id, team_id)
+        run_transaction(
+            engine,
+            lambda session: task_questions.record_task_reply(
+                session,
+                team_id=team_id,
+                channel_id=reply.channel_id,
+                thread_ts=reply.thread_ts,
+                message_ts=reply.message_ts,
+                user_id=reply.user_id,
+                text=reply.text,
+                user_is_outside=outside,
+                now=self.deps.clock(),
+            ),
+        )
 
     # ------------------------------------------------------------------ telling people
 
@@ -328,6 +367,9 @@ class CheckinListeners:
                 self.deps.engine,
                 lambda session: updates.set_owner_alert(session, update_id, reference),
             )
+
+
+_ELSEWHERE = "elsewhere"  # a thread reply that is neither a check-in's nor a feedback prompt's
 
 
 def _update_id(private_metadata: str) -> int:

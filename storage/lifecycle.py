@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, update
 from sqlalchemy import select as sql_select
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from storage import on_time
 from storage.database import insert_unless_taken
 from storage.models import (
     Delivery,
@@ -35,12 +36,17 @@ from storage.summaries import Span, local_date, prepare_local_dates, within_span
 @dataclass(frozen=True)
 class FinishedTask:
     """A task done in the span: when it was closed and finished (the accepted delivery,
-    else the closing), the vendor's local dates; its due date and cost."""
+    else the closing), the vendor's local dates; the due date in force when it was
+    finished (storage.on_time) and its cost."""
 
     closed_on: date
     finished_on: date
-    due_date: date | None
+    due_in_force: date | None
     cost_minor: int | None
+
+    @property
+    def days_late(self) -> int:
+        return on_time.days_late(self.due_in_force, self.finished_on)
 
 
 def _day(value: Any) -> date:
@@ -52,12 +58,11 @@ def finished_tasks(session: Session, vendor_id: int, span: Span) -> list[Finishe
     prepare_local_dates(session)
     zone = col(Vendor.timezone)
     closed_at = col(Task.closed_at)
-    finished_at = func.coalesce(col(Task.delivered_at), closed_at)
     query = (
         sql_select(
             local_date(closed_at, zone),
-            local_date(finished_at, zone),
-            col(Task.due_date),
+            local_date(on_time.finished_at(), zone),
+            col(Task.due_in_force),
             col(Task.cost_minor),
         )
         .join(Vendor, col(Vendor.id) == col(Task.vendor_id))

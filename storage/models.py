@@ -79,6 +79,8 @@ class Task(SQLModel, table=True):
     """A piece of work handed to a vendor: what, to what standard, by when, and for whom."""
 
     __tablename__ = "tasks"
+    # A reply in a task's thread finds its task by the announcement's ts.
+    __table_args__ = (Index("ix_tasks_announcement_ts", "announcement_ts"),)
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32, index=True)
@@ -96,6 +98,10 @@ class Task(SQLModel, table=True):
     closed_by: str | None = Field(default=None, max_length=32)
     delivered_at: datetime | None = Field(default=None)
     delivered_by: str | None = Field(default=None, max_length=32)
+    # The due date in force when the task was finished (delivered, or closed without a
+    # delivery), written then and never moved by a later `due`: on time is judged against
+    # it (storage.on_time). None while unfinished, or when it had no due date.
+    due_in_force: date | None = Field(default=None)
     # What the task costs, in minor units of the vendor's currency; spend once it is done.
     cost_minor: int | None = Field(default=None, sa_type=BigInteger)
 
@@ -274,6 +280,28 @@ class QuestionAnswer(SQLModel, table=True):
     question: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     answer: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     at: datetime
+
+
+class TaskQuestion(SQLModel, table=True):
+    """A question the vendor's side asked in a task's thread (bot.task_questions); a later
+    reply there by someone of the team answers it. Unique by message: Slack's retries of
+    the event store it once."""
+
+    __tablename__ = "task_questions"
+    __table_args__ = (
+        UniqueConstraint("channel_id", "message_ts", name="uq_task_questions_message"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="tasks.id", index=True)
+    vendor_id: int = Field(foreign_key="vendors.id", index=True)
+    channel_id: str = Field(max_length=32)
+    message_ts: str = Field(max_length=32)
+    user_id: str = Field(max_length=32)
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    asked_at: datetime
+    answered_at: datetime | None = Field(default=None)
+    answered_by: str | None = Field(default=None, max_length=32)
 
 
 class TeamPost(SQLModel, table=True):

@@ -45,6 +45,8 @@ from storage.models import (
     TaskUpdate,
     Vendor,
 )
+from storage.on_time import finished_at as judged_finished_at
+from storage.on_time import on_time as judged_on_time
 from storage.tasks import TaskRow
 
 # UTC offsets run from -12:00 to +14:00: a local day starts at most 14 h before and ends
@@ -265,15 +267,8 @@ def task_counts(
     is_open, delivered = _task_state(span)
     active = and_(is_open, not_(delivered))
     completed = and_(col(Task.status) == TaskStatus.DONE, _within(col(Task.closed_at), span))
-    # Judged when the vendor finished: the accepted delivery, else the closing itself.
-    finished_at = func.coalesce(col(Task.delivered_at), col(Task.closed_at))
-    on_time = and_(
-        completed,
-        or_(
-            col(Task.due_date).is_(None),
-            col(Task.due_date) >= local_date(finished_at, _zone()),
-        ),
-    )
+    # Judged when the vendor finished, against the due date then in force (storage.on_time).
+    on_time = and_(completed, judged_on_time(local_date(judged_finished_at(), _zone())))
     overdue = and_(
         active, col(Task.due_date).is_not(None), col(Task.due_date) < _status_today(span)
     )

@@ -66,6 +66,7 @@ def close(
         fresh.status = status
         fresh.closed_at = utc(at)
         fresh.closed_by = fresh.owner_id
+        fresh.due_in_force = fresh.due_date  # as the app writes it when a task is finished
         if delivered is not None:
             fresh.delivered_at = utc(delivered)
             session.add(
@@ -90,6 +91,7 @@ def deliver(engine: Engine, item: Task, at: str) -> None:
         fresh.status = TaskStatus.DELIVERED
         fresh.delivered_at = utc(at)
         fresh.delivered_by = "U0VENDOR"
+        fresh.due_in_force = fresh.due_date
         session.add(fresh)
         session.add(
             Delivery(

@@ -28,7 +28,9 @@ def vendor() -> Vendor:
 
 
 def task(number: int, status: str, due: date | None, **fields: object) -> Task:
+    finished = fields.get("delivered_at") or fields.get("closed_at")
     return Task(
+        due_in_force=due if finished else None,  # as the app writes it when finished
         id=number,
         team_id="T0TEAM",
         vendor_id=1,
