@@ -37,8 +37,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-from slack_sdk.signature import SignatureVerifier
-
 from bench import common
 from bench.common import (
     FakeSlackProcess,
@@ -50,6 +48,7 @@ from bench.common import (
     wait_until_serving,
     work_directory,
 )
+from bot.console.transport import sign, slash_command_form
 
 CHANNELS = [f"C0BENCH{n:02d}" for n in range(20)]
 USERS = [f"U0BENCH{n:02d}" for n in range(20)]
@@ -97,7 +96,6 @@ class Client:
 
     def __init__(self, fake: FakeSlackProcess) -> None:
         self.fake = fake
-        self.verifier = SignatureVerifier(common.SIGNING_SECRET)
         self.counter = 0
 
     def body(self, n: int, key: str) -> str:
@@ -106,32 +104,27 @@ class Client:
             f"<#{channel}|{channel.lower()}> <@{user}> Benchmark task {n} due:+7d "
             "| two options, SVG and PNG"
         )
-        return urlencode(
-            {
-                "token": "legacy-verification-token",
-                "team_id": common.TEAM_ID,
-                "team_domain": "bench",
-                "channel_id": channel,
-                "channel_name": channel.lower(),
-                "user_id": user,
-                "user_name": user.lower(),
-                "command": "/delegate",
-                "text": text,
-                "api_app_id": "A0APP",
-                "response_url": self.fake.response_url(key),
-                "trigger_id": "1337.42.abcdef",
-            }
+        form = slash_command_form(
+            text,
+            token="legacy-verification-token",
+            team_id=common.TEAM_ID,
+            team_domain="bench",
+            channel_id=channel,
+            channel_name=channel.lower(),
+            user_id=user,
+            user_name=user.lower(),
+            api_app_id="A0APP",
+            response_url=self.fake.response_url(key),
+            trigger_id="1337.42.abcdef",
         )
+        return urlencode(form)
 
     def send(self, server: Server, n: int) -> Sample:
         key = uuid.uuid4().hex
         body = self.body(n, key)
-        timestamp = str(int(time.time()))
         headers = {
             "Content-Type": "application/x-www-form-urlencoded",
-            "X-Slack-Request-Timestamp": timestamp,
-            "X-Slack-Signature": self.verifier.generate_signature(timestamp=timestamp, body=body)
-            or "",
+            **sign(body, common.SIGNING_SECRET),
         }
         request = urllib.request.Request(
             server.url + "/slack/events", data=body.encode(), headers=headers, method="POST"

@@ -368,8 +368,9 @@ def tree_pss_mib(pid: int) -> float:
 
 
 class FakeSlackProcess:
-    """bot.fake_slack.FakeSlack in its own process (`python -m bench.fake_slack_server`), so
-    that Slack's side of a benchmark does not share a GIL with what is measured."""
+    """The tests' FakeSlack (tests.support.fake_slack) in its own process (`python -m
+    bench.fake_slack_server`), so that Slack's side of a benchmark does not share a GIL with
+    what is measured."""
 
     def __init__(
         self,

@@ -41,8 +41,9 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from bot.fake_slack import FakeSlack
+from bot.console.transport import slash_command_form
 from storage.database import make_engine
+from tests.support.fake_slack import FakeSlack
 
 REPO = Path(__file__).resolve().parent.parent
 PAYLOADS = REPO / "tests" / "fixtures" / "payloads"
@@ -231,20 +232,19 @@ def _wait_until_serving(url: str, process: subprocess.Popen[bytes], timeout: flo
 
 def send_command(cluster: Cluster, scenario: Scenario, user: str, words: str) -> Sent:
     key = uuid.uuid4().hex
-    form = {
-        "token": "legacy-verification-token",
-        "team_id": TEAM_ID,
-        "team_domain": "example",
-        "channel_id": "C0GENERALX",
-        "channel_name": "random",
-        "user_id": user,
-        "user_name": user.lower(),
-        "command": "/delegate",
-        "text": words,
-        "api_app_id": "A0APP",
-        "response_url": cluster.slack.response_url(key),
-        "trigger_id": "1337.42.abcdef",
-    }
+    form = slash_command_form(
+        words,
+        token="legacy-verification-token",
+        team_id=TEAM_ID,
+        team_domain="example",
+        channel_id="C0GENERALX",
+        channel_name="random",
+        user_id=user,
+        user_name=user.lower(),
+        api_app_id="A0APP",
+        response_url=cluster.slack.response_url(key),
+        trigger_id="1337.42.abcdef",
+    )
     sent = Sent("command", user, words, key=key)
     sent.status, sent.ack_seconds = cluster.post(
         urlencode(form), "application/x-www-form-urlencoded"

@@ -1,4 +1,5 @@
-"""bot.fake_slack.FakeSlack as a process of its own, for the benchmarks.
+"""The tests' fake Slack (tests.support.fake_slack: bot.fake_slack with rate limits) as a
+process of its own, for the benchmarks.
 
     python -m bench.fake_slack_server [--channel-rate 1] [--workspace-rate 20] [--latency-ms 0]
                                       [--tls]
@@ -31,7 +32,8 @@ from email.message import Message
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from bot.fake_slack import FakeSlack, _HttpResult, _json_result
+from bot.fake_slack.wire import HttpResult, json_result
+from tests.support.fake_slack import FakeSlack
 
 
 class BenchFakeSlack(FakeSlack):
@@ -49,7 +51,7 @@ class BenchFakeSlack(FakeSlack):
 
         self._methods["chat.postMessage"] = timed_post
 
-    def _handle_http(self, raw_path: str, headers: Message, body: bytes) -> _HttpResult:
+    def _handle_http(self, raw_path: str, headers: Message, body: bytes) -> HttpResult:
         url = urlsplit(raw_path)
         if url.path == "/bench/setup":
             request = json.loads(body or b"{}")
@@ -61,10 +63,10 @@ class BenchFakeSlack(FakeSlack):
             # Many workspaces (bench.workspaces): each token its own team and rate limit.
             for team, token in request.get("workspaces", {}).items():
                 self.add_workspace(team, team, bot_token=token)
-            return _json_result({"ok": True})
+            return json_result({"ok": True})
         if url.path == "/bench/stats":
             times = parse_qs(url.query).get("times", ["0"])[0] == "1"
-            return _json_result(self.bench_stats(times))
+            return json_result(self.bench_stats(times))
         if url.path == "/bench/reset":
             with self._lock:
                 self.calls.clear()
@@ -73,12 +75,12 @@ class BenchFakeSlack(FakeSlack):
                 self.rate_limited.clear()
                 self.post_times.clear()
                 self.response_times.clear()
-            return _json_result({"ok": True})
+            return json_result({"ok": True})
         if self.latency and url.path.startswith("/api/"):
             time.sleep(self.latency)  # outside the fake's lock: calls overlap as they would
         return super()._handle_http(raw_path, headers, body)
 
-    def _handle_response_url(self, key: str, body: bytes) -> _HttpResult:
+    def _handle_response_url(self, key: str, body: bytes) -> HttpResult:
         result = super()._handle_response_url(key, body)
         with self._lock:
             self.response_times.setdefault(key, time.monotonic())

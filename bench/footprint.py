@@ -37,7 +37,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import text
 
 from bench import common
@@ -54,6 +53,7 @@ from bench.common import (
     work_directory,
 )
 from bench.dataset import OWNERS, TEAM_ID, channel_of, seed_history
+from bot.console.transport import sign, slash_command_form
 
 COMMANDS = ("web", "scheduler", "run")
 HOME_VIEWERS = OWNERS[:5]
@@ -103,19 +103,12 @@ class WebWorkload:
     def __init__(self, url: str, fake: FakeSlackProcess) -> None:
         self.url = url
         self.fake = fake
-        self.verifier = SignatureVerifier(common.SIGNING_SECRET)
 
     def _post(self, body: str, content_type: str) -> int:
-        timestamp = str(int(time.time()))
-        signature = self.verifier.generate_signature(timestamp=timestamp, body=body) or ""
         request = urllib.request.Request(
             self.url + "/slack/events",
             data=body.encode(),
-            headers={
-                "Content-Type": content_type,
-                "X-Slack-Request-Timestamp": timestamp,
-                "X-Slack-Signature": signature,
-            },
+            headers={"Content-Type": content_type, **sign(body, common.SIGNING_SECRET)},
             method="POST",
         )
         try:
@@ -125,20 +118,19 @@ class WebWorkload:
             return error.code
 
     def command(self, text: str, user: str) -> int:
-        form = {
-            "token": "legacy-verification-token",
-            "team_id": TEAM_ID,
-            "team_domain": "bench",
-            "channel_id": channel_of(0),
-            "channel_name": channel_of(0).lower(),
-            "user_id": user,
-            "user_name": user.lower(),
-            "command": "/delegate",
-            "text": text,
-            "api_app_id": "A0APP",
-            "response_url": self.fake.response_url(uuid.uuid4().hex),
-            "trigger_id": "1337.42.abcdef",
-        }
+        form = slash_command_form(
+            text,
+            token="legacy-verification-token",
+            team_id=TEAM_ID,
+            team_domain="bench",
+            channel_id=channel_of(0),
+            channel_name=channel_of(0).lower(),
+            user_id=user,
+            user_name=user.lower(),
+            api_app_id="A0APP",
+            response_url=self.fake.response_url(uuid.uuid4().hex),
+            trigger_id="1337.42.abcdef",
+        )
         return self._post(urlencode(form), "application/x-www-form-urlencoded")
 
     def open_home(self, user: str) -> int:

@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
         settings.check("LOG_LEVEL")
         if command == "console":
-            from bot.console import run_console
+            from bot.console.start import run_console
 
             return run_console(
                 settings,

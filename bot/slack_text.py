@@ -47,8 +47,3 @@ def shown(text: str, limit: int = 40, *, mark_cut: bool = False) -> str:
 def code(text: str, limit: int = 40, *, mark_cut: bool = False) -> str:
     """User input quoted back as inline code: `shown` between backticks."""
     return f"`{shown(text, limit, mark_cut=mark_cut)}`"
-
-
-def block_quote(text: str) -> str:
-    """User text as a Slack block quote, escaped, every line quoted."""
-    return "\n".join(f"> {line}" for line in escape(text).splitlines() or [""])

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from slack_sdk import WebClient
 
-from bot import absences, blocks, checkin_questions, vendor_blocks
+from bot import absences, blocks, checkin_questions
+from bot.blocks import vendor_side as vendor_blocks
 from bot.commands import EditQuestions, ManageAbsences
 from bot.deps import Deps
 from storage.database import run_transaction

@@ -25,9 +25,9 @@ from bot import (
     checkin_questions,
     people,
     permissions,
-    vendor_blocks,
     workspace_settings,
 )
+from bot.blocks import vendor_side as vendor_blocks
 from bot.checkin_updates import NOT_THIS_CHANNEL
 from bot.deps import Deps
 from bot.errors import UsageError

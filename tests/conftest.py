@@ -18,10 +18,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 from bot import people
-from bot.fake_slack import FakeSlack
 from storage import models  # noqa: F401  (tables on the metadata, for cleaning)
 from storage.database import make_engine, migrate
 from tests.slack_requests import BotUnderTest, start_bot
+from tests.support.fake_slack import FakeSlack
 
 POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

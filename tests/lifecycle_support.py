@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot.fake_slack import FakeSlack
 from storage.database import transaction
 from storage.models import (
     Delivery,
@@ -22,6 +21,7 @@ from storage.models import (
 from tests.checkin_support import payload
 from tests.scheduling import utc
 from tests.slack_requests import rendered
+from tests.support.fake_slack import FakeSlack
 
 OWNER_DM = "DU0ALICE"  # the fake's DM channel between the bot and U0ALICE
 # An amount of money as the bot writes it, or a bare number with decimals.

@@ -16,8 +16,8 @@ from freezegun import freeze_time
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot import blocks, vendor_blocks
-from bot.fake_slack import FakeSlack
+from bot import blocks
+from bot.blocks import vendor_side as vendor_blocks
 from bot.reports import build_report
 from bot.summaries import team_digest, vendor_summary
 from storage import schedule
@@ -31,6 +31,7 @@ from tests.checkin_support import (
     post_checkin,
 )
 from tests.slack_requests import BotUnderTest, start_bot
+from tests.support.fake_slack import FakeSlack
 from tests.vendor_side_support import answer_click, answers_submission, questions_submission
 
 ACME = "<#C0ACME|acme-design>"

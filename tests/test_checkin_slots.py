@@ -15,7 +15,6 @@ from bot.app import build_client
 from bot.command_grammar import parse_command
 from bot.commands import UpdateVendor
 from bot.errors import UsageError
-from bot.fake_slack import FakeSlack
 from bot.schedule_rules import (
     Cadence,
     day_slots,
@@ -26,6 +25,7 @@ from bot.schedule_rules import (
     previous_slot,
 )
 from tests.scheduling import Clock, add_task, add_vendor, claims, make_deps, sent_checkins
+from tests.support.fake_slack import FakeSlack
 
 NINE = time(9)
 NEW_YORK = ZoneInfo("America/New_York")

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import Engine
 
-from bot.blocks import CHECKIN_ACTION_PREFIX, format_minutes
+from bot.blocks.ids import CHECKIN_ACTION_PREFIX
+from bot.blocks.lifecycle import format_minutes
 from bot.channel_changes import (
     ARCHIVED,
     REMOVED,

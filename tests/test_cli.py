@@ -28,11 +28,17 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Engine
 
-from bot.fake_slack import FakeSlack
 from bot.web import build_wsgi_app
 from storage.database import make_engine, schema_is_current
 from tests.conftest import POSTGRES_URL, REQUIRE_POSTGRES
-from tests.slack_requests import BOT_TOKEN, SIGNING_SECRET, TEAM_ID, rendered, sign
+from tests.slack_requests import (
+    BOT_TOKEN,
+    SIGNING_SECRET,
+    command_form,
+    rendered,
+    sign,
+)
+from tests.support.fake_slack import FakeSlack
 
 REPO = Path(__file__).resolve().parent.parent
 TABLES = {"alembic_version", "vendors", "tasks", "audit_log"}
@@ -406,22 +412,7 @@ def wait_until_serving(url: str, process: subprocess.Popen[Any], timeout: float 
 
 
 def slash_command(text: str, response_url: str) -> str:
-    return urlencode(
-        {
-            "token": "legacy-verification-token",
-            "team_id": TEAM_ID,
-            "team_domain": "example",
-            "channel_id": "C0ACME",
-            "channel_name": "acme-design",
-            "user_id": "U0ALICE",
-            "user_name": "alice",
-            "command": "/delegate",
-            "text": text,
-            "api_app_id": "A0APP",
-            "response_url": response_url,
-            "trigger_id": "1337.42.abcdef",
-        }
-    )
+    return urlencode(command_form(text, response_url, channel_name="acme-design"))
 
 
 def test_web_serves_slack_and_healthz_under_gunicorn(tmp_path: Path) -> None:

@@ -9,10 +9,10 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.fake_slack import FakeSlack
 from storage.database import make_engine, migrate
 from tests.scheduling import add_task, add_vendor
 from tests.slack_requests import BOT_TOKEN
+from tests.support.fake_slack import FakeSlack
 from tests.test_cli import REPO, bot_env, run_bot
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.fake_slack import FakeSlack
 from handlers.replies import DATABASE_DOWN
 from storage.database import make_engine
 from tests.slack_requests import start_bot
+from tests.support.fake_slack import FakeSlack
 
 # Nothing listens on port 1: the connection is refused at once, as when PostgreSQL is down.
 DEAD_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:1/test"

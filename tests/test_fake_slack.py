@@ -19,7 +19,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.webhook import WebhookClient
 
-from bot.fake_slack import Call, FakeSlack
+from tests.support.fake_slack import Call, FakeSlack
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.fake_slack import FakeSlack
+from tests.support.fake_slack import FakeSlack
 
 
 class Clock:

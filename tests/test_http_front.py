@@ -13,20 +13,12 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from bot.fake_slack import FakeSlack
 from storage.models import Vendor
-from tests.slack_requests import SIGNING_SECRET, BotUnderTest, sign, start_bot
+from tests.slack_requests import SIGNING_SECRET, BotUnderTest, command_form, sign, start_bot
+from tests.support.fake_slack import FakeSlack
 
 COMMAND = urlencode(
-    {
-        "team_id": "T0TEAM",
-        "channel_id": "C0ACME",
-        "user_id": "U0ALICE",
-        "command": "/delegate",
-        "text": "vendor add <#C0ACME|acme>",
-        "response_url": "http://127.0.0.1:9/none",
-        "trigger_id": "1.2.3",
-    }
+    command_form("vendor add <#C0ACME|acme>", "http://127.0.0.1:9/none", trigger_id="1.2.3")
 )
 
 

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from bot.fake_slack import FakeSlack
+from tests.support.fake_slack import FakeSlack
 from tests.workspace_support import ManyBot, start_many_bot
 
 CHROMIUM = "/usr/bin/chromium"

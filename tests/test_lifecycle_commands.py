@@ -13,7 +13,7 @@ from freezegun import freeze_time
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot.blocks import help_reply
+from bot.blocks.delegation import help_reply
 from bot.command_grammar import parse_command
 from bot.command_help import help_text
 from bot.command_tokens import CLEAR
@@ -25,7 +25,6 @@ from bot.commands import (
     UpdateVendor,
 )
 from bot.errors import UsageError
-from bot.fake_slack import FakeSlack
 from bot.money import CostSpec
 from storage.models import AuditEntry, TaskStatus
 from tests.checkin_support import payload
@@ -33,6 +32,7 @@ from tests.lifecycle_support import MONEY, all_tasks, the_vendor, vendor_channel
 from tests.mistakes_support import delegate_new
 from tests.slack_requests import BotUnderTest, rendered, start_bot
 from tests.summary_support import close
+from tests.support.fake_slack import FakeSlack
 
 ACME = "<#C0ACME|acme-design>"
 GLOBEX = "<#C0PUBLIC|globex>"

@@ -17,13 +17,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot import blocks, reports, summaries
-from bot.fake_slack import FakeSlack
 from storage import schedule
 from storage.database import transaction
 from storage.models import AuditEntry, Task, TaskFeedback, TaskStatus, Vendor
 from tests.mistakes_support import command_message, press, snapshot
 from tests.slack_requests import BotUnderTest, rendered, start_bot
 from tests.summary_support import rate
+from tests.support.fake_slack import FakeSlack
 
 ACME = "<#C0ACME|acme-design>"
 GLOBEX = "<#C0PUBLIC|globex>"

@@ -9,11 +9,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from bot.command_grammar import parse_command
-from bot.fake_slack import FakeSlack
 from bot.permissions import OUTSIDE_REFUSAL, command_refusal
 from storage.models import AuditEntry, Task, Vendor
 from tests.checkin_support import payload
 from tests.slack_requests import BotUnderTest, start_bot
+from tests.support.fake_slack import FakeSlack
 
 ACME = "<#C0ACME|acme-design>"
 GLOBEX = "<#C0PUBLIC|globex>"

@@ -15,7 +15,6 @@ from sqlmodel import Session, select
 
 from bot.app import build_client
 from bot.errors import UsageError
-from bot.fake_slack import FakeSlack
 from bot.public_holidays import parse_holiday_code, public_holidays
 from storage.models import Vendor
 from tests.scheduling import (
@@ -28,6 +27,7 @@ from tests.scheduling import (
     update_vendor,
 )
 from tests.slack_requests import BotUnderTest
+from tests.support.fake_slack import FakeSlack
 
 ACME = "<#C0ACME|acme-design>"
 

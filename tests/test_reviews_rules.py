@@ -18,7 +18,6 @@ from sqlmodel import Session, col, select
 
 from bot import blocks, people, reviews
 from bot.errors import UsageError
-from bot.fake_slack import FakeSlack
 from bot.reviews import MessageRef, Rating
 from storage import reviews as review_store
 from storage.database import transaction
@@ -33,6 +32,7 @@ from storage.models import (
     Vendor,
 )
 from tests.checkin_support import make_task, make_vendor
+from tests.support.fake_slack import FakeSlack
 
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
 

@@ -16,7 +16,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.app import build_client
-from bot.fake_slack import FakeSlack
 from bot.scheduler import (
     SchedulePolicy,
     TickReport,
@@ -46,6 +45,7 @@ from tests.scheduling import (
     utc,
 )
 from tests.slack_requests import rendered
+from tests.support.fake_slack import FakeSlack
 
 BUTTONS = ["On track", "At risk", "Blocked", "Done"]
 

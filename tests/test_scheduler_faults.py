@@ -9,9 +9,9 @@ from datetime import timedelta
 from sqlalchemy.engine import Engine
 
 from bot.app import build_client
-from bot.fake_slack import FakeSlack
 from bot.scheduler import run_tick
 from tests.scheduling import add_task, add_vendor, claims, make_deps, utc
+from tests.support.fake_slack import FakeSlack
 
 VENDORS = 200
 

@@ -17,10 +17,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from bot.app import build_client
-from bot.fake_slack import FakeSlack
 from storage.database import transaction
 from storage.models import ScheduledPost
 from tests.scheduling import Clock, add_task, add_vendor, claims, make_deps, utc
+from tests.support.fake_slack import FakeSlack
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 3

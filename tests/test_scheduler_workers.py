@@ -17,9 +17,9 @@ from bot.app import build_client
 from bot.config import MissingSettingError, Settings, load_settings
 from bot.delegation import VendorDefaults
 from bot.deps import Deps
-from bot.fake_slack import FakeSlack
 from bot.scheduler import run_tick
 from tests.scheduling import add_task, add_vendor, claims, utc
+from tests.support.fake_slack import FakeSlack
 
 CHANNELS = [f"C0VENDOR{n:02d}" for n in range(12)]
 

@@ -21,10 +21,10 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.console_transport import TrackingExecutor, track_listeners
-from bot.fake_slack import FakeSlack
+from bot.console.transport import TrackingExecutor, track_listeners
 from storage.models import Vendor
-from tests.slack_requests import BOT_TOKEN, TEAM_ID, make_deps, rendered
+from tests.slack_requests import BOT_TOKEN, TEAM_ID, command_form, make_deps, rendered
+from tests.support.fake_slack import FakeSlack
 
 REPO = Path(__file__).resolve().parent.parent
 APP_TOKEN = "xapp-1-test"
@@ -32,21 +32,12 @@ APP_TOKEN = "xapp-1-test"
 
 def command_payload(fake: FakeSlack, text: str, key: str) -> dict[str, Any]:
     """A slash command as Slack sends it in a Socket Mode `slash_commands` envelope."""
-    return {
-        "token": "legacy-verification-token",
-        "team_id": TEAM_ID,
-        "team_domain": "example",
-        "channel_id": "C0ACME",
-        "channel_name": "acme-design",
-        "user_id": "U0ALICE",
-        "user_name": "alice",
-        "command": "/delegate",
-        "text": text,
-        "api_app_id": "A0APP",
-        "is_enterprise_install": "false",
-        "response_url": fake.response_url(key),
-        "trigger_id": "1337.42.abcdef",
-    }
+    return command_form(
+        text,
+        fake.response_url(key),
+        channel_name="acme-design",
+        is_enterprise_install=False,
+    )
 
 
 def reply_to(fake: FakeSlack, key: str) -> str:

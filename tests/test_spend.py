@@ -12,12 +12,12 @@ from bot.app import build_client
 from bot.config import Settings
 from bot.delegation import VendorDefaults
 from bot.deps import Deps
-from bot.fake_slack import FakeSlack
 from storage.models import TaskStatus, Vendor
 from tests.lifecycle_support import MONEY, set_cost, vendor_channel_text
 from tests.scheduling import Clock, add_vendor, claims, get_vendor, update_vendor
 from tests.slack_requests import rendered
 from tests.summary_support import close, deliver, task
+from tests.support.fake_slack import FakeSlack
 
 DIGEST = "C0DIGEST"
 # Friday 4 Dec 2026: the digest and the summaries go out at 16:00 (UTC here).

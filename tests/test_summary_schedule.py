@@ -16,7 +16,6 @@ from bot.app import build_client
 from bot.config import Settings
 from bot.delegation import VendorDefaults
 from bot.deps import Deps
-from bot.fake_slack import FakeSlack
 from storage import holidays
 from storage.database import transaction
 from storage.models import TeamPost
@@ -32,6 +31,7 @@ from tests.summary_support import (
     task,
     vendor_said,
 )
+from tests.support.fake_slack import FakeSlack
 
 # Friday 4 Dec 2026: summaries default to fri@16:00 in the vendor's zone (UTC here).
 FRIDAY_4PM = "2026-12-04 16:00"

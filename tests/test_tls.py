@@ -25,10 +25,10 @@ from sqlalchemy.engine import Engine
 
 from bot.app import build_app, build_client
 from bot.config import MissingSettingError, load_settings
-from bot.fake_slack import FakeSlack
 from bot.slack_connections import close_idle_connections
 from tests.scheduling import add_task, add_vendor, utc
 from tests.slack_requests import BOT_TOKEN, make_deps, start_bot
+from tests.support.fake_slack import FakeSlack
 from tests.test_cli import assert_one_line_error, bot_env, run_bot
 from tests.test_socket_mode import APP_TOKEN, command_payload, reply_to
 
@@ -108,7 +108,7 @@ def test_socket_mode_shares_the_one_context(
     finally:
         handler.close()  # type: ignore[no-untyped-call]
     # The socket itself is ws:// here (slack_sdk speaks TLS to port 443 only, see
-    # bot.fake_slack); what it would wrap a wss:// socket with is the same context.
+    # tests/support/socket_mode.py); what it would wrap a wss:// socket with is the same context.
     assert handler.client.web_client.ssl is handler.app.client.ssl
     assert handler.app.client.ssl is not None
     assert contexts.count == 1, contexts.built

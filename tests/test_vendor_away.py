@@ -14,9 +14,9 @@ from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot import blocks, vendor_blocks
+from bot import blocks
 from bot.app import build_client
-from bot.fake_slack import FakeSlack
+from bot.blocks import vendor_side as vendor_blocks
 from bot.summaries import home_overview, team_digest
 from storage import absences as absence_store
 from storage.database import transaction
@@ -33,6 +33,7 @@ from tests.checkin_support import (
 )
 from tests.scheduling import Clock, add_task, add_vendor, claims, make_deps, sent_checkins
 from tests.slack_requests import BotUnderTest
+from tests.support.fake_slack import FakeSlack
 from tests.vendor_side_support import away_submission, menu_click
 
 Checkin = tuple[Vendor, list[Task], ScheduledPost]

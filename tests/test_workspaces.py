@@ -22,12 +22,12 @@ from sqlmodel import Session, select
 
 from bot.__main__ import main
 from bot.config import MissingSettingError, Settings, load_settings
-from bot.fake_slack import FakeSlack
 from bot.installations import SCOPE_REASONS, purge_expired, scheduler_clients
 from bot.scheduler import run_tick
 from storage.models import ScheduledPost, Task, Vendor, Workspace
 from storage.workspaces import BotToken
 from tests.checkin_support import button_click
+from tests.support.fake_slack import FakeSlack
 from tests.workspace_support import Browser, ManyBot, link, many_settings, start_many_bot
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import vendor_blocks
 from bot.absences import FIELD_FIRST, FIELD_LAST, FIELD_NOTE
+from bot.blocks import vendor_side as vendor_blocks
 from bot.checkin_questions import FIELD_ANSWER, FIELD_QUESTION
 from storage.models import ScheduledPost
 from tests.checkin_support import payload

@@ -7,7 +7,6 @@ from __future__ import annotations
 import http.cookiejar
 import json
 import re
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -18,26 +17,16 @@ from dataclasses import dataclass, field
 from html import unescape
 from typing import Any
 from urllib.parse import urlencode
-from wsgiref.simple_server import make_server
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from bot.app import build_app
 from bot.config import Settings
-from bot.console_transport import TrackingExecutor, track_listeners
+from bot.console.transport import LoopbackApp, LoopbackServer
 from bot.delegation import VendorDefaults
 from bot.deps import Deps
-from bot.fake_slack import FakeSlack
-from bot.web import build_wsgi_app
-from tests.slack_requests import (
-    SIGNING_SECRET,
-    HttpResult,
-    _QuietHandler,
-    _ThreadingServer,
-    rendered,
-    sign,
-)
+from tests.slack_requests import SIGNING_SECRET, HttpResult, command_form, rendered
+from tests.support.fake_slack import FakeSlack
 
 CLIENT_ID = "1111.2222"
 CLIENT_SECRET = "oauth-client-secret-abcdef"
@@ -83,12 +72,12 @@ class ManyBot:
     slack: FakeSlack
     engine: Engine
     deps: Deps
-    listeners: TrackingExecutor
+    loopback: LoopbackApp
 
     def settle(self, timeout: float = 30) -> None:
         """Wait until every listener started so far has finished (the tracking executor's
         condition: Bolt submits each listener before it answers the request), or fail."""
-        if not self.listeners.wait_idle(timeout):
+        if not self.loopback.settle(timeout):
             raise AssertionError(f"the bot's listeners were still running after {timeout}s")
 
     def install(self, team_id: str, decision: str = "allow", browser: Browser | None = None) -> str:
@@ -103,33 +92,19 @@ class ManyBot:
         return browser.get(decide).body
 
     def post_signed(self, body: str, content_type: str) -> HttpResult:
-        request = urllib.request.Request(
-            self.url + "/slack/events",
-            data=body.encode(),
-            headers={"Content-Type": content_type, **sign(body)},
-            method="POST",
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return HttpResult(response.status, response.read().decode())
-        except urllib.error.HTTPError as error:
-            return HttpResult(error.code, error.read().decode())
+        return self.loopback.post_signed(body, content_type)
 
     def command(self, team_id: str, text: str, user: str, channel: str) -> str:
         key = uuid.uuid4().hex
-        form = {
-            "team_id": team_id,
-            "team_domain": team_id.lower(),
-            "channel_id": channel,
-            "channel_name": "channel",
-            "user_id": user,
-            "user_name": user.lower(),
-            "command": "/delegate",
-            "text": text,
-            "api_app_id": self.slack.app_id,
-            "response_url": self.slack.response_url(key),
-            "trigger_id": "1337.42.abcdef",
-        }
+        form = command_form(
+            text,
+            self.slack.response_url(key),
+            user=user,
+            channel=channel,
+            team_id=team_id,
+            team_domain=team_id.lower(),
+            api_app_id=self.slack.app_id,
+        )
         result = self.post_signed(urlencode(form), "application/x-www-form-urlencoded")
         assert result.status == 200, result
         self.settle()
@@ -170,25 +145,15 @@ def many_settings(slack: FakeSlack, engine: Engine, url: str, **overrides: Any) 
 def start_many_bot(engine: Engine, slack: FakeSlack, **overrides: Any) -> Iterator[ManyBot]:
     """The bot in many-workspace mode; the port is bound first so the redirect URL is known."""
     slack.set_oauth_client(CLIENT_ID, CLIENT_SECRET)
-    server = make_server(
-        "127.0.0.1", 0, lambda e, s: [], server_class=_ThreadingServer, handler_class=_QuietHandler
-    )
-    url = f"http://127.0.0.1:{server.server_port}"
+    server = LoopbackServer()
     deps = Deps(
-        settings=many_settings(slack, engine, url, **overrides),
+        settings=many_settings(slack, engine, server.url, **overrides),
         engine=engine,
         vendor_defaults=VendorDefaults(),
     )
-    app = build_app(deps)
-    listeners = track_listeners(app)
-    server.set_app(build_wsgi_app(app, engine))
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    )
-    thread.start()
+    loopback = LoopbackApp(deps, server=server).start()
     try:
-        yield ManyBot(url, slack, engine, deps, listeners)
+        yield ManyBot(server.url, slack, engine, deps, loopback)
     finally:
-        server.shutdown()
-        server.server_close()
+        loopback.stop()
         clear_slack_tables(engine)

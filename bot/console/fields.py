@@ -12,8 +12,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.console_render import input_hint, option_matching, plain
-from bot.console_world import ConsoleError, Workspace
+from bot.console.render import input_hint, option_matching, plain
+from bot.console.world import ConsoleError, Workspace
 from bot.errors import UsageError
 from bot.schedule_rules import parse_due_date
 

@@ -1,7 +1,8 @@
 """Block Kit for the vendor's side of a check-in: its menu (Nothing new today, Away…), the
 Answer button, the Away… and questions forms, and the replies about absences.
 
-Kept apart from bot.blocks, which only calls `checkin_menu_block` and `away_line`.
+The check-in itself (bot.blocks.checkins) only calls `checkin_menu_block`, `away_line` and
+`away_context`; the summary and the digest quote answers with `answers_quote_lines`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,26 @@ from bot.absences import (
     Away,
     away_lines,
 )
+from bot.blocks.common import (
+    SECTION_CHARS,
+    Message,
+    channel_link,
+    clip,
+    lines_reply,
+    listed,
+    mention,
+    plain_text,
+    quote,
+    section,
+)
+
+# The ids, re-exported: handlers/vendor_side.py and vendor_commands.py read them here.
+from bot.blocks.ids import ACTION_SUFFIX as ACTION_SUFFIX
+from bot.blocks.ids import ANSWER_MODAL as ANSWER_MODAL
+from bot.blocks.ids import AWAY_MODAL as AWAY_MODAL
+from bot.blocks.ids import CHECKIN_ANSWER_ACTION as CHECKIN_ANSWER_ACTION
+from bot.blocks.ids import CHECKIN_MENU_ACTION as CHECKIN_MENU_ACTION
+from bot.blocks.ids import QUESTIONS_MODAL as QUESTIONS_MODAL
 from bot.checkin_menu import AWAY, NOTHING_NEW
 from bot.checkin_questions import (
     EXAMPLES,
@@ -29,20 +50,8 @@ from bot.checkin_questions import (
     MAX_QUESTIONS,
     questions_of,
 )
-from bot.slack_text import block_quote, escape
+from bot.slack_text import escape
 from storage.models import QuestionAnswer, Vendor
-
-Message = dict[str, Any]
-
-# Not "checkin_…": that prefix belongs to the four status buttons' listener.
-CHECKIN_MENU_ACTION = "vendor_side_menu"
-CHECKIN_ANSWER_ACTION = "vendor_side_answer"
-AWAY_MODAL = "checkin_away_modal"
-ACTION_SUFFIX = "_input"
-
-
-def _text(text: str) -> dict[str, Any]:
-    return {"type": "plain_text", "text": text}
 
 
 def checkin_menu_block(post_id: int, has_questions: bool) -> dict[str, Any]:
@@ -54,7 +63,7 @@ def checkin_menu_block(post_id: int, has_questions: bool) -> dict[str, Any]:
             {
                 "type": "button",
                 "action_id": CHECKIN_ANSWER_ACTION,
-                "text": _text("Answer"),
+                "text": plain_text("Answer"),
                 "value": f"answer:{post_id}",
                 "style": "primary",
             }
@@ -64,24 +73,29 @@ def checkin_menu_block(post_id: int, has_questions: bool) -> dict[str, Any]:
             "type": "overflow",
             "action_id": CHECKIN_MENU_ACTION,
             "options": [
-                {"text": _text("Nothing new today"), "value": f"{NOTHING_NEW}:{post_id}"},
-                {"text": _text("Away…"), "value": f"{AWAY}:{post_id}"},
+                {"text": plain_text("Nothing new today"), "value": f"{NOTHING_NEW}:{post_id}"},
+                {"text": plain_text("Away…"), "value": f"{AWAY}:{post_id}"},
             ],
         }
     )
     return {"type": "actions", "block_id": "checkin_menu", "elements": elements}
 
 
+# Who is away, in a check-in's footer, a digest row or on Home: within these characters,
+# then "and N more" (each person's note may be 80 characters, 400 escaped).
+MAX_AWAY_TEXT = 1200
+
+
 def away_line(away: Away) -> str:
     """Under an away person's task in the check-in."""
-    return f"\n:palm_tree: <@{away.user_id}> is away until {away.until:%a %-d %b}"
+    return f"\n:palm_tree: {mention(away.user_id)} is away until {away.until:%a %-d %b}"
 
 
 def away_context(away: Mapping[str, Away]) -> str | None:
     """The check-in's footer line: who is away today."""
     if not away:
         return None
-    return ":palm_tree: Away: " + "; ".join(away_lines(away))
+    return ":palm_tree: Away: " + listed(away_lines(away), MAX_AWAY_TEXT, "; ")
 
 
 def away_modal(post_id: int, vendor_name: str, today: date) -> dict[str, Any]:
@@ -91,7 +105,7 @@ def away_modal(post_id: int, vendor_name: str, today: date) -> dict[str, Any]:
         return {
             "type": "input",
             "block_id": block_id,
-            "label": _text(label),
+            "label": plain_text(label),
             "element": {
                 "type": "datepicker",
                 "action_id": block_id + ACTION_SUFFIX,
@@ -103,40 +117,30 @@ def away_modal(post_id: int, vendor_name: str, today: date) -> dict[str, Any]:
         "type": "modal",
         "callback_id": AWAY_MODAL,
         "private_metadata": str(post_id),
-        "title": _text("Away"),
-        "submit": _text("Save"),
-        "close": _text("Cancel"),
+        "title": plain_text("Away"),
+        "submit": plain_text("Save"),
+        "close": plain_text("Cancel"),
         "blocks": [
-            {
-                "type": "section",
-                "text": {
-                    "type": "mrkdwn",
-                    "text": (
-                        f"Days you are away from *{escape(vendor_name)}*'s work. While you "
-                        "are away nobody reminds you, and the team sees you are away."
-                    ),
-                },
-            },
+            section(
+                f"Days you are away from *{escape(vendor_name)}*'s work. While you "
+                "are away nobody reminds you, and the team sees you are away."
+            ),
             day_field(FIELD_FIRST, "First day away"),
             day_field(FIELD_LAST, "Last day away"),
             {
                 "type": "input",
                 "block_id": FIELD_NOTE,
                 "optional": True,
-                "label": _text("Note for the team"),
+                "label": plain_text("Note for the team"),
                 "element": {
                     "type": "plain_text_input",
                     "action_id": FIELD_NOTE + ACTION_SUFFIX,
                     "max_length": MAX_NOTE_LENGTH,
-                    "placeholder": _text("Back Monday; Ana covers urgent things"),
+                    "placeholder": plain_text("Back Monday; Ana covers urgent things"),
                 },
             },
         ],
     }
-
-
-def _reply(text: str) -> Message:
-    return {"text": text, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}
 
 
 def _span(first: date, last: date) -> str:
@@ -160,7 +164,7 @@ def nothing_new_text(answered: int) -> str:
 def absences_reply(listing: AbsenceListing) -> Message:
     """`vendor away #acme`: absences not over yet; after `clear`, how many were cleared."""
     vendor = listing.vendor
-    channel = f"<#{vendor.channel_id}>"
+    channel = channel_link(vendor.channel_id)
     lines: list[str] = []
     if listing.cleared:
         lines.append(f":white_check_mark: Cleared {listing.cleared} absence(s).")
@@ -169,7 +173,7 @@ def absences_reply(listing: AbsenceListing) -> Message:
         for absence in listing.absences:
             note = f": {escape(absence.note[:120])}" if absence.note else ""
             lines.append(
-                f"• <@{absence.user_id}> {_span(absence.first_day, absence.last_day)}{note}"
+                f"• {mention(absence.user_id)} {_span(absence.first_day, absence.last_day)}{note}"
             )
         lines.append(
             f"Clear them with `/delegate vendor away {channel} clear` (everyone) or "
@@ -180,24 +184,17 @@ def absences_reply(listing: AbsenceListing) -> Message:
             f"Nobody at *{escape(vendor.name)}* is away from today on. People say they are "
             "away from the check-in's menu (Away…)."
         )
-    return _reply("\n".join(lines))
+    return lines_reply(lines)
 
 
 def away_digest_text(away: Mapping[str, Away]) -> str | None:
     """For a vendor's line in the digest and on Home."""
     if not away:
         return None
-    return ":palm_tree: " + "; ".join(away_lines(away))
-
-
-def joined(lines: Sequence[str]) -> str:
-    return "\n".join(lines)
+    return ":palm_tree: " + listed(away_lines(away), MAX_AWAY_TEXT, "; ")
 
 
 # --------------------------------------------------------------------------- questions
-
-QUESTIONS_MODAL = "vendor_questions_modal"
-ANSWER_MODAL = "checkin_answer_modal"
 
 
 def questions_modal(vendor: Vendor) -> dict[str, Any]:
@@ -213,13 +210,13 @@ def questions_modal(vendor: Vendor) -> dict[str, Any]:
         if number <= len(current):
             element["initial_value"] = current[number - 1]
         elif number <= len(EXAMPLES):
-            element["placeholder"] = _text(EXAMPLES[number - 1])
+            element["placeholder"] = plain_text(EXAMPLES[number - 1])
         fields.append(
             {
                 "type": "input",
                 "block_id": FIELD_QUESTION.format(number),
                 "optional": True,
-                "label": _text(f"Question {number}"),
+                "label": plain_text(f"Question {number}"),
                 "element": element,
             }
         )
@@ -231,11 +228,14 @@ def questions_modal(vendor: Vendor) -> dict[str, Any]:
         "type": "modal",
         "callback_id": QUESTIONS_MODAL,
         "private_metadata": vendor.channel_id,
-        "title": _text("Check-in questions"),
-        "submit": _text("Save"),
-        "close": _text("Cancel"),
-        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": intro}}, *fields],
+        "title": plain_text("Check-in questions"),
+        "submit": plain_text("Save"),
+        "close": plain_text("Cancel"),
+        "blocks": [section(intro), *fields],
     }
+
+
+MAX_SAVED_QUESTION = 450  # characters of an escaped question in the reply that lists them
 
 
 def questions_saved_text(vendor: Vendor, questions: Sequence[str]) -> str:
@@ -244,10 +244,13 @@ def questions_saved_text(vendor: Vendor, questions: Sequence[str]) -> str:
             f":white_check_mark: *{escape(vendor.name)}*'s check-ins ask no questions now: "
             "only the task buttons."
         )
-    listed = "\n".join(f"{n}. {escape(q)}" for n, q in enumerate(questions, start=1))
+    # Five questions of 150 characters grow past a section's 3000 when escaped (`&`).
+    numbered = "\n".join(
+        f"{n}. {clip(q, MAX_SAVED_QUESTION)}" for n, q in enumerate(questions, start=1)
+    )
     return (
         f":white_check_mark: *{escape(vendor.name)}*'s check-ins now ask, with an *Answer* "
-        f"button:\n{listed}"
+        f"button:\n{numbered}"
     )
 
 
@@ -258,7 +261,7 @@ def answer_modal(post_id: int, vendor_name: str, questions: Sequence[str]) -> di
             "type": "input",
             "block_id": FIELD_ANSWER.format(number),
             "optional": True,
-            "label": _text(question[:MAX_QUESTION_LENGTH]),
+            "label": plain_text(question[:MAX_QUESTION_LENGTH]),
             "element": {
                 "type": "plain_text_input",
                 "action_id": FIELD_ANSWER.format(number) + ACTION_SUFFIX,
@@ -272,17 +275,11 @@ def answer_modal(post_id: int, vendor_name: str, questions: Sequence[str]) -> di
         "type": "modal",
         "callback_id": ANSWER_MODAL,
         "private_metadata": str(post_id),
-        "title": _text("Check-in"),
-        "submit": _text("Send"),
-        "close": _text("Cancel"),
+        "title": plain_text("Check-in"),
+        "submit": plain_text("Send"),
+        "close": plain_text("Cancel"),
         "blocks": [
-            {
-                "type": "section",
-                "text": {
-                    "type": "mrkdwn",
-                    "text": f"Your answers go in *{escape(vendor_name)}*'s check-in thread.",
-                },
-            },
+            section(f"Your answers go in *{escape(vendor_name)}*'s check-in thread."),
             *fields,
         ],
     }
@@ -290,14 +287,14 @@ def answer_modal(post_id: int, vendor_name: str, questions: Sequence[str]) -> di
 
 def answers_thread_message(user_id: str, answers: Sequence[QuestionAnswer]) -> Message:
     """Posted in the check-in's thread under the person's name."""
-    lines = [f"*Check-in answers from <@{user_id}>*"]
+    lines = [f"*Check-in answers from {mention(user_id)}*"]
     for answer in answers:
         lines.append(f"*{escape(answer.question)}*")
-        lines.append(block_quote(answer.answer))
+        lines.append(quote(answer.answer))
     text = "\n".join(lines)
     return {
-        "text": f"Check-in answers from <@{user_id}>",
-        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text[:2900]}}],
+        "text": f"Check-in answers from {mention(user_id)}",
+        "blocks": [section(text[:SECTION_CHARS])],
     }
 
 
@@ -305,6 +302,8 @@ def answers_quote_lines(answers: Sequence[QuestionAnswer], limit: int = 10) -> l
     """For the summary's thread and the digest: `> answer` under `*question* (<@U>)`."""
     lines: list[str] = []
     for answer in answers[-limit:]:
-        lines.append(f"*{escape(answer.question)}* (<@{answer.user_id}>, {answer.at:%a %-d %b})")
-        lines.append(block_quote(answer.answer[:300]))
+        lines.append(
+            f"*{escape(answer.question)}* ({mention(answer.user_id)}, {answer.at:%a %-d %b})"
+        )
+        lines.append(quote(answer.answer[:300]))
     return lines

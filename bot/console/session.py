@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.console_render import controls
+from bot.console.render import controls
 from bot.fake_slack import FakeSlack
 
 KEPT_AT_MOST = 20  # the newest; older ones can be posted again with /delegate commands

@@ -8,7 +8,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.console_world import ConsoleError
+from bot.console.world import ConsoleError
 from bot.errors import UsageError
 from bot.schedule_rules import parse_due_date
 

@@ -1,0 +1,261 @@
+"""Block Kit for delegating: the `/delegate` form, the task's announcement in the vendor
+channel, the replies about tasks, and the pending task of a channel that is not a vendor yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from bot.blocks.common import (
+    MAX_SECTION_TEXT,
+    Message,
+    capped,
+    channel_link,
+    clip,
+    context,
+    format_due,
+    mention,
+    plain_reply,
+    section,
+    sections,
+    task_line,
+)
+from bot.blocks.ids import (
+    ACTION_SUFFIX,
+    CANCEL_PENDING_TASK_ACTION,
+    DELEGATE_MODAL,
+    FIELD_ASSIGNEE,
+    FIELD_DUE,
+    FIELD_STANDARD,
+    FIELD_TITLE,
+    FIELD_VENDOR,
+    REGISTER_AND_DELEGATE_ACTION,
+)
+from bot.command_help import help_text
+from bot.money import format_money
+from bot.slack_text import escape
+from storage.models import (
+    Task,
+    TaskStatus,
+    Vendor,
+)
+from storage.tasks import TaskRow
+
+
+def help_reply() -> Message:
+    # The help outgrew one section (3000 characters): as many sections as it needs.
+    text = help_text()
+    return {"text": text, "blocks": sections(text.splitlines())}
+
+
+def task_announcement(task: Task, vendor: Vendor) -> Message:
+    """Posted in the vendor channel when a task is delegated."""
+    lines = [
+        f":inbox_tray: *New task #{task.id}: {escape(task.title)}*",
+        f"Due: {format_due(task.due_date)} · Owner: {mention(task.owner_id)}"
+        + (f" · Assignee: {mention(task.assignee_id)}" if task.assignee_id else ""),
+    ]
+    blocks = [section("\n".join(lines))]
+    if task.standard:
+        heading = "*Standard expected*\n"
+        blocks.append(section(heading + clip(task.standard, MAX_SECTION_TEXT - len(heading))))
+    blocks.append(context(f"Reply in this thread with questions. Task id: #{task.id}"))
+    return {"text": f"New task #{task.id}: {escape(task.title)}", "blocks": blocks}
+
+
+def task_created_reply(
+    task: Task, vendor: Vendor, vendor_registered: bool, registered_meanwhile: bool = False
+) -> Message:
+    # Only the requester sees this reply; the announcement in the vendor channel never
+    # carries the cost.
+    cost = (
+        f" Cost {format_money(task.cost_minor, vendor.currency)} (not shown to the vendor)."
+        if task.cost_minor is not None
+        else ""
+    )
+    text = (
+        f":white_check_mark: Task *#{task.id}* {escape(task.title)} delegated to "
+        f"{channel_link(vendor.channel_id)}, due {format_due(task.due_date)}.{cost}"
+    )
+    if vendor_registered:
+        text += (
+            f"\n{channel_link(vendor.channel_id)} was not a vendor yet, so I registered it as "
+            f"*{escape(vendor.name)}* with defaults (time zone {vendor.timezone}, check-ins "
+            f"`{vendor.checkin_cadence}`, summary `{vendor.summary_cadence}`). Change them with "
+            f"`/delegate vendor set {channel_link(vendor.channel_id)} …`; "
+            f"`/delegate vendor remove {channel_link(vendor.channel_id)}` undoes it."
+        )
+    if registered_meanwhile:
+        text += (
+            f"\n{channel_link(vendor.channel_id)} was registered as a vendor a moment ago by "
+            f"someone else (*{escape(vendor.name)}*); your task was added to it."
+        )
+    return plain_reply(text)
+
+
+def announcement_failed_note(vendor: Vendor) -> str:
+    return (
+        f"The task is saved, but I could not post it in {channel_link(vendor.channel_id)}; "
+        "check that I am still in that channel."
+    )
+
+
+def task_list_reply(
+    heading: str, rows: Sequence[TaskRow], today_of: dict[int, date], empty: str
+) -> Message:
+    if not rows:
+        return plain_reply(f"*{heading}*\n{empty}")
+    lines = [
+        "• " + task_line(row.task, row.vendor, today_of.get(row.vendor.id or 0)) for row in rows
+    ]
+    blocks = [section(f"*{heading}* ({len(rows)})"), *sections(lines)]
+    return {"text": f"{heading} ({len(rows)})", "blocks": capped(blocks)}
+
+
+def task_changed_reply(task: Task, what: str) -> Message:
+    return plain_reply(f":white_check_mark: Task *#{task.id}* {escape(task.title)} {what}.")
+
+
+def task_changed_notice(task: Task, actor_id: str, what: str) -> Message:
+    """Posted in the vendor channel's announcement thread when a task changes."""
+    text = f"Task *#{task.id}* {escape(task.title)} {what} by {mention(actor_id)}."
+    return {"text": text, "blocks": [section(text)]}
+
+
+def describe_status(status: str) -> str:
+    return {
+        TaskStatus.OPEN: "open",
+        TaskStatus.DELIVERED: "delivered, waiting for review",
+        TaskStatus.DONE: "done",
+        TaskStatus.CANCELLED: "cancelled",
+    }.get(TaskStatus(status), status)
+
+
+def delegate_modal(initial_channel: str | None = None) -> dict[str, Any]:
+    """The form `/delegate` opens with no text; field ids are the constants above."""
+    vendor_select: dict[str, Any] = {
+        "type": "conversations_select",
+        "action_id": FIELD_VENDOR + ACTION_SUFFIX,
+        "placeholder": {"type": "plain_text", "text": "Vendor channel"},
+        "filter": {"include": ["public", "private"], "exclude_bot_users": True},
+    }
+    if initial_channel:
+        vendor_select["initial_conversation"] = initial_channel
+
+    def field(block_id: str, label: str, element: dict[str, Any], optional: bool = False) -> Any:
+        return {
+            "type": "input",
+            "block_id": block_id,
+            "optional": optional,
+            "label": {"type": "plain_text", "text": label},
+            "element": element,
+        }
+
+    return {
+        "type": "modal",
+        "callback_id": DELEGATE_MODAL,
+        "title": {"type": "plain_text", "text": "Delegate a task"},
+        "submit": {"type": "plain_text", "text": "Delegate"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            field(FIELD_VENDOR, "Vendor channel", vendor_select),
+            field(
+                FIELD_TITLE,
+                "Task",
+                {
+                    "type": "plain_text_input",
+                    "action_id": FIELD_TITLE + ACTION_SUFFIX,
+                    "max_length": 300,
+                    "placeholder": {"type": "plain_text", "text": "What needs doing"},
+                },
+            ),
+            field(
+                FIELD_DUE,
+                "Due date",
+                {"type": "datepicker", "action_id": FIELD_DUE + ACTION_SUFFIX},
+                optional=True,
+            ),
+            field(
+                FIELD_STANDARD,
+                "Standard expected",
+                {
+                    "type": "plain_text_input",
+                    "action_id": FIELD_STANDARD + ACTION_SUFFIX,
+                    "multiline": True,
+                    "max_length": 2000,
+                    "placeholder": {"type": "plain_text", "text": "What good looks like"},
+                },
+                optional=True,
+            ),
+            field(
+                FIELD_ASSIGNEE,
+                "Assignee at the vendor",
+                {"type": "users_select", "action_id": FIELD_ASSIGNEE + ACTION_SUFFIX},
+                optional=True,
+            ),
+        ],
+    }
+
+
+def pending_task_reply(channel_id: str, title: str, value: str) -> Message:
+    """A task for a channel that is not a vendor yet: nothing is written or posted until the
+    requester presses Register and delegate (the `value` carries the task)."""
+    text = (
+        f":raised_hand: {channel_link(channel_id)} is not a vendor yet, so nothing was created "
+        f"or posted. Delegating *{escape(title)}* there registers it as a vendor with the "
+        "defaults: it gets check-ins and summaries, and a shared channel shows them to "
+        "the other company too. Is that channel meant to be a vendor's?"
+    )
+    return {
+        "text": text,
+        "blocks": [
+            section(text),
+            {
+                "type": "actions",
+                "block_id": "pending_task",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": REGISTER_AND_DELEGATE_ACTION,
+                        "text": {"type": "plain_text", "text": "Register and delegate"},
+                        "style": "primary",
+                        "value": value,
+                    },
+                    {
+                        "type": "button",
+                        "action_id": CANCEL_PENDING_TASK_ACTION,
+                        "text": {"type": "plain_text", "text": "Cancel"},
+                        "value": value,
+                    },
+                ],
+            },
+            context(
+                "Only you see this. To pick settings first, use "
+                f"`/delegate vendor add {channel_link(channel_id)} tz:… checkins:…`."
+            ),
+        ],
+    }
+
+
+def pending_task_cancelled_reply() -> Message:
+    return plain_reply("Cancelled: nothing was created or posted.")
+
+
+def task_change_for_owner(task: Task, vendor: Vendor, actor_id: str, what: str) -> Message:
+    """A direct message to a task's owner when someone else (an admin) changed the task."""
+    text = (
+        f"{mention(actor_id)} changed your task *#{task.id}* {escape(task.title)} "
+        f"({escape(vendor.name)}): {what}."
+    )
+    return plain_reply(text)
+
+
+def task_handed_over_message(task: Task, vendor: Vendor, actor_id: str, new_owner: str) -> Message:
+    text = (
+        f"Task *#{task.id}* {escape(task.title)} ({escape(vendor.name)}, "
+        f"{channel_link(vendor.channel_id)}) now belongs to {mention(new_owner)}, "
+        f"handed over by {mention(actor_id)}."
+    )
+    return plain_reply(text)
