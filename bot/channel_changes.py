@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import Session
 
@@ -38,24 +37,6 @@ class ChannelChange:
     channel_id: str
     reason: str
     actor_id: str  # who did it when Slack says so, else the bot itself
-
-
-def read_channel_change(event: dict[str, Any], bot_user_id: str | None) -> ChannelChange | None:
-    """What a channel event means for the vendor in that channel, or None if nothing."""
-    kind = str(event.get("type") or "")
-    reason = CHANNEL_EVENTS.get(kind)
-    channel = event.get("channel")
-    if isinstance(channel, dict):  # some events carry a channel object rather than an id
-        channel = channel.get("id")
-    if reason is None or not isinstance(channel, str) or not channel:
-        return None
-    if kind == "member_left_channel" and (not bot_user_id or event.get("user") != bot_user_id):
-        return None  # a person left; check-ins carry on
-    # channel_left names who removed the bot in actor_id; archive events name the archiver.
-    actor = event.get("actor_id") or (event.get("user") if kind.endswith("_archive") else None)
-    return ChannelChange(
-        channel_id=channel, reason=reason, actor_id=str(actor or bot_user_id or "slack")[:32]
-    )
 
 
 def pause_vendor_for_channel_change(

@@ -17,7 +17,6 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -108,12 +107,6 @@ def read_button(
     return button, TaskUpdate(status)
 
 
-# Message subtypes that are still a person writing in the thread: a reply also sent to the
-# channel, and a reply with a file attached. Every other subtype is something else: edits
-# (message_changed, the new text nested under event.message), deletions, joins, bot posts.
-_PERSON_SUBTYPES = frozenset({None, "thread_broadcast", "file_share"})
-
-
 @dataclass(frozen=True)
 class ThreadMessage:
     channel_id: str
@@ -121,35 +114,6 @@ class ThreadMessage:
     message_ts: str
     user_id: str
     text: str
-
-
-def read_thread_reply(event: dict[str, Any], bot_user_id: str | None) -> ThreadMessage | None:
-    """A person's reply in some thread, from a `message` event; None for anything else.
-
-    Bolt already drops most of the bot's own messages, but a message the bot posted
-    through another path (or as a "bot_message" with only a bot_id) must not count
-    as an answer either.
-    """
-    subtype = event.get("subtype")
-    if event.get("type") != "message" or not (subtype is None or isinstance(subtype, str)):
-        return None  # (a malformed subtype, a list or an object, is no person either)
-    if subtype not in _PERSON_SUBTYPES:
-        return None
-    if event.get("bot_id") or event.get("bot_profile"):
-        return None
-    user, channel = event.get("user"), event.get("channel")
-    thread_ts, ts = event.get("thread_ts"), event.get("ts")
-    if not (isinstance(user, str) and user and user != bot_user_id):
-        return None
-    if not all(isinstance(v, str) and v for v in (channel, thread_ts, ts)) or thread_ts == ts:
-        return None  # not in a thread, or the thread's parent itself
-    return ThreadMessage(
-        channel_id=str(channel),
-        thread_ts=str(thread_ts),
-        message_ts=str(ts),
-        user_id=user,
-        text=str(event.get("text") or ""),
-    )
 
 
 # --------------------------------------------------------------------------- recording

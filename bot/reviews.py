@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -363,38 +362,31 @@ class Rating:
     comment: str = ""
 
 
-def _form_element(values: Mapping[str, Any], block_id: str) -> Mapping[str, Any]:
-    block = values.get(block_id) if isinstance(values, Mapping) else None
-    element = block.get(block_id + blocks.ACTION_SUFFIX) if isinstance(block, Mapping) else None
-    return element if isinstance(element, Mapping) else {}
+def check_rating(
+    scores: Mapping[str, str | None], comment: str
+) -> tuple[Rating | None, dict[str, str]]:
+    """The rating form's choices -> a Rating, or the errors to show per field.
 
-
-def read_rating_form(values: Mapping[str, Any]) -> tuple[Rating | None, dict[str, str]]:
-    """The rating form's state values -> a Rating, or the errors to show per field.
-
-    Each score is a select whose value must be one of "1".."5" (a forged value is refused
-    like a missing one); the comment is optional and at most MAX_RATING_COMMENT_LENGTH
-    characters. Block ids are bot.blocks' RATING_FIELDS and FIELD_RATING_COMMENT; each
-    element's action id is the block id with ACTION_SUFFIX added.
+    `scores` holds each of bot.blocks' RATING_FIELDS' chosen value (None when nothing was
+    chosen): it must be one of "1".."5" (a forged value is refused like a missing one); the
+    comment is optional and at most MAX_RATING_COMMENT_LENGTH characters.
     """
     errors: dict[str, str] = {}
-    scores: dict[str, int] = {}
+    chosen: dict[str, int] = {}
     for field, label in blocks.RATING_FIELDS:
-        option = _form_element(values, field).get("selected_option")
-        value = option.get("value") if isinstance(option, Mapping) else None
-        if value in _SCORE_VALUES:
-            scores[field] = int(value)
+        value = scores.get(field)
+        if value is not None and value in _SCORE_VALUES:
+            chosen[field] = int(value)
         else:
             errors[field] = f"Pick {label.lower()} from 1 to 5."
-    comment = _form_element(values, blocks.FIELD_RATING_COMMENT).get("value")
-    comment = comment.strip() if isinstance(comment, str) else ""
+    comment = comment.strip()
     if len(comment) > MAX_RATING_COMMENT_LENGTH:
         errors[blocks.FIELD_RATING_COMMENT] = (
             f"Keep the comment under {MAX_RATING_COMMENT_LENGTH} characters."
         )
     if errors:
         return None, errors
-    return Rating(comment=comment, **scores), {}
+    return Rating(comment=comment, **chosen), {}
 
 
 def check_can_rate(

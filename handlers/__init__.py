@@ -11,14 +11,14 @@ from handlers import (
     delegate,
     home,
     lifecycle,
-    payload_guard,
+    payloads,
     reviews,
     vendor_side,
 )
 
 
 def register_all(app: App, deps: Deps) -> None:
-    payload_guard.register(app)  # first: listeners may rely on the payload's shape
+    payloads.register(app)  # first: listeners may rely on the payload's shape
     delegate.register(app, deps)
     checkins.register(app, deps)
     reviews.register(app, deps)

@@ -15,13 +15,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import blocks
-from bot.channel_changes import (
-    CHANNEL_EVENTS,
-    pause_vendor_for_channel_change,
-    read_channel_change,
-)
+from bot.channel_changes import CHANNEL_EVENTS, pause_vendor_for_channel_change
 from bot.deps import Deps
-from handlers.delegate import team_of
+from handlers.payloads import EventCallback, read_channel_change
 from handlers.replies import answering_errors
 from storage.database import run_transaction
 
@@ -45,7 +41,8 @@ class ChannelEventListeners:
         logger: logging.Logger,
     ) -> None:
         ack()
-        change = read_channel_change(body.get("event") or {}, context.bot_user_id)
+        callback = EventCallback.read(body, context)
+        change = read_channel_change(callback.event, context.bot_user_id)
         if change is None:
             return
 
@@ -57,7 +54,7 @@ class ChannelEventListeners:
             vendor = run_transaction(
                 self.deps.engine,
                 lambda session: pause_vendor_for_channel_change(
-                    session, team_id=team_of(context, body), change=change, now=self.deps.clock()
+                    session, team_id=callback.team_id, change=change, now=self.deps.clock()
                 ),
             )
             if vendor is None:

@@ -28,19 +28,12 @@ from bot import (
     workspace_settings,
 )
 from bot.checkin_replies import MAX_NOTE_LENGTH, parse_reply
-from bot.checkin_updates import (
-    ALERT_STATUSES,
-    StatusRecorded,
-    TaskAlreadyClosed,
-    read_button,
-    read_thread_reply,
-)
+from bot.checkin_updates import ALERT_STATUSES, StatusRecorded, TaskAlreadyClosed, read_button
 from bot.deps import Deps
 from bot.errors import DuplicateDelivery, UsageError
 from bot.slack_text import readable_text
 from handlers import notices
-from handlers.delegate import team_of
-from handlers.payloads import Click
+from handlers.payloads import Click, EventCallback, FormSubmission, read_thread_reply
 from handlers.replies import answering_errors
 from storage import updates
 from storage.database import run_transaction
@@ -75,11 +68,14 @@ class CheckinListeners:
         logger: logging.Logger,
     ) -> None:
         ack()
-        click = Click(body, context)
+        click = Click.read(body, context)
 
         with notices.answering_clicker(client, click, logger):
             button, status = read_button(
-                click.action_id, click.value, click.block_id, blocks.CHECKIN_ACTION_PREFIX
+                click.action.action_id,
+                click.value,
+                click.action.block_id,
+                blocks.CHECKIN_ACTION_PREFIX,
             )
             # Only "Done" depends on who clicked; the payload says the clicker's own team.
             outside = status == TaskUpdate.DONE and people.is_outside_user(
@@ -121,7 +117,7 @@ class CheckinListeners:
         logger: logging.Logger,
     ) -> None:
         ack()
-        click = Click(body, context)
+        click = Click.read(body, context)
 
         with notices.answering_clicker(client, click, logger):
             recorded = run_transaction(
@@ -161,24 +157,13 @@ class CheckinListeners:
         context: BoltContext,
         logger: logging.Logger,
     ) -> None:
-        user_id = str((body.get("user") or {}).get("id", ""))
-        team_id = team_of(context, body)
-        view = body.get("view") or {}
-        values = (view.get("state") or {}).get("values") or {}
-        field = (values.get(blocks.FIELD_NOTE) or {}).get(blocks.FIELD_NOTE + blocks.ACTION_SUFFIX)
+        form = FormSubmission.read(body, context)
+        user_id, team_id = form.user_id, form.team_id
         # Modal text arrives as typed (not Slack-escaped); bot.blocks escapes it on output.
-        note = str((field or {}).get("value") or "").strip()
-        acked = False
+        note = form.form.element(blocks.FIELD_NOTE).value.strip()
 
-        def tell_user(text: str) -> None:
-            # Before the ack the form is still open: show the problem in it.
-            if not acked:
-                ack(response_action="errors", errors={blocks.FIELD_NOTE: text[:150]})
-            else:
-                client.chat_postMessage(channel=user_id, **blocks.problem_reply(text))
-
-        with answering_errors(tell_user, logger):
-            update_id = _update_id(str(view.get("private_metadata") or ""))
+        with notices.answering_form(ack, client, user_id, blocks.FIELD_NOTE, logger) as answer:
+            update_id = _update_id(form.metadata)
             if len(note) > MAX_NOTE_LENGTH:
                 raise UsageError(f"Keep the note under {MAX_NOTE_LENGTH} characters.")
             run_transaction(
@@ -187,8 +172,7 @@ class CheckinListeners:
                     session, team_id=team_id, update_id=update_id, user_id=user_id
                 ),
             )
-            ack()
-            acked = True
+            answer.accept()
             if not note:
                 return  # the note is optional; the status was saved by the click
             recorded = run_transaction(
@@ -217,12 +201,13 @@ class CheckinListeners:
         logger: logging.Logger,
     ) -> None:
         ack()
-        reply = read_thread_reply(body.get("event") or {}, context.bot_user_id)
+        callback = EventCallback.read(body, context)
+        reply = read_thread_reply(callback.event, context.bot_user_id)
         if reply is None:
             return
         said = parse_reply(readable_text(reply.text))
         addressed_to_bot = said.addressed_to_bot
-        team_id = team_of(context, body)
+        team_id = callback.team_id
 
         def tell_author(text: str) -> None:
             # Only a reply that spoke to the bot (`#12 done`, `#12 blokced`) gets an answer; other
@@ -244,7 +229,7 @@ class CheckinListeners:
                 "channel_id": reply.channel_id,
                 "thread_ts": reply.thread_ts,
                 "message_ts": reply.message_ts,
-                "event_id": body.get("event_id"),
+                "event_id": callback.event_id,
                 "user_id": reply.user_id,
                 "text": reply.text,
                 "now": self.deps.clock(),

@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 
 from bot import blocks, people, summaries
 from bot.deps import Deps
-from handlers.delegate import team_of
+from handlers.payloads import EventCallback
 from handlers.replies import answering_errors
 from storage.database import run_transaction
 
@@ -34,14 +34,14 @@ class HomeListeners:
         self,
         ack: Ack,
         body: dict[str, Any],
-        event: dict[str, Any],
         client: WebClient,
         context: BoltContext,
         logger: logging.Logger,
     ) -> None:
         ack()
-        user_id = str(event.get("user") or "")
-        if event.get("tab", "home") != "home" or not user_id:
+        opened = EventCallback.read(body, context)
+        user_id = opened.event.user
+        if opened.event.tab != "home" or not user_id:
             return
 
         def log_problem(text: str) -> None:
@@ -49,7 +49,7 @@ class HomeListeners:
             logger.warning("could not publish the Home tab: %s", text)
 
         with answering_errors(log_problem, logger):
-            team_id = team_of(context, body)
+            team_id = opened.team_id
             if people.is_outside_user(client, user_id, team_id):
                 # The figures are the team's view of its vendors, not for the vendors.
                 client.views_publish(user_id=user_id, view=blocks.home_outsider_view())

@@ -43,11 +43,10 @@ class LifecycleListeners:
         logger: logging.Logger,
     ) -> None:
         ack()
-        click = Click(body, context)
-        action_id = str(((body.get("actions") or [{}])[0] or {}).get("action_id") or "")
+        click = Click.read(body, context)
 
         with notices.answering_clicker(client, click, logger):
-            decision = blocks.TRIAL_ACTIONS.get(action_id)
+            decision = blocks.TRIAL_ACTIONS.get(click.action.action_id)
             if decision is None:
                 raise UsageError(lifecycle.UNKNOWN_TRIAL)
             if people.is_outside_user(

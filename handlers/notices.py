@@ -12,21 +12,19 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
+from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import blocks, checkin_updates
 from bot.deps import Deps
 from bot.reviews import TaskMarkedDone
+from handlers.payloads import Click
 from handlers.replies import answering_errors
 from storage import reviews as review_store
 from storage.database import run_transaction
 from storage.models import Task, Vendor
-
-if TYPE_CHECKING:  # handlers.payloads imports handlers.delegate, which imports this module
-    from handlers.payloads import Click
 
 # How often a check-in is rebuilt when other answers land while it is being updated.
 MAX_REFRESHES = 3
@@ -62,15 +60,65 @@ def tell_privately(
 
 
 @contextmanager
-def answering_clicker(client: WebClient, click: Click, logger: logging.Logger) -> Iterator[None]:
+def answering_clicker(
+    client: WebClient, click: Click, logger: logging.Logger, respond: Respond | None = None
+) -> Iterator[None]:
     """The error boundary of a button click: whatever goes wrong is told to the clicker
-    alone (handlers.replies.answering_errors, answered with `tell_privately`)."""
+    alone (handlers.replies.answering_errors, answered with `tell_privately`, or through
+    the click's response_url when `respond` is given: a reply to a private message)."""
 
     def tell_clicker(text: str) -> None:
-        tell_privately(client, click.channel_id, click.user_id, text, logger)
+        if respond is not None:
+            respond(replace_original=False, response_type="ephemeral", **blocks.problem_reply(text))
+        else:
+            tell_privately(client, click.channel_id, click.user_id, text, logger)
 
     with answering_errors(tell_clicker, logger):
         yield
+
+
+class FormAnswer:
+    """The one answer a form submission gets (see `answering_form`)."""
+
+    def __init__(
+        self, ack: Ack, client: WebClient, user_id: str, field: str, logger: logging.Logger
+    ) -> None:
+        self._ack, self._client, self._logger = ack, client, logger
+        self.user_id = user_id
+        self.field = field
+        self.acked = False
+        # Where the person is, once known: a problem after the ack is told there, else by DM.
+        self.channel_id = ""
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """Keep the form open with a message under each field."""
+        self._ack(response_action="errors", errors=errors)
+        self.acked = True
+
+    def accept(self) -> None:
+        """Close the form; what follows is answered by message."""
+        self._ack()
+        self.acked = True
+
+    def tell(self, text: str) -> None:
+        # Before the ack the form is still open: show the problem in it, so nothing typed is
+        # lost; after the ack the form is gone, so say it privately.
+        if not self.acked:
+            self.show_errors({self.field: text[:150]})
+        else:
+            tell_privately(self._client, self.channel_id, self.user_id, text, self._logger)
+
+
+@contextmanager
+def answering_form(
+    ack: Ack, client: WebClient, user_id: str, field: str, logger: logging.Logger
+) -> Iterator[FormAnswer]:
+    """The error boundary of a form submission: it acks with errors (a problem shown under
+    `field`) or acks and answers later; a problem after the ack goes privately to the
+    person who sent it."""
+    answer = FormAnswer(ack, client, user_id, field, logger)
+    with answering_errors(answer.tell, logger):
+        yield answer
 
 
 def refresh_checkin(deps: Deps, client: WebClient, post_id: int, logger: logging.Logger) -> None:

@@ -14,22 +14,34 @@ from slack_bolt import App, BoltContext
 
 from bot.deps import Deps
 from bot.installations import forget_workspace
+from handlers.payloads import EventCallback
 
 
 def register(app: App, deps: Deps) -> None:
-    def on_uninstalled(context: BoltContext) -> None:
-        _forget(deps, context)
+    listeners = OAuthListeners(deps)
+    app.event("app_uninstalled")(listeners.on_uninstalled)
+    app.event("tokens_revoked")(listeners.on_tokens_revoked)
 
-    def on_tokens_revoked(event: dict[str, Any], context: BoltContext) -> None:
+
+class OAuthListeners:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def on_uninstalled(self, context: BoltContext) -> None:
+        self.forget(context)
+
+    def on_tokens_revoked(self, body: dict[str, Any], context: BoltContext) -> None:
         # Only the bot's tokens matter: the app asks for no user tokens.
-        if (event.get("tokens") or {}).get("bot"):
-            _forget(deps, context)
+        if EventCallback.read(body, context).event.tokens.bot:
+            self.forget(context)
 
-    app.event("app_uninstalled")(on_uninstalled)
-    app.event("tokens_revoked")(on_tokens_revoked)
-
-
-def _forget(deps: Deps, context: BoltContext) -> None:
-    team_id = context.team_id or ""
-    if team_id:
-        forget_workspace(deps.settings, deps.engine, team_id, context.enterprise_id, deps.clock())
+    def forget(self, context: BoltContext) -> None:
+        team_id = context.team_id or ""
+        if team_id:
+            forget_workspace(
+                self.deps.settings,
+                self.deps.engine,
+                team_id,
+                context.enterprise_id,
+                self.deps.clock(),
+            )

@@ -18,9 +18,8 @@ from bot import blocks, people, reviews
 from bot.deps import Deps
 from bot.reviews import AlreadyReviewed, MessageRef, Review
 from handlers import notices
-from handlers.delegate import team_of
-from handlers.payloads import Click
-from handlers.replies import answering_errors
+from handlers.forms import read_rating_form
+from handlers.payloads import Click, FormSubmission
 from storage.database import run_transaction, transaction
 
 
@@ -48,7 +47,7 @@ class ReviewListeners:
         logger: logging.Logger,
     ) -> None:
         ack()
-        click = Click(body, context)
+        click = Click.read(body, context)
 
         with notices.answering_clicker(client, click, logger):
             delivery_id = reviews.read_id(click.value, reviews.UNKNOWN_DELIVERY)
@@ -85,7 +84,7 @@ class ReviewListeners:
         logger: logging.Logger,
     ) -> None:
         ack()
-        click = Click(body, context)
+        click = Click.read(body, context)
 
         with notices.answering_clicker(client, click, logger):
             delivery_id = reviews.read_id(click.value, reviews.UNKNOWN_DELIVERY)
@@ -119,28 +118,13 @@ class ReviewListeners:
         context: BoltContext,
         logger: logging.Logger,
     ) -> None:
-        user_id = str((body.get("user") or {}).get("id") or "")
-        team_id = team_of(context, body)
-        view = body.get("view") or {}
-        values = (view.get("state") or {}).get("values") or {}
-        field = (values.get(blocks.FIELD_CHANGES) or {}).get(
-            blocks.FIELD_CHANGES + blocks.ACTION_SUFFIX
-        )
+        form = FormSubmission.read(body, context)
+        user_id, team_id = form.user_id, form.team_id
         # Modal text arrives as typed (not Slack-escaped); bot.blocks escapes it on output.
-        note = str((field or {}).get("value") or "")
-        acked = False
+        note = form.form.element(blocks.FIELD_CHANGES).value
 
-        def tell_user(text: str) -> None:
-            # Before the ack the form is still open: show the problem in it.
-            if not acked:
-                ack(response_action="errors", errors={blocks.FIELD_CHANGES: text[:150]})
-            else:
-                client.chat_postMessage(channel=user_id, **blocks.problem_reply(text))
-
-        with answering_errors(tell_user, logger):
-            delivery_id, where = reviews.read_form_metadata(
-                str(view.get("private_metadata") or ""), reviews.UNKNOWN_DELIVERY
-            )
+        with notices.answering_form(ack, client, user_id, blocks.FIELD_CHANGES, logger) as answer:
+            delivery_id, where = reviews.read_form_metadata(form.metadata, reviews.UNKNOWN_DELIVERY)
             note = reviews.clean_change_request(note)
             run_transaction(
                 self.deps.engine,
@@ -148,8 +132,7 @@ class ReviewListeners:
                     session, team_id=team_id, delivery_id=delivery_id, user_id=user_id
                 ),
             )
-            ack()
-            acked = True
+            answer.accept()
             review = run_transaction(
                 self.deps.engine,
                 lambda session: reviews.request_changes(
@@ -199,7 +182,7 @@ class ReviewListeners:
         logger: logging.Logger,
     ) -> None:
         ack()
-        click = Click(body, context)
+        click = Click.read(body, context)
 
         with notices.answering_clicker(client, click, logger):
             task_id = reviews.read_id(click.value, reviews.UNKNOWN_TASK)
@@ -231,30 +214,18 @@ class ReviewListeners:
         context: BoltContext,
         logger: logging.Logger,
     ) -> None:
-        user = body.get("user") or {}
-        user_id = str(user.get("id") or "")
-        team_id = team_of(context, body)
-        view = body.get("view") or {}
-        values = (view.get("state") or {}).get("values") or {}
-        acked = False
+        form = FormSubmission.read(body, context)
+        user_id, team_id = form.user_id, form.team_id
         first_field = blocks.RATING_FIELDS[0][0]
 
-        def tell_user(text: str) -> None:
-            if not acked:
-                ack(response_action="errors", errors={first_field: text[:150]})
-            else:
-                client.chat_postMessage(channel=user_id, **blocks.problem_reply(text))
-
-        with answering_errors(tell_user, logger):
-            rating, errors = reviews.read_rating_form(values)
+        with notices.answering_form(ack, client, user_id, first_field, logger) as answer:
+            rating, errors = read_rating_form(form.form)
             if rating is None:
-                ack(response_action="errors", errors=errors)
+                answer.show_errors(errors)
                 return
-            task_id, where = reviews.read_form_metadata(
-                str(view.get("private_metadata") or ""), reviews.UNKNOWN_TASK
-            )
+            task_id, where = reviews.read_form_metadata(form.metadata, reviews.UNKNOWN_TASK)
             outside = people.is_outside_user(
-                client, user_id, team_id, payload_team_id=str(user.get("team_id") or "")
+                client, user_id, team_id, payload_team_id=form.user.team_id
             )
             asked: dict[str, Any] = {
                 "team_id": team_id,
@@ -265,8 +236,7 @@ class ReviewListeners:
             run_transaction(
                 self.deps.engine, lambda session: reviews.check_can_rate(session, **asked)
             )
-            ack()
-            acked = True
+            answer.accept()
             row, feedback = run_transaction(
                 self.deps.engine,
                 lambda session: reviews.rate_task(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -33,9 +32,8 @@ from bot.deps import Deps
 from bot.errors import UsageError
 from bot.schedule_rules import vendor_today
 from handlers import notices
-from handlers.delegate import team_of
-from handlers.payloads import Click
-from handlers.replies import answering_errors
+from handlers.forms import day
+from handlers.payloads import Click, FormSubmission
 from storage.database import run_transaction, transaction
 
 MAX_MEMBER_PAGES = 10
@@ -71,15 +69,6 @@ def channel_membership(client: WebClient, user_id: str) -> Callable[[str], bool]
     return is_member
 
 
-def _selected_value(body: dict[str, Any]) -> str:
-    """The chosen option of an overflow menu (`selected_option.value`), else the value."""
-    action = (body.get("actions") or [{}])[0]
-    option = action.get("selected_option")
-    if isinstance(option, dict) and isinstance(option.get("value"), str):
-        return str(option["value"])
-    return str(action.get("value") or "")
-
-
 class VendorSideListeners:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
@@ -93,10 +82,10 @@ class VendorSideListeners:
         logger: logging.Logger,
     ) -> None:
         ack()
-        click = Click(body, context)
+        click = Click.read(body, context)
 
         with notices.answering_clicker(client, click, logger):
-            choice = checkin_menu.read_choice(_selected_value(body))
+            choice = checkin_menu.read_choice(click.selected_value)
             if choice.choice not in (checkin_menu.NOTHING_NEW, checkin_menu.AWAY):
                 raise UsageError("I couldn't read that menu; nothing changed.")
             outside = people.is_outside_user(
@@ -141,35 +130,17 @@ class VendorSideListeners:
         context: BoltContext,
         logger: logging.Logger,
     ) -> None:
-        user = body.get("user") or {}
-        user_id = str(user.get("id") or "")
-        team_id = team_of(context, body)
-        view = body.get("view") or {}
-        values = (view.get("state") or {}).get("values") or {}
-        acked = False
-        where = {"channel": ""}
+        form = FormSubmission.read(body, context)
+        user_id, team_id = form.user_id, form.team_id
 
-        def field(block_id: str, key: str) -> Any:
-            block = values.get(block_id) or {}
-            element = block.get(block_id + vendor_blocks.ACTION_SUFFIX) or {}
-            return element.get(key) if isinstance(element, dict) else None
-
-        def tell_user(text: str) -> None:
-            if not acked:  # the form is still open: show it there
-                ack(response_action="errors", errors={absences.FIELD_FIRST: text[:150]})
-            else:
-                notices.tell_privately(client, where["channel"], user_id, text, logger)
-
-        with answering_errors(tell_user, logger):
-            post_id = _post_id(str(view.get("private_metadata") or ""))
+        with notices.answering_form(ack, client, user_id, absences.FIELD_FIRST, logger) as answer:
+            post_id = _post_id(form.metadata)
             outside = people.is_outside_user(
-                client, user_id, team_id, payload_team_id=str(user.get("team_id") or "")
+                client, user_id, team_id, payload_team_id=form.user.team_id
             )
-            first, last = (
-                _day(field(absences.FIELD_FIRST, "selected_date")),
-                _day(field(absences.FIELD_LAST, "selected_date")),
-            )
-            note = str(field(absences.FIELD_NOTE, "value") or "").strip()
+            first = day(form.form.element(absences.FIELD_FIRST).selected_date)
+            last = day(form.form.element(absences.FIELD_LAST).selected_date)
+            note = form.form.element(absences.FIELD_NOTE).value.strip()
             now = self.deps.clock()
             with transaction(self.deps.engine) as session:
                 post, vendor = checkin_menu.checkin_for_presser(
@@ -181,11 +152,10 @@ class VendorSideListeners:
                     outside=outside,
                     is_channel_member=channel_membership(client, user_id),
                 )
-                where["channel"] = vendor.channel_id
+                answer.channel_id = vendor.channel_id
                 problems = absences.check_dates(first, last, vendor_today(vendor, now))
                 if problems:
-                    ack(response_action="errors", errors=problems)
-                    acked = True
+                    answer.show_errors(problems)
                     return
                 assert first is not None and last is not None
                 absences.record_away(
@@ -198,8 +168,7 @@ class VendorSideListeners:
                     note=note,
                     now=now,
                 )
-            ack()
-            acked = True
+            answer.accept()
             notices.refresh_checkin(self.deps, client, post.id or 0, logger)
             confirm(
                 client,
@@ -220,7 +189,7 @@ class VendorSideListeners:
         logger: logging.Logger,
     ) -> None:
         ack()
-        click = Click(body, context)
+        click = Click.read(body, context)
 
         with notices.answering_clicker(client, click, logger):
             choice = checkin_menu.read_choice(click.value)
@@ -255,21 +224,12 @@ class VendorSideListeners:
         context: BoltContext,
         logger: logging.Logger,
     ) -> None:
-        acked = False
-        where = {"channel": ""}
-        person = {"id": str((body.get("user") or {}).get("id") or "")}
+        form = FormSubmission.read(body, context)
         first_field = checkin_questions.FIELD_ANSWER.format(1)
 
-        def tell_user(text: str) -> None:
-            if not acked:
-                ack(response_action="errors", errors={first_field: text[:150]})
-            else:
-                notices.tell_privately(client, where["channel"], person["id"], text, logger)
-
-        with answering_errors(tell_user, logger):
-            view = body.get("view") or {}
-            post_id = _post_id(str(view.get("private_metadata") or ""))
-            who = _FormUser(body, context, client)
+        with notices.answering_form(ack, client, form.user_id, first_field, logger) as answer:
+            post_id = _post_id(form.metadata)
+            who = _FormUser(form, client)
             with transaction(self.deps.engine) as session:
                 post, vendor = checkin_menu.checkin_for_presser(
                     session,
@@ -280,16 +240,15 @@ class VendorSideListeners:
                     outside=who.outside,
                     is_channel_member=channel_membership(client, who.user_id),
                 )
-                where["channel"] = vendor.channel_id
+                answer.channel_id = vendor.channel_id
                 questions = checkin_questions.questions_of(vendor)
                 fields = [
                     checkin_questions.FIELD_ANSWER.format(n) for n in range(1, len(questions) + 1)
                 ]
-                texts = _inputs(body, fields)
+                texts = form.form.texts(fields)
                 problems = checkin_questions.check_answers(texts)
                 if problems:
-                    ack(response_action="errors", errors=problems)
-                    acked = True
+                    answer.show_errors(problems)
                     return
                 answered = checkin_questions.record_answers(
                     session,
@@ -300,8 +259,7 @@ class VendorSideListeners:
                     texts=texts,
                     now=self.deps.clock(),
                 )
-            ack()
-            acked = True
+            answer.accept()
             notices.refresh_checkin(self.deps, client, post.id or 0, logger)
             message = vendor_blocks.answers_thread_message(who.user_id, answered.answers)
             try:
@@ -322,20 +280,12 @@ class VendorSideListeners:
         context: BoltContext,
         logger: logging.Logger,
     ) -> None:
-        acked = False
+        form = FormSubmission.read(body, context)
         first_field = checkin_questions.FIELD_QUESTION.format(1)
-        person = {"id": str((body.get("user") or {}).get("id") or "")}
 
-        def tell_user(text: str) -> None:
-            if not acked:
-                ack(response_action="errors", errors={first_field: text[:150]})
-            else:
-                client.chat_postMessage(channel=person["id"], **blocks.problem_reply(text))
-
-        with answering_errors(tell_user, logger):
-            view = body.get("view") or {}
-            channel_id = str(view.get("private_metadata") or "")
-            who = _FormUser(body, context, client)
+        with notices.answering_form(ack, client, form.user_id, first_field, logger) as answer:
+            channel_id = form.metadata
+            who = _FormUser(form, client)
             # The team's own setting, like `vendor set`: outsiders and, with
             # ADMIN_USER_IDS, non-admins are refused.
             if who.outside:
@@ -356,10 +306,9 @@ class VendorSideListeners:
                 checkin_questions.FIELD_QUESTION.format(n)
                 for n in range(1, checkin_questions.MAX_QUESTIONS + 1)
             ]
-            questions, problems = checkin_questions.check_questions(_inputs(body, fields))
+            questions, problems = checkin_questions.check_questions(form.form.texts(fields))
             if problems:
-                ack(response_action="errors", errors=problems)
-                acked = True
+                answer.show_errors(problems)
                 return
             vendor = run_transaction(
                 self.deps.engine,
@@ -372,22 +321,9 @@ class VendorSideListeners:
                     now=self.deps.clock(),
                 ),
             )
-            ack()
-            acked = True
+            answer.accept()
             text = vendor_blocks.questions_saved_text(vendor, questions)
             client.chat_postMessage(channel=who.user_id, **blocks.plain_reply(text))
-
-
-def _inputs(body: dict[str, Any], block_ids: list[str]) -> list[str]:
-    """The text typed in each of a form's fields, in order ("" when missing)."""
-    view = body.get("view") or {}
-    values = (view.get("state") or {}).get("values") or {}
-    found: list[str] = []
-    for block_id in block_ids:
-        element = (values.get(block_id) or {}).get(block_id + vendor_blocks.ACTION_SUFFIX)
-        value = element.get("value") if isinstance(element, dict) else None
-        found.append(str(value) if isinstance(value, str) else "")
-    return found
 
 
 def confirm(
@@ -410,12 +346,11 @@ def confirm(
 class _FormUser:
     """Who submitted a form, and whether they are outside the installing team."""
 
-    def __init__(self, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        user = body.get("user") or {}
-        self.user_id = str(user.get("id") or "")
-        self.team_id = team_of(context, body)
+    def __init__(self, form: FormSubmission, client: WebClient) -> None:
+        self.user_id = form.user_id
+        self.team_id = form.team_id
         self.outside = people.is_outside_user(
-            client, self.user_id, self.team_id, payload_team_id=str(user.get("team_id") or "")
+            client, self.user_id, self.team_id, payload_team_id=form.user.team_id
         )
 
 
@@ -427,13 +362,3 @@ def _post_id(private_metadata: str) -> int:
     ):
         raise UsageError("I couldn't find the check-in this form belongs to; nothing changed.")
     return int(private_metadata)
-
-
-def _day(value: Any) -> date | None:
-    """A datepicker's `YYYY-MM-DD`; None when missing or not a date."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None

@@ -17,7 +17,6 @@ from bot.channel_changes import (
     UNSHARED,
     ChannelChange,
     pause_vendor_for_channel_change,
-    read_channel_change,
 )
 from bot.checkin_replies import parse_reply
 from bot.checkin_updates import (
@@ -26,10 +25,10 @@ from bot.checkin_updates import (
     ThreadMessage,
     parse_status_reply,
     read_button,
-    read_thread_reply,
     record_thread_reply,
 )
 from bot.errors import DuplicateDelivery, UsageError
+from handlers.payloads import read_channel_change, read_thread_reply
 from storage import vendors
 from storage.database import transaction
 from storage.models import PostKind, PostState, ScheduledPost, TaskUpdate

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from sqlmodel import Session, func, select
 
 from bot import blocks
-from handlers.payload_guard import shape_problem
+from handlers.payloads import shape_problem
 from storage.models import (
     AuditEntry,
     CheckinResponse,

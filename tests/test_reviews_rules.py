@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from bot import blocks, people, reviews
 from bot.errors import UsageError
 from bot.reviews import MessageRef, Rating
+from handlers.forms import read_rating_form
 from storage import reviews as review_store
 from storage.database import transaction
 from storage.models import (
@@ -158,7 +159,7 @@ def _values(
     ],
 )
 def test_a_rating_form_is_read(values: dict[str, Any], rating: Rating) -> None:
-    assert reviews.read_rating_form(values) == (rating, {})
+    assert read_rating_form(values) == (rating, {})
 
 
 @pytest.mark.parametrize(
@@ -182,7 +183,7 @@ def test_a_rating_form_is_read(values: dict[str, Any], rating: Rating) -> None:
 def test_an_unusable_rating_form_says_which_fields(
     values: dict[str, Any], fields: list[str]
 ) -> None:
-    rating, errors = reviews.read_rating_form(values)
+    rating, errors = read_rating_form(values)
     assert rating is None and list(errors) == fields
 
 

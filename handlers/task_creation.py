@@ -1,0 +1,312 @@
+"""Creating a task from `/delegate`: the command's task, and the question asked before a
+channel that is not a vendor yet is registered (Register and delegate / Cancel).
+
+Nothing is written or posted for a new channel until its requester confirms; the buttons
+carry the task and a request key, so a double press creates it once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session
+
+from bot import blocks, delegation, people, permissions, workspace_settings
+from bot.command_grammar import parse_command
+from bot.commands import CreateTask
+from bot.deps import Deps
+from bot.errors import UsageError
+from bot.slack_channels import DM_REFUSAL, check_channel_can_be_vendor, ensure_bot_in_channel
+from handlers import notices
+from handlers.payloads import Click, Requester
+from storage.database import run_transaction
+
+BROKEN_BUTTON = "That button no longer works; nothing changed. Please run the command again."
+
+# Slack's limit for a button's value, which carries a task waiting for a confirmation.
+MAX_BUTTON_VALUE = 2000
+
+
+class PendingForm(BaseModel):
+    """The form's fields, carried by the buttons (`ask_before_registering`)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, strict=True)
+
+    t: str = Field(min_length=1)  # title
+    s: str | None = None  # standard expected
+    a: str | None = None  # assignee
+    d: str | None = None  # due date, YYYY-MM-DD
+
+
+class PendingTask(BaseModel):
+    """What a Register and delegate / Cancel button carries: who asked ("u"), for which
+    channel ("c"), the request key ("k"), and the task as typed ("t") or from the form ("f")."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, strict=True)
+
+    u: str = Field(min_length=1)
+    c: str = Field(min_length=1)
+    k: str | None = None
+    t: str | None = None
+    f: PendingForm | None = None
+
+    @property
+    def request_key(self) -> str | None:
+        return self.k or None
+
+    def due(self) -> date | None:
+        """The form's due date; a button whose date is not one no longer works."""
+        if self.f is None or not self.f.d:
+            return None
+        try:
+            return date.fromisoformat(self.f.d)
+        except ValueError:
+            raise UsageError(BROKEN_BUTTON) from None
+
+
+def read_pending(value: str) -> PendingTask:
+    """The task a Register and delegate / Cancel button carries; anything else (a forged or
+    mangled value) is a button that no longer works."""
+    try:
+        pending = PendingTask.model_validate_json(value)
+    except ValidationError:
+        raise UsageError(BROKEN_BUTTON) from None
+    if pending.t is None and pending.f is None:
+        raise UsageError(BROKEN_BUTTON)
+    return pending
+
+
+def workspace_of(deps: Deps, team_id: str) -> workspace_settings.WorkspaceSettings:
+    """This workspace's settings in force (its own, else the environment's)."""
+    return run_transaction(
+        deps.engine, lambda session: workspace_settings.load(session, deps.settings, team_id)
+    )
+
+
+class TaskCreation:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def create_task(
+        self,
+        command: CreateTask,
+        requester: Requester,
+        client: WebClient,
+        logger: logging.Logger,
+        *,
+        confirmed: bool = False,
+        request_key: str | None = None,
+    ) -> blocks.Message:
+        """Log a task for a vendor. For a channel that is not a vendor yet nothing is written
+        or posted: the requester is asked first (`pending_task_reply`), unless `confirmed`
+        (they pressed Register and delegate)."""
+        channel_id = command.channel_id or requester.channel_id
+        if channel_id.startswith("D"):
+            raise UsageError(DM_REFUSAL)
+        # Check the date before touching Slack, so a typo joins no channel.
+        checked = run_transaction(
+            self.deps.engine,
+            lambda session: delegation.check_new_task(
+                session,
+                team_id=requester.team_id,
+                channel_id=channel_id,
+                user_id=requester.user_id,
+                admins=workspace_of(self.deps, requester.team_id).admins,
+                due=command.due,
+                cost=command.cost,
+                defaults=self.deps.vendor_defaults,
+                now=self.deps.clock(),
+            ),
+        )
+        if checked.vendor is None:
+            # The general channel and DMs are refused outright; nothing is joined.
+            check_channel_can_be_vendor(client, channel_id)
+            if not confirmed:
+                return self.ask_before_registering(
+                    requester, channel_id, command.title, {"t": requester.text}
+                )
+        channel_name = ensure_bot_in_channel(client, channel_id)
+        return self.log_task(
+            requester,
+            client,
+            logger,
+            request_key=request_key,
+            channel_id=channel_id,
+            channel_name=channel_name,
+            title=command.title,
+            standard=command.standard,
+            assignee_id=command.assignee_id,
+            due=checked.due,
+            cost_minor=checked.cost_minor,
+        )
+
+    def ask_before_registering(
+        self, requester: Requester, channel_id: str, title: str, task: dict[str, Any]
+    ) -> blocks.Message:
+        """The private question with Register and delegate / Cancel; the buttons carry the
+        task and who asked, so only the requester's click goes ahead."""
+        # "k": the key that makes a double press create the task once.
+        value = json.dumps({"u": requester.user_id, "c": channel_id, "k": uuid.uuid4().hex, **task})
+        if len(value) > MAX_BUTTON_VALUE:
+            raise UsageError(
+                f"<#{channel_id}> is not a vendor yet; nothing was created. Register it first "
+                f"with `/delegate vendor add <#{channel_id}>`, then delegate again."
+            )
+        return blocks.pending_task_reply(channel_id, title, value)
+
+    def on_pending_task_clicked(
+        self,
+        ack: Ack,
+        body: dict[str, Any],
+        respond: Respond,
+        client: WebClient,
+        context: BoltContext,
+        logger: logging.Logger,
+    ) -> None:
+        """Register and delegate, or Cancel, on the question about a new vendor channel."""
+        ack()
+        click = Click.read(body, context)
+        user_id = click.user_id
+
+        with notices.answering_clicker(client, click, logger, respond=respond):
+            pending = read_pending(click.value)
+            if user_id != pending.u:
+                raise UsageError(
+                    f"Only <@{pending.u}>, who asked, can use these buttons; nothing changed."
+                )
+            if click.action.action_id == blocks.CANCEL_PENDING_TASK_ACTION:
+                respond(replace_original=True, **blocks.pending_task_cancelled_reply())
+                return
+            team_id = click.team_id
+            if people.is_outside_user(client, user_id, team_id, payload_team_id=click.user_team_id):
+                raise UsageError(permissions.OUTSIDE_REFUSAL)
+            requester = Requester(team_id, user_id, pending.c)
+            if pending.t is not None:
+                command = parse_command(pending.t)
+                if not isinstance(command, CreateTask):
+                    raise UsageError(BROKEN_BUTTON)
+                reply = self.create_task(
+                    replace(command, channel_id=pending.c),
+                    requester,
+                    client,
+                    logger,
+                    confirmed=True,
+                    request_key=pending.request_key,
+                )
+            else:
+                reply = self.create_from_form(requester, client, logger, pending)
+            respond(replace_original=True, **reply)
+
+    def create_from_form(
+        self,
+        requester: Requester,
+        client: WebClient,
+        logger: logging.Logger,
+        pending: PendingTask,
+    ) -> blocks.Message:
+        """The form's task, confirmed for a channel that was not a vendor yet."""
+        form = pending.f
+        if form is None:
+            raise UsageError(BROKEN_BUTTON)
+        due = pending.due()
+        checked = run_transaction(
+            self.deps.engine,
+            lambda session: delegation.check_new_task(
+                session,
+                team_id=requester.team_id,
+                channel_id=requester.channel_id,
+                user_id=requester.user_id,
+                admins=workspace_settings.load(
+                    session, self.deps.settings, requester.team_id
+                ).admins,
+                due=due,
+                cost=None,
+                defaults=self.deps.vendor_defaults,
+                now=self.deps.clock(),
+            ),
+        )
+        channel_name = ensure_bot_in_channel(client, requester.channel_id)
+        return self.log_task(
+            requester,
+            client,
+            logger,
+            request_key=pending.request_key,
+            channel_id=requester.channel_id,
+            channel_name=channel_name,
+            title=form.t,
+            standard=form.s or "",
+            assignee_id=form.a or None,
+            due=checked.due,
+        )
+
+    def log_task(
+        self,
+        requester: Requester,
+        client: WebClient,
+        logger: logging.Logger,
+        request_key: str | None = None,
+        **fields: Any,
+    ) -> blocks.Message:
+        """Write the task, then announce it; a failed announcement is reported, not fatal.
+        With `request_key` (a confirmation button's), the task is created once per key."""
+        now = self.deps.clock()
+
+        def create(session: Session) -> delegation.TaskCreated:
+            if request_key is not None:
+                delegation.confirm_request(
+                    session,
+                    team_id=requester.team_id,
+                    request_key=request_key,
+                    user_id=requester.user_id,
+                    now=now,
+                )
+            return delegation.create_task(
+                session,
+                team_id=requester.team_id,
+                owner_id=requester.user_id,
+                defaults=self.deps.vendor_defaults,
+                now=now,
+                **fields,
+            )
+
+        created = run_transaction(self.deps.engine, create)
+        reply = blocks.task_created_reply(
+            created.task,
+            created.vendor,
+            created.vendor_registered,
+            registered_meanwhile=created.registered_meanwhile,
+        )
+        try:
+            posted = client.chat_postMessage(
+                channel=created.vendor.channel_id,
+                **blocks.task_announcement(created.task, created.vendor),
+            )
+        except SlackApiError as error:
+            logger.warning("announcement failed: %s", error.response.get("error"))
+            reply["text"] += "\n" + blocks.announcement_failed_note(created.vendor)
+            reply["blocks"].append(
+                blocks.problem_reply(blocks.announcement_failed_note(created.vendor))["blocks"][0]
+            )
+            return reply
+        try:
+            run_transaction(
+                self.deps.engine,
+                lambda session: delegation.record_announcement(
+                    session, created.task, str(posted["ts"]), now
+                ),
+            )
+        except DBAPIError as error:
+            # The task is saved and announced: say so, not "nothing was changed". Only the
+            # link to the announcement is lost; later notices go to the channel's top level.
+            logger.warning("could not store an announcement's ts: %s", type(error).__name__)
+        return reply
