@@ -40,7 +40,16 @@ from bot.errors import UsageError
 from bot.logs import configure_logging
 from bot.schedule_rules import parse_timezone
 from bot.slack_tls import CaBundleError, slack_ssl_context
-from storage.database import is_sqlite, make_engine, migrate, normalise_url, ping, schema_is_current
+from storage.database import (
+    is_sqlite,
+    make_engine,
+    migrate,
+    normalise_url,
+    ping,
+    redact_url,
+    schema_is_current,
+    without_password,
+)
 
 logger = logging.getLogger("bot")
 BAD_SETTING = 2
@@ -340,9 +349,7 @@ def open_database(url: str) -> Engine:
     except SQLAlchemyError as error:
         engine.dispose()
         reason = _first_line(getattr(error, "orig", None) or error)
-        password = make_url(normalise_url(url)).password
-        if password:
-            reason = reason.replace(str(password), "***")
+        reason = without_password(reason, normalise_url(url))
         raise StartupError(
             f"cannot connect to the database {_describe(url)}: {reason}", CANNOT_START
         ) from None
@@ -354,7 +361,7 @@ def _describe(url: str) -> str:
     parsed = make_url(normalise_url(url))
     if parsed.get_backend_name() == "sqlite":
         return f"(SQLite file {parsed.database or ':memory:'})"
-    return f"at {parsed.set(query={}).render_as_string(hide_password=True)}"
+    return f"at {redact_url(parsed, query=False)}"
 
 
 def _first_line(error: BaseException) -> str:

@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dotenv import dotenv_values
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from bot.slack_tls import CaBundleError, check_ca_bundle
+from storage.database import redact_url
 
 DEFAULT_DATABASE_URL = "sqlite:///checkins.db"
 # Vendors a scheduler tick serves at once (threads); see bot.scheduling.
@@ -94,7 +93,7 @@ class Settings:
 
     def __repr__(self) -> str:
         shown = {
-            "database_url": _redact_url(self.database_url),
+            "database_url": redact_url(self.database_url),
             "slack_api_url": self.slack_api_url,
             "port": self.port,
             "default_timezone": self.default_timezone,
@@ -151,18 +150,6 @@ class Settings:
         """The secret values in force, for log redaction."""
         values = [getattr(self, name) for name in self._secret_fields]
         return [v for v in values if v]
-
-
-def _redact_url(url: str) -> str:
-    """Hide passwords in a database URL: `user:secret@host` and libpq's `?password=`."""
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        return "<unparseable database URL>"
-    query = {
-        key: ("***" if "password" in key.lower() else value) for key, value in parsed.query.items()
-    }
-    return parsed.set(query=query).render_as_string(hide_password=True)
 
 
 def load_settings(

@@ -22,7 +22,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from bot import blocks, delegation, jobs, people, permissions, workspace_settings
-from bot.commands import CreateTask, parse_command
+from bot.command_grammar import parse_command
+from bot.commands import CreateTask
 from bot.deps import Deps
 from bot.errors import UsageError
 from bot.slack_channels import DM_REFUSAL, check_channel_can_be_vendor, ensure_bot_in_channel
