@@ -18,6 +18,8 @@ _.process_bind_param  # the same
 _.process_result_value  # the same
 _.confirmed_by  # storage/models.py ConfirmedRequest: a column, written in insert_unless_taken
 _.installed_by  # storage/models.py Workspace: a column, written at install
+_.enqueued_at  # storage/models.py Job: a column, written when a request is queued
+_.autocommit  # storage/jobs.py: psycopg reads it on the raw connection
 _.updated_at  # storage/models.py: columns written on every change, kept for whoever reads the rows
 
 # --- pydantic
@@ -28,6 +30,7 @@ _.channel_type  # the same
 
 # --- Bolt / slack_sdk
 _.authorize  # bot/installations.py: OAuthSettings.authorize, read by Bolt's App
+_.resp  # bot/jobs.py's middleware: Bolt passes middleware arguments by name
 _.build_install_page_html  # bot/installations.py InstallFlow: Bolt's OAuthFlow calls it
 _._can_retry  # bot/scheduler.py _SharedRateLimitWait: slack_sdk's RetryHandler calls it
 _.prepare_for_next_attempt  # the same
@@ -57,4 +60,6 @@ _.set_oauth_client
 
 # --- read outside the production packages
 _.queries  # bot/installations.py WorkspaceClients: tests/test_workspaces.py counts look-ups
+_.unfinished  # storage/jobs.py: tests/test_jobs.py and bench/ count the queue
+_.drain  # bot/jobs.py JobRunner: tests/test_jobs.py runs the queue dry
 _.close_idle_connections  # bot/slack_connections.py: tests start from an empty pool

@@ -22,12 +22,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from bot.errors import UsageError
-from bot.schedule_rules import local_today
+from bot.schedule_rules import vendor_today
 from bot.slack_text import escape
 from storage import absences as absence_store
 from storage import audit, updates, vendors
@@ -101,19 +100,15 @@ def away_by_vendor(
     """For the digest and Home: per vendor, who is away today (its local date)."""
     if not found:
         return {}
-    earliest = min(_today(v, now) for v in found) - timedelta(days=1)
+    earliest = min(vendor_today(v, now) for v in found) - timedelta(days=1)
     rows = absence_store.absences_from(session, [v.saved_id for v in found], earliest)
     result: dict[int, dict[str, Away]] = {}
     for vendor in found:
         own = [a for a in rows if a.vendor_id == vendor.id]
-        away = away_on(own, _today(vendor, now))
+        away = away_on(own, vendor_today(vendor, now))
         if away:
             result[vendor.saved_id] = away
     return result
-
-
-def _today(vendor: Vendor, now: datetime) -> date:
-    return local_today(now, ZoneInfo(vendor.timezone))
 
 
 # --------------------------------------------------------------------------- the form
@@ -164,7 +159,7 @@ def record_away(
         raise UsageError("I couldn't find that check-in any more; nothing changed.")
     if len(note) > MAX_NOTE_LENGTH:
         raise UsageError(f"Keep the note under {MAX_NOTE_LENGTH} characters.")
-    absence = absence_store.add_absence(
+    absence, added = absence_store.add_absence(
         session,
         vendor_id=vendor.saved_id,
         user_id=user_id,
@@ -173,15 +168,16 @@ def record_away(
         note=note,
         now=now,
     )
-    audit.record_change(
-        session,
-        team_id=team_id,
-        actor_id=user_id,
-        action="vendor.away_added",
-        at=now,
-        vendor_id=vendor.id,
-        detail={"first_day": first, "last_day": last, "post_id": post_id},
-    )
+    if added:  # said again: the row and its audit entry are already there
+        audit.record_change(
+            session,
+            team_id=team_id,
+            actor_id=user_id,
+            action="vendor.away_added",
+            at=now,
+            vendor_id=vendor.id,
+            detail={"first_day": first, "last_day": last, "post_id": post_id},
+        )
     return AwayRecorded(vendor, post, absence)
 
 
@@ -213,7 +209,7 @@ def list_or_clear(
             f"<#{channel_id}> is not a vendor channel. Add it with "
             f"`/delegate vendor add <#{channel_id}>`, or see `/delegate vendor list`."
         )
-    today = _today(vendor, now)
+    today = vendor_today(vendor, now)
     cleared: int | None = None
     if clear:
         cleared = absence_store.clear_absences(session, vendor.saved_id, today, user_id)

@@ -18,11 +18,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from bot.periods import Period
+from bot.schedule_rules import vendor_today
 from storage import alignment as store
 from storage import task_questions
 from storage.alignment import Stuck, WaitingOnTeam
@@ -53,7 +53,7 @@ def alignment_note(
 ) -> AlignmentNote:
     """Five queries, whatever the number of tasks."""
     vendor_id = vendor.saved_id
-    today = now.astimezone(ZoneInfo(vendor.timezone)).date()
+    today = vendor_today(vendor, now)
     return AlignmentNote(
         today=today,
         delivered=store.delivered_between(session, vendor_id, period.start, period.end),

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from bot import delegation
+from bot import vendor_registry
 from storage import audit, vendors
 from storage.models import QuestionAnswer, ScheduledPost, Vendor
 
@@ -46,7 +46,7 @@ EXAMPLES = ("What did you finish?", "What is next?", "Anything you need from us?
 
 
 def vendor_for_questions(session: Session, team_id: str, channel_id: str) -> Vendor:
-    return delegation.vendor_of_channel(session, team_id, channel_id)
+    return vendor_registry.vendor_of_channel(session, team_id, channel_id)
 
 
 def check_questions(texts: Sequence[str]) -> tuple[list[str], dict[str, str]]:
@@ -75,7 +75,7 @@ def save_questions(
     now: datetime,
 ) -> Vendor:
     """Replace the vendor's questions (none: the check-in goes back to its buttons only)."""
-    vendor = delegation.vendor_of_channel(session, team_id, channel_id)
+    vendor = vendor_registry.vendor_of_channel(session, team_id, channel_id)
     before = questions_of(vendor)
     vendors.update_vendor(session, vendor, now, checkin_questions="\n".join(questions))
     audit.record_change(

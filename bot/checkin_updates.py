@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from bot import absences, delegation, people, reviews
+from bot import absences, people, reviews, task_changes
 from bot.absences import Away
 from bot.checkin_questions import answers_to, questions_of
 from bot.checkin_replies import (
@@ -35,6 +35,7 @@ from bot.checkin_replies import (
 )
 from bot.errors import DuplicateDelivery, UsageError
 from bot.reviews import TaskMarkedDone
+from bot.schedule_rules import vendor_today
 from bot.slack_text import escape, readable_text
 from storage import audit, tasks, updates, vendors
 from storage.checkins import CheckinRow, checkin_rows
@@ -192,7 +193,7 @@ def done_refusal(
         return None
     if people.is_vendor_contact(task, user_id, outside):
         return None
-    return delegation.ownership_refusal(task, user_id, "done", admins)
+    return task_changes.ownership_refusal(task, user_id, "done", admins)
 
 
 def record_all_on_track(
@@ -495,7 +496,7 @@ def checkin_snapshot(session: Session, post_id: int, now: datetime) -> CheckinSn
     vendor = vendors.get_vendor(session, post.vendor_id) if post else None
     if post is None or vendor is None:
         return None
-    today = delegation.vendor_today(vendor, now)
+    today = vendor_today(vendor, now)
     return CheckinSnapshot(
         vendor=vendor,
         post=post,

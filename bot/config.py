@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import ClassVar
 
 from dotenv import dotenv_values
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from bot.slack_tls import CaBundleError, check_ca_bundle
+from storage.database import redact_url
 
 DEFAULT_DATABASE_URL = "sqlite:///checkins.db"
 # Vendors a scheduler tick serves at once (threads); see bot.scheduling.
@@ -28,6 +27,16 @@ MAX_SCHEDULER_WORKERS = 32
 # 60-160 MiB each fit a 512 MiB instance. See docs/decisions.md.
 DEFAULT_WEB_CONCURRENCY = 2
 MAX_WEB_CONCURRENCY = 32
+# Who runs the work a request starts after its ack (bot.jobs): "web", the web process itself
+# as well as any `python -m bot jobs`; "separate", only `python -m bot jobs` processes (the
+# web process then only acks and queues). See docs/decisions.md.
+JOB_RUNNERS = ("web", "separate")
+DEFAULT_JOB_THREADS = 10  # as many as Bolt's own listener executor
+MAX_JOB_THREADS = 32
+# `python -m bot jobs` lowers its CPU priority by this much (nice), so that on a machine it
+# shares with `web` the acks get the CPU first; 0 on a host shared with other busy work,
+# where a lower priority would starve the runner.
+DEFAULT_JOB_NICENESS = 10
 
 
 # The values `.env.example` ships with: set, but not a workspace's.
@@ -69,6 +78,10 @@ class Settings:
     # A PEM file of the CAs to trust for Slack's HTTPS (a proxy's, a test double's); None
     # means the system's. It replaces the trusted CAs, never turns verification off.
     slack_ca_bundle: str | None = None
+    job_runner: str = "web"
+    # Jobs one `python -m bot jobs` process runs at once (threads: they wait on Slack).
+    job_threads: int = DEFAULT_JOB_THREADS
+    job_niceness: int = DEFAULT_JOB_NICENESS
     # Settings whose value is malformed, (ENV_NAME, one-line reason): reported by the commands
     # that use them (`check`, `require`), so `PORT=abc` stops `web`, not `migrate` or `tick`.
     problems: tuple[tuple[str, str], ...] = field(default=(), repr=False)
@@ -87,7 +100,7 @@ class Settings:
 
     def __repr__(self) -> str:
         shown = {
-            "database_url": _redact_url(self.database_url),
+            "database_url": redact_url(self.database_url),
             "slack_api_url": self.slack_api_url,
             "port": self.port,
             "default_timezone": self.default_timezone,
@@ -146,18 +159,6 @@ class Settings:
         return [v for v in values if v]
 
 
-def _redact_url(url: str) -> str:
-    """Hide passwords in a database URL: `user:secret@host` and libpq's `?password=`."""
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        return "<unparseable database URL>"
-    query = {
-        key: ("***" if "password" in key.lower() else value) for key, value in parsed.query.items()
-    }
-    return parsed.set(query=query).render_as_string(hide_password=True)
-
-
 def load_settings(
     environ: Mapping[str, str] | None = None, dotenv_path: str | Path | None = ".env"
 ) -> Settings:
@@ -188,6 +189,17 @@ def load_settings(
     port = number("PORT", 3000, 1, 65535)
     workers = number("SCHEDULER_WORKERS", DEFAULT_SCHEDULER_WORKERS, 1, MAX_SCHEDULER_WORKERS)
     web_concurrency = number("WEB_CONCURRENCY", DEFAULT_WEB_CONCURRENCY, 1, MAX_WEB_CONCURRENCY)
+    job_threads = number("JOB_THREADS", DEFAULT_JOB_THREADS, 1, MAX_JOB_THREADS)
+    job_niceness = number("JOB_NICENESS", DEFAULT_JOB_NICENESS, 0, 19)
+    job_runner = (get("JOB_RUNNER") or "web").lower()
+    if job_runner not in JOB_RUNNERS:
+        problems.append(
+            (
+                "JOB_RUNNER",
+                f"JOB_RUNNER must be one of {', '.join(JOB_RUNNERS)}, not {job_runner!r}",
+            )
+        )
+        job_runner = "web"
     problems += _token_problems(get)
     log_level = (get("LOG_LEVEL") or "INFO").upper()
     if log_level not in LOG_LEVELS:
@@ -234,6 +246,9 @@ def load_settings(
         scheduler_workers=workers,
         web_concurrency=web_concurrency,
         slack_ca_bundle=ca_bundle,
+        job_runner=job_runner,
+        job_threads=job_threads,
+        job_niceness=job_niceness,
         problems=tuple(problems),
         slack_client_id=get("SLACK_CLIENT_ID"),
         slack_client_secret=get("SLACK_CLIENT_SECRET"),

@@ -1,4 +1,6 @@
-"""What `/delegate` does to the data: plain functions over a session, no Slack.
+"""Delegating a task: checking it, registering its channel as a vendor when it is new
+(or on `vendor add`), creating it, and listing open tasks. Plain functions over a session,
+no Slack. Later changes to a task are bot.task_changes; the vendors, bot.vendor_registry.
 
 Each function validates first and raises UsageError before writing anything; every write
 is paired with an audit entry in the same transaction.
@@ -6,32 +8,24 @@ is paired with an audit entry in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot import lifecycle, people, permissions
-from bot.commands import (
-    CLEAR,
-    FEEDBACK_WITH_SUMMARY,
-    AddVendor,
-    EditTask,
-    ManageHolidays,
-    UpdateVendor,
-)
+from bot import lifecycle, permissions, vendor_registry
+from bot.command_tokens import CLEAR
+from bot.commands import AddVendor, UpdateVendor
 from bot.config import VendorDefaults
 from bot.errors import UsageError
 from bot.money import DEFAULT_CURRENCY, CostSpec, resolve_cost
-from bot.public_holidays import public_holidays
-from bot.schedule_rules import local_today, parse_due_date
+from bot.schedule_rules import local_today, parse_due_date, vendor_today
 from bot.slack_text import escape
-from storage import audit, holidays, on_time, requests, tasks, vendors
-from storage import lifecycle as lifecycle_store
-from storage import reviews as review_store
-from storage.models import Task, TaskStatus, Vendor
+from bot.vendor_settings import FEEDBACK_WITH_SUMMARY
+from storage import audit, requests, tasks, vendors
+from storage.models import Task, Vendor
 from storage.tasks import TaskRow
 
 # How a vendor came to be registered, in its `vendor.added` audit entry.
@@ -63,10 +57,6 @@ class TaskListing:
     rows: Sequence[TaskRow]
     today_of: dict[int, date]  # vendor id -> that vendor's local date, to mark overdue
     empty: str
-
-
-def vendor_today(vendor: Vendor, now: datetime) -> date:
-    return local_today(now, ZoneInfo(vendor.timezone))
 
 
 def register_vendor(
@@ -181,7 +171,7 @@ def add_vendor(
         raise UsageError(_already_a_vendor(existing))
     settings = UpdateVendor(**{f.name: getattr(command, f.name) for f in fields(command)})
     try:
-        updated = update_vendor_settings(
+        updated = vendor_registry.update_vendor_settings(
             session, settings, team_id=team_id, actor_id=actor_id, now=now
         )
         vendor = updated.vendor
@@ -287,9 +277,9 @@ def check_new_task(
 ) -> NewTaskChecked:
     """Everything a new task needs checked before the bot touches Slack, from one vendor
     lookup: the vendor is not a removed one, may `user_id` register the channel
-    (`check_may_register`), its due date (`resolve_due_date`) and its cost.
-    UsageError, in that order."""
-    vendor = vendor_in_channel(session, team_id, channel_id)
+    (`check_may_register`), its due date (`resolve_due_date`) and its cost
+    (`resolve_task_cost`). UsageError, in that order."""
+    vendor = vendor_registry.vendor_in_channel(session, team_id, channel_id)
     _check_may_register(vendor, channel_id, user_id, admins)
     return NewTaskChecked(
         due=_due_date_for(vendor, due, defaults, now),
@@ -362,7 +352,7 @@ def check_vendor_is_new(session: Session, team_id: str, channel_id: str) -> None
     (a vendor a task has just registered is let through: see `add_vendor`)."""
     existing = vendors.find_vendor_by_channel(session, team_id, channel_id)
     if existing is not None and existing.removed_at is not None:
-        raise UsageError(_removed_refusal(existing))
+        raise UsageError(vendor_registry.removed_refusal(existing))
     if existing is not None and not _registered_by_task_unchanged(session, existing):
         raise UsageError(_already_a_vendor(existing))
 
@@ -409,7 +399,7 @@ def list_tasks(
 ) -> TaskListing:
     """Open tasks for `scope`: "mine", "all", "overdue" or "vendor" (with `channel_id`)."""
     if scope == "vendor":
-        vendor = _vendor_for(session, team_id, channel_id or "")
+        vendor = vendor_registry.vendor_of_channel(session, team_id, channel_id or "")
         rows = tasks.list_open_tasks(session, team_id, vendor_id=vendor.id)
         heading, empty = f"Open tasks for {escape(vendor.name)}", "No open tasks for this vendor."
     elif scope == "all":
@@ -432,553 +422,3 @@ def list_tasks(
 
 def _today_of(row: TaskRow, now: datetime) -> date:
     return vendor_today(row.vendor, now)
-
-
-def vendor_of_channel(session: Session, team_id: str, channel_id: str) -> Vendor:
-    """The vendor of `channel_id`, or a UsageError saying how to add one."""
-    return _vendor_for(session, team_id, channel_id)
-
-
-def _vendor_for(
-    session: Session, team_id: str, channel_id: str, *, removed_too: bool = False
-) -> Vendor:
-    vendor = vendors.find_vendor_by_channel(session, team_id, channel_id)
-    if vendor is None:
-        raise UsageError(
-            f"<#{channel_id}> is not a vendor channel. Add it with "
-            f"`/delegate vendor add <#{channel_id}>`, or see `/delegate vendor list`."
-        )
-    if vendor.removed_at is not None and not removed_too:
-        raise UsageError(_removed_refusal(vendor))
-    return vendor
-
-
-def _removed_refusal(vendor: Vendor) -> str:
-    return (
-        f"{escape(vendor.name)} (<#{vendor.channel_id}>) was removed as a vendor; nothing "
-        f"changed. Bring it back first with `/delegate vendor restore <#{vendor.channel_id}>`."
-    )
-
-
-def is_vendor_channel(session: Session, team_id: str, channel_id: str) -> bool:
-    """Whether `channel_id` is a vendor's that is in use (not removed)."""
-    vendor = vendors.find_vendor_by_channel(session, team_id, channel_id)
-    return vendor is not None and vendor.removed_at is None
-
-
-def vendor_in_channel(session: Session, team_id: str, channel_id: str) -> Vendor | None:
-    """The vendor a new task for `channel_id` goes to; None when the channel is not a vendor
-    yet (the requester is asked before it becomes one). A removed vendor is refused."""
-    vendor = vendors.find_vendor_by_channel(session, team_id, channel_id)
-    if vendor is not None and vendor.removed_at is not None:
-        raise UsageError(_removed_refusal(vendor))
-    return vendor
-
-
-def _open_task(session: Session, team_id: str, task_id: int) -> TaskRow:
-    row = tasks.get_task_row(session, team_id, task_id)
-    if row is None:
-        raise UsageError(
-            f"There is no task #{task_id}. `/delegate list all` shows open tasks and their ids."
-        )
-    if row.task.status != TaskStatus.OPEN:
-        raise UsageError(f"Task #{task_id} is already {row.task.status}; nothing changed.")
-    return row
-
-
-def close_task(
-    session: Session, *, team_id: str, actor_id: str, task_id: int, now: datetime
-) -> TaskRow:
-    return _finish_task(session, team_id, actor_id, task_id, TaskStatus.DONE, now)
-
-
-def cancel_task(
-    session: Session, *, team_id: str, actor_id: str, task_id: int, now: datetime
-) -> TaskRow:
-    return _finish_task(session, team_id, actor_id, task_id, TaskStatus.CANCELLED, now)
-
-
-def _finish_task(
-    session: Session, team_id: str, actor_id: str, task_id: int, status: TaskStatus, now: datetime
-) -> TaskRow:
-    row = _open_task(session, team_id, task_id)
-    tasks.update_task(
-        session,
-        row.task,
-        now,
-        status=status,
-        closed_at=now,
-        closed_by=actor_id,
-        **on_time.due_when_finishing(row.task),
-    )
-    audit.record_change(
-        session,
-        team_id=team_id,
-        actor_id=actor_id,
-        action=f"task.{status}",
-        at=now,
-        vendor_id=row.vendor.id,
-        task_id=task_id,
-    )
-    return row
-
-
-def reschedule_task(
-    session: Session, *, team_id: str, actor_id: str, task_id: int, due: str, now: datetime
-) -> TaskRow:
-    row = _open_task(session, team_id, task_id)
-    new_due = parse_due_date(due, vendor_today(row.vendor, now))
-    old_due = row.task.due_date
-    tasks.update_task(session, row.task, now, due_date=new_due)
-    audit.record_change(
-        session,
-        team_id=team_id,
-        actor_id=actor_id,
-        action="task.rescheduled",
-        at=now,
-        vendor_id=row.vendor.id,
-        task_id=task_id,
-        detail={"from": old_due, "to": new_due},
-    )
-    return row
-
-
-def list_vendors(session: Session, *, team_id: str, removed: bool = False) -> Sequence[Vendor]:
-    return vendors.list_vendors(session, team_id, removed=removed)
-
-
-def check_vendor_can_change_pause(
-    session: Session, *, team_id: str, channel_id: str, paused: bool
-) -> Vendor:
-    """The vendor to pause or resume; UsageError when there is none or nothing would change."""
-    vendor = _vendor_for(session, team_id, channel_id)
-    if vendor.paused == paused:
-        state = "paused" if paused else "active"
-        raise UsageError(f"{escape(vendor.name)} is already {state}; nothing changed.")
-    return vendor
-
-
-def set_vendor_paused(
-    session: Session, *, team_id: str, actor_id: str, channel_id: str, paused: bool, now: datetime
-) -> Vendor:
-    """Pause or resume by hand. Resuming also forgets why the bot had paused it."""
-    vendor = check_vendor_can_change_pause(
-        session, team_id=team_id, channel_id=channel_id, paused=paused
-    )
-    previous_reason = vendor.pause_reason
-    vendors.update_vendor(session, vendor, now, paused=paused, pause_reason=None)
-    audit.record_change(
-        session,
-        team_id=team_id,
-        actor_id=actor_id,
-        action="vendor.paused" if paused else "vendor.resumed",
-        at=now,
-        vendor_id=vendor.id,
-        detail={"pause_reason": previous_reason} if previous_reason else None,
-    )
-    return vendor
-
-
-# --------------------------------------------------------------------------- vendor settings
-
-# Vendor fields `vendor set` can change, with the name a reply and the audit log use.
-_SETTING_FIELDS = (
-    ("name", "name"),
-    ("timezone", "time zone"),
-    ("checkin_cadence", "check-ins"),
-    ("summary_cadence", "summary"),
-    ("feedback_cadence", "feedback prompt"),
-    ("remind_after_minutes", "reminder"),
-    ("workdays", "workdays"),
-    ("trial_started_on", "trial"),
-    ("trial_ends_on", "trial"),
-    ("currency", "currency"),
-    ("hourly_rate_minor", "rate"),
-    ("monthly_budget_minor", "budget"),
-    ("public_holidays", "public holidays"),
-    ("show_figures", "figures in the summary"),
-    ("review_after_minutes", "review time"),
-)
-_KEEP = object()  # "not given": leave the setting as it is
-
-
-@dataclass(frozen=True)
-class VendorUpdated:
-    vendor: Vendor
-    changed: tuple[str, ...]  # readable names of the settings that changed, in order
-
-
-def update_vendor_settings(
-    session: Session, command: UpdateVendor, *, team_id: str, actor_id: str, now: datetime
-) -> VendorUpdated:
-    """Apply `vendor set`: only the settings given; audited as vendor.updated with from/to."""
-    vendor = _vendor_for(session, team_id, command.channel_id)
-    vendor_id = vendor.saved_id
-    wanted: dict[str, object] = {
-        "name": command.name,
-        "timezone": command.timezone,
-        "checkin_cadence": str(command.checkins) if command.checkins else None,
-        "summary_cadence": str(command.summary) if command.summary else None,
-        "remind_after_minutes": command.remind_after_minutes,
-        "workdays": command.workdays,
-        "feedback_cadence": command.feedback,
-        "show_figures": command.show_figures,
-        "review_after_minutes": command.review_after_minutes,
-    }
-    wanted = {field: _KEEP if value is None else value for field, value in wanted.items()}
-    if command.feedback == FEEDBACK_WITH_SUMMARY:
-        wanted["feedback_cadence"] = None  # "with the summary" is stored as None
-    if command.public_holidays is not None:
-        wanted["public_holidays"] = (
-            None if command.public_holidays == CLEAR else command.public_holidays
-        )
-    # Trial dates are read in the vendor's time zone (the new one, when it changes too).
-    zone = ZoneInfo(command.timezone or vendor.timezone)
-    wanted |= lifecycle.lifecycle_settings(
-        command,
-        vendor,
-        today=local_today(now, zone),
-        has_costs=command.currency is not None
-        and lifecycle_store.vendor_has_costs(session, vendor_id),
-        decided=lambda end: lifecycle_store.find_trial_decision(session, vendor_id, end),
-    )
-    changes = {
-        field: {"from": getattr(vendor, field), "to": wanted[field]}
-        for field, _ in _SETTING_FIELDS
-        if wanted.get(field, _KEEP) is not _KEEP and wanted[field] != getattr(vendor, field)
-    }
-    if not changes:
-        raise UsageError(
-            f"{escape(vendor.name)} already has those settings; nothing changed. "
-            "See them with `/delegate vendor list`."
-        )
-    vendors.update_vendor(
-        session, vendor, now, **{field: change["to"] for field, change in changes.items()}
-    )
-    audit.record_change(
-        session,
-        team_id=team_id,
-        actor_id=actor_id,
-        action="vendor.updated",
-        at=now,
-        vendor_id=vendor.id,
-        detail=changes,
-    )
-    changed = tuple(dict.fromkeys(label for field, label in _SETTING_FIELDS if field in changes))
-    return VendorUpdated(vendor=vendor, changed=changed)
-
-
-# --------------------------------------------------------------------------- holidays
-
-MAX_HOLIDAYS_LISTED = 60
-PUBLIC_HOLIDAYS_LISTED_DAYS = 365
-
-
-@dataclass(frozen=True)
-class HolidayListing:
-    """A vendor's upcoming holidays, after an optional change."""
-
-    vendor: Vendor
-    upcoming: Sequence[date]
-    added: Sequence[date] = ()
-    removed: Sequence[date] = ()
-    already: Sequence[date] = ()  # asked to add, but they were holidays already
-    # The country's public holidays (vendor.public_holidays) in the coming year, by date.
-    public: Mapping[date, str] = field(default_factory=dict)
-
-
-def manage_holidays(
-    session: Session, command: ManageHolidays, *, team_id: str, actor_id: str, now: datetime
-) -> HolidayListing:
-    """List, add or remove a vendor's holidays. Dates are read in the vendor's time zone.
-
-    All dates are checked before anything is written: one bad date changes nothing. Adding
-    a holiday twice is harmless; removing a date that is no holiday is refused.
-    """
-    vendor = _vendor_for(session, team_id, command.channel_id)
-    vendor_id = vendor.saved_id
-    today = vendor_today(vendor, now)
-    days = sorted({parse_due_date(text, today) for text in command.dates})
-    existing = holidays.holidays_among(session, vendor_id, days)
-    added: list[date] = []
-    removed: list[date] = []
-    if command.action == "add":
-        added = [day for day in days if day not in existing]
-        holidays.add_holidays(session, vendor_id, added)
-    elif command.action == "remove":
-        missing = [day for day in days if day not in existing]
-        if missing:
-            listed = ", ".join(f"{day:%a %-d %b %Y}" for day in missing)
-            raise UsageError(
-                f"{listed} {'is' if len(missing) == 1 else 'are'} not a holiday for "
-                f"{escape(vendor.name)}; nothing changed. See them with "
-                f"`/delegate vendor holiday <#{vendor.channel_id}>`."
-            )
-        removed = days
-        holidays.remove_holidays(session, vendor_id, removed)
-    if added or removed:
-        audit.record_change(
-            session,
-            team_id=team_id,
-            actor_id=actor_id,
-            action="vendor.holidays_added" if added else "vendor.holidays_removed",
-            at=now,
-            vendor_id=vendor_id,
-            detail={"days": added or removed},
-        )
-    upcoming = holidays.list_holidays(session, vendor_id, since=today, limit=MAX_HOLIDAYS_LISTED)
-    already = [day for day in days if day in existing] if command.action == "add" else []
-    public = public_holidays(
-        vendor.public_holidays, today, today + timedelta(days=PUBLIC_HOLIDAYS_LISTED_DAYS)
-    )
-    return HolidayListing(
-        vendor, upcoming, added=added, removed=removed, already=already, public=public
-    )
-
-
-# --------------------------------------------------------------------------- removal
-
-
-def remove_vendor(
-    session: Session, *, team_id: str, actor_id: str, channel_id: str, now: datetime
-) -> tuple[Vendor, int]:
-    """`vendor remove`: from now on nothing is posted for the vendor and it is out of every
-    list, digest and summary; its tasks and figures stay in the database. Returns the
-    vendor and how many open tasks it had (kept, hidden with it)."""
-    vendor = _vendor_for(session, team_id, channel_id, removed_too=True)
-    if vendor.removed_at is not None:
-        raise UsageError(
-            f"{escape(vendor.name)} is already removed; nothing changed. "
-            f"`/delegate vendor restore <#{channel_id}>` brings it back."
-        )
-    open_tasks = len(tasks.list_open_tasks(session, team_id, vendor_id=vendor.id))
-    vendors.update_vendor(session, vendor, now, removed_at=now, removed_by=actor_id)
-    audit.record_change(
-        session,
-        team_id=team_id,
-        actor_id=actor_id,
-        action="vendor.removed",
-        at=now,
-        vendor_id=vendor.id,
-        detail={"channel_id": channel_id, "name": vendor.name, "open_tasks": open_tasks},
-    )
-    return vendor, open_tasks
-
-
-def restore_vendor(
-    session: Session, *, team_id: str, actor_id: str, channel_id: str, now: datetime
-) -> Vendor:
-    """`vendor restore`: a removed vendor is back as it was (paused or not)."""
-    vendor = _vendor_for(session, team_id, channel_id, removed_too=True)
-    if vendor.removed_at is None:
-        raise UsageError(f"{escape(vendor.name)} is not removed; nothing changed.")
-    removed_at = vendor.removed_at
-    vendors.update_vendor(session, vendor, now, removed_at=None, removed_by=None)
-    audit.record_change(
-        session,
-        team_id=team_id,
-        actor_id=actor_id,
-        action="vendor.restored",
-        at=now,
-        vendor_id=vendor.id,
-        detail={"removed_at": removed_at},
-    )
-    return vendor
-
-
-# --------------------------------------------------------------------------- task ownership
-
-
-@dataclass(frozen=True)
-class TaskAccess:
-    """A task someone may change, and whether it is someone else's (the owner is told)."""
-
-    row: TaskRow
-    for_someone_else: bool
-
-
-def check_task_access(
-    session: Session,
-    *,
-    team_id: str,
-    task_id: int,
-    actor_id: str,
-    actor_is_outside: bool,
-    admins: frozenset[str],
-    here_channel_id: str,
-    verb: str,
-) -> TaskAccess:
-    """Whether `actor_id` may `verb` task `task_id` typed in `here_channel_id`; UsageError
-    (saying who may and how to ask) when not.
-
-    A task is changed by its owner and the admins (ADMIN_USER_IDS: with none set, only by
-    its owner); `done` also by the vendor's people (it delivers the task for review). An id
-    typed in a vendor's channel must be that vendor's: a slip of a digit there is refused
-    with the vendor the task belongs to. Outside users only ever see their own vendor's
-    tasks: any other id is "no such task".
-    """
-    row = tasks.get_task_row(session, team_id, task_id)
-    if row is not None and actor_is_outside and row.vendor.channel_id != here_channel_id:
-        row = None
-    if row is None:
-        raise UsageError(
-            f"There is no task #{task_id}; nothing changed. `/delegate list all` shows open "
-            "tasks and their ids."
-        )
-    task, vendor = row.task, row.vendor
-    here = vendors.find_vendor_by_channel(session, team_id, here_channel_id)
-    if here is not None and here.id != vendor.id:
-        raise UsageError(
-            f"Task #{task_id} ({escape(task.title)}) is for {escape(vendor.name)} "
-            f"(<#{vendor.channel_id}>), not {escape(here.name)}, whose channel this is; "
-            f"nothing changed. Check the number with `/delegate list <#{here.channel_id}>`, "
-            f"or type the command in <#{vendor.channel_id}> or a channel that is no vendor's."
-        )
-    if vendor.removed_at is not None:
-        raise UsageError(_removed_refusal(vendor))
-    if actor_id == task.owner_id:
-        return TaskAccess(row, for_someone_else=False)
-    if actor_id in admins:
-        return TaskAccess(row, for_someone_else=True)
-    if verb == "done" and people.is_vendor_contact(task, actor_id, actor_is_outside):
-        return TaskAccess(row, for_someone_else=False)
-    raise UsageError(ownership_refusal(task, actor_id, verb, admins))
-
-
-def ownership_refusal(task: Task, actor_id: str, verb: str, admins: frozenset[str]) -> str:
-    who = (
-        f"only they or an admin ({', '.join(f'<@{a}>' for a in sorted(admins))})"
-        if admins
-        else "only they"
-    )
-    return (
-        f"Task #{task.id} ({escape(task.title)}) belongs to <@{task.owner_id}>: {who} can "
-        f"`{verb}` it; nothing changed. To take it over, ask <@{task.owner_id}> to run "
-        f"`/delegate owner {task.id} <@{actor_id}>`."
-    )
-
-
-# --------------------------------------------------------------------------- task changes
-
-
-def reopen_task(
-    session: Session, *, team_id: str, actor_id: str, row: TaskRow, now: datetime
-) -> TaskRow:
-    """`reopen ID`: a done or cancelled task is open again. Its completion and spend leave
-    the figures with its status; its rating is deleted (kept in the audit entry), so every
-    figure is as it was before it closed."""
-    task = row.task
-    if task.status == TaskStatus.OPEN:
-        raise UsageError(f"Task #{task.id} is open already; nothing changed.")
-    if task.status == TaskStatus.DELIVERED:
-        raise UsageError(
-            f"Task #{task.id} is delivered and waiting for <@{task.owner_id}>'s review; nothing "
-            "changed. Accept it or ask for changes in the review message."
-        )
-    detail: dict[str, object] = {
-        "from": task.status,
-        "closed_at": task.closed_at,
-        "closed_by": task.closed_by,
-    }
-    rating = review_store.get_task_feedback(session, task.saved_id)
-    if rating is not None:
-        detail["rating"] = {
-            "quality": rating.quality,
-            "timeliness": rating.timeliness,
-            "communication": rating.communication,
-            "comment": rating.comment,
-            "rated_by": rating.rated_by,
-        }
-        session.delete(rating)
-    tasks.update_task(
-        session,
-        task,
-        now,
-        status=TaskStatus.OPEN,
-        closed_at=None,
-        closed_by=None,
-        delivered_at=None,
-        delivered_by=None,
-        due_in_force=None,
-    )
-    audit.record_change(
-        session,
-        team_id=team_id,
-        actor_id=actor_id,
-        action="task.reopened",
-        at=now,
-        vendor_id=row.vendor.id,
-        task_id=task.id,
-        detail=detail,
-    )
-    return row
-
-
-def edit_task(
-    session: Session,
-    command: EditTask,
-    *,
-    team_id: str,
-    actor_id: str,
-    row: TaskRow,
-    now: datetime,
-) -> dict[str, dict[str, str]]:
-    """`edit ID title | standard`: what changed ("title", "standard") from what to what,
-    audited so."""
-    task = row.task
-    wanted = {"title": command.title, "standard": command.standard}
-    changes = {
-        field: {"from": str(getattr(task, field)), "to": value}
-        for field, value in wanted.items()
-        if value is not None and value != getattr(task, field)
-    }
-    if not changes:
-        raise UsageError(f"Task #{task.id} already reads like that; nothing changed.")
-    tasks.update_task(session, task, now, **{k: v["to"] for k, v in changes.items()})
-    audit.record_change(
-        session,
-        team_id=team_id,
-        actor_id=actor_id,
-        action="task.edited",
-        at=now,
-        vendor_id=row.vendor.id,
-        task_id=task.id,
-        detail=changes,
-    )
-    return changes
-
-
-def change_task_person(
-    session: Session,
-    *,
-    team_id: str,
-    actor_id: str,
-    row: TaskRow,
-    field: str,
-    user_id: str | None,
-    now: datetime,
-) -> str | None:
-    """`assign` (field "assignee_id") or `owner` (field "owner_id"): the previous person."""
-    task = row.task
-    previous: str | None = getattr(task, field)
-    if previous == user_id:
-        who = f"<@{user_id}>" if user_id else "nobody"
-        role = "assigned to" if field == "assignee_id" else "owned by"
-        raise UsageError(f"Task #{task.id} is {role} {who} already; nothing changed.")
-    if field == "owner_id" and task.status not in (TaskStatus.OPEN, TaskStatus.DELIVERED):
-        raise UsageError(
-            f"Task #{task.id} is {task.status}; nothing changed. Reopen it first with "
-            f"`/delegate reopen {task.id}`."
-        )
-    tasks.update_task(session, task, now, **{field: user_id})
-    audit.record_change(
-        session,
-        team_id=team_id,
-        actor_id=actor_id,
-        action="task.assigned" if field == "assignee_id" else "task.handed_over",
-        at=now,
-        vendor_id=row.vendor.id,
-        task_id=task.id,
-        detail={"from": previous, "to": user_id},
-    )
-    return previous

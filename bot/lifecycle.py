@@ -1,6 +1,6 @@
-"""Vendor lifecycle: trials and their one decision, money settings, task costs and budget
-thresholds. Plain functions over a session and `now`; no Slack. docs/lifecycle.md says the
-same for people.
+"""Vendor lifecycle: trials and their one decision, and money settings (a task's cost,
+spend and budget alerts are bot.spend). Plain functions over a session and `now`; no
+Slack. docs/lifecycle.md says the same for people.
 
 **Trials.** `trial:30d` (or `2w`) runs from the vendor's today for that many calendar days;
 `trial:until:DATE` ends on DATE (a running trial keeps its start); `trial:none` ends it
@@ -10,11 +10,6 @@ minus its holidays), at the time of day of its check-ins. One decision per trial
 and its end date; a unique row): **Keep** clears the trial; **Extend** moves the end two
 weeks on (from the old end, or from today when that has passed); **End** clears the trial
 and pauses the vendor, cancelling nothing.
-
-**Budgets.** A vendor's monthly budget is compared with its spend in the current calendar
-month of its own time zone; crossing 80 % and 100 % each tells whoever added the vendor,
-once per month (a claim unique per vendor, month and threshold; both crossed at once sends
-only the 100 % one).
 """
 
 from __future__ import annotations
@@ -29,28 +24,24 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot import permissions
-from bot.commands import CLEAR, MAX_TRIAL_DAYS, AddVendor, UpdateVendor
+from bot.command_tokens import CLEAR
+from bot.commands import AddVendor, UpdateVendor
 from bot.errors import UsageError
-from bot.money import DEFAULT_CURRENCY, CostSpec, format_money, parse_amount, resolve_cost
-from bot.schedule_rules import parse_due_date
+from bot.money import DEFAULT_CURRENCY, parse_amount
+from bot.schedule_rules import parse_due_date, vendor_today
 from bot.scorecards import TrialCard, trial_card
-from storage import audit, tasks
+from bot.vendor_settings import MAX_TRIAL_DAYS
+from storage import audit
 from storage import lifecycle as store
-from storage.models import TaskStatus, TrialDecision, Vendor, VendorTrialDecision
-from storage.tasks import TaskRow
+from storage.models import TrialDecision, Vendor, VendorTrialDecision
 
 PROMPT_WORKING_DAYS = 3
 EXTENSION = timedelta(weeks=2)
 # How far back from a trial's end working days are looked for (holidays included).
 MAX_DAYS_BACK = 120
-BUDGET_THRESHOLDS = (80, 100)
 TRIAL_PAUSE_REASON = "trial ended"
 UNKNOWN_TRIAL = "I couldn't find that trial; nothing changed."
 _TRIAL_VALUE = re.compile(r"(?P<vendor>[0-9]{1,12}):(?P<end>[0-9]{4}-[0-9]{2}-[0-9]{2})")
-
-
-def vendor_today(vendor: Vendor, now: datetime) -> date:
-    return now.astimezone(ZoneInfo(vendor.timezone)).date()
 
 
 # --------------------------------------------------------------------------- settings
@@ -123,7 +114,8 @@ def _check_currency_change(
 def resolve_trial(
     text: str, today: date, started_on: date | None, ends_on: date | None
 ) -> tuple[date | None, date | None]:
-    """(start, end) for `trial:` text (canonical, from bot.commands) at the vendor's today."""
+    """(start, end) for `trial:` text (canonical, from bot.vendor_settings) at the
+    vendor's today."""
     if text == CLEAR:
         if ends_on is None:
             raise UsageError("This vendor is not on trial; nothing changed.")
@@ -317,69 +309,3 @@ def _audit_decision(
         audit.record_change(
             session, action="vendor.paused", detail={"reason": TRIAL_PAUSE_REASON}, **common
         )
-
-
-# --------------------------------------------------------------------------- budgets
-
-
-def crossed_thresholds(spent: int, budget: int) -> tuple[int, ...]:
-    """The budget thresholds (percent) that `spent` has reached; exact integer arithmetic."""
-    return tuple(t for t in BUDGET_THRESHOLDS if budget > 0 and spent * 100 >= budget * t)
-
-
-def budget_alert_key(month: date, threshold: int) -> str:
-    """The claim's occurrence: `2026-12@80`."""
-    return f"{month:%Y-%m}@{threshold}"
-
-
-# --------------------------------------------------------------------------- task costs
-
-
-@dataclass(frozen=True)
-class CostChanged:
-    row: TaskRow
-    cost_minor: int | None
-    previous: int | None
-
-
-def set_task_cost(
-    session: Session,
-    *,
-    team_id: str,
-    actor_id: str,
-    task_id: int,
-    cost: CostSpec | None,
-    now: datetime,
-) -> CostChanged:
-    """`/delegate cost ID AMOUNT|none`: a task's cost in its vendor's currency, audited.
-    Any task but a cancelled one: a cost often becomes known once the work is done."""
-    row = tasks.get_task_row(session, team_id, task_id)
-    if row is None:
-        raise UsageError(
-            f"There is no task #{task_id}. `/delegate list all` shows open tasks and their ids."
-        )
-    if row.task.status == TaskStatus.CANCELLED:
-        raise UsageError(f"Task #{task_id} is cancelled, so it costs nothing; nothing changed.")
-    vendor = row.vendor
-    minor = resolve_cost(cost, vendor.currency, vendor.hourly_rate_minor) if cost else None
-    previous = row.task.cost_minor
-    if minor == previous:
-        shown = "no cost" if minor is None else format_money(minor, vendor.currency)
-        raise UsageError(f"Task #{task_id} already has {shown}; nothing changed.")
-    tasks.update_task(session, row.task, now, cost_minor=minor)
-    audit.record_change(
-        session,
-        team_id=team_id,
-        actor_id=actor_id,
-        action="task.cost_set",
-        at=now,
-        vendor_id=vendor.id,
-        task_id=task_id,
-        detail={
-            "from": previous,
-            "to": minor,
-            "currency": vendor.currency,
-            "typed": str(cost) if cost else None,
-        },
-    )
-    return CostChanged(row, minor, previous)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from bot.errors import UsageError
+from bot.slack_text import shown as shown_input
 
 DEFAULT_CURRENCY = "USD"
 
@@ -66,7 +67,7 @@ def parse_currency(text: str) -> str:
     """`eur` -> `EUR`; UsageError for anything that is not an ISO 4217 currency we know."""
     code = text.strip().upper()
     if code not in CURRENCIES:
-        shown = text.strip().replace("`", "'")[:20]
+        shown = shown_input(text.strip(), 20)
         raise UsageError(
             f"`{shown}` is not a currency I know. Write its three-letter ISO 4217 code, "
             "like `currency:EUR`, `currency:USD` or `currency:JPY`."
@@ -79,7 +80,7 @@ def check_amount_text(text: str, what: str) -> Decimal:
     UsageError naming `what` (`rate:`, `budget:`, `cost:`) and how to write it."""
     value = text.strip()
     if not _AMOUNT.fullmatch(value):
-        shown = value.replace("`", "'")[:30]
+        shown = shown_input(value, 30)
         hint = ""
         if "," in value:
             hint = " Leave out thousands separators and use a dot for decimals."
@@ -157,12 +158,12 @@ def parse_cost(text: str) -> CostSpec:
     if match is None:
         if at:
             raise UsageError(
-                f"`cost:{_shown(value)}` is not a cost: hours come before the `@`, like "
+                f"`cost:{shown_input(value, 30)}` is not a cost: hours come before the `@`, like "
                 f"`cost:12h@35`. Write {COST_FORMS}."
             )
         if value.lower().endswith("h"):
             raise UsageError(
-                f"`cost:{_shown(value)}` is not a number of hours: write it like `12h` or "
+                f"`cost:{shown_input(value, 30)}` is not a number of hours: write it like `12h` or "
                 "`1.5h`, at most two decimals."
             )
         return CostSpec(amount=check_amount_text(value, "cost:"))
@@ -170,7 +171,7 @@ def parse_cost(text: str) -> CostSpec:
     hours = Decimal(match.group(1) + (f".{fraction}" if fraction else ""))
     if len(fraction) > 2 or not 0 < hours <= MAX_HOURS:
         raise UsageError(
-            f"`cost:{_shown(value)}`: hours are more than 0 and at most {MAX_HOURS}, with "
+            f"`cost:{shown_input(value, 30)}`: hours are more than 0 and at most {MAX_HOURS}, with "
             "at most two decimals, like `1.5h` or `12.25h`."
         )
     rate = check_amount_text(rate_text, "cost:…@") if at else None
@@ -193,7 +194,3 @@ def resolve_cost(spec: CostSpec, currency: str, vendor_rate: int | None) -> int:
             "vendor an hourly rate with `/delegate vendor set #vendor rate:35`."
         )
     return int((Decimal(rate) * spec.hours).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def _shown(text: str) -> str:
-    return text.replace("`", "'")[:30]

@@ -22,9 +22,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.commands import DEFAULT_SUMMARY_TIME
 from bot.errors import UsageError
-from bot.schedule_rules import parse_cadence, previous_occurrence
+from bot.schedule_rules import DEFAULT_SUMMARY_TIME, parse_cadence, previous_occurrence
 from storage import periods as store
 from storage.models import Vendor
 from storage.summaries import Span

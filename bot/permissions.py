@@ -9,7 +9,7 @@
   registering a new vendor channel by delegating a task to it.
 - A task is changed (done, cancel, due, cost, reopen, edit, assign, owner) by its owner and
   the admins listed in ADMIN_USER_IDS (with none listed, by its owner alone); a vendor
-  contact may still say `done` on their vendor's task. See bot.delegation.check_task_access.
+  contact may still say `done` on their vendor's task. See bot.task_changes.check_task_access.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from functools import lru_cache
 import holidays as holiday_calendars
 
 from bot.errors import UsageError
+from bot.slack_text import shown as shown_input
 
 __all__ = ["FIND_CODE_HINT", "parse_holiday_code", "public_holidays"]
 
@@ -59,7 +60,7 @@ def parse_holiday_code(text: str) -> str:
     The error says how to find the right code (and guesses it from a country's name).
     """
     value = text.strip()
-    shown = value.replace("`", "'")[:40]
+    shown = shown_input(value)
     match = _CODE_RE.fullmatch(value)
     countries = _countries()
     if match is None:

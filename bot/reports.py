@@ -21,7 +21,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -31,6 +30,8 @@ from sqlmodel import Session
 
 from bot.errors import UsageError
 from bot.money import format_plain
+from bot.schedule_rules import DateWords, read_date
+from bot.slack_text import code
 from bot.summaries import local_start
 from storage import answers, on_time, reports, reviews, vendors
 from storage.models import Task, TaskStatus, Vendor
@@ -91,64 +92,27 @@ MAX_DAYS = 366
 # Cells a spreadsheet would take for a formula (OWASP's list for CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-_DAY_NUMBERS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("mon", "monday"),
-            ("tue", "tuesday"),
-            ("wed", "wednesday"),
-            ("thu", "thursday"),
-            ("fri", "friday"),
-            ("sat", "saturday"),
-            ("sun", "sunday"),
-        )
-    )
-    for name in names
-}
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_RELATIVE = re.compile(r"([+-])([0-9]{1,3})([dw])")
 DATE_FORMS = (
     "Write `YYYY-MM-DD`, `today`, `yesterday`, a weekday like `mon` (the latest one), "
     "or `-2w` / `-10d`."
+)
+REPORT_DATE = DateWords(
+    forms=DATE_FORMS,
+    empty="The date is empty.",
+    backwards=True,
+    real_date_hint=" Check the month and day.",
+    quote=code,
 )
 
 
 # --------------------------------------------------------------------------- dates
 
 
-def _shown(text: str) -> str:
-    cleaned = text.replace("`", "'").replace("\n", " ")[:40]
-    return f"`{cleaned}`"
-
-
 def parse_report_date(text: str, today: date) -> date:
     """A report date. The due-date forms, read backwards where that is what a report
     means: a weekday is the latest such day (today included), `-2w` is two weeks ago;
     `YYYY-MM-DD`, `today`, `tomorrow` and `+3d` mean what they mean for due dates."""
-    value = text.strip().lower()
-    if not value:
-        raise UsageError(f"The date is empty. {DATE_FORMS}")
-    if value == "today":
-        return today
-    if value == "yesterday":
-        return today - timedelta(days=1)
-    if value == "tomorrow":
-        return today + timedelta(days=1)
-    if value in _DAY_NUMBERS:
-        return today - timedelta(days=(today.weekday() - _DAY_NUMBERS[value]) % 7)
-    if match := _RELATIVE.fullmatch(value):
-        sign = -1 if match.group(1) == "-" else 1
-        unit = 7 if match.group(3) == "w" else 1
-        return today + timedelta(days=sign * int(match.group(2)) * unit)
-    if _ISO_DATE.fullmatch(value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            raise UsageError(
-                f"{_shown(text)} is not a real calendar date. Check the month and day."
-            ) from None
-    raise UsageError(f"{_shown(text)} is not a date I understand. {DATE_FORMS}")
+    return read_date(text, today, REPORT_DATE)
 
 
 def report_range(start: str | None, end: str | None, today: date) -> tuple[date, date]:

@@ -19,7 +19,7 @@ from enum import StrEnum
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from bot import blocks, delegation, people
+from bot import blocks, people, task_changes
 from bot.errors import DuplicateDelivery, UsageError
 from bot.slack_text import readable_text
 from storage import audit, on_time, tasks
@@ -135,7 +135,7 @@ def finish_open_task(
     they said with it, for the owner's review), anyone else closes it."""
     task, vendor = row.task, row.vendor
     if not people.is_vendor_contact(task, actor_id, actor_is_outside):
-        delegation.close_task(
+        task_changes.close_task(
             session, team_id=task.team_id, actor_id=actor_id, task_id=task.saved_id, now=now
         )
         return TaskMarkedDone(task, vendor, DoneOutcome.CLOSED, actor_id)

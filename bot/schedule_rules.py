@@ -13,13 +13,23 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.errors import UsageError
+from bot.slack_text import code
+
+
+class HasTimezone(Protocol):
+    """A vendor, as far as its calendar goes (storage.models.Vendor, or a test's stand-in)."""
+
+    @property
+    def timezone(self) -> str: ...
+
 
 __all__ = [
     "MAX_SLOTS_PER_DAY",
@@ -38,6 +48,8 @@ __all__ = [
     "parse_workdays",
     "previous_occurrence",
     "previous_slot",
+    "read_date",
+    "vendor_today",
 ]
 
 DAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -50,13 +62,17 @@ ALL_DAYS: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)
 WEEKDAYS: tuple[int, ...] = (0, 1, 2, 3, 4)
 
 MAX_YEARS_AHEAD = 10
+# When a cadence written without `@HH:MM` happens: check-ins in the morning, the weekly
+# summary (and the feedback prompt with it) in the afternoon, in the vendor's time.
+DEFAULT_CHECKIN_TIME = time(9, 0)
+DEFAULT_SUMMARY_TIME = time(16, 0)
 MAX_DURATION = timedelta(days=7)
 # `weekdays@09:00,15:00`: a few check-ins a day at most; more would be a chat, not a check-in.
 MAX_SLOTS_PER_DAY = 4
 
 # ASCII digits only: str.isdigit() and \d would also accept e.g. Arabic-Indic digits.
 _ISO_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_RELATIVE_RE = re.compile(r"\+([0-9]{1,3})([dw])")
+_RELATIVE_RE = re.compile(r"([+-])([0-9]{1,3})([dw])")
 _TIME_RE = re.compile(r"([0-9]{1,2})(?::([0-9]{2}))?")
 _DURATION_RE = re.compile(r"(?:([0-9]{1,4})d)?(?:([0-9]{1,4})h)?(?:([0-9]{1,5})m)?")
 
@@ -75,64 +91,92 @@ _DURATION_FORMS = "write it like `4h` or `90m`"
 
 
 def _quote(value: str) -> str:
-    """Echo user input inside backticks without letting it break Slack formatting."""
-    cleaned = value.replace("`", "'").replace("\n", " ")
-    if len(cleaned) > 40:
-        cleaned = cleaned[:39] + "…"
-    return f"`{cleaned}`"
+    return code(value, mark_cut=True)
 
 
-# --------------------------------------------------------------------------- due dates
+# --------------------------------------------------------------------------- dates
+
+
+@dataclass(frozen=True)
+class DateWords:
+    """One kind of date people type. Due dates and report ranges share the words
+    (`YYYY-MM-DD`, `today`, `tomorrow`, a weekday, `+3d` / `+2w`); a report reads them
+    backwards too: a weekday is the latest such day (today included), and `yesterday`
+    and `-2w` mean the past."""
+
+    forms: str  # how to write one, ending the "not a date I understand" error
+    empty: str  # what the error for an empty one says
+    backwards: bool
+    real_date_hint: str  # what "is not a real calendar date." goes on with
+    quote: Callable[[str], str]  # how an error echoes what was typed
+
+
+def _due_quote(text: str) -> str:
+    return _quote(text.strip())
+
+
+DUE_DATE = DateWords(
+    forms=_DUE_FORMS,
+    empty="The due date is empty.",
+    backwards=False,
+    real_date_hint=" Check the month and day and write it as `YYYY-MM-DD`.",
+    quote=_due_quote,
+)
+
+
+def read_date(text: str, today: date, words: DateWords) -> date:
+    """The date `text` means at `today` (the vendor's, or the team's), read as `words`
+    says; UsageError saying how to write one."""
+    value = text.strip().lower()
+    if not value:
+        raise UsageError(f"{words.empty} {words.forms}")
+    if value == "today":
+        return today
+    if value == "tomorrow":
+        return today + timedelta(days=1)
+    if value == "yesterday" and words.backwards:
+        return today - timedelta(days=1)
+    if value in _DAY_NUMBERS:
+        if words.backwards:  # the latest such day, today included
+            return today - timedelta(days=(today.weekday() - _DAY_NUMBERS[value]) % 7)
+        # The next such day strictly after today: "due fri" on a Friday is a week's work.
+        return today + timedelta(days=(_DAY_NUMBERS[value] - today.weekday() - 1) % 7 + 1)
+    match = _RELATIVE_RE.fullmatch(value)
+    if match and (match.group(1) == "+" or words.backwards):
+        count = int(match.group(2)) * (-1 if match.group(1) == "-" else 1)
+        if count < 1 and not words.backwards:
+            raise UsageError(
+                f"{words.quote(text)} is not a date I understand; count at least one day "
+                "or week, like `+1d`, or write `today`."
+            )
+        return today + timedelta(days=count * (7 if match.group(3) == "w" else 1))
+    if _ISO_DATE_RE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise UsageError(
+                f"{words.quote(text)} is not a real calendar date.{words.real_date_hint}"
+            ) from None
+    raise UsageError(f"{words.quote(text)} is not a date I understand. {words.forms}")
 
 
 def parse_due_date(text: str, today: date) -> date:
-    """Turn what a requester typed after ``due:`` into a calendar date.
+    """Turn what a requester typed after ``due:`` into a calendar date: today or later,
+    at most MAX_YEARS_AHEAD years on.
 
     ``today`` is the current date in the vendor's time zone, so "tomorrow" means the
     vendor's tomorrow. Weekday names mean the next such day strictly after today,
     because "due fri" typed on a Friday means a week's work, not "by tonight".
     """
-    value = text.strip().lower()
-    if not value:
-        raise UsageError(f"The due date is empty. {_DUE_FORMS}")
-
-    due: date
-    if value == "today":
-        due = today
-    elif value == "tomorrow":
-        due = today + timedelta(days=1)
-    elif value in _DAY_NUMBERS:
-        days_ahead = (_DAY_NUMBERS[value] - today.weekday() - 1) % 7 + 1
-        due = today + timedelta(days=days_ahead)
-    elif match := _RELATIVE_RE.fullmatch(value):
-        count = int(match.group(1))
-        if count < 1:
-            raise UsageError(
-                f"{_quote(text.strip())} is not a date I understand; count at least one day "
-                "or week, like `+1d`, or write `today`."
-            )
-        unit_days = 7 if match.group(2) == "w" else 1
-        due = today + timedelta(days=count * unit_days)
-    elif _ISO_DATE_RE.fullmatch(value):
-        year, month, day = (int(part) for part in value.split("-"))
-        try:
-            due = date(year, month, day)
-        except ValueError:
-            raise UsageError(
-                f"{_quote(text.strip())} is not a real calendar date. "
-                "Check the month and day and write it as `YYYY-MM-DD`."
-            ) from None
-    else:
-        raise UsageError(f"{_quote(text.strip())} is not a date I understand. {_DUE_FORMS}")
-
+    due = read_date(text, today, DUE_DATE)
     if due < today:
         raise UsageError(
-            f"{_quote(text.strip())} is in the past (today is {today.isoformat()}). "
+            f"{_due_quote(text)} is in the past (today is {today.isoformat()}). "
             "Pick today or a later date."
         )
     if due.year > today.year + MAX_YEARS_AHEAD:
         raise UsageError(
-            f"{_quote(text.strip())} is too far ahead. "
+            f"{_due_quote(text)} is too far ahead. "
             f"Pick a date no later than {today.year + MAX_YEARS_AHEAD}-12-31."
         )
     return due
@@ -147,6 +191,12 @@ def local_today(now_utc: datetime, tz: ZoneInfo) -> date:
     if now_utc.tzinfo is None:
         now_utc = now_utc.replace(tzinfo=UTC)
     return now_utc.astimezone(tz).date()
+
+
+def vendor_today(vendor: HasTimezone, now: datetime) -> date:
+    """The vendor's calendar date at `now`: what its due dates, holidays, absences and
+    trials count from."""
+    return local_today(now, ZoneInfo(vendor.timezone))
 
 
 # --------------------------------------------------------------------------- time zones

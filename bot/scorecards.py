@@ -46,14 +46,13 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.errors import UsageError
+from bot.schedule_rules import vendor_today
 from bot.slack_text import escape
+from bot.spend import VendorSpend, month_span, spend_by_vendor
 from bot.summaries import (
     MIN_SAMPLE,
-    VendorSpend,
     Week,
     local_start,
-    month_span,
-    spend_by_vendor,
     week_of,
 )
 from storage import lifecycle as store
@@ -287,11 +286,11 @@ class Scorecard:
 def vendor_scorecard(session: Session, vendor: Vendor, now: datetime, weeks: int) -> Scorecard:
     """The vendor's last `weeks` weeks (the current one so far): six queries, whatever
     the number of weeks or tasks (four for the events, one for the spend)."""
-    today = now.astimezone(ZoneInfo(vendor.timezone)).date()
+    today = vendor_today(vendor, now)
     this_week = week_of(today)
     shown = [Week(this_week.monday - timedelta(weeks=back)) for back in range(weeks - 1, -1, -1)]
     # Weeks before the vendor existed say nothing: the card starts at its first week.
-    added = vendor.created_at.astimezone(ZoneInfo(vendor.timezone)).date()
+    added = vendor_today(vendor, vendor.created_at)
     shown = [week for week in shown if week.sunday >= added] or [this_week]
     first = min(shown[0].monday, this_week.monday - timedelta(weeks=2 * VERDICT_WEEKS - 1))
     events = load_events(session, vendor, first, today, now)
@@ -380,7 +379,7 @@ def trial_card(
     decision: VendorTrialDecision | None = None,
 ) -> TrialCard:
     """The card of the trial `started_on`..`ends_on` at `now`: six queries."""
-    today = now.astimezone(ZoneInfo(vendor.timezone)).date()
+    today = vendor_today(vendor, now)
     this_week = week_of(today)
     verdict_start = this_week.monday - timedelta(weeks=2 * VERDICT_WEEKS - 1)
     first = min(started_on, today, verdict_start)

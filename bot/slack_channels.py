@@ -1,14 +1,19 @@
-"""Making sure the bot can post in a vendor channel before anything is written.
+"""Making sure the bot can post in a vendor channel before anything is written, and
+links to the messages it posted there.
 
 Uses slack_sdk only (no Bolt), so the rule is testable against the fake Web API.
 """
 
 from __future__ import annotations
 
+import logging
+
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.errors import UsageError
+
+logger = logging.getLogger(__name__)
 
 INVITE_HINT = "invite me there first (type `/invite @Delegate` in that channel), then try again"
 
@@ -74,3 +79,19 @@ def _usable_channel(client: WebClient, channel_id: str) -> dict[str, object]:
     if info.get("is_archived"):
         raise UsageError(f"<#{channel_id}> is archived; pick a channel that is in use.")
     return dict(info)
+
+
+def permalink(client: WebClient, channel: str, message_ts: str | None) -> str | None:
+    """A link to a message the bot posted (a check-in, for a DM that points at it), or None
+    when Slack can't give one: the DM still goes, without the link."""
+    if not message_ts:
+        return None
+    try:
+        link = client.chat_getPermalink(channel=channel, message_ts=message_ts).get("permalink")
+    except (SlackClientError, OSError) as error:
+        code = error.response.get("error") if isinstance(error, SlackApiError) else None
+        logger.warning(
+            "no permalink for %s/%s: %s", channel, message_ts, code or type(error).__name__
+        )
+        return None
+    return str(link) if link else None

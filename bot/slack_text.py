@@ -31,3 +31,19 @@ def readable_text(text: str) -> str:
 
     text = ANY_TOKEN.sub(plain, text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
+
+
+def shown(text: str, limit: int = 40, *, mark_cut: bool = False) -> str:
+    """User input to echo back inside backticks: a backtick in it would close the code span
+    and a newline break the line, so they become `'` and a space; cut to `limit` characters
+    (the last one `…` with `mark_cut`). Not escaped: callers that put it in a message where
+    it could ping escape it (bot.command_tokens.show)."""
+    cleaned = text.replace("`", "'").replace("\n", " ")
+    if mark_cut and len(cleaned) > limit:
+        return cleaned[: limit - 1] + "…"
+    return cleaned[:limit]
+
+
+def code(text: str, limit: int = 40, *, mark_cut: bool = False) -> str:
+    """User input quoted back as inline code: `shown` between backticks."""
+    return f"`{shown(text, limit, mark_cut=mark_cut)}`"

@@ -41,7 +41,7 @@ in the vendor's own calendar) remain the scorecard's unit and `week_of` its help
   the vendor existed through all of it.
 
 **The digest** uses the period since the previous digest. It also shows each vendor's *spend*
-(`VendorSpend`): the cost of its tasks done that week, in the month of DEFAULT_TIMEZONE's
+(bot.spend): the cost of its tasks done that week, in the month of DEFAULT_TIMEZONE's
 today (against the vendor's monthly budget) and to date; a task's cost counts on the day it
 is closed as done (docs/lifecycle.md). Spend is for internal messages only, never a
 vendor's channel. **The Home tab** shows the last four
@@ -75,11 +75,12 @@ from bot.absences import Away
 from bot.alignment import AlignmentNote, alignment_note
 from bot.errors import UsageError
 from bot.periods import Period, digest_periods, existed_through, summary_periods
+from bot.schedule_rules import vendor_today
 from bot.slack_text import escape
+from bot.spend import VendorSpend, month_span, spend_by_vendor
 from storage import answers as answer_store
 from storage import reviews, task_questions, vendors
 from storage import summaries as store
-from storage.lifecycle import SpendTotals, spend_totals
 from storage.models import QuestionAnswer, TaskStatus, Vendor, VendorFeedback
 from storage.overdue_reviews import OverdueReview, overdue_reviews
 from storage.slips import Slips, slips_by_vendor
@@ -374,61 +375,6 @@ class VendorRow:
 
 
 @dataclass(frozen=True)
-class VendorSpend:
-    """What a vendor cost, in minor units of its currency (bot.money), for internal eyes
-    only: the digest, the scorecard, budget alerts; never the vendor's channel."""
-
-    currency: str
-    this_week: int
-    this_month: int
-    to_date: int
-    month: date  # the first day of the month `this_month` covers
-    budget: int | None  # the vendor's monthly budget, if it has one
-
-    @property
-    def worth_showing(self) -> bool:
-        return bool(self.to_date or self.budget)
-
-    @property
-    def budget_percent(self) -> int | None:
-        """Share of the monthly budget spent, in whole percent (rounded down)."""
-        return self.this_month * 100 // self.budget if self.budget else None
-
-
-def month_span(day: date, until: datetime | None = None) -> Span:
-    """The calendar month of `day`, as a span of local days."""
-    first = day.replace(day=1)
-    following = (first + timedelta(days=32)).replace(day=1)
-    return Span(first, following - timedelta(days=1), until=until)
-
-
-def spend_by_vendor(
-    session: Session,
-    team_id: str,
-    listed: Sequence[Vendor],
-    week: Span,
-    month: Span,
-    now: datetime,
-    *,
-    vendor_id: int | None = None,
-) -> dict[int, VendorSpend]:
-    """Each listed vendor's spend over `week`, `month` and to date (one query)."""
-    totals = spend_totals(session, team_id, week, month, now, vendor_id=vendor_id)
-    spend: dict[int, VendorSpend] = {}
-    for vendor in listed:
-        found = totals.get(vendor.saved_id, SpendTotals())
-        spend[vendor.saved_id] = VendorSpend(
-            currency=vendor.currency,
-            this_week=found.this_week,
-            this_month=found.this_month,
-            to_date=found.to_date,
-            month=month.first_day,
-            budget=vendor.monthly_budget_minor,
-        )
-    return spend
-
-
-@dataclass(frozen=True)
 class Digest:
     """The internal digest: one row per vendor, and what vendors told us, over `period`."""
 
@@ -548,11 +494,7 @@ def home_overview(
     rows = store.open_tasks_owned_by(session, team_id, user_id, limit=limit + 1)
     asked = task_questions.open_counts(session, [row.task.saved_id for row in rows[:limit]])
     tasks = [
-        HomeTask(
-            row,
-            now.astimezone(ZoneInfo(row.vendor.timezone)).date(),
-            asked.get(row.task.saved_id, 0),
-        )
+        HomeTask(row, vendor_today(row.vendor, now), asked.get(row.task.saved_id, 0))
         for row in rows[:limit]
     ]
     tasks.sort(key=lambda item: not item.overdue)  # stable: keeps soonest due first

@@ -18,7 +18,15 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import blocks, checkin_updates, people, reviews, task_questions, workspace_settings
+from bot import (
+    blocks,
+    checkin_updates,
+    people,
+    reviews,
+    slack_channels,
+    task_questions,
+    workspace_settings,
+)
 from bot.checkin_replies import MAX_NOTE_LENGTH, parse_reply
 from bot.checkin_updates import ALERT_STATUSES, StatusRecorded, TaskAlreadyClosed, read_button
 from bot.deps import Deps
@@ -312,14 +320,7 @@ class CheckinListeners:
     ) -> None:
         """Tell the task's owner by direct message, with a link to the check-in."""
         post, update = recorded.post, recorded.update
-        permalink: str | None = None
-        try:
-            found = client.chat_getPermalink(
-                channel=post.channel_id, message_ts=str(post.message_ts)
-            )
-            permalink = str(found["permalink"])
-        except SlackApiError as error:
-            logger.warning("no permalink for a check-in: %s", error.response.get("error"))
+        permalink = slack_channels.permalink(client, post.channel_id, post.message_ts)
         message = blocks.owner_status_alert(
             recorded.task,
             recorded.vendor,

@@ -13,7 +13,8 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot import blocks, delegation, people, permissions, workspace_settings
+from bot import blocks, delegation, people, permissions, vendor_registry, workspace_settings
+from bot.command_grammar import parse_command
 from bot.commands import (
     AddVendor,
     AssignTask,
@@ -41,7 +42,6 @@ from bot.commands import (
     ShowHelp,
     ShowScorecard,
     UpdateVendor,
-    parse_command,
 )
 from bot.deps import Deps
 from bot.errors import UsageError
@@ -148,7 +148,9 @@ class DelegateListeners:
                 here = requester.channel_id
                 is_vendor = run_transaction(
                     self.deps.engine,
-                    lambda session: delegation.is_vendor_channel(session, requester.team_id, here),
+                    lambda session: vendor_registry.is_vendor_channel(
+                        session, requester.team_id, here
+                    ),
                 )
                 initial = here if is_vendor else None
                 client.views_open(trigger_id=trigger_id, view=blocks.delegate_modal(initial))

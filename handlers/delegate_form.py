@@ -10,7 +10,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import blocks, delegation, people, permissions
+from bot import blocks, delegation, people, permissions, vendor_registry
 from bot.deps import Deps
 from bot.errors import UsageError
 from bot.slack_channels import check_channel_can_be_vendor, ensure_bot_in_channel
@@ -89,7 +89,7 @@ class DelegateFormListeners:
                 try:
                     vendor = run_transaction(
                         self.deps.engine,
-                        lambda session: delegation.vendor_in_channel(
+                        lambda session: vendor_registry.vendor_in_channel(
                             session, requester.team_id, form.channel_id
                         ),
                     )

@@ -1,6 +1,6 @@
 """`/delegate scorecard` and `/delegate cost`, called from the `/delegate` listener.
 
-Each resolves what was asked in one transaction (`bot.scorecards`, `bot.lifecycle`), then
+Each resolves what was asked in one transaction (`bot.scorecards`, `bot.spend`), then
 talks to Slack, and returns the reply for the requester. The scorecard holds spend, so it
 goes to the requester's direct messages with its chart, never to a channel; a cost is only
 ever echoed to the requester.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from slack_sdk import WebClient
 
-from bot import blocks, charts, lifecycle, scorecards
+from bot import blocks, charts, scorecards, spend
 from bot.commands import SetTaskCost, ShowScorecard
 from bot.deps import Deps
 from storage.database import run_transaction
@@ -59,7 +59,7 @@ def set_task_cost(
     (a cost is never shown in the vendor's channel)."""
     changed = run_transaction(
         deps.engine,
-        lambda session: lifecycle.set_task_cost(
+        lambda session: spend.set_task_cost(
             session,
             team_id=team_id,
             actor_id=user_id,

@@ -1,6 +1,6 @@
 """Changing a task from `/delegate`: done, cancel, due, reopen, edit, assign, owner, cost.
 
-Each change is checked (`bot.delegation.check_task_access`) and written in one
+Each change is checked (`bot.task_changes.check_task_access`) and written in one
 transaction, then told: in the task's thread in the vendor channel, and to the owner by
 direct message when an admin changed someone else's task.
 """
@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import blocks, delegation, people, reviews, workspace_settings
+from bot import blocks, people, reviews, task_changes, workspace_settings
 from bot.commands import (
     AssignTask,
     CancelTask,
@@ -70,7 +70,7 @@ class TaskChanges:
             client, requester.user_id, requester.team_id, cache=self.deps.home_teams
         )
 
-        def close(session: Session) -> tuple[delegation.TaskAccess, reviews.TaskMarkedDone]:
+        def close(session: Session) -> tuple[task_changes.TaskAccess, reviews.TaskMarkedDone]:
             access = self.task_access(session, requester, command.task_id, "done", outside)
             done = reviews.mark_task_done(
                 session,
@@ -111,11 +111,11 @@ class TaskChanges:
         }
         verb = "cancel" if isinstance(command, CancelTask) else "due"
 
-        def change(session: Session) -> tuple[delegation.TaskAccess, TaskRow, str]:
+        def change(session: Session) -> tuple[task_changes.TaskAccess, TaskRow, str]:
             access = self.task_access(session, requester, command.task_id, verb)
             if isinstance(command, CancelTask):
-                return access, delegation.cancel_task(session, **common), "cancelled"
-            row = delegation.reschedule_task(session, due=command.due, **common)
+                return access, task_changes.cancel_task(session, **common), "cancelled"
+            row = task_changes.reschedule_task(session, due=command.due, **common)
             return access, row, f"now due {blocks.format_due(row.task.due_date)}"
 
         access, row, what = run_transaction(self.deps.engine, change)
@@ -131,8 +131,8 @@ class TaskChanges:
         task_id: int,
         verb: str,
         outside: bool = False,
-    ) -> delegation.TaskAccess:
-        return delegation.check_task_access(
+    ) -> task_changes.TaskAccess:
+        return task_changes.check_task_access(
             session,
             team_id=requester.team_id,
             task_id=task_id,
@@ -157,7 +157,7 @@ class TaskChanges:
             type(command), "owner"
         )
 
-        def amend(session: Session) -> tuple[delegation.TaskAccess, str, str | None]:
+        def amend(session: Session) -> tuple[task_changes.TaskAccess, str, str | None]:
             previous: str | None = None
             access = self.task_access(session, requester, command.task_id, verb)
             row = access.row
@@ -169,10 +169,10 @@ class TaskChanges:
             }
             match command:
                 case ReopenTask():
-                    delegation.reopen_task(session, **common)
+                    task_changes.reopen_task(session, **common)
                     what = "reopened"
                 case EditTask():
-                    changed = delegation.edit_task(session, command, **common)
+                    changed = task_changes.edit_task(session, command, **common)
                     what = " and ".join(
                         f"retitled (was “{escape(change['from'])}”)"
                         if field == "title"
@@ -180,7 +180,7 @@ class TaskChanges:
                         for field, change in changed.items()
                     )
                 case AssignTask():
-                    delegation.change_task_person(
+                    task_changes.change_task_person(
                         session, field="assignee_id", user_id=command.assignee_id, **common
                     )
                     what = (
@@ -189,7 +189,7 @@ class TaskChanges:
                         else "unassigned"
                     )
                 case HandOverTask():
-                    previous = delegation.change_task_person(
+                    previous = task_changes.change_task_person(
                         session, field="owner_id", user_id=command.owner_id, **common
                     )
                     what = f"handed over to {blocks.mention(command.owner_id)}"

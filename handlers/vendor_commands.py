@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from slack_sdk import WebClient
 
-from bot import absences, blocks, checkin_questions, delegation, workspace_settings
+from bot import (
+    absences,
+    blocks,
+    checkin_questions,
+    delegation,
+    vendor_registry,
+    workspace_settings,
+)
 from bot.blocks import vendor_side as vendor_blocks
 from bot.commands import (
     AddVendor,
@@ -55,7 +62,7 @@ class VendorCommands:
             case ListVendors():
                 found = run_transaction(
                     self.deps.engine,
-                    lambda session: delegation.list_vendors(
+                    lambda session: vendor_registry.list_vendors(
                         session, team_id=requester.team_id, removed=command.removed
                     ),
                 )
@@ -63,7 +70,7 @@ class VendorCommands:
             case RemoveVendor():
                 vendor, open_tasks = run_transaction(
                     self.deps.engine,
-                    lambda session: delegation.remove_vendor(
+                    lambda session: vendor_registry.remove_vendor(
                         session,
                         team_id=requester.team_id,
                         actor_id=requester.user_id,
@@ -75,7 +82,7 @@ class VendorCommands:
             case RestoreVendor():
                 vendor = run_transaction(
                     self.deps.engine,
-                    lambda session: delegation.restore_vendor(
+                    lambda session: vendor_registry.restore_vendor(
                         session,
                         team_id=requester.team_id,
                         actor_id=requester.user_id,
@@ -89,7 +96,7 @@ class VendorCommands:
             case UpdateVendor():
                 updated = run_transaction(
                     self.deps.engine,
-                    lambda session: delegation.update_vendor_settings(
+                    lambda session: vendor_registry.update_vendor_settings(
                         session,
                         command,
                         team_id=requester.team_id,
@@ -128,7 +135,7 @@ class VendorCommands:
             case ManageHolidays():
                 days_off = run_transaction(
                     self.deps.engine,
-                    lambda session: delegation.manage_holidays(
+                    lambda session: vendor_registry.manage_holidays(
                         session,
                         command,
                         team_id=requester.team_id,
@@ -186,14 +193,14 @@ class VendorCommands:
             # check, rejoining a public channel, before the vendor is switched back on.
             run_transaction(
                 self.deps.engine,
-                lambda session: delegation.check_vendor_can_change_pause(
+                lambda session: vendor_registry.check_vendor_can_change_pause(
                     session, team_id=requester.team_id, channel_id=command.channel_id, paused=False
                 ),
             )
             ensure_bot_in_channel(client, command.channel_id)
         vendor = run_transaction(
             self.deps.engine,
-            lambda session: delegation.set_vendor_paused(
+            lambda session: vendor_registry.set_vendor_paused(
                 session,
                 team_id=requester.team_id,
                 actor_id=requester.user_id,

@@ -22,7 +22,6 @@ from bot import (
     blocks,
     checkin_menu,
     checkin_questions,
-    delegation,
     people,
     permissions,
     workspace_settings,
@@ -31,6 +30,7 @@ from bot.blocks import vendor_side as vendor_blocks
 from bot.checkin_updates import NOT_THIS_CHANNEL
 from bot.deps import Deps
 from bot.errors import UsageError
+from bot.schedule_rules import vendor_today
 from handlers import notices
 from handlers.forms import day
 from handlers.payloads import Click, FormSubmission
@@ -112,7 +112,7 @@ class VendorSideListeners:
                     said = checkin_menu.record_nothing_new(
                         session, post, vendor, click.user_id, now
                     )
-                today = delegation.vendor_today(vendor, now)
+                today = vendor_today(vendor, now)
             if choice.choice == checkin_menu.AWAY:
                 view = vendor_blocks.away_modal(post.saved_id, vendor.name, today)
                 client.views_open(trigger_id=click.trigger_id, view=view)
@@ -161,7 +161,7 @@ class VendorSideListeners:
                     is_channel_member=channel_membership(client, user_id),
                 )
                 answer.channel_id = vendor.channel_id
-                problems = absences.check_dates(first, last, delegation.vendor_today(vendor, now))
+                problems = absences.check_dates(first, last, vendor_today(vendor, now))
                 if problems:
                     answer.show_errors(problems)
                     return

@@ -22,8 +22,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -45,6 +45,30 @@ _DEADLOCK_DETECTED = "40P01"
 # Class 08 is "connection exception"; 57P01-03 are an administrator or crash shutdown and
 # "cannot connect now" (starting up); 53300 is "too many connections".
 _CONNECTION_STATES = ("57P01", "57P02", "57P03", "53300")
+
+
+def redact_url(url: str | URL, *, query: bool = True) -> str:
+    """A database URL fit for a log line or a message: the password hidden, both
+    `user:secret@host` and libpq's `?password=`; with `query=False`, no query string."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return "<unparseable database URL>"
+    kept = (
+        {
+            key: ("***" if "password" in key.lower() else value)
+            for key, value in parsed.query.items()
+        }
+        if query
+        else {}
+    )
+    return parsed.set(query=kept).render_as_string(hide_password=True)
+
+
+def without_password(text: str, url: str | URL) -> str:
+    """`text` (a driver's error, say) with the URL's password blanked out, just in case."""
+    password = make_url(url).password
+    return text.replace(str(password), "***") if password else text
 
 
 def normalise_url(url: str) -> str:

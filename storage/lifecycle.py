@@ -1,6 +1,6 @@
-"""Queries behind trials, scorecards and spend.
+"""Queries behind trials and scorecards (spend is storage.spend).
 
-Spend and the scorecard's events are read with the local-date rules of `storage.summaries`
+The scorecard's events are read with the local-date rules of `storage.summaries`
 (each vendor's own calendar, decided by the database row by row). Every function runs one
 query, whatever the number of tasks; the scorecard's functions return one small row per
 event (a task finished, a rating, a delivery) of one vendor in the weeks asked for, which
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import case, func, update
 from sqlalchemy import select as sql_select
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from storage import on_time
@@ -29,68 +29,6 @@ from storage.models import (
     VendorTrialDecision,
 )
 from storage.summaries import Span, local_date, prepare_local_dates, within_span
-
-# --------------------------------------------------------------------------- spend
-
-
-@dataclass(frozen=True)
-class SpendTotals:
-    """Costs of tasks done, in minor units of the vendor's currency."""
-
-    this_week: int = 0
-    this_month: int = 0
-    to_date: int = 0
-
-
-def spend_totals(
-    session: Session,
-    team_id: str,
-    week: Span,
-    month: Span,
-    now: datetime,
-    *,
-    vendor_id: int | None = None,
-) -> dict[int, SpendTotals]:
-    """Per vendor: what the tasks done (closed) on the week's and the month's local days
-    cost, and all of them closed by `now`. Cancelled tasks never count. One query; vendors
-    without costs are missing from the result."""
-    prepare_local_dates(session)
-    cost = col(Task.cost_minor)
-
-    def total(condition: Any) -> Any:
-        return func.coalesce(func.sum(case((condition, cost), else_=0)), 0)
-
-    closed_at = col(Task.closed_at)
-    query = (
-        sql_select(
-            col(Task.vendor_id),
-            total(within_span(closed_at, week)),
-            total(within_span(closed_at, month)),
-            func.coalesce(func.sum(cost), 0),
-        )
-        .join(Vendor, col(Vendor.id) == col(Task.vendor_id))
-        .where(
-            col(Vendor.team_id) == team_id,
-            col(Task.status) == TaskStatus.DONE,
-            cost.is_not(None),
-            closed_at <= now,
-        )
-        .group_by(col(Task.vendor_id))
-    )
-    if vendor_id is not None:
-        query = query.where(col(Task.vendor_id) == vendor_id)
-    # PostgreSQL's SUM over BIGINT is NUMERIC (a Decimal here): exact, and made int.
-    return {
-        int(vendor): SpendTotals(int(week_total), int(month_total), int(to_date))
-        for vendor, week_total, month_total, to_date in session.execute(query).all()
-    }
-
-
-def vendor_has_costs(session: Session, vendor_id: int) -> bool:
-    """Whether any of the vendor's tasks has a cost recorded (in its current currency)."""
-    query = select(Task.id).where(Task.vendor_id == vendor_id, col(Task.cost_minor).is_not(None))
-    return session.exec(query.limit(1)).first() is not None
-
 
 # --------------------------------------------------------------------------- scorecard events
 

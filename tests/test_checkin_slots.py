@@ -12,7 +12,8 @@ from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
 from bot.app import build_client
-from bot.commands import UpdateVendor, parse_command
+from bot.command_grammar import parse_command
+from bot.commands import UpdateVendor
 from bot.errors import UsageError
 from bot.schedule_rules import (
     Cadence,

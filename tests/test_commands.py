@@ -6,6 +6,8 @@ from datetime import time
 
 import pytest
 
+from bot.command_grammar import parse_command
+from bot.command_help import help_text
 from bot.commands import (
     AddVendor,
     AssignTask,
@@ -26,8 +28,6 @@ from bot.commands import (
     ResumeVendor,
     ShowHelp,
     UpdateVendor,
-    help_text,
-    parse_command,
 )
 from bot.errors import UsageError
 from bot.schedule_rules import Cadence

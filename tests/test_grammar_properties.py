@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.commands import COMMAND_WORDS, CreateTask, parse_command
+from bot.command_grammar import COMMAND_WORDS, parse_command
+from bot.commands import CreateTask
 from bot.errors import UsageError
 from bot.slack_text import escape
 

@@ -14,15 +14,15 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.blocks.delegation import help_reply
+from bot.command_grammar import parse_command
+from bot.command_help import help_text
+from bot.command_tokens import CLEAR
 from bot.commands import (
-    CLEAR,
     AddVendor,
     CreateTask,
     SetTaskCost,
     ShowScorecard,
     UpdateVendor,
-    help_text,
-    parse_command,
 )
 from bot.errors import UsageError
 from bot.money import CostSpec

@@ -409,7 +409,7 @@ def test_a_removed_vendor_gets_nothing_from_the_scheduler_until_restored(
     engine: Engine, slack: FakeSlack
 ) -> None:
     from bot.app import build_client
-    from bot.delegation import remove_vendor, restore_vendor
+    from bot.vendor_registry import remove_vendor, restore_vendor
     from tests.scheduling import Clock, add_task, add_vendor, make_deps, sent_checkins, utc
 
     vendor = add_vendor(engine, "C0ACME")
@@ -451,7 +451,7 @@ def test_a_double_press_delegates_once(bot: BotUnderTest) -> None:
 
 
 def test_a_removed_vendors_old_checkin_takes_no_more_clicks(bot: BotUnderTest) -> None:
-    from bot.delegation import remove_vendor
+    from bot.vendor_registry import remove_vendor
     from tests.checkin_support import button_click, make_task, make_vendor, post_checkin
 
     vendor = make_vendor(bot.engine)

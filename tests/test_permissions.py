@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from bot.commands import parse_command
+from bot.command_grammar import parse_command
 from bot.permissions import OUTSIDE_REFUSAL, command_refusal
 from storage.models import AuditEntry, Task, Vendor
 from tests.checkin_support import payload

@@ -13,16 +13,11 @@ import pytest
 from freezegun import freeze_time
 from sqlmodel import Session, select
 
-from bot.commands import (
-    FEEDBACK_WITH_SUMMARY,
-    AddVendor,
-    PostSummary,
-    SendReport,
-    UpdateVendor,
-    parse_command,
-)
+from bot.command_grammar import parse_command
+from bot.commands import AddVendor, PostSummary, SendReport, UpdateVendor
 from bot.errors import UsageError
 from bot.reports import COLUMNS, parse_report_date, report_range, safe_cell
+from bot.vendor_settings import FEEDBACK_WITH_SUMMARY
 from storage.models import Vendor
 from tests.checkin_support import payload
 from tests.scheduling import add_vendor

@@ -12,7 +12,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from bot import blocks
-from bot.delegation import reschedule_task
 from bot.periods import Period
 from bot.scorecards import vendor_scorecard
 from bot.summaries import (
@@ -26,6 +25,7 @@ from bot.summaries import (
     team_digest,
     vendor_summary,
 )
+from bot.task_changes import reschedule_task
 from storage.database import transaction
 from storage.models import CheckinTask, TaskStatus, Vendor
 from storage.slips import Slips

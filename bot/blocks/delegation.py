@@ -33,7 +33,7 @@ from bot.blocks.ids import (
     FIELD_VENDOR,
     REGISTER_AND_DELEGATE_ACTION,
 )
-from bot.commands import help_text
+from bot.command_help import help_text
 from bot.money import format_money
 from bot.slack_text import escape
 from storage.models import Task, Vendor

@@ -36,11 +36,11 @@ from bot.blocks.reviews import overdue_review_lines
 from bot.blocks.spend import spend_text
 from bot.blocks.summaries import MAX_DIGEST_ANSWERS
 from bot.slack_text import escape
+from bot.spend import VendorSpend
 from bot.summaries import (
     Digest,
     Mark,
     VendorRow,
-    VendorSpend,
 )
 from storage.slips import Slips
 

@@ -13,9 +13,7 @@ from bot.blocks.common import (
 )
 from bot.money import format_money
 from bot.slack_text import escape
-from bot.summaries import (
-    VendorSpend,
-)
+from bot.spend import VendorSpend
 from storage.models import (
     Task,
     Vendor,

@@ -23,6 +23,7 @@ from bot.blocks.common import (
     task_line,
 )
 from bot.blocks.figures import figure_lines, period_text
+from bot.schedule_rules import vendor_today
 from bot.slack_text import escape
 from bot.summaries import (
     VendorSummary,
@@ -120,7 +121,7 @@ def summary_thread(summary: VendorSummary) -> Message | None:
     the week's answers to the team's check-in questions."""
     if not summary.attention and not summary.answers:
         return None
-    today = summary.made_at.astimezone(ZoneInfo(summary.vendor.timezone)).date()
+    today = vendor_today(summary.vendor, summary.made_at)
 
     def line(item: AttentionTask) -> str:
         return "• " + task_line(item.task, today=today)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.blocks.common import (
     Message,
@@ -25,6 +24,7 @@ from bot.blocks.ids import (
 from bot.blocks.scorecards import card_lines
 from bot.blocks.spend import spend_text
 from bot.money import format_money
+from bot.schedule_rules import vendor_today
 from bot.scorecards import TrialCard
 from bot.slack_text import escape
 from bot.trial_verdict import THRESHOLDS_TEXT, TrialJudgement, judge_trial
@@ -41,7 +41,7 @@ def trial_text(vendor: Vendor, now: datetime) -> str | None:
     the vendor is not on trial."""
     if vendor.trial_ends_on is None:
         return None
-    today = now.astimezone(ZoneInfo(vendor.timezone)).date()
+    today = vendor_today(vendor, now)
     left = (vendor.trial_ends_on - today).days
     ends = f"{vendor.trial_ends_on:%a %-d %b %Y}"
     if left > 1:

@@ -39,7 +39,7 @@ from bot.console.world import (
 from bot.deps import Deps
 from bot.fake_slack import FakeSlack
 from bot.logs import configure_logging
-from storage.database import normalise_url
+from storage.database import normalise_url, redact_url
 from storage.models import Task, Vendor
 
 logger = logging.getLogger("bot.console")
@@ -232,7 +232,7 @@ def _describe_database(database_url: str) -> str:
             f"{Path(url.database).resolve()} (the console's own, kept between sessions; "
             "--fresh for a temporary one)"
         )
-    return url.set(query={}).render_as_string(hide_password=True)
+    return redact_url(url, query=False)
 
 
 def _files_folder_for(database_url: str) -> Path:

@@ -5,11 +5,12 @@ the 80 % one skipped."""
 
 from __future__ import annotations
 
-from bot import blocks, lifecycle
+from bot import blocks
 from bot import summaries as summary_rules
 from bot.scheduling import claims
 from bot.scheduling.calendar import VendorCalendar
 from bot.scheduling.context import Tick
+from bot.spend import budget_alert_key, crossed_thresholds, month_span, spend_by_vendor
 from storage import schedule
 from storage.database import transaction
 from storage.models import PostKind, Vendor
@@ -20,9 +21,9 @@ def post_due_budget_alerts(tick: Tick, vendor: Vendor, calendar: VendorCalendar)
     if not budget:
         return
     today = calendar.local_date(tick.now)
-    month = summary_rules.month_span(today, tick.now)
+    month = month_span(today, tick.now)
     with transaction(tick.engine) as session:
-        spend = summary_rules.spend_by_vendor(
+        spend = spend_by_vendor(
             session,
             vendor.team_id,
             [vendor],
@@ -31,17 +32,17 @@ def post_due_budget_alerts(tick: Tick, vendor: Vendor, calendar: VendorCalendar)
             tick.now,
             vendor_id=vendor.id,
         )[vendor.saved_id]
-    crossed = lifecycle.crossed_thresholds(spend.this_month, budget)
+    crossed = crossed_thresholds(spend.this_month, budget)
     if not crossed:
         return
     target = claims.vendor_target(vendor)
     kind, top = PostKind.BUDGET_ALERT, crossed[-1]
-    key = lifecycle.budget_alert_key(month.first_day, top)
+    key = budget_alert_key(month.first_day, top)
     with transaction(tick.engine) as session:
         existing = schedule.find_claim(session, target.key(kind, key))
         lower = {
             threshold: schedule.find_claim(
-                session, target.key(kind, lifecycle.budget_alert_key(month.first_day, threshold))
+                session, target.key(kind, budget_alert_key(month.first_day, threshold))
             )
             for threshold in crossed[:-1]
         }
@@ -53,7 +54,7 @@ def post_due_budget_alerts(tick: Tick, vendor: Vendor, calendar: VendorCalendar)
     for threshold, found in lower.items():
         if found is None:  # crossed together with a higher one: that message says it all
             reason = f"crossed together with {top}%"
-            occurrence = lifecycle.budget_alert_key(month.first_day, threshold)
+            occurrence = budget_alert_key(month.first_day, threshold)
             claims.skip(tick, target, kind, occurrence, None, reason)
     message = blocks.budget_alert(vendor, spend, top)
     claims.post_claimed(tick, target, post, message, to_user=vendor.added_by)

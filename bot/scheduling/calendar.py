@@ -16,13 +16,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.commands import DEFAULT_SUMMARY_TIME
 from bot.errors import UsageError
 from bot.public_holidays import public_holidays
 from bot.schedule_rules import (
+    DEFAULT_CHECKIN_TIME,
+    DEFAULT_SUMMARY_TIME,
     Cadence,
     next_occurrence,
     parse_cadence,
@@ -35,7 +36,6 @@ from storage import holidays, schedule
 from storage.database import transaction
 from storage.models import PostKind, ScheduledPost, Vendor
 
-DEFAULT_CHECKIN_TIME = time(9, 0)
 # How far back unanswered check-ins are looked at for reminders and escalations: longer
 # than a weekly cadence plus a holiday week, short enough to keep the query small.
 FOLLOW_UP_LOOKBACK = timedelta(days=15)

@@ -9,8 +9,6 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.scheduling.context import logger
-
 # Slack errors meaning "this channel cannot be posted in until a person fixes it".
 UNREACHABLE_ERRORS = frozenset(
     {"channel_not_found", "is_archived", "channel_is_archived", "not_in_channel"}
@@ -68,17 +66,3 @@ def deliver(
     except (SlackClientError, OSError) as error:  # timeouts, refused connections
         return Delivery(error=type(error).__name__, retry=True)
     return Delivery(ts=str(response["ts"]))
-
-
-def permalink(client: WebClient, channel: str, message_ts: str | None) -> str | None:
-    """A link to a message (the check-in, for an escalation's DM); None if Slack will not
-    give one, and the DM still goes without it."""
-    if not message_ts:
-        return None
-    try:
-        link = client.chat_getPermalink(channel=channel, message_ts=message_ts).get("permalink")
-    except (SlackClientError, OSError) as error:
-        name = type(error).__name__
-        logger.info("scheduler: no permalink for %s/%s: %s", channel, message_ts, name)
-        return None
-    return str(link) if link else None

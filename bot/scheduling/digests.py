@@ -15,9 +15,8 @@ from sqlalchemy.exc import OperationalError
 
 from bot import blocks, periods
 from bot import summaries as summary_rules
-from bot.commands import DEFAULT_SUMMARY_TIME
 from bot.config import Settings
-from bot.schedule_rules import parse_cadence, previous_slot
+from bot.schedule_rules import DEFAULT_SUMMARY_TIME, parse_cadence, previous_slot
 from bot.scheduling import claims
 from bot.scheduling.calendar import Occurrence
 from bot.scheduling.context import Tick, logger

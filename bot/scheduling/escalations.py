@@ -11,7 +11,8 @@ from bot.scheduling import claims
 from bot.scheduling.calendar import VendorCalendar
 from bot.scheduling.checkins import checkins_awaiting, distinct
 from bot.scheduling.context import EVERYONE_AWAY, Tick, logger
-from bot.scheduling.delivery import deliver, permalink
+from bot.scheduling.delivery import deliver
+from bot.slack_channels import permalink
 from storage import schedule
 from storage.checkins import checkin_rows
 from storage.database import transaction

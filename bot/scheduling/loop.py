@@ -17,6 +17,7 @@ from bot.deps import Deps
 from bot.installations import WorkspaceClients, purge_expired
 from bot.scheduling.context import SchedulePolicy, TickReport, logger
 from bot.scheduling.tick import run_tick
+from storage.database import without_password
 
 TICK_INTERVAL = timedelta(seconds=30)
 
@@ -125,5 +126,4 @@ def _describe(error: BaseException, engine: Engine) -> str:
     cause = getattr(error, "orig", None) or error
     lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
     text = f"{name}: {lines[0]}" if lines else name
-    password = engine.url.password
-    return text.replace(str(password), "***") if password else text
+    return without_password(text, engine.url)

@@ -3,9 +3,8 @@ paused and whoever added it is told once a day at most (kind `notice`)."""
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from bot import blocks
+from bot.schedule_rules import vendor_today
 from bot.scheduling.context import AUDIT_ACTOR, Tick, logger
 from bot.scheduling.delivery import deliver
 from storage import audit, schedule
@@ -29,7 +28,7 @@ def pause_unreachable_vendor(tick: Tick, vendor: Vendor, error: str) -> None:
             detail={"reason": reason},
         )
     logger.warning("scheduler: paused vendor %s (%s): %s", vendor.id, vendor.channel_id, reason)
-    today = tick.now.astimezone(ZoneInfo(vendor.timezone)).date()
+    today = vendor_today(vendor, tick.now)
     notice = schedule.claim(
         tick.engine,
         schedule.vendor_key(vendor.saved_id, PostKind.NOTICE, f"unreachable:{today.isoformat()}"),

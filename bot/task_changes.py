@@ -1,0 +1,292 @@
+"""What `/delegate` does to a task after it is created: who may change it, and done,
+cancel, due, reopen, edit, assign and owner. Plain functions over a session, no Slack.
+
+Each function validates first and raises UsageError before writing anything; every write
+is paired with an audit entry in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot import people
+from bot.commands import EditTask
+from bot.errors import UsageError
+from bot.schedule_rules import parse_due_date, vendor_today
+from bot.slack_text import escape
+from bot.vendor_registry import removed_refusal
+from storage import audit, on_time, tasks, vendors
+from storage import reviews as review_store
+from storage.models import Task, TaskStatus
+from storage.tasks import TaskRow
+
+# --------------------------------------------------------------------------- closing and moving
+
+
+def _open_task(session: Session, team_id: str, task_id: int) -> TaskRow:
+    row = tasks.get_task_row(session, team_id, task_id)
+    if row is None:
+        raise UsageError(
+            f"There is no task #{task_id}. `/delegate list all` shows open tasks and their ids."
+        )
+    if row.task.status != TaskStatus.OPEN:
+        raise UsageError(f"Task #{task_id} is already {row.task.status}; nothing changed.")
+    return row
+
+
+def close_task(
+    session: Session, *, team_id: str, actor_id: str, task_id: int, now: datetime
+) -> TaskRow:
+    return _finish_task(session, team_id, actor_id, task_id, TaskStatus.DONE, now)
+
+
+def cancel_task(
+    session: Session, *, team_id: str, actor_id: str, task_id: int, now: datetime
+) -> TaskRow:
+    return _finish_task(session, team_id, actor_id, task_id, TaskStatus.CANCELLED, now)
+
+
+def _finish_task(
+    session: Session, team_id: str, actor_id: str, task_id: int, status: TaskStatus, now: datetime
+) -> TaskRow:
+    row = _open_task(session, team_id, task_id)
+    tasks.update_task(
+        session,
+        row.task,
+        now,
+        status=status,
+        closed_at=now,
+        closed_by=actor_id,
+        **on_time.due_when_finishing(row.task),
+    )
+    audit.record_change(
+        session,
+        team_id=team_id,
+        actor_id=actor_id,
+        action=f"task.{status}",
+        at=now,
+        vendor_id=row.vendor.id,
+        task_id=task_id,
+    )
+    return row
+
+
+def reschedule_task(
+    session: Session, *, team_id: str, actor_id: str, task_id: int, due: str, now: datetime
+) -> TaskRow:
+    row = _open_task(session, team_id, task_id)
+    new_due = parse_due_date(due, vendor_today(row.vendor, now))
+    old_due = row.task.due_date
+    tasks.update_task(session, row.task, now, due_date=new_due)
+    audit.record_change(
+        session,
+        team_id=team_id,
+        actor_id=actor_id,
+        action="task.rescheduled",
+        at=now,
+        vendor_id=row.vendor.id,
+        task_id=task_id,
+        detail={"from": old_due, "to": new_due},
+    )
+    return row
+
+
+# --------------------------------------------------------------------------- task ownership
+
+
+@dataclass(frozen=True)
+class TaskAccess:
+    """A task someone may change, and whether it is someone else's (the owner is told)."""
+
+    row: TaskRow
+    for_someone_else: bool
+
+
+def check_task_access(
+    session: Session,
+    *,
+    team_id: str,
+    task_id: int,
+    actor_id: str,
+    actor_is_outside: bool,
+    admins: frozenset[str],
+    here_channel_id: str,
+    verb: str,
+) -> TaskAccess:
+    """Whether `actor_id` may `verb` task `task_id` typed in `here_channel_id`; UsageError
+    (saying who may and how to ask) when not.
+
+    A task is changed by its owner and the admins (ADMIN_USER_IDS: with none set, only by
+    its owner); `done` also by the vendor's people (it delivers the task for review). An id
+    typed in a vendor's channel must be that vendor's: a slip of a digit there is refused
+    with the vendor the task belongs to. Outside users only ever see their own vendor's
+    tasks: any other id is "no such task".
+    """
+    row = tasks.get_task_row(session, team_id, task_id)
+    if row is not None and actor_is_outside and row.vendor.channel_id != here_channel_id:
+        row = None
+    if row is None:
+        raise UsageError(
+            f"There is no task #{task_id}; nothing changed. `/delegate list all` shows open "
+            "tasks and their ids."
+        )
+    task, vendor = row.task, row.vendor
+    here = vendors.find_vendor_by_channel(session, team_id, here_channel_id)
+    if here is not None and here.id != vendor.id:
+        raise UsageError(
+            f"Task #{task_id} ({escape(task.title)}) is for {escape(vendor.name)} "
+            f"(<#{vendor.channel_id}>), not {escape(here.name)}, whose channel this is; "
+            f"nothing changed. Check the number with `/delegate list <#{here.channel_id}>`, "
+            f"or type the command in <#{vendor.channel_id}> or a channel that is no vendor's."
+        )
+    if vendor.removed_at is not None:
+        raise UsageError(removed_refusal(vendor))
+    if actor_id == task.owner_id:
+        return TaskAccess(row, for_someone_else=False)
+    if actor_id in admins:
+        return TaskAccess(row, for_someone_else=True)
+    if verb == "done" and people.is_vendor_contact(task, actor_id, actor_is_outside):
+        return TaskAccess(row, for_someone_else=False)
+    raise UsageError(ownership_refusal(task, actor_id, verb, admins))
+
+
+def ownership_refusal(task: Task, actor_id: str, verb: str, admins: frozenset[str]) -> str:
+    who = (
+        f"only they or an admin ({', '.join(f'<@{a}>' for a in sorted(admins))})"
+        if admins
+        else "only they"
+    )
+    return (
+        f"Task #{task.id} ({escape(task.title)}) belongs to <@{task.owner_id}>: {who} can "
+        f"`{verb}` it; nothing changed. To take it over, ask <@{task.owner_id}> to run "
+        f"`/delegate owner {task.id} <@{actor_id}>`."
+    )
+
+
+# --------------------------------------------------------------------------- task changes
+
+
+def reopen_task(
+    session: Session, *, team_id: str, actor_id: str, row: TaskRow, now: datetime
+) -> TaskRow:
+    """`reopen ID`: a done or cancelled task is open again. Its completion and spend leave
+    the figures with its status; its rating is deleted (kept in the audit entry), so every
+    figure is as it was before it closed."""
+    task = row.task
+    if task.status == TaskStatus.OPEN:
+        raise UsageError(f"Task #{task.id} is open already; nothing changed.")
+    if task.status == TaskStatus.DELIVERED:
+        raise UsageError(
+            f"Task #{task.id} is delivered and waiting for <@{task.owner_id}>'s review; nothing "
+            "changed. Accept it or ask for changes in the review message."
+        )
+    detail: dict[str, object] = {
+        "from": task.status,
+        "closed_at": task.closed_at,
+        "closed_by": task.closed_by,
+    }
+    rating = review_store.get_task_feedback(session, task.saved_id)
+    if rating is not None:
+        detail["rating"] = {
+            "quality": rating.quality,
+            "timeliness": rating.timeliness,
+            "communication": rating.communication,
+            "comment": rating.comment,
+            "rated_by": rating.rated_by,
+        }
+        session.delete(rating)
+    tasks.update_task(
+        session,
+        task,
+        now,
+        status=TaskStatus.OPEN,
+        closed_at=None,
+        closed_by=None,
+        delivered_at=None,
+        delivered_by=None,
+        due_in_force=None,
+    )
+    audit.record_change(
+        session,
+        team_id=team_id,
+        actor_id=actor_id,
+        action="task.reopened",
+        at=now,
+        vendor_id=row.vendor.id,
+        task_id=task.id,
+        detail=detail,
+    )
+    return row
+
+
+def edit_task(
+    session: Session,
+    command: EditTask,
+    *,
+    team_id: str,
+    actor_id: str,
+    row: TaskRow,
+    now: datetime,
+) -> dict[str, dict[str, str]]:
+    """`edit ID title | standard`: what changed ("title", "standard") from what to what,
+    audited so."""
+    task = row.task
+    wanted = {"title": command.title, "standard": command.standard}
+    changes = {
+        field: {"from": str(getattr(task, field)), "to": value}
+        for field, value in wanted.items()
+        if value is not None and value != getattr(task, field)
+    }
+    if not changes:
+        raise UsageError(f"Task #{task.id} already reads like that; nothing changed.")
+    tasks.update_task(session, task, now, **{k: v["to"] for k, v in changes.items()})
+    audit.record_change(
+        session,
+        team_id=team_id,
+        actor_id=actor_id,
+        action="task.edited",
+        at=now,
+        vendor_id=row.vendor.id,
+        task_id=task.id,
+        detail=changes,
+    )
+    return changes
+
+
+def change_task_person(
+    session: Session,
+    *,
+    team_id: str,
+    actor_id: str,
+    row: TaskRow,
+    field: str,
+    user_id: str | None,
+    now: datetime,
+) -> str | None:
+    """`assign` (field "assignee_id") or `owner` (field "owner_id"): the previous person."""
+    task = row.task
+    previous: str | None = getattr(task, field)
+    if previous == user_id:
+        who = f"<@{user_id}>" if user_id else "nobody"
+        role = "assigned to" if field == "assignee_id" else "owned by"
+        raise UsageError(f"Task #{task.id} is {role} {who} already; nothing changed.")
+    if field == "owner_id" and task.status not in (TaskStatus.OPEN, TaskStatus.DELIVERED):
+        raise UsageError(
+            f"Task #{task.id} is {task.status}; nothing changed. Reopen it first with "
+            f"`/delegate reopen {task.id}`."
+        )
+    tasks.update_task(session, task, now, **{field: user_id})
+    audit.record_change(
+        session,
+        team_id=team_id,
+        actor_id=actor_id,
+        action="task.assigned" if field == "assignee_id" else "task.handed_over",
+        at=now,
+        vendor_id=row.vendor.id,
+        task_id=task.id,
+        detail={"from": previous, "to": user_id},
+    )
+    return previous
