@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import exists, or_, update
+from sqlalchemy import Update, exists, or_, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
@@ -233,14 +233,9 @@ def retake_stale_claim(
     table = type(post)
     with transaction(engine) as session:
         result = session.exec(
-            update(table)
-            .where(
-                col(table.id) == post.id,
-                col(table.state) == PostState.CLAIMED,
-                col(table.message_ts).is_(None),
-                col(table.claimed_at) < stale_before,
-            )
-            .values(claimed_by=claimed_by, claimed_at=now)
+            _still_claimed(
+                post, col(table.message_ts).is_(None), col(table.claimed_at) < stale_before
+            ).values(claimed_by=claimed_by, claimed_at=now)
         )
         if result.rowcount != 1:
             return None
@@ -262,16 +257,9 @@ def record_sent(
 ) -> bool:
     """Mark the claim sent with the message's ts. False if this process no longer held it
     (its lease ran out while Slack was slow and another process took it over)."""
-    table = type(post)
     with transaction(engine) as session:
         result = session.exec(
-            update(table)
-            .where(
-                col(table.id) == post.id,
-                col(table.state) == PostState.CLAIMED,
-                col(table.claimed_by) == claimed_by,
-            )
-            .values(
+            _still_claimed(post, col(type(post).claimed_by) == claimed_by).values(
                 state=PostState.SENT,
                 message_ts=message_ts,
                 sent_at=now,
@@ -319,11 +307,7 @@ def finish_claim(
     `claimed_by` or stale (`claimed_at < stale_before`). True if this call moved it.
     """
     table = type(post)
-    query = update(table).where(
-        col(table.id) == post.id,
-        col(table.state) == PostState.CLAIMED,
-        col(table.message_ts).is_(None),
-    )
+    query = _still_claimed(post, col(table.message_ts).is_(None))
     if claimed_by is not None:
         query = query.where(col(table.claimed_by) == claimed_by)
     if stale_before is not None:
@@ -345,17 +329,21 @@ def release_claim(
     already run out, and the next tick (of any process) re-takes it through the stale-claim
     path, posting it if still within the grace window. The claim, and the check-in's task
     list, are kept: nothing is lost and no second row is needed."""
-    table = type(post)
     with transaction(engine) as session:
         session.exec(
-            update(table)
-            .where(
-                col(table.id) == post.id,
-                col(table.state) == PostState.CLAIMED,
-                col(table.claimed_by) == claimed_by,
+            _still_claimed(post, col(type(post).claimed_by) == claimed_by).values(
+                claimed_at=lease_expired_at, detail=_clip(reason)
             )
-            .values(claimed_at=lease_expired_at, detail=_clip(reason))
         )
+
+
+def _still_claimed(post: ScheduledPost | TeamPost, *conditions: Any) -> Update:
+    """The conditional UPDATE of the claim protocol: this post, while it is still claimed
+    and `conditions` hold (the caller adds `.values(...)`; rowcount says whether it won)."""
+    table = type(post)
+    return update(table).where(
+        col(table.id) == post.id, col(table.state) == PostState.CLAIMED, *conditions
+    )
 
 
 def skip_abandoned_claims(engine: Engine, *, claimed_before: datetime, reason: str) -> int:
