@@ -15,6 +15,7 @@ from collections.abc import Callable
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
 
 from bot import (
     absences,
@@ -35,6 +36,7 @@ from handlers.forms import day
 from handlers.listening import click_listener, form_listener
 from handlers.payloads import Click, FormSubmission
 from storage.database import run_transaction, transaction
+from storage.models import ScheduledPost, Vendor
 
 MAX_MEMBER_PAGES = 10
 
@@ -78,20 +80,10 @@ class VendorSideListeners:
         choice = checkin_menu.read_choice(click.selected_value)
         if choice.choice not in (checkin_menu.NOTHING_NEW, checkin_menu.AWAY):
             raise UsageError("I couldn't read that menu; nothing changed.")
-        outside = people.is_outside_user(
-            client, click.user_id, click.team_id, payload_team_id=click.user_team_id
-        )
+        who = _Presser.of_click(click, client)
         now = self.deps.clock()
         with transaction(self.deps.engine) as session:
-            post, vendor = checkin_menu.checkin_for_presser(
-                session,
-                post_id=choice.post_id,
-                team_id=click.team_id,
-                channel_id=click.channel_id,
-                user_id=click.user_id,
-                outside=outside,
-                is_channel_member=channel_membership(client, click.user_id),
-            )
+            post, vendor = who.checkin(session, choice.post_id, click.channel_id)
             if click.message_ts is not None and click.message_ts != post.message_ts:
                 raise UsageError(NOT_THIS_CHANNEL)
             if choice.choice == checkin_menu.NOTHING_NEW:
@@ -120,23 +112,13 @@ class VendorSideListeners:
     ) -> None:
         user_id, team_id = form.user_id, form.team_id
         post_id = _post_id(form.metadata)
-        outside = people.is_outside_user(
-            client, user_id, team_id, payload_team_id=form.user.team_id
-        )
+        who = _Presser.of_form(form, client)
         first = day(form.form.element(absences.FIELD_FIRST).selected_date)
         last = day(form.form.element(absences.FIELD_LAST).selected_date)
         note = form.form.element(absences.FIELD_NOTE).value.strip()
         now = self.deps.clock()
         with transaction(self.deps.engine) as session:
-            post, vendor = checkin_menu.checkin_for_presser(
-                session,
-                post_id=post_id,
-                team_id=team_id,
-                channel_id=None,
-                user_id=user_id,
-                outside=outside,
-                is_channel_member=channel_membership(client, user_id),
-            )
+            post, vendor = who.checkin(session, post_id, None)
             answer.channel_id = vendor.channel_id
             problems = absences.check_dates(first, last, vendor_today(vendor, now))
             if problems:
@@ -170,20 +152,9 @@ class VendorSideListeners:
         choice = checkin_menu.read_choice(click.value)
         if choice.choice != "answer":
             raise UsageError("I couldn't read that button; nothing changed.")
-        outside = people.is_outside_user(
-            client, click.user_id, click.team_id, payload_team_id=click.user_team_id
-        )
+        who = _Presser.of_click(click, client)
         post, vendor = run_transaction(
-            self.deps.engine,
-            lambda session: checkin_menu.checkin_for_presser(
-                session,
-                post_id=choice.post_id,
-                team_id=click.team_id,
-                channel_id=click.channel_id,
-                user_id=click.user_id,
-                outside=outside,
-                is_channel_member=channel_membership(client, click.user_id),
-            ),
+            self.deps.engine, lambda session: who.checkin(session, choice.post_id, click.channel_id)
         )
         questions = checkin_questions.questions_of(vendor)
         if not questions:
@@ -200,17 +171,9 @@ class VendorSideListeners:
         logger: logging.Logger,
     ) -> None:
         post_id = _post_id(form.metadata)
-        who = _FormUser(form, client)
+        who = _Presser.of_form(form, client)
         with transaction(self.deps.engine) as session:
-            post, vendor = checkin_menu.checkin_for_presser(
-                session,
-                post_id=post_id,
-                team_id=who.team_id,
-                channel_id=None,
-                user_id=who.user_id,
-                outside=who.outside,
-                is_channel_member=channel_membership(client, who.user_id),
-            )
+            post, vendor = who.checkin(session, post_id, None)
             answer.channel_id = vendor.channel_id
             questions = checkin_questions.questions_of(vendor)
             fields = [
@@ -248,7 +211,7 @@ class VendorSideListeners:
         logger: logging.Logger,
     ) -> None:
         channel_id = form.metadata
-        who = _FormUser(form, client)
+        who = _Presser.of_form(form, client)
         # The team's own setting, like `vendor set`: outsiders and, with
         # ADMIN_USER_IDS, non-admins are refused.
         if who.outside:
@@ -306,14 +269,36 @@ def confirm(
         logger.info("could not confirm privately: %s", error.response.get("error"))
 
 
-class _FormUser:
-    """Who submitted a form, and whether they are outside the installing team."""
+class _Presser:
+    """Who pressed a check-in's button or sent one of its forms, and whether they are outside
+    the installing team (asked of Slack once, before any transaction)."""
 
-    def __init__(self, form: FormSubmission, client: WebClient) -> None:
-        self.user_id = form.user_id
-        self.team_id = form.team_id
-        self.outside = people.is_outside_user(
-            client, self.user_id, self.team_id, payload_team_id=form.user.team_id
+    def __init__(self, client: WebClient, user_id: str, team_id: str, own_team_id: str) -> None:
+        self.client = client
+        self.user_id = user_id
+        self.team_id = team_id
+        self.outside = people.is_outside_user(client, user_id, team_id, payload_team_id=own_team_id)
+
+    @classmethod
+    def of_click(cls, click: Click, client: WebClient) -> _Presser:
+        return cls(client, click.user_id, click.team_id, click.user_team_id)
+
+    @classmethod
+    def of_form(cls, form: FormSubmission, client: WebClient) -> _Presser:
+        return cls(client, form.user_id, form.team_id, form.user.team_id)
+
+    def checkin(
+        self, session: Session, post_id: int, channel_id: str | None
+    ) -> tuple[ScheduledPost, Vendor]:
+        """The check-in and its vendor, if this person may answer it (bot.checkin_menu)."""
+        return checkin_menu.checkin_for_presser(
+            session,
+            post_id=post_id,
+            team_id=self.team_id,
+            channel_id=channel_id,
+            user_id=self.user_id,
+            outside=self.outside,
+            is_channel_member=channel_membership(self.client, self.user_id),
         )
 
 
