@@ -172,6 +172,13 @@ class VendorAbsence(SQLModel, table=True):
     said from the check-in's Away… form; see bot.absences."""
 
     __tablename__ = "vendor_absences"
+    # One row per span: the same Away… form sent twice (a double click, two tabs) is one
+    # absence, not two (storage.absences.add_absence inserts unless taken).
+    __table_args__ = (
+        UniqueConstraint(
+            "vendor_id", "user_id", "first_day", "last_day", name="uq_vendor_absences_span"
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     vendor_id: int = Field(foreign_key="vendors.id", index=True)
