@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint, text
 from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
@@ -435,3 +435,33 @@ class Workspace(SQLModel, table=True):
     digest_channel: str | None = Field(default=None, max_length=32)
     admin_user_ids: str = Field(default="", max_length=2000)  # comma-separated user ids
     timezone: str | None = Field(default=None, max_length=64)
+
+
+class Job(SQLModel, table=True):
+    """A Slack request's work after the ack, queued until a runner has done it (bot.jobs).
+
+    `lease_until`: the runner that claimed it is working on it until then (and renews it);
+    past it, the job is anyone's again. `effect`: what the job has already written, set in
+    the same transaction as the write, so a second run after a crash does not write twice.
+    """
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        Index(
+            "ix_jobs_unfinished",
+            "id",
+            postgresql_where=text("finished_at IS NULL"),
+            sqlite_where=text("finished_at IS NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)
+    team_id: str = Field(default="", max_length=32)
+    payload: str = Field(sa_type=Text)
+    enqueued_at: datetime
+    attempts: int = Field(default=0)
+    lease_until: datetime | None = Field(default=None)
+    finished_at: datetime | None = Field(default=None)
+    outcome: str | None = Field(default=None, max_length=16)
+    effect: str | None = Field(default=None, max_length=64)
