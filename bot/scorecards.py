@@ -198,6 +198,21 @@ def load_events(session: Session, vendor: Vendor, first: date, last: date, now: 
     )
 
 
+def _spend_of(
+    session: Session, vendor: Vendor, this_week: Week, today: date, now: datetime
+) -> VendorSpend:
+    """The vendor's spend this week and this month."""
+    return spend_by_vendor(
+        session,
+        vendor.team_id,
+        [vendor],
+        this_week.span(now),
+        month_span(today, now),
+        now,
+        vendor_id=vendor.id,
+    )[vendor.saved_id]
+
+
 # --------------------------------------------------------------------------- the verdict
 
 
@@ -298,15 +313,7 @@ def vendor_scorecard(session: Session, vendor: Vendor, now: datetime, weeks: int
         WeekRow(week, events.figures(week.monday, min(week.sunday, today)), week == this_week)
         for week in shown
     ]
-    spend = spend_by_vendor(
-        session,
-        vendor.team_id,
-        [vendor],
-        this_week.span(now),
-        month_span(today, now),
-        now,
-        vendor_id=vendor.id,
-    )[vendor.saved_id]
+    spend = _spend_of(session, vendor, this_week, today, now)
     tz = ZoneInfo(vendor.timezone)
     slips = slips_by_vendor(
         session, vendor.team_id, local_start(shown[0].monday, tz), now, vendor_id=vendor.id
@@ -384,15 +391,7 @@ def trial_card(
     verdict_start = this_week.monday - timedelta(weeks=2 * VERDICT_WEEKS - 1)
     first = min(started_on, today, verdict_start)
     events = load_events(session, vendor, first, today, now)
-    spend = spend_by_vendor(
-        session,
-        vendor.team_id,
-        [vendor],
-        this_week.span(now),
-        month_span(today, now),
-        now,
-        vendor_id=vendor.id,
-    )[vendor.saved_id]
+    spend = _spend_of(session, vendor, this_week, today, now)
     return TrialCard(
         vendor=vendor,
         started_on=started_on,

@@ -63,7 +63,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -136,16 +136,10 @@ def local_start(day: date, tz: ZoneInfo) -> datetime:
 
 
 @dataclass(frozen=True)
-class Figures:
-    """One vendor's figures over one span (see the module docstring for each definition)."""
+class Figures(TaskCounts):
+    """One vendor's figures over one span (see the module docstring for each definition):
+    the task counts, as storage.summaries.task_counts gives them, then these."""
 
-    completed: int = 0
-    on_time: int = 0
-    open: int = 0
-    delivered: int = 0
-    overdue: int = 0
-    at_risk: int = 0
-    blocked: int = 0
     checkins: int = 0
     answered: int = 0
     median_response_minutes: float | None = None
@@ -173,13 +167,7 @@ class Figures:
             return total / ratings.count if ratings.count else None
 
         return cls(
-            completed=counts.completed,
-            on_time=counts.on_time,
-            open=counts.open,
-            delivered=counts.delivered,
-            overdue=counts.overdue,
-            at_risk=counts.at_risk,
-            blocked=counts.blocked,
+            **asdict(counts),
             checkins=len(answers),
             answered=len(delays),
             median_response_minutes=statistics.median(delays) if delays else None,

@@ -8,15 +8,15 @@ reason and change nothing (bot.channel_changes).
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import blocks
 from bot.channel_changes import CHANNEL_EVENTS, pause_vendor_for_channel_change
 from bot.deps import Deps
+from handlers.listening import event_listener
 from handlers.payloads import EventCallback, read_channel_change
 from handlers.replies import answering_errors
 from storage.database import run_transaction
@@ -32,16 +32,14 @@ class ChannelEventListeners:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
+    @event_listener
     def on_channel_change(
         self,
-        ack: Ack,
-        body: dict[str, Any],
+        callback: EventCallback,
         client: WebClient,
         context: BoltContext,
         logger: logging.Logger,
     ) -> None:
-        ack()
-        callback = EventCallback.read(body, context)
         change = read_channel_change(callback.event, context.bot_user_id)
         if change is None:
             return

@@ -13,7 +13,7 @@ import logging
 import re
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
@@ -33,6 +33,7 @@ from bot.deps import Deps
 from bot.errors import DuplicateDelivery, UsageError
 from bot.slack_text import readable_text
 from handlers import notices
+from handlers.listening import click_listener, event_listener, form_listener
 from handlers.payloads import Click, EventCallback, FormSubmission, read_thread_reply
 from handlers.replies import answering_errors
 from storage import updates
@@ -59,85 +60,65 @@ class CheckinListeners:
 
     # ------------------------------------------------------------------ buttons
 
-    def on_status_button(
-        self,
-        ack: Ack,
-        body: dict[str, Any],
-        client: WebClient,
-        context: BoltContext,
-        logger: logging.Logger,
-    ) -> None:
-        ack()
-        click = Click.read(body, context)
-
-        with notices.answering_clicker(client, click, logger):
-            button, status = read_button(
-                click.action.action_id,
-                click.value,
-                click.action.block_id,
-                blocks.CHECKIN_ACTION_PREFIX,
-            )
-            # Only "Done" depends on who clicked; the payload says the clicker's own team.
-            outside = status == TaskUpdate.DONE and people.is_outside_user(
-                client,
-                click.user_id,
-                click.team_id,
-                payload_team_id=click.user_team_id,
-                cache=self.deps.home_teams,
-            )
-            try:
-                recorded = run_transaction(
-                    self.deps.engine,
-                    lambda session: checkin_updates.record_button_status(
-                        session,
-                        team_id=click.team_id,
-                        channel_id=click.channel_id,
-                        message_ts=click.message_ts,
-                        button=button,
-                        status=status,
-                        user_id=click.user_id,
-                        user_is_outside=outside,
-                        now=self.deps.clock(),
-                        admins=workspace_settings.load(
-                            session, self.deps.settings, click.team_id
-                        ).admins,
-                    ),
-                )
-            except TaskAlreadyClosed as closed:
-                # Drop its stale buttons.
-                notices.refresh_checkin(self.deps, client, closed.post_id, logger)
-                raise
-            if status in ALERT_STATUSES:
-                # First: the click's trigger_id is only good for 3 seconds.
-                self.open_note_form(client, click.trigger_id, recorded, logger)
-            self.tell_about(client, recorded, logger)
-
-    def on_all_on_track(
-        self,
-        ack: Ack,
-        body: dict[str, Any],
-        client: WebClient,
-        context: BoltContext,
-        logger: logging.Logger,
-    ) -> None:
-        ack()
-        click = Click.read(body, context)
-
-        with notices.answering_clicker(client, click, logger):
+    @click_listener
+    def on_status_button(self, click: Click, client: WebClient, logger: logging.Logger) -> None:
+        button, status = read_button(
+            click.action.action_id,
+            click.value,
+            click.action.block_id,
+            blocks.CHECKIN_ACTION_PREFIX,
+        )
+        # Only "Done" depends on who clicked; the payload says the clicker's own team.
+        outside = status == TaskUpdate.DONE and people.is_outside_user(
+            client,
+            click.user_id,
+            click.team_id,
+            payload_team_id=click.user_team_id,
+            cache=self.deps.home_teams,
+        )
+        try:
             recorded = run_transaction(
                 self.deps.engine,
-                lambda session: checkin_updates.record_all_on_track(
+                lambda session: checkin_updates.record_button_status(
                     session,
                     team_id=click.team_id,
                     channel_id=click.channel_id,
                     message_ts=click.message_ts,
-                    value=click.value,
+                    button=button,
+                    status=status,
                     user_id=click.user_id,
+                    user_is_outside=outside,
                     now=self.deps.clock(),
+                    admins=workspace_settings.load(
+                        session, self.deps.settings, click.team_id
+                    ).admins,
                 ),
             )
-            # One refresh shows them all; "on track" needs no word to the owner.
-            self.tell_about(client, recorded[0], logger)
+        except TaskAlreadyClosed as closed:
+            # Drop its stale buttons.
+            notices.refresh_checkin(self.deps, client, closed.post_id, logger)
+            raise
+        if status in ALERT_STATUSES:
+            # First: the click's trigger_id is only good for 3 seconds.
+            self.open_note_form(client, click.trigger_id, recorded, logger)
+        self.tell_about(client, recorded, logger)
+
+    @click_listener
+    def on_all_on_track(self, click: Click, client: WebClient, logger: logging.Logger) -> None:
+        recorded = run_transaction(
+            self.deps.engine,
+            lambda session: checkin_updates.record_all_on_track(
+                session,
+                team_id=click.team_id,
+                channel_id=click.channel_id,
+                message_ts=click.message_ts,
+                value=click.value,
+                user_id=click.user_id,
+                now=self.deps.clock(),
+            ),
+        )
+        # One refresh shows them all; "on track" needs no word to the owner.
+        self.tell_about(client, recorded[0], logger)
 
     def open_note_form(
         self, client: WebClient, trigger_id: str, recorded: StatusRecorded, logger: logging.Logger
@@ -153,59 +134,54 @@ class CheckinListeners:
 
     # ------------------------------------------------------------------ note form
 
+    @form_listener(blocks.FIELD_NOTE)
     def on_note_submitted(
         self,
-        ack: Ack,
-        body: dict[str, Any],
+        form: FormSubmission,
+        answer: notices.FormAnswer,
         client: WebClient,
-        context: BoltContext,
         logger: logging.Logger,
     ) -> None:
-        form = FormSubmission.read(body, context)
         user_id, team_id = form.user_id, form.team_id
         # Modal text arrives as typed (not Slack-escaped); bot.blocks escapes it on output.
         note = form.form.element(blocks.FIELD_NOTE).value.strip()
-
-        with notices.answering_form(ack, client, user_id, blocks.FIELD_NOTE, logger) as answer:
-            update_id = _update_id(form.metadata)
-            if len(note) > MAX_NOTE_LENGTH:
-                raise UsageError(f"Keep the note under {MAX_NOTE_LENGTH} characters.")
-            run_transaction(
-                self.deps.engine,
-                lambda session: checkin_updates.check_note_author(
-                    session, team_id=team_id, update_id=update_id, user_id=user_id
-                ),
-            )
-            answer.accept()
-            if not note:
-                return  # the note is optional; the status was saved by the click
-            recorded = run_transaction(
-                self.deps.engine,
-                lambda session: checkin_updates.add_status_note(
-                    session,
-                    team_id=team_id,
-                    update_id=update_id,
-                    user_id=user_id,
-                    note=note,
-                    now=self.deps.clock(),
-                ),
-            )
-            notices.refresh_checkin(self.deps, client, recorded.post.saved_id, logger)
-            if recorded.owner_should_hear:
-                self.alert_owner(client, recorded, logger, note_only=True)
+        update_id = _update_id(form.metadata)
+        if len(note) > MAX_NOTE_LENGTH:
+            raise UsageError(f"Keep the note under {MAX_NOTE_LENGTH} characters.")
+        run_transaction(
+            self.deps.engine,
+            lambda session: checkin_updates.check_note_author(
+                session, team_id=team_id, update_id=update_id, user_id=user_id
+            ),
+        )
+        answer.accept()
+        if not note:
+            return  # the note is optional; the status was saved by the click
+        recorded = run_transaction(
+            self.deps.engine,
+            lambda session: checkin_updates.add_status_note(
+                session,
+                team_id=team_id,
+                update_id=update_id,
+                user_id=user_id,
+                note=note,
+                now=self.deps.clock(),
+            ),
+        )
+        notices.refresh_checkin(self.deps, client, recorded.post.saved_id, logger)
+        if recorded.owner_should_hear:
+            self.alert_owner(client, recorded, logger, note_only=True)
 
     # ------------------------------------------------------------------ thread replies
 
+    @event_listener
     def on_message(
         self,
-        ack: Ack,
-        body: dict[str, Any],
+        callback: EventCallback,
         client: WebClient,
         context: BoltContext,
         logger: logging.Logger,
     ) -> None:
-        ack()
-        callback = EventCallback.read(body, context)
         reply = read_thread_reply(callback.event, context.bot_user_id)
         if reply is None:
             return

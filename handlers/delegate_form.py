@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot import blocks, delegation, people, permissions, vendor_registry
@@ -16,6 +15,7 @@ from bot.errors import UsageError
 from bot.slack_channels import check_channel_can_be_vendor, ensure_bot_in_channel
 from handlers import notices
 from handlers.forms import read_delegate_form
+from handlers.listening import form_listener
 from handlers.payloads import FormSubmission, Requester
 from handlers.task_creation import TaskCreation, workspace_of
 from storage.database import run_transaction
@@ -32,103 +32,100 @@ class DelegateFormListeners:
         self.deps = deps
         self.creation = creation
 
+    @form_listener(blocks.FIELD_TITLE)
     def on_form_submitted(
         self,
-        ack: Ack,
-        body: dict[str, Any],
+        submitted: FormSubmission,
+        answer: notices.FormAnswer,
         client: WebClient,
-        context: BoltContext,
         logger: logging.Logger,
     ) -> None:
-        submitted = FormSubmission.read(body, context)
         user_id = submitted.user_id
         requester = Requester(submitted.team_id, user_id, "")
         form, errors = read_delegate_form(submitted.form)
-
-        with notices.answering_form(ack, client, user_id, blocks.FIELD_TITLE, logger) as answer:
-            # The form is only opened by /delegate, but a forged submission must not get
-            # around the rules the command follows.
-            if people.is_outside_user(
-                client,
-                user_id,
-                requester.team_id,
-                payload_team_id=submitted.user.team_id,
-                cache=self.deps.home_teams,
-            ):
-                raise UsageError(permissions.OUTSIDE_REFUSAL)
-            if form is not None:
-                try:
-                    run_transaction(
-                        self.deps.engine,
-                        lambda session: delegation.check_may_register(
-                            session,
-                            requester.team_id,
-                            form.channel_id,
-                            user_id,
-                            workspace_of(self.deps, requester.team_id).admins,
-                        ),
-                    )
-                except UsageError as error:
-                    errors[blocks.FIELD_VENDOR] = error.message
-                try:
-                    run_transaction(
-                        self.deps.engine,
-                        lambda session: delegation.resolve_due_date(
-                            session,
-                            team_id=requester.team_id,
-                            channel_id=form.channel_id,
-                            due=form.due,
-                            defaults=self.deps.vendor_defaults,
-                            now=self.deps.clock(),
-                        ),
-                    )
-                except UsageError as error:
-                    errors[blocks.FIELD_DUE] = error.message
-            vendor: Vendor | None = None
-            if form is not None and not errors:
-                try:
-                    vendor = run_transaction(
-                        self.deps.engine,
-                        lambda session: vendor_registry.vendor_in_channel(
-                            session, requester.team_id, form.channel_id
-                        ),
-                    )
-                    if vendor is None:
-                        # Not a vendor yet: the general channel is refused in the form; any
-                        # other channel is asked about, privately, before anything is written.
-                        check_channel_can_be_vendor(client, form.channel_id)
-                    else:
-                        channel_name = ensure_bot_in_channel(client, form.channel_id)
-                except UsageError as error:
-                    errors[blocks.FIELD_VENDOR] = error.message
-            if form is None or errors:
-                answer.show_errors(errors)
-                return
-            answer.accept()
-            if vendor is None:
-                pending = {
-                    "f": {
-                        "t": form.title,
-                        "s": form.standard,
-                        "a": form.assignee_id,
-                        "d": form.due.isoformat() if form.due else None,
-                    }
-                }
-                requester = replace(requester, channel_id=form.channel_id)
-                question = self.creation.ask_before_registering(
-                    requester, form.channel_id, form.title, pending
+        # The form is only opened by /delegate, but a forged submission must not get
+        # around the rules the command follows.
+        if people.is_outside_user(
+            client,
+            user_id,
+            requester.team_id,
+            payload_team_id=submitted.user.team_id,
+            cache=self.deps.home_teams,
+        ):
+            raise UsageError(permissions.OUTSIDE_REFUSAL)
+        if form is not None:
+            try:
+                run_transaction(
+                    self.deps.engine,
+                    lambda session: delegation.check_may_register(
+                        session,
+                        requester.team_id,
+                        form.channel_id,
+                        user_id,
+                        workspace_of(self.deps, requester.team_id).admins,
+                    ),
                 )
-                client.chat_postMessage(channel=user_id, **question)
-                return
-            reply = self.creation.log_task(
-                requester,
-                client,
-                logger,
-                channel_id=form.channel_id,
-                channel_name=channel_name,
-                title=form.title,
-                standard=form.standard,
-                assignee_id=form.assignee_id,
-                due=form.due,
+            except UsageError as error:
+                errors[blocks.FIELD_VENDOR] = error.message
+            try:
+                run_transaction(
+                    self.deps.engine,
+                    lambda session: delegation.resolve_due_date(
+                        session,
+                        team_id=requester.team_id,
+                        channel_id=form.channel_id,
+                        due=form.due,
+                        defaults=self.deps.vendor_defaults,
+                        now=self.deps.clock(),
+                    ),
+                )
+            except UsageError as error:
+                errors[blocks.FIELD_DUE] = error.message
+        vendor: Vendor | None = None
+        if form is not None and not errors:
+            try:
+                vendor = run_transaction(
+                    self.deps.engine,
+                    lambda session: vendor_registry.vendor_in_channel(
+                        session, requester.team_id, form.channel_id
+                    ),
+                )
+                if vendor is None:
+                    # Not a vendor yet: the general channel is refused in the form; any
+                    # other channel is asked about, privately, before anything is written.
+                    check_channel_can_be_vendor(client, form.channel_id)
+                else:
+                    channel_name = ensure_bot_in_channel(client, form.channel_id)
+            except UsageError as error:
+                errors[blocks.FIELD_VENDOR] = error.message
+        if form is None or errors:
+            answer.show_errors(errors)
+            return
+        answer.accept()
+        if vendor is None:
+            pending = {
+                "f": {
+                    "t": form.title,
+                    "s": form.standard,
+                    "a": form.assignee_id,
+                    "d": form.due.isoformat() if form.due else None,
+                }
+            }
+            requester = replace(requester, channel_id=form.channel_id)
+            question = self.creation.ask_before_registering(
+                requester, form.channel_id, form.title, pending
             )
-            client.chat_postMessage(channel=user_id, **reply)
+            client.chat_postMessage(channel=user_id, **question)
+            return
+        reply = self.creation.log_task(
+            requester,
+            client,
+            logger,
+            channel_id=form.channel_id,
+            channel_name=channel_name,
+            title=form.title,
+            standard=form.standard,
+            assignee_id=form.assignee_id,
+            due=form.due,
+        )
+        client.chat_postMessage(channel=user_id, **reply)

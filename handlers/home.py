@@ -8,14 +8,14 @@ queries, see `bot.summaries.home_overview`) and published with views.publish.
 from __future__ import annotations
 
 import logging
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot import blocks, people, summaries
 from bot.deps import Deps
+from handlers.listening import event_listener
 from handlers.payloads import EventCallback
 from handlers.replies import answering_errors
 from storage.database import run_transaction
@@ -30,16 +30,14 @@ class HomeListeners:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
+    @event_listener
     def on_home_opened(
         self,
-        ack: Ack,
-        body: dict[str, Any],
+        opened: EventCallback,
         client: WebClient,
         context: BoltContext,
         logger: logging.Logger,
     ) -> None:
-        ack()
-        opened = EventCallback.read(body, context)
         user_id = opened.event.user
         if opened.event.tab != "home" or not user_id:
             return

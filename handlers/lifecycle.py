@@ -8,9 +8,8 @@ click says what was decided and by whom, privately, and changes nothing.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -19,7 +18,7 @@ from bot.deps import Deps
 from bot.errors import UsageError
 from bot.lifecycle import AlreadyDecided, TrialDecided
 from bot.reviews import MessageRef
-from handlers import notices
+from handlers.listening import click_listener
 from handlers.payloads import Click
 from storage.database import run_transaction
 
@@ -34,48 +33,38 @@ class LifecycleListeners:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
-    def on_trial_decision(
-        self,
-        ack: Ack,
-        body: dict[str, Any],
-        client: WebClient,
-        context: BoltContext,
-        logger: logging.Logger,
-    ) -> None:
-        ack()
-        click = Click.read(body, context)
-
-        with notices.answering_clicker(client, click, logger):
-            decision = blocks.TRIAL_ACTIONS.get(click.action.action_id)
-            if decision is None:
-                raise UsageError(lifecycle.UNKNOWN_TRIAL)
-            if people.is_outside_user(
-                client,
-                click.user_id,
-                click.team_id,
-                payload_team_id=click.user_team_id,
-                cache=self.deps.home_teams,
-            ):
-                raise UsageError(permissions.OUTSIDE_REFUSAL)
-            try:
-                decided = run_transaction(
-                    self.deps.engine,
-                    lambda session: lifecycle.decide_trial(
-                        session,
-                        team_id=click.team_id,
-                        value=click.value,
-                        decision=decision,
-                        user_id=click.user_id,
-                        admins=workspace_settings.load(
-                            session, self.deps.settings, click.team_id
-                        ).admins,
-                        now=self.deps.clock(),
-                    ),
-                )
-            except AlreadyDecided as already:
-                show_trial(client, already.decided, click.message, logger)
-                raise
-            show_trial(client, decided, click.message, logger)
+    @click_listener
+    def on_trial_decision(self, click: Click, client: WebClient, logger: logging.Logger) -> None:
+        decision = blocks.TRIAL_ACTIONS.get(click.action.action_id)
+        if decision is None:
+            raise UsageError(lifecycle.UNKNOWN_TRIAL)
+        if people.is_outside_user(
+            client,
+            click.user_id,
+            click.team_id,
+            payload_team_id=click.user_team_id,
+            cache=self.deps.home_teams,
+        ):
+            raise UsageError(permissions.OUTSIDE_REFUSAL)
+        try:
+            decided = run_transaction(
+                self.deps.engine,
+                lambda session: lifecycle.decide_trial(
+                    session,
+                    team_id=click.team_id,
+                    value=click.value,
+                    decision=decision,
+                    user_id=click.user_id,
+                    admins=workspace_settings.load(
+                        session, self.deps.settings, click.team_id
+                    ).admins,
+                    now=self.deps.clock(),
+                ),
+            )
+        except AlreadyDecided as already:
+            show_trial(client, already.decided, click.message, logger)
+            raise
+        show_trial(client, decided, click.message, logger)
 
 
 def show_trial(

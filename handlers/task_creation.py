@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from slack_bolt import Ack, BoltContext, Respond
+from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import DBAPIError
@@ -27,7 +27,7 @@ from bot.commands import CreateTask
 from bot.deps import Deps
 from bot.errors import UsageError
 from bot.slack_channels import DM_REFUSAL, check_channel_can_be_vendor, ensure_bot_in_channel
-from handlers import notices
+from handlers.listening import responding_click_listener
 from handlers.payloads import Click, Requester
 from storage import jobs as job_store
 from storage.database import run_transaction
@@ -165,54 +165,41 @@ class TaskCreation:
             )
         return blocks.pending_task_reply(channel_id, title, value)
 
+    @responding_click_listener
     def on_pending_task_clicked(
-        self,
-        ack: Ack,
-        body: dict[str, Any],
-        respond: Respond,
-        client: WebClient,
-        context: BoltContext,
-        logger: logging.Logger,
+        self, click: Click, respond: Respond, client: WebClient, logger: logging.Logger
     ) -> None:
         """Register and delegate, or Cancel, on the question about a new vendor channel."""
-        ack()
-        click = Click.read(body, context)
         user_id = click.user_id
-
-        with notices.answering_clicker(client, click, logger, respond=respond):
-            pending = read_pending(click.value)
-            if user_id != pending.u:
-                raise UsageError(
-                    f"Only <@{pending.u}>, who asked, can use these buttons; nothing changed."
-                )
-            if click.action.action_id == blocks.CANCEL_PENDING_TASK_ACTION:
-                respond(replace_original=True, **blocks.pending_task_cancelled_reply())
-                return
-            team_id = click.team_id
-            if people.is_outside_user(
+        pending = read_pending(click.value)
+        if user_id != pending.u:
+            raise UsageError(
+                f"Only <@{pending.u}>, who asked, can use these buttons; nothing changed."
+            )
+        if click.action.action_id == blocks.CANCEL_PENDING_TASK_ACTION:
+            respond(replace_original=True, **blocks.pending_task_cancelled_reply())
+            return
+        team_id = click.team_id
+        if people.is_outside_user(
+            client, user_id, team_id, payload_team_id=click.user_team_id, cache=self.deps.home_teams
+        ):
+            raise UsageError(permissions.OUTSIDE_REFUSAL)
+        requester = Requester(team_id, user_id, pending.c)
+        if pending.t is not None:
+            command = parse_command(pending.t)
+            if not isinstance(command, CreateTask):
+                raise UsageError(BROKEN_BUTTON)
+            reply = self.create_task(
+                replace(command, channel_id=pending.c),
+                requester,
                 client,
-                user_id,
-                team_id,
-                payload_team_id=click.user_team_id,
-                cache=self.deps.home_teams,
-            ):
-                raise UsageError(permissions.OUTSIDE_REFUSAL)
-            requester = Requester(team_id, user_id, pending.c)
-            if pending.t is not None:
-                command = parse_command(pending.t)
-                if not isinstance(command, CreateTask):
-                    raise UsageError(BROKEN_BUTTON)
-                reply = self.create_task(
-                    replace(command, channel_id=pending.c),
-                    requester,
-                    client,
-                    logger,
-                    confirmed=True,
-                    request_key=pending.request_key,
-                )
-            else:
-                reply = self.create_from_form(requester, client, logger, pending)
-            respond(replace_original=True, **reply)
+                logger,
+                confirmed=True,
+                request_key=pending.request_key,
+            )
+        else:
+            reply = self.create_from_form(requester, client, logger, pending)
+        respond(replace_original=True, **reply)
 
     def create_from_form(
         self,

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
 
 from bot import (
     absences,
@@ -33,8 +33,10 @@ from bot.errors import UsageError
 from bot.schedule_rules import vendor_today
 from handlers import notices
 from handlers.forms import day
+from handlers.listening import click_listener, form_listener
 from handlers.payloads import Click, FormSubmission
 from storage.database import run_transaction, transaction
+from storage.models import ScheduledPost, Vendor
 
 MAX_MEMBER_PAGES = 10
 
@@ -73,269 +75,181 @@ class VendorSideListeners:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
-    def on_menu(
-        self,
-        ack: Ack,
-        body: dict[str, Any],
-        client: WebClient,
-        context: BoltContext,
-        logger: logging.Logger,
-    ) -> None:
-        ack()
-        click = Click.read(body, context)
+    @click_listener
+    def on_menu(self, click: Click, client: WebClient, logger: logging.Logger) -> None:
+        choice = checkin_menu.read_choice(click.selected_value)
+        if choice.choice not in (checkin_menu.NOTHING_NEW, checkin_menu.AWAY):
+            raise UsageError("I couldn't read that menu; nothing changed.")
+        who = _Presser.of_click(click, client, self.deps.home_teams)
+        now = self.deps.clock()
+        with transaction(self.deps.engine) as session:
+            post, vendor = who.checkin(session, choice.post_id, click.channel_id)
+            if click.message_ts is not None and click.message_ts != post.message_ts:
+                raise UsageError(NOT_THIS_CHANNEL)
+            if choice.choice == checkin_menu.NOTHING_NEW:
+                said = checkin_menu.record_nothing_new(session, post, vendor, click.user_id, now)
+            today = vendor_today(vendor, now)
+        if choice.choice == checkin_menu.AWAY:
+            view = vendor_blocks.away_modal(post.saved_id, vendor.name, today)
+            client.views_open(trigger_id=click.trigger_id, view=view)
+            return
+        notices.refresh_checkin(self.deps, client, post.saved_id, logger)
+        confirm(
+            client,
+            click.channel_id,
+            click.user_id,
+            vendor_blocks.nothing_new_text(said.answered),
+            logger,
+        )
 
-        with notices.answering_clicker(client, click, logger):
-            choice = checkin_menu.read_choice(click.selected_value)
-            if choice.choice not in (checkin_menu.NOTHING_NEW, checkin_menu.AWAY):
-                raise UsageError("I couldn't read that menu; nothing changed.")
-            outside = people.is_outside_user(
-                client,
-                click.user_id,
-                click.team_id,
-                payload_team_id=click.user_team_id,
-                cache=self.deps.home_teams,
-            )
-            now = self.deps.clock()
-            with transaction(self.deps.engine) as session:
-                post, vendor = checkin_menu.checkin_for_presser(
-                    session,
-                    post_id=choice.post_id,
-                    team_id=click.team_id,
-                    channel_id=click.channel_id,
-                    user_id=click.user_id,
-                    outside=outside,
-                    is_channel_member=channel_membership(client, click.user_id),
-                )
-                if click.message_ts is not None and click.message_ts != post.message_ts:
-                    raise UsageError(NOT_THIS_CHANNEL)
-                if choice.choice == checkin_menu.NOTHING_NEW:
-                    said = checkin_menu.record_nothing_new(
-                        session, post, vendor, click.user_id, now
-                    )
-                today = vendor_today(vendor, now)
-            if choice.choice == checkin_menu.AWAY:
-                view = vendor_blocks.away_modal(post.saved_id, vendor.name, today)
-                client.views_open(trigger_id=click.trigger_id, view=view)
-                return
-            notices.refresh_checkin(self.deps, client, post.saved_id, logger)
-            confirm(
-                client,
-                click.channel_id,
-                click.user_id,
-                vendor_blocks.nothing_new_text(said.answered),
-                logger,
-            )
-
+    @form_listener(absences.FIELD_FIRST)
     def on_away_submitted(
         self,
-        ack: Ack,
-        body: dict[str, Any],
+        form: FormSubmission,
+        answer: notices.FormAnswer,
         client: WebClient,
-        context: BoltContext,
         logger: logging.Logger,
     ) -> None:
-        form = FormSubmission.read(body, context)
         user_id, team_id = form.user_id, form.team_id
-
-        with notices.answering_form(ack, client, user_id, absences.FIELD_FIRST, logger) as answer:
-            post_id = _post_id(form.metadata)
-            outside = people.is_outside_user(
-                client,
-                user_id,
-                team_id,
-                payload_team_id=form.user.team_id,
-                cache=self.deps.home_teams,
-            )
-            first = day(form.form.element(absences.FIELD_FIRST).selected_date)
-            last = day(form.form.element(absences.FIELD_LAST).selected_date)
-            note = form.form.element(absences.FIELD_NOTE).value.strip()
-            now = self.deps.clock()
-            with transaction(self.deps.engine) as session:
-                post, vendor = checkin_menu.checkin_for_presser(
-                    session,
-                    post_id=post_id,
-                    team_id=team_id,
-                    channel_id=None,
-                    user_id=user_id,
-                    outside=outside,
-                    is_channel_member=channel_membership(client, user_id),
-                )
-                answer.channel_id = vendor.channel_id
-                problems = absences.check_dates(first, last, vendor_today(vendor, now))
-                if problems:
-                    answer.show_errors(problems)
-                    return
-                assert first is not None and last is not None
-                absences.record_away(
-                    session,
-                    post_id=post_id,
-                    team_id=team_id,
-                    user_id=user_id,
-                    first=first,
-                    last=last,
-                    note=note,
-                    now=now,
-                )
-            answer.accept()
-            notices.refresh_checkin(self.deps, client, post.saved_id, logger)
-            confirm(
-                client,
-                vendor.channel_id,
-                user_id,
-                vendor_blocks.away_saved_text(first, last),
-                logger,
-            )
-
-    # ------------------------------------------------------------------ questions
-
-    def on_answer_button(
-        self,
-        ack: Ack,
-        body: dict[str, Any],
-        client: WebClient,
-        context: BoltContext,
-        logger: logging.Logger,
-    ) -> None:
-        ack()
-        click = Click.read(body, context)
-
-        with notices.answering_clicker(client, click, logger):
-            choice = checkin_menu.read_choice(click.value)
-            if choice.choice != "answer":
-                raise UsageError("I couldn't read that button; nothing changed.")
-            outside = people.is_outside_user(
-                client,
-                click.user_id,
-                click.team_id,
-                payload_team_id=click.user_team_id,
-                cache=self.deps.home_teams,
-            )
-            post, vendor = run_transaction(
-                self.deps.engine,
-                lambda session: checkin_menu.checkin_for_presser(
-                    session,
-                    post_id=choice.post_id,
-                    team_id=click.team_id,
-                    channel_id=click.channel_id,
-                    user_id=click.user_id,
-                    outside=outside,
-                    is_channel_member=channel_membership(client, click.user_id),
-                ),
-            )
-            questions = checkin_questions.questions_of(vendor)
-            if not questions:
-                raise UsageError("This check-in asks no questions any more; use the buttons.")
-            view = vendor_blocks.answer_modal(post.saved_id, vendor.name, questions)
-            client.views_open(trigger_id=click.trigger_id, view=view)
-
-    def on_answers_submitted(
-        self,
-        ack: Ack,
-        body: dict[str, Any],
-        client: WebClient,
-        context: BoltContext,
-        logger: logging.Logger,
-    ) -> None:
-        form = FormSubmission.read(body, context)
-        first_field = checkin_questions.FIELD_ANSWER.format(1)
-
-        with notices.answering_form(ack, client, form.user_id, first_field, logger) as answer:
-            post_id = _post_id(form.metadata)
-            who = _FormUser(form, client, self.deps.home_teams)
-            with transaction(self.deps.engine) as session:
-                post, vendor = checkin_menu.checkin_for_presser(
-                    session,
-                    post_id=post_id,
-                    team_id=who.team_id,
-                    channel_id=None,
-                    user_id=who.user_id,
-                    outside=who.outside,
-                    is_channel_member=channel_membership(client, who.user_id),
-                )
-                answer.channel_id = vendor.channel_id
-                questions = checkin_questions.questions_of(vendor)
-                fields = [
-                    checkin_questions.FIELD_ANSWER.format(n) for n in range(1, len(questions) + 1)
-                ]
-                texts = form.form.texts(fields)
-                problems = checkin_questions.check_answers(texts)
-                if problems:
-                    answer.show_errors(problems)
-                    return
-                answered = checkin_questions.record_answers(
-                    session,
-                    post=post,
-                    vendor=vendor,
-                    user_id=who.user_id,
-                    questions=questions,
-                    texts=texts,
-                    now=self.deps.clock(),
-                )
-            answer.accept()
-            notices.refresh_checkin(self.deps, client, post.saved_id, logger)
-            message = vendor_blocks.answers_thread_message(who.user_id, answered.answers)
-            try:
-                client.chat_postMessage(
-                    channel=vendor.channel_id, thread_ts=post.message_ts, **message
-                )
-            except SlackApiError as error:
-                # Stored either way: the summary and the report show them.
-                logger.warning(
-                    "could not post answers in a thread: %s", error.response.get("error")
-                )
-
-    def on_questions_submitted(
-        self,
-        ack: Ack,
-        body: dict[str, Any],
-        client: WebClient,
-        context: BoltContext,
-        logger: logging.Logger,
-    ) -> None:
-        form = FormSubmission.read(body, context)
-        first_field = checkin_questions.FIELD_QUESTION.format(1)
-
-        with notices.answering_form(ack, client, form.user_id, first_field, logger) as answer:
-            channel_id = form.metadata
-            who = _FormUser(form, client, self.deps.home_teams)
-            # The team's own setting, like `vendor set`: outsiders and, with
-            # ADMIN_USER_IDS, non-admins are refused.
-            if who.outside:
-                raise UsageError(permissions.OUTSIDE_REFUSAL)
-            admins = run_transaction(
-                self.deps.engine,
-                lambda session: (
-                    workspace_settings.load(session, self.deps.settings, who.team_id).admins
-                ),
-            )
-            if not permissions.may_administer(who.user_id, admins):
-                raise UsageError(
-                    permissions.ADMIN_REFUSAL.format(
-                        admins=", ".join(f"<@{a}>" for a in sorted(admins))
-                    )
-                )
-            fields = [
-                checkin_questions.FIELD_QUESTION.format(n)
-                for n in range(1, checkin_questions.MAX_QUESTIONS + 1)
-            ]
-            questions, problems = checkin_questions.check_questions(form.form.texts(fields))
+        post_id = _post_id(form.metadata)
+        who = _Presser.of_form(form, client, self.deps.home_teams)
+        first = day(form.form.element(absences.FIELD_FIRST).selected_date)
+        last = day(form.form.element(absences.FIELD_LAST).selected_date)
+        note = form.form.element(absences.FIELD_NOTE).value.strip()
+        now = self.deps.clock()
+        with transaction(self.deps.engine) as session:
+            post, vendor = who.checkin(session, post_id, None)
+            answer.channel_id = vendor.channel_id
+            problems = absences.check_dates(first, last, vendor_today(vendor, now))
             if problems:
                 answer.show_errors(problems)
                 return
-            vendor = run_transaction(
-                self.deps.engine,
-                lambda session: checkin_questions.save_questions(
-                    session,
-                    team_id=who.team_id,
-                    channel_id=channel_id,
-                    actor_id=who.user_id,
-                    questions=questions,
-                    now=self.deps.clock(),
-                ),
+            assert first is not None and last is not None
+            absences.record_away(
+                session,
+                post_id=post_id,
+                team_id=team_id,
+                user_id=user_id,
+                first=first,
+                last=last,
+                note=note,
+                now=now,
             )
-            answer.accept()
-            text = vendor_blocks.questions_saved_text(vendor, questions)
-            client.chat_postMessage(channel=who.user_id, **blocks.plain_reply(text))
+        answer.accept()
+        notices.refresh_checkin(self.deps, client, post.saved_id, logger)
+        confirm(
+            client,
+            vendor.channel_id,
+            user_id,
+            vendor_blocks.away_saved_text(first, last),
+            logger,
+        )
+
+    # ------------------------------------------------------------------ questions
+
+    @click_listener
+    def on_answer_button(self, click: Click, client: WebClient, logger: logging.Logger) -> None:
+        choice = checkin_menu.read_choice(click.value)
+        if choice.choice != "answer":
+            raise UsageError("I couldn't read that button; nothing changed.")
+        who = _Presser.of_click(click, client, self.deps.home_teams)
+        post, vendor = run_transaction(
+            self.deps.engine, lambda session: who.checkin(session, choice.post_id, click.channel_id)
+        )
+        questions = checkin_questions.questions_of(vendor)
+        if not questions:
+            raise UsageError("This check-in asks no questions any more; use the buttons.")
+        view = vendor_blocks.answer_modal(post.saved_id, vendor.name, questions)
+        client.views_open(trigger_id=click.trigger_id, view=view)
+
+    @form_listener(checkin_questions.FIELD_ANSWER.format(1))
+    def on_answers_submitted(
+        self,
+        form: FormSubmission,
+        answer: notices.FormAnswer,
+        client: WebClient,
+        logger: logging.Logger,
+    ) -> None:
+        post_id = _post_id(form.metadata)
+        who = _Presser.of_form(form, client, self.deps.home_teams)
+        with transaction(self.deps.engine) as session:
+            post, vendor = who.checkin(session, post_id, None)
+            answer.channel_id = vendor.channel_id
+            questions = checkin_questions.questions_of(vendor)
+            fields = [
+                checkin_questions.FIELD_ANSWER.format(n) for n in range(1, len(questions) + 1)
+            ]
+            texts = form.form.texts(fields)
+            problems = checkin_questions.check_answers(texts)
+            if problems:
+                answer.show_errors(problems)
+                return
+            answered = checkin_questions.record_answers(
+                session,
+                post=post,
+                vendor=vendor,
+                user_id=who.user_id,
+                questions=questions,
+                texts=texts,
+                now=self.deps.clock(),
+            )
+        answer.accept()
+        notices.refresh_checkin(self.deps, client, post.saved_id, logger)
+        message = vendor_blocks.answers_thread_message(who.user_id, answered.answers)
+        try:
+            client.chat_postMessage(channel=vendor.channel_id, thread_ts=post.message_ts, **message)
+        except SlackApiError as error:
+            # Stored either way: the summary and the report show them.
+            logger.warning("could not post answers in a thread: %s", error.response.get("error"))
+
+    @form_listener(checkin_questions.FIELD_QUESTION.format(1))
+    def on_questions_submitted(
+        self,
+        form: FormSubmission,
+        answer: notices.FormAnswer,
+        client: WebClient,
+        logger: logging.Logger,
+    ) -> None:
+        channel_id = form.metadata
+        who = _Presser.of_form(form, client, self.deps.home_teams)
+        # The team's own setting, like `vendor set`: outsiders and, with
+        # ADMIN_USER_IDS, non-admins are refused.
+        if who.outside:
+            raise UsageError(permissions.OUTSIDE_REFUSAL)
+        admins = run_transaction(
+            self.deps.engine,
+            lambda session: (
+                workspace_settings.load(session, self.deps.settings, who.team_id).admins
+            ),
+        )
+        if not permissions.may_administer(who.user_id, admins):
+            raise UsageError(
+                permissions.ADMIN_REFUSAL.format(
+                    admins=", ".join(f"<@{a}>" for a in sorted(admins))
+                )
+            )
+        fields = [
+            checkin_questions.FIELD_QUESTION.format(n)
+            for n in range(1, checkin_questions.MAX_QUESTIONS + 1)
+        ]
+        questions, problems = checkin_questions.check_questions(form.form.texts(fields))
+        if problems:
+            answer.show_errors(problems)
+            return
+        vendor = run_transaction(
+            self.deps.engine,
+            lambda session: checkin_questions.save_questions(
+                session,
+                team_id=who.team_id,
+                channel_id=channel_id,
+                actor_id=who.user_id,
+                questions=questions,
+                now=self.deps.clock(),
+            ),
+        )
+        answer.accept()
+        text = vendor_blocks.questions_saved_text(vendor, questions)
+        client.chat_postMessage(channel=who.user_id, **blocks.plain_reply(text))
 
 
 def confirm(
@@ -355,16 +269,47 @@ def confirm(
         logger.info("could not confirm privately: %s", error.response.get("error"))
 
 
-class _FormUser:
-    """Who submitted a form, and whether they are outside the installing team."""
+class _Presser:
+    """Who pressed a check-in's button or sent one of its forms, and whether they are outside
+    the installing team (asked of Slack once, before any transaction)."""
 
     def __init__(
-        self, form: FormSubmission, client: WebClient, cache: people.HomeTeamCache
+        self,
+        client: WebClient,
+        user_id: str,
+        team_id: str,
+        own_team_id: str,
+        cache: people.HomeTeamCache,
     ) -> None:
-        self.user_id = form.user_id
-        self.team_id = form.team_id
+        self.client = client
+        self.user_id = user_id
+        self.team_id = team_id
         self.outside = people.is_outside_user(
-            client, self.user_id, self.team_id, payload_team_id=form.user.team_id, cache=cache
+            client, user_id, team_id, payload_team_id=own_team_id, cache=cache
+        )
+
+    @classmethod
+    def of_click(cls, click: Click, client: WebClient, cache: people.HomeTeamCache) -> _Presser:
+        return cls(client, click.user_id, click.team_id, click.user_team_id, cache)
+
+    @classmethod
+    def of_form(
+        cls, form: FormSubmission, client: WebClient, cache: people.HomeTeamCache
+    ) -> _Presser:
+        return cls(client, form.user_id, form.team_id, form.user.team_id, cache)
+
+    def checkin(
+        self, session: Session, post_id: int, channel_id: str | None
+    ) -> tuple[ScheduledPost, Vendor]:
+        """The check-in and its vendor, if this person may answer it (bot.checkin_menu)."""
+        return checkin_menu.checkin_for_presser(
+            session,
+            post_id=post_id,
+            team_id=self.team_id,
+            channel_id=channel_id,
+            user_id=self.user_id,
+            outside=self.outside,
+            is_channel_member=channel_membership(self.client, self.user_id),
         )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, or_, select
@@ -49,17 +50,37 @@ def tasks_active_between(
     return [TaskRow(task=task, vendor=vendor) for task, vendor in session.exec(query).all()]
 
 
+Record = TypeVar("Record", StatusUpdate, TaskFeedback, Delivery, AuditEntry)
+
+
+def _with_task_and_vendor(
+    session: Session, record: type[Record], vendor_of: Any, at: Any, *where: Any
+) -> list[tuple[Record, Task, Vendor]]:
+    """The `record` rows matching `where`, each with its task and vendor (the vendor by the
+    `vendor_of` column), in the order of `at` then id: one query."""
+    query = (
+        select(record, Task, Vendor)
+        .join(Task, col(Task.id) == col(record.task_id))
+        .join(Vendor, col(Vendor.id) == col(vendor_of))
+        .where(*where)
+        .order_by(col(at), col(record.id))
+    )
+    return [(row, task, vendor) for row, task, vendor in session.exec(query).all()]
+
+
 def status_updates_between(
     session: Session, team_id: str, start: datetime, end: datetime
 ) -> Sequence[tuple[StatusUpdate, Task, Vendor]]:
-    query = (
-        select(StatusUpdate, Task, Vendor)
-        .join(Task, col(Task.id) == col(StatusUpdate.task_id))
-        .join(Vendor, col(Vendor.id) == col(Task.vendor_id))
-        .where(Task.team_id == team_id, _in_use(), StatusUpdate.at >= start, StatusUpdate.at < end)
-        .order_by(col(StatusUpdate.at), col(StatusUpdate.id))
+    return _with_task_and_vendor(
+        session,
+        StatusUpdate,
+        Task.vendor_id,
+        StatusUpdate.at,
+        Task.team_id == team_id,
+        _in_use(),
+        StatusUpdate.at >= start,
+        StatusUpdate.at < end,
     )
-    return [(update, task, vendor) for update, task, vendor in session.exec(query).all()]
 
 
 def checkin_responses_between(
@@ -84,55 +105,46 @@ def ratings_between(
     session: Session, team_id: str, start: datetime, end: datetime
 ) -> Sequence[tuple[TaskFeedback, Task, Vendor]]:
     """Ratings first given in the range (TaskFeedback.created_at)."""
-    query = (
-        select(TaskFeedback, Task, Vendor)
-        .join(Task, col(Task.id) == col(TaskFeedback.task_id))
-        .join(Vendor, col(Vendor.id) == col(TaskFeedback.vendor_id))
-        .where(
-            Vendor.team_id == team_id,
-            _in_use(),
-            TaskFeedback.created_at >= start,
-            TaskFeedback.created_at < end,
-        )
-        .order_by(col(TaskFeedback.created_at), col(TaskFeedback.id))
+    return _with_task_and_vendor(
+        session,
+        TaskFeedback,
+        TaskFeedback.vendor_id,
+        TaskFeedback.created_at,
+        Vendor.team_id == team_id,
+        _in_use(),
+        TaskFeedback.created_at >= start,
+        TaskFeedback.created_at < end,
     )
-    return [(rating, task, vendor) for rating, task, vendor in session.exec(query).all()]
 
 
 def deliveries_between(
     session: Session, team_id: str, start: datetime, end: datetime
 ) -> Sequence[tuple[Delivery, Task, Vendor]]:
     """Deliveries made, or reviewed, in [start, end): one row each (its latest state)."""
-    query = (
-        select(Delivery, Task, Vendor)
-        .join(Task, col(Task.id) == col(Delivery.task_id))
-        .join(Vendor, col(Vendor.id) == col(Delivery.vendor_id))
-        .where(
-            Vendor.team_id == team_id,
-            or_(
-                (col(Delivery.delivered_at) >= start) & (col(Delivery.delivered_at) < end),
-                (col(Delivery.reviewed_at) >= start) & (col(Delivery.reviewed_at) < end),
-            ),
-        )
-        .order_by(col(Delivery.delivered_at), col(Delivery.id))
+    return _with_task_and_vendor(
+        session,
+        Delivery,
+        Delivery.vendor_id,
+        Delivery.delivered_at,
+        Vendor.team_id == team_id,
+        or_(
+            (col(Delivery.delivered_at) >= start) & (col(Delivery.delivered_at) < end),
+            (col(Delivery.reviewed_at) >= start) & (col(Delivery.reviewed_at) < end),
+        ),
     )
-    return [(d, t, v) for d, t, v in session.exec(query).all()]
 
 
 def due_date_changes_between(
     session: Session, team_id: str, start: datetime, end: datetime
 ) -> Sequence[tuple[AuditEntry, Task, Vendor]]:
     """Due dates changed in [start, end) (`task.rescheduled` in the audit log)."""
-    query = (
-        select(AuditEntry, Task, Vendor)
-        .join(Task, col(Task.id) == col(AuditEntry.task_id))
-        .join(Vendor, col(Vendor.id) == col(Task.vendor_id))
-        .where(
-            AuditEntry.team_id == team_id,
-            AuditEntry.action == "task.rescheduled",
-            col(AuditEntry.at) >= start,
-            col(AuditEntry.at) < end,
-        )
-        .order_by(col(AuditEntry.at), col(AuditEntry.id))
+    return _with_task_and_vendor(
+        session,
+        AuditEntry,
+        Task.vendor_id,
+        AuditEntry.at,
+        AuditEntry.team_id == team_id,
+        AuditEntry.action == "task.rescheduled",
+        col(AuditEntry.at) >= start,
+        col(AuditEntry.at) < end,
     )
-    return [(a, t, v) for a, t, v in session.exec(query).all()]

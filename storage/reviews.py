@@ -22,6 +22,7 @@ from storage.models import (
     Vendor,
     VendorFeedback,
 )
+from storage.updates import find_sent_post_by_message
 
 # --------------------------------------------------------------------------- deliveries
 
@@ -150,14 +151,7 @@ def find_feedback_prompt_by_message(
     session: Session, channel_id: str, message_ts: str
 ) -> ScheduledPost | None:
     """The posted feedback prompt whose message is `message_ts` in `channel_id`."""
-    return session.exec(
-        select(ScheduledPost).where(
-            ScheduledPost.channel_id == channel_id,
-            ScheduledPost.message_ts == message_ts,
-            ScheduledPost.kind == PostKind.FEEDBACK_PROMPT,
-            ScheduledPost.state == PostState.SENT,
-        )
-    ).first()
+    return find_sent_post_by_message(session, PostKind.FEEDBACK_PROMPT, channel_id, message_ts)
 
 
 def add_vendor_feedback(

@@ -23,9 +23,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import exists, or_, update
+from sqlalchemy import Update, bindparam, exists, or_, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
@@ -114,14 +115,11 @@ def checkins_awaiting(
     Still needing a decision: no reminder (or escalation) row exists for the same
     occurrence, or only a claim whose lease expired before `stale_before`.
     """
-    return session.exec(
-        select(ScheduledPost)
-        .where(
-            ScheduledPost.vendor_id == vendor_id,
-            *_awaiting(follow_up, sent_since, stale_before),
-        )
-        .order_by(col(ScheduledPost.sent_at))
+    params = _awaiting_params(follow_up, sent_since, stale_before)
+    found: Sequence[ScheduledPost] = session.exec(
+        _checkins_awaiting(), params={**params, "vendor_id": vendor_id}
     ).all()
+    return found
 
 
 def vendors_awaiting(
@@ -129,31 +127,52 @@ def vendors_awaiting(
 ) -> set[int]:
     """The vendors that have a check-in `checkins_awaiting` would list, in one query for
     every vendor: a tick asks each of them only, not every vendor, which check-ins."""
-    return set(
-        session.exec(
-            select(ScheduledPost.vendor_id)
-            .where(*_awaiting(follow_up, sent_since, stale_before))
-            .distinct()
-        ).all()
+    params = _awaiting_params(follow_up, sent_since, stale_before)
+    return set(session.exec(_vendors_awaiting(), params=params).all())
+
+
+# Both statements are built once, with bound parameters: building the nested EXISTS
+# expressions was most of a tick's time for a vendor (SQLAlchemy caches the compiled SQL,
+# not the construction of the expression).
+@cache
+def _checkins_awaiting() -> Any:
+    return (
+        select(ScheduledPost)
+        .where(ScheduledPost.vendor_id == bindparam("vendor_id"), *_awaiting())
+        .order_by(col(ScheduledPost.sent_at))
     )
 
 
-def _awaiting(follow_up: PostKind, sent_since: datetime, stale_before: datetime) -> list[Any]:
+@cache
+def _vendors_awaiting() -> Any:
+    return select(ScheduledPost.vendor_id).where(*_awaiting()).distinct()
+
+
+def _awaiting_params(
+    follow_up: PostKind, sent_since: datetime, stale_before: datetime
+) -> dict[str, Any]:
+    return {"follow_up": follow_up, "sent_since": sent_since, "stale_before": stale_before}
+
+
+def _awaiting() -> list[Any]:
     other = aliased(ScheduledPost)
     decided = (
         exists()
         .where(
             col(other.vendor_id) == col(ScheduledPost.vendor_id),
-            col(other.kind) == follow_up,
+            col(other.kind) == bindparam("follow_up"),
             col(other.occurrence) == col(ScheduledPost.occurrence),
-            or_(col(other.state) != PostState.CLAIMED, col(other.claimed_at) >= stale_before),
+            or_(
+                col(other.state) != PostState.CLAIMED,
+                col(other.claimed_at) >= bindparam("stale_before"),
+            ),
         )
         .correlate(ScheduledPost)
     )
     return [
         ScheduledPost.kind == PostKind.CHECKIN,
         ScheduledPost.state == PostState.SENT,
-        col(ScheduledPost.sent_at) >= sent_since,
+        col(ScheduledPost.sent_at) >= bindparam("sent_since"),
         ~exists().where(answers_checkin(StatusUpdate, ScheduledPost)),
         ~exists().where(col(CheckinResponse.post_id) == col(ScheduledPost.id)),
         ~exists().where(col(QuestionAnswer.post_id) == col(ScheduledPost.id)),
@@ -233,14 +252,9 @@ def retake_stale_claim(
     table = type(post)
     with transaction(engine) as session:
         result = session.exec(
-            update(table)
-            .where(
-                col(table.id) == post.id,
-                col(table.state) == PostState.CLAIMED,
-                col(table.message_ts).is_(None),
-                col(table.claimed_at) < stale_before,
-            )
-            .values(claimed_by=claimed_by, claimed_at=now)
+            _still_claimed(
+                post, col(table.message_ts).is_(None), col(table.claimed_at) < stale_before
+            ).values(claimed_by=claimed_by, claimed_at=now)
         )
         if result.rowcount != 1:
             return None
@@ -262,16 +276,9 @@ def record_sent(
 ) -> bool:
     """Mark the claim sent with the message's ts. False if this process no longer held it
     (its lease ran out while Slack was slow and another process took it over)."""
-    table = type(post)
     with transaction(engine) as session:
         result = session.exec(
-            update(table)
-            .where(
-                col(table.id) == post.id,
-                col(table.state) == PostState.CLAIMED,
-                col(table.claimed_by) == claimed_by,
-            )
-            .values(
+            _still_claimed(post, col(type(post).claimed_by) == claimed_by).values(
                 state=PostState.SENT,
                 message_ts=message_ts,
                 sent_at=now,
@@ -319,11 +326,7 @@ def finish_claim(
     `claimed_by` or stale (`claimed_at < stale_before`). True if this call moved it.
     """
     table = type(post)
-    query = update(table).where(
-        col(table.id) == post.id,
-        col(table.state) == PostState.CLAIMED,
-        col(table.message_ts).is_(None),
-    )
+    query = _still_claimed(post, col(table.message_ts).is_(None))
     if claimed_by is not None:
         query = query.where(col(table.claimed_by) == claimed_by)
     if stale_before is not None:
@@ -345,17 +348,21 @@ def release_claim(
     already run out, and the next tick (of any process) re-takes it through the stale-claim
     path, posting it if still within the grace window. The claim, and the check-in's task
     list, are kept: nothing is lost and no second row is needed."""
-    table = type(post)
     with transaction(engine) as session:
         session.exec(
-            update(table)
-            .where(
-                col(table.id) == post.id,
-                col(table.state) == PostState.CLAIMED,
-                col(table.claimed_by) == claimed_by,
+            _still_claimed(post, col(type(post).claimed_by) == claimed_by).values(
+                claimed_at=lease_expired_at, detail=_clip(reason)
             )
-            .values(claimed_at=lease_expired_at, detail=_clip(reason))
         )
+
+
+def _still_claimed(post: ScheduledPost | TeamPost, *conditions: Any) -> Update:
+    """The conditional UPDATE of the claim protocol: this post, while it is still claimed
+    and `conditions` hold (the caller adds `.values(...)`; rowcount says whether it won)."""
+    table = type(post)
+    return update(table).where(
+        col(table.id) == post.id, col(table.state) == PostState.CLAIMED, *conditions
+    )
 
 
 def skip_abandoned_claims(engine: Engine, *, claimed_before: datetime, reason: str) -> int:

@@ -29,11 +29,18 @@ def find_checkin_by_message(
     session: Session, channel_id: str, message_ts: str
 ) -> ScheduledPost | None:
     """The posted check-in whose message is `message_ts` in `channel_id` (a thread's parent)."""
+    return find_sent_post_by_message(session, PostKind.CHECKIN, channel_id, message_ts)
+
+
+def find_sent_post_by_message(
+    session: Session, kind: PostKind, channel_id: str, message_ts: str
+) -> ScheduledPost | None:
+    """The posted post of this kind whose message is `message_ts` in `channel_id`."""
     return session.exec(
         select(ScheduledPost).where(
             ScheduledPost.channel_id == channel_id,
             ScheduledPost.message_ts == message_ts,
-            ScheduledPost.kind == PostKind.CHECKIN,
+            ScheduledPost.kind == kind,
             ScheduledPost.state == PostState.SENT,
         )
     ).first()
