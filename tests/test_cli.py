@@ -8,8 +8,6 @@ schema, migrates SQLite itself, and serves Slack's requests and /healthz under g
 
 from __future__ import annotations
 
-import os
-import random
 import signal
 import socket
 import subprocess
@@ -38,60 +36,11 @@ from tests.slack_requests import (
     rendered,
     sign,
 )
+from tests.support.cli import assert_one_line_error, bot_env, free_port, run_bot
 from tests.support.fake_slack import FakeSlack
 
 REPO = Path(__file__).resolve().parent.parent
 TABLES = {"alembic_version", "vendors", "tasks", "audit_log"}
-
-
-def bot_env(**settings: str) -> dict[str, str]:
-    """A minimal environment: nothing from the test runner's own Slack or database settings."""
-    return {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "PYTHONPATH": str(REPO),
-        "PYTHONUNBUFFERED": "1",
-        **settings,
-    }
-
-
-def run_bot(cwd: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
-
-
-def assert_one_line_error(result: subprocess.CompletedProcess[str], *words: str) -> str:
-    assert "Traceback" not in result.stderr, result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    [line] = lines
-    for word in words:
-        assert word in line, line
-    return line
-
-
-def free_port() -> int:
-    """A port nothing listens on, for a server started a moment later in a subprocess.
-
-    Chosen below the kernel's ephemeral range (32768 and up on Linux), at random: a port
-    the kernel hands out for bind(("", 0)) could be given to another server (a fake Slack
-    of a parallel test worker) between this probe and the subprocess binding it.
-    """
-    rng = random.SystemRandom()
-    for _ in range(100):
-        port = rng.randrange(20000, 32000)
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise AssertionError("no free port between 20000 and 32000")
 
 
 def table_names(url: str, schema: str | None = None) -> set[str]:

@@ -10,7 +10,6 @@ in the database afterwards.
 
 from __future__ import annotations
 
-import io
 import logging
 import os
 import re
@@ -26,22 +25,20 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session, col, select
 
-from bot.__main__ import build_deps, main, parse_now
-from bot.config import Settings
+from bot.__main__ import main
 from bot.console.clock import parse_time
 from bot.console.commands import HELP
 from bot.console.world import sidecar_path
 from storage.database import make_engine, migrate
 from storage.models import CheckinResponse, PostKind, ScheduledPost, StatusUpdate, Task, Vendor
 from tests.scheduling import add_vendor
+from tests.support.cli import bot_env
+from tests.support.console import FIXTURES, MONDAY, after_prompt, run_console
 from tests.support.fake_slack import Call, FakeSlack
-from tests.test_cli import REPO, bot_env
+from tests.support.paths import REPO
 
-FIXTURES = Path(__file__).parent / "fixtures" / "console"
 SCENARIO = FIXTURES / "checkin_scenario.txt"
 GOLDEN = FIXTURES / "checkin_scenario.out"
-MONDAY = "2026-11-30T10:00Z"
-PROMPT = re.compile(r"^\[\w{3} \d{1,2} \w{3} \d\d:\d\d UTC\] @[\w.-]+ in #[\w.-]+> ")
 
 
 @pytest.fixture(autouse=True)
@@ -52,26 +49,6 @@ def _keep_logging() -> Iterator[None]:
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
-
-
-def run_console(
-    script: str, *, database: str | None = None, now: str | None = MONDAY
-) -> tuple[int, str]:
-    """The console in-process: a temporary database unless `database` is given; the clock
-    starts at `now` (None: where the last session on `database` left it)."""
-    from bot.console.start import run_console as console
-
-    out = io.StringIO()
-    status = console(
-        Settings(),
-        build_deps=build_deps,
-        fresh=database is None,
-        database_url=database,
-        now=parse_now(now) if now else None,
-        stdin=io.StringIO(script),
-        stdout=out,
-    )
-    return status, out.getvalue()
 
 
 def run_subprocess(
@@ -113,21 +90,6 @@ def items(transcript: str) -> dict[int, list[str]]:
         else:
             current = None
     return shown
-
-
-def after_prompt(transcript: str, typed: str) -> list[str]:
-    """The lines printed in answer to the prompt line that ends with `typed`."""
-    lines = transcript.splitlines()
-    for index, line in enumerate(lines):
-        if PROMPT.match(line) and line.endswith("> " + typed):
-            answer = []
-            for following in lines[index + 1 :]:
-                if PROMPT.match(following) or following.startswith("# "):
-                    break
-                if following:  # blank lines in a script are echoed as blank lines
-                    answer.append(following)
-            return answer
-    raise AssertionError(f"no prompt line with {typed!r} in:\n{transcript}")
 
 
 # --------------------------------------------------------------------------- the scenario

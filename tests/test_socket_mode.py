@@ -14,7 +14,6 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -23,29 +22,11 @@ from sqlmodel import Session, select
 
 from bot.console.transport import TrackingExecutor, track_listeners
 from storage.models import Vendor
-from tests.slack_requests import BOT_TOKEN, TEAM_ID, command_form, make_deps, rendered
+from tests.slack_requests import BOT_TOKEN, TEAM_ID, make_deps
 from tests.support.fake_slack import FakeSlack
+from tests.support.socket_mode_commands import APP_TOKEN, command_payload, reply_to
 
 REPO = Path(__file__).resolve().parent.parent
-APP_TOKEN = "xapp-1-test"
-
-
-def command_payload(fake: FakeSlack, text: str, key: str) -> dict[str, Any]:
-    """A slash command as Slack sends it in a Socket Mode `slash_commands` envelope."""
-    return command_form(
-        text,
-        fake.response_url(key),
-        channel_name="acme-design",
-        is_enterprise_install=False,
-    )
-
-
-def reply_to(fake: FakeSlack, key: str) -> str:
-    """The text of the response_url post for command `key`."""
-    for response in list(fake.responses):
-        if response.get("_key") == key:
-            return rendered(response)
-    raise AssertionError(f"no reply to {key}: {fake.responses}")
 
 
 @dataclass
