@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.checkin_support import payload
-from tests.slack_requests import BotUnderTest
+from tests.support.checkin_support import payload
+from tests.support.slack_requests import BotUnderTest
 
 OWNER_DM = "DU0ALICE"  # the fake's DM channel between the bot and U0ALICE
 

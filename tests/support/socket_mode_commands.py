@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.slack_requests import command_form, rendered
 from tests.support.fake_slack import FakeSlack
+from tests.support.slack_requests import command_form, rendered
 
 APP_TOKEN = "xapp-1-test"
 
