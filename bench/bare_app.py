@@ -75,7 +75,9 @@ class BareServer(BaseApplication):  # type: ignore[misc]
 def main() -> int:
     port = int(os.environ.get("PORT", "3000"))
     check_port_free(port)
-    BareServer(gunicorn_options(port)).run()
+    # As many worker processes as the bot is given (benchmark 1 sets both the same).
+    workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
+    BareServer(gunicorn_options(port, workers)).run()
     return 0
 
 

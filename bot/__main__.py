@@ -1,8 +1,10 @@
-"""Command line: `python -m bot [run|web|scheduler|tick|migrate|console|purge]`.
+"""Command line: `python -m bot [run|web|jobs|scheduler|tick|migrate|console|purge]`.
 
 - `run` (the default): the app and the scheduler in one process; Socket Mode when
   SLACK_APP_TOKEN is set, otherwise HTTP.
 - `web`: HTTP mode under gunicorn, `POST /slack/events` and `GET /healthz`.
+- `jobs`: runs the work commands, clicks and events start after their ack (bot.jobs),
+  queued in the database by `web`; as many processes as needed.
 - `scheduler`: the scheduler loop alone (the Procfile's `clock` process).
 - `tick [--now ISO8601]`: all scheduled work due at or before NOW, once; then exit.
 - `migrate`: apply database migrations.
@@ -79,7 +81,15 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
         "HTTP only, under gunicorn: POST /slack/events and GET /healthz",
         (
             *("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "PORT", "WEB_CONCURRENCY", *COMMON),
-            "ADMIN_USER_IDS",
+            *("ADMIN_USER_IDS", "JOB_RUNNER"),
+        ),
+    ),
+    "jobs": (
+        "run the work that commands, clicks and events start after their ack, queued in the "
+        "database by `web` (bot.jobs), until SIGTERM or SIGINT; start as many as needed",
+        (
+            *("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", *COMMON, "ADMIN_USER_IDS"),
+            *("JOB_THREADS", "JOB_NICENESS"),
         ),
     ),
     "scheduler": (
@@ -182,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_tick_once(settings, args.now)
         if command == "scheduler":
             return run_scheduler_loop(settings)
+        if command == "jobs":
+            return run_jobs_loop(settings)
         return run_app(settings)
     except MissingSettingError as error:
         return _fail(str(error), BAD_SETTING)
@@ -247,6 +259,19 @@ def run_scheduler_loop(settings: Settings) -> int:
     deps = build_deps(settings, http=False)
     stop = _stop_on_signals()
     run_scheduler(deps, scheduler_clients(settings, deps.engine), stop)
+    deps.engine.dispose()
+    return 0
+
+
+def run_jobs_loop(settings: Settings) -> int:
+    """The job runner alone (the Procfile's `jobs` process), until SIGTERM or SIGINT; the
+    jobs in hand are finished first."""
+    from bot.app import build_app
+    from bot.jobs import JobRunner
+
+    deps = build_deps(settings, http=False)
+    stop = _stop_on_signals()
+    JobRunner(deps, lambda: build_app(deps, replaying=True)).run_forever(stop, settings.job_threads)
     deps.engine.dispose()
     return 0
 
@@ -422,6 +447,9 @@ def _run_socket_mode(deps: Deps) -> int:
     from bot.app import build_app
 
     app = build_app(deps)
+    from bot.gunicorn_app import start_job_runner
+
+    start_job_runner(app)
     handler = SocketModeHandler(app, app_token=deps.settings.slack_app_token)
     stop = _stop_on_signals()
     try:

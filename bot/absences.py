@@ -159,7 +159,7 @@ def record_away(
         raise UsageError("I couldn't find that check-in any more; nothing changed.")
     if len(note) > MAX_NOTE_LENGTH:
         raise UsageError(f"Keep the note under {MAX_NOTE_LENGTH} characters.")
-    absence = absence_store.add_absence(
+    absence, added = absence_store.add_absence(
         session,
         vendor_id=vendor.id or 0,
         user_id=user_id,
@@ -168,15 +168,16 @@ def record_away(
         note=note,
         now=now,
     )
-    audit.record_change(
-        session,
-        team_id=team_id,
-        actor_id=user_id,
-        action="vendor.away_added",
-        at=now,
-        vendor_id=vendor.id,
-        detail={"first_day": first, "last_day": last, "post_id": post_id},
-    )
+    if added:  # said again: the row and its audit entry are already there
+        audit.record_change(
+            session,
+            team_id=team_id,
+            actor_id=user_id,
+            action="vendor.away_added",
+            at=now,
+            vendor_id=vendor.id,
+            detail={"first_day": first, "last_day": last, "post_id": post_id},
+        )
     return AwayRecorded(vendor, post, absence)
 
 

@@ -43,11 +43,15 @@ def build_client(token: str | None, api_url: str | None, ca_bundle: str | None =
     return client
 
 
-def build_app(deps: Deps) -> App:
-    """The Bolt app with every listener registered. Slack settings must already be checked."""
+def build_app(deps: Deps, *, replaying: bool = False) -> App:
+    """The Bolt app with every listener registered. Slack settings must already be checked.
+
+    The web app acks deferrable requests and queues their work as jobs (bot.jobs);
+    `replaying`: the app a job runner replays them through, each listener run to its end
+    before `dispatch` returns."""
     settings = deps.settings
     if settings.many_workspaces:
-        return _build_many_workspace_app(deps)
+        return _with_jobs(_build_many_workspace_app(deps, replaying), deps, replaying)
     app = App(
         client=build_client(
             settings.slack_bot_token, settings.slack_api_url, settings.slack_ca_bundle
@@ -56,6 +60,7 @@ def build_app(deps: Deps) -> App:
         # auth.test runs on the first request instead, so start-up needs no network.
         token_verification_enabled=False,
         logger=logging.getLogger("bot.bolt"),
+        process_before_response=replaying,
     )
     app.error(log_listener_error)
     app.use(use_kept_alive_connections)
@@ -65,10 +70,23 @@ def build_app(deps: Deps) -> App:
     from handlers import oauth
 
     oauth.register(app, deps)
+    return _with_jobs(app, deps, replaying)
+
+
+def _with_jobs(app: App, deps: Deps, replaying: bool) -> App:
+    """The web app's hook into bot.jobs (after every other middleware: the payload guard
+    refuses a malformed request at the ack, not in a job)."""
+    if not replaying:
+        from bot import jobs
+
+        runner = None
+        if deps.settings.job_runner == "web":
+            runner = jobs.JobRunner(deps, lambda: build_app(deps, replaying=True))
+        jobs.defer_to_jobs(app, deps, runner)
     return app
 
 
-def _build_many_workspace_app(deps: Deps) -> App:
+def _build_many_workspace_app(deps: Deps, replaying: bool = False) -> App:
     """Many workspaces (SLACK_CLIENT_ID/SECRET): Bolt's OAuth flow serves /slack/install
     and /slack/oauth_redirect, and its authorize gives each request its installation's token
     and team id (bot.installations)."""
@@ -83,6 +101,7 @@ def _build_many_workspace_app(deps: Deps) -> App:
         oauth_flow=build_oauth_flow(settings, deps.engine, client, deps.clock),
         installation_store_bot_only=True,
         logger=logging.getLogger("bot.bolt"),
+        process_before_response=replaying,
     )
     app.error(log_listener_error)
     app.use(use_kept_alive_connections)

@@ -26,6 +26,16 @@ MAX_SCHEDULER_WORKERS = 32
 # 60-160 MiB each fit a 512 MiB instance. See docs/decisions.md.
 DEFAULT_WEB_CONCURRENCY = 2
 MAX_WEB_CONCURRENCY = 32
+# Who runs the work a request starts after its ack (bot.jobs): "web", the web process itself
+# as well as any `python -m bot jobs`; "separate", only `python -m bot jobs` processes (the
+# web process then only acks and queues). See docs/decisions.md.
+JOB_RUNNERS = ("web", "separate")
+DEFAULT_JOB_THREADS = 10  # as many as Bolt's own listener executor
+MAX_JOB_THREADS = 32
+# `python -m bot jobs` lowers its CPU priority by this much (nice), so that on a machine it
+# shares with `web` the acks get the CPU first; 0 on a host shared with other busy work,
+# where a lower priority would starve the runner.
+DEFAULT_JOB_NICENESS = 10
 
 
 # The values `.env.example` ships with: set, but not a workspace's.
@@ -58,6 +68,10 @@ class Settings:
     # A PEM file of the CAs to trust for Slack's HTTPS (a proxy's, a test double's); None
     # means the system's. It replaces the trusted CAs, never turns verification off.
     slack_ca_bundle: str | None = None
+    job_runner: str = "web"
+    # Jobs one `python -m bot jobs` process runs at once (threads: they wait on Slack).
+    job_threads: int = DEFAULT_JOB_THREADS
+    job_niceness: int = DEFAULT_JOB_NICENESS
     # Settings whose value is malformed, (ENV_NAME, one-line reason): reported by the commands
     # that use them (`check`, `require`), so `PORT=abc` stops `web`, not `migrate` or `tick`.
     problems: tuple[tuple[str, str], ...] = field(default=(), repr=False)
@@ -168,6 +182,17 @@ def load_settings(
     port = number("PORT", 3000, 1, 65535)
     workers = number("SCHEDULER_WORKERS", DEFAULT_SCHEDULER_WORKERS, 1, MAX_SCHEDULER_WORKERS)
     web_concurrency = number("WEB_CONCURRENCY", DEFAULT_WEB_CONCURRENCY, 1, MAX_WEB_CONCURRENCY)
+    job_threads = number("JOB_THREADS", DEFAULT_JOB_THREADS, 1, MAX_JOB_THREADS)
+    job_niceness = number("JOB_NICENESS", DEFAULT_JOB_NICENESS, 0, 19)
+    job_runner = (get("JOB_RUNNER") or "web").lower()
+    if job_runner not in JOB_RUNNERS:
+        problems.append(
+            (
+                "JOB_RUNNER",
+                f"JOB_RUNNER must be one of {', '.join(JOB_RUNNERS)}, not {job_runner!r}",
+            )
+        )
+        job_runner = "web"
     problems += _token_problems(get)
     log_level = (get("LOG_LEVEL") or "INFO").upper()
     if log_level not in LOG_LEVELS:
@@ -214,6 +239,9 @@ def load_settings(
         scheduler_workers=workers,
         web_concurrency=web_concurrency,
         slack_ca_bundle=ca_bundle,
+        job_runner=job_runner,
+        job_threads=job_threads,
+        job_niceness=job_niceness,
         problems=tuple(problems),
         slack_client_id=get("SLACK_CLIENT_ID"),
         slack_client_secret=get("SLACK_CLIENT_SECRET"),

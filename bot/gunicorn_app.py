@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import socket
+import threading
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+from slack_bolt import App
 
 from bot.app import build_app
 from bot.deps import Deps
+from bot.jobs import runner_of
 from bot.web import WsgiApp, build_wsgi_app
 
 HOST = "0.0.0.0"
@@ -29,7 +32,9 @@ class BotServer(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> WsgiApp:
         # Runs in the worker, after the fork.
-        return build_wsgi_app(build_app(self.deps), self.deps.engine)
+        app = build_app(self.deps)
+        start_job_runner(app)
+        return build_wsgi_app(app, self.deps.engine)
 
 
 def gunicorn_options(port: int, workers: int = 1) -> dict[str, Any]:
@@ -70,6 +75,14 @@ def serve(deps: Deps, with_scheduler: bool = False) -> None:
         # next to the app in the worker. Claims in the database keep it once-only anyway.
         options["post_worker_init"] = lambda _worker: start_scheduler_thread(deps)
     BotServer(deps, options).run()
+
+
+def start_job_runner(app: App) -> None:
+    """With JOB_RUNNER=web, this worker also looks for jobs a stopped process left behind
+    (bot.jobs); the jobs of its own requests it runs as they come."""
+    runner = runner_of(app)
+    if runner is not None:
+        runner.start_background(threading.Event())
 
 
 def start_scheduler_thread(deps: Deps) -> None:

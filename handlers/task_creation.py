@@ -21,7 +21,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from bot import blocks, delegation, people, permissions, workspace_settings
+from bot import blocks, delegation, jobs, people, permissions, workspace_settings
 from bot.command_grammar import parse_command
 from bot.commands import CreateTask
 from bot.deps import Deps
@@ -29,6 +29,7 @@ from bot.errors import UsageError
 from bot.slack_channels import DM_REFUSAL, check_channel_can_be_vendor, ensure_bot_in_channel
 from handlers import notices
 from handlers.payloads import Click, Requester
+from storage import jobs as job_store
 from storage.database import run_transaction
 
 BROKEN_BUTTON = "That button no longer works; nothing changed. Please run the command again."
@@ -260,6 +261,10 @@ class TaskCreation:
         """Write the task, then announce it; a failed announcement is reported, not fatal.
         With `request_key` (a confirmation button's), the task is created once per key."""
         now = self.deps.clock()
+        earlier = jobs.earlier_effect()
+        if earlier is not None and earlier.startswith("task:"):
+            # A run of this job before a restart wrote the task: say so, write nothing.
+            return self.task_created_before(int(earlier.split(":")[1]))
 
         def create(session: Session) -> delegation.TaskCreated:
             if request_key is not None:
@@ -270,7 +275,7 @@ class TaskCreation:
                     user_id=requester.user_id,
                     now=now,
                 )
-            return delegation.create_task(
+            created = delegation.create_task(
                 session,
                 team_id=requester.team_id,
                 owner_id=requester.user_id,
@@ -278,6 +283,9 @@ class TaskCreation:
                 now=now,
                 **fields,
             )
+            # Marked in the task's own transaction: a rerun of this job reads it instead.
+            jobs.record_effect(session, f"task:{created.task.id}")
+            return created
 
         created = run_transaction(self.deps.engine, create)
         reply = blocks.task_created_reply(
@@ -309,4 +317,20 @@ class TaskCreation:
             # The task is saved and announced: say so, not "nothing was changed". Only the
             # link to the announcement is lost; later notices go to the channel's top level.
             logger.warning("could not store an announcement's ts: %s", type(error).__name__)
+        return reply
+
+    def task_created_before(self, task_id: int) -> blocks.Message:
+        """The reply for a task an interrupted run of this job wrote. Its announcement is not
+        posted again: whether it went out before the stop is unknown (at most once)."""
+        written = run_transaction(
+            self.deps.engine, lambda session: job_store.task_written(session, task_id)
+        )
+        if written is None:
+            raise UsageError("Your task was saved, then removed meanwhile; nothing changed.")
+        task, vendor = written
+        reply = blocks.task_created_reply(task, vendor, False)
+        if task.announcement_ts is None:
+            note = blocks.announcement_failed_note(vendor)
+            reply["text"] += "\n" + note
+            reply["blocks"].append(blocks.problem_reply(note)["blocks"][0])
         return reply

@@ -7,7 +7,10 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, delete, select
 
+from storage.database import insert_unless_taken
 from storage.models import VendorAbsence
+
+SPAN = ("vendor_id", "user_id", "first_day", "last_day")
 
 
 def add_absence(
@@ -19,18 +22,27 @@ def add_absence(
     last_day: date,
     note: str,
     now: datetime,
-) -> VendorAbsence:
-    absence = VendorAbsence(
-        vendor_id=vendor_id,
-        user_id=user_id,
-        first_day=first_day,
-        last_day=last_day,
-        note=note,
-        created_at=now,
-    )
-    session.add(absence)
-    session.flush()
-    return absence
+) -> tuple[VendorAbsence, bool]:
+    """The absence for this person and span, and whether this call added it: the same span
+    said again (or at the same instant by a second submission) is the row already there."""
+    values = {
+        "vendor_id": vendor_id,
+        "user_id": user_id,
+        "first_day": first_day,
+        "last_day": last_day,
+        "note": note,
+        "created_at": now,
+    }
+    new_id = insert_unless_taken(session, VendorAbsence, values, SPAN)
+    found = session.exec(
+        select(VendorAbsence).where(
+            VendorAbsence.vendor_id == vendor_id,
+            VendorAbsence.user_id == user_id,
+            VendorAbsence.first_day == first_day,
+            VendorAbsence.last_day == last_day,
+        )
+    ).one()
+    return found, new_id is not None
 
 
 def absences_from(

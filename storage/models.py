@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint, text
 from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
@@ -172,6 +172,13 @@ class VendorAbsence(SQLModel, table=True):
     said from the check-in's Away… form; see bot.absences."""
 
     __tablename__ = "vendor_absences"
+    # One row per span: the same Away… form sent twice (a double click, two tabs) is one
+    # absence, not two (storage.absences.add_absence inserts unless taken).
+    __table_args__ = (
+        UniqueConstraint(
+            "vendor_id", "user_id", "first_day", "last_day", name="uq_vendor_absences_span"
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     vendor_id: int = Field(foreign_key="vendors.id", index=True)
@@ -428,3 +435,33 @@ class Workspace(SQLModel, table=True):
     digest_channel: str | None = Field(default=None, max_length=32)
     admin_user_ids: str = Field(default="", max_length=2000)  # comma-separated user ids
     timezone: str | None = Field(default=None, max_length=64)
+
+
+class Job(SQLModel, table=True):
+    """A Slack request's work after the ack, queued until a runner has done it (bot.jobs).
+
+    `lease_until`: the runner that claimed it is working on it until then (and renews it);
+    past it, the job is anyone's again. `effect`: what the job has already written, set in
+    the same transaction as the write, so a second run after a crash does not write twice.
+    """
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        Index(
+            "ix_jobs_unfinished",
+            "id",
+            postgresql_where=text("finished_at IS NULL"),
+            sqlite_where=text("finished_at IS NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)
+    team_id: str = Field(default="", max_length=32)
+    payload: str = Field(sa_type=Text)
+    enqueued_at: datetime
+    attempts: int = Field(default=0)
+    lease_until: datetime | None = Field(default=None)
+    finished_at: datetime | None = Field(default=None)
+    outcome: str | None = Field(default=None, max_length=16)
+    effect: str | None = Field(default=None, max_length=64)

@@ -5,6 +5,7 @@ may press them, `vendor away`, and what days away do to the scheduler, the diges
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -184,6 +185,30 @@ def test_away_opens_a_form_and_saving_it_shows_the_absence_in_the_checkin(
     bot.slack.wait_for("chat.postEphemeral")
     assert "you are away Thu 3 Dec to Fri 4 Dec 2026" in ephemeral_texts(bot, "U0VENDOR")[0]
     assert "vendor.away_added" in audit_actions(bot.engine)
+
+
+def test_the_same_away_form_sent_twice_at_once_is_one_absence(
+    bot: BotUnderTest, checkin: Checkin
+) -> None:
+    """A double click on Save (or two tabs): both submissions arrive together; one row,
+    one audit entry, and both get the same confirmation."""
+    _, _, post = checkin
+    form = away_submission(post.id or 0, "2026-12-03", "2026-12-04", "Back Mon")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda _: bot.interact(form), range(2)))
+    bot.settle()
+
+    assert [r.status for r in results] == [200, 200]
+    [absence] = absences(bot.engine)
+    assert (absence.first_day, absence.last_day, absence.note) == (
+        date(2026, 12, 3),
+        date(2026, 12, 4),
+        "Back Mon",
+    )
+    assert audit_actions(bot.engine).count("vendor.away_added") == 1
+    confirmations = ephemeral_texts(bot, "U0VENDOR")
+    assert len(confirmations) == 2
+    assert all("you are away Thu 3 Dec to Fri 4 Dec 2026" in text for text in confirmations)
 
 
 @freeze_time("2026-12-03 10:00:00")
