@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 from bot.__main__ import build_deps, parse_now
 from bot.config import Settings
+from tests.support.cli import bot_env
 from tests.support.paths import FIXTURES as ALL_FIXTURES
 
 FIXTURES = ALL_FIXTURES / "console"
@@ -49,3 +53,17 @@ def after_prompt(transcript: str, typed: str) -> list[str]:
                     answer.append(following)
             return answer
     raise AssertionError(f"no prompt line with {typed!r} in:\n{transcript}")
+
+
+def run_subprocess(
+    tmp_path: Path, *args: str, script: str = ""
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "console", *args],
+        cwd=tmp_path,
+        env=bot_env(),  # no Slack settings at all
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )

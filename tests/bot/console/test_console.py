@@ -33,7 +33,7 @@ from bot.console.world import sidecar_path
 from storage.database import make_engine, migrate
 from storage.models import CheckinResponse, PostKind, ScheduledPost, StatusUpdate, Task, Vendor
 from tests.support.cli import bot_env
-from tests.support.console import FIXTURES, MONDAY, after_prompt, run_console
+from tests.support.console import FIXTURES, MONDAY, after_prompt, run_console, run_subprocess
 from tests.support.fake_slack import Call, FakeSlack
 from tests.support.paths import REPO
 from tests.support.scheduling import add_vendor
@@ -50,20 +50,6 @@ def _keep_logging() -> Iterator[None]:
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
-
-
-def run_subprocess(
-    tmp_path: Path, *args: str, script: str = ""
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "console", *args],
-        cwd=tmp_path,
-        env=bot_env(),  # no Slack settings at all
-        input=script,
-        capture_output=True,
-        text=True,
-        timeout=90,
-    )
 
 
 def items(transcript: str) -> dict[int, list[str]]:

@@ -16,7 +16,7 @@ from bot.fake_slack import FakeSlack
 from bot.jobs import GAVE_UP, LEASE, MAX_ATTEMPTS, JobRunner
 from storage import jobs as queue
 from storage.models import Job, Task
-from tests.slack_requests import BotUnderTest, rendered, start_bot
+from tests.support.slack_requests import BotUnderTest, rendered, start_bot
 
 ACME = "<#C0ACME|acme-design>"
 MONDAY = "2026-11-30 10:00:00"

@@ -17,9 +17,9 @@ from sqlalchemy.engine import Engine
 from bot import blocks
 from storage import jobs as storage_jobs
 from storage.models import Job
-from tests.checkin_support import event_envelope, make_vendor
-from tests.mistakes_support import command_message, press
-from tests.slack_requests import BotUnderTest
+from tests.support.checkin_support import event_envelope, make_vendor
+from tests.support.mistakes_support import command_message, press
+from tests.support.slack_requests import BotUnderTest
 
 ACME = "<#C0ACME|acme-design>"
 MONDAY = "2026-11-30 10:00:00"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tests.test_console import FIXTURES, MONDAY, run_subprocess
+from tests.support.console import FIXTURES, MONDAY, run_subprocess
 
 SCRIPT = FIXTURES / "jobs_scenario.txt"
 GOLDEN = FIXTURES / "jobs_scenario.out"
