@@ -23,9 +23,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import exists, or_, update
+from sqlalchemy import bindparam, exists, or_, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
@@ -114,14 +115,11 @@ def checkins_awaiting(
     Still needing a decision: no reminder (or escalation) row exists for the same
     occurrence, or only a claim whose lease expired before `stale_before`.
     """
-    return session.exec(
-        select(ScheduledPost)
-        .where(
-            ScheduledPost.vendor_id == vendor_id,
-            *_awaiting(follow_up, sent_since, stale_before),
-        )
-        .order_by(col(ScheduledPost.sent_at))
+    params = _awaiting_params(follow_up, sent_since, stale_before)
+    found: Sequence[ScheduledPost] = session.exec(
+        _checkins_awaiting(), params={**params, "vendor_id": vendor_id}
     ).all()
+    return found
 
 
 def vendors_awaiting(
@@ -129,31 +127,52 @@ def vendors_awaiting(
 ) -> set[int]:
     """The vendors that have a check-in `checkins_awaiting` would list, in one query for
     every vendor: a tick asks each of them only, not every vendor, which check-ins."""
-    return set(
-        session.exec(
-            select(ScheduledPost.vendor_id)
-            .where(*_awaiting(follow_up, sent_since, stale_before))
-            .distinct()
-        ).all()
+    params = _awaiting_params(follow_up, sent_since, stale_before)
+    return set(session.exec(_vendors_awaiting(), params=params).all())
+
+
+# Both statements are built once, with bound parameters: building the nested EXISTS
+# expressions was most of a tick's time for a vendor (SQLAlchemy caches the compiled SQL,
+# not the construction of the expression).
+@cache
+def _checkins_awaiting() -> Any:
+    return (
+        select(ScheduledPost)
+        .where(ScheduledPost.vendor_id == bindparam("vendor_id"), *_awaiting())
+        .order_by(col(ScheduledPost.sent_at))
     )
 
 
-def _awaiting(follow_up: PostKind, sent_since: datetime, stale_before: datetime) -> list[Any]:
+@cache
+def _vendors_awaiting() -> Any:
+    return select(ScheduledPost.vendor_id).where(*_awaiting()).distinct()
+
+
+def _awaiting_params(
+    follow_up: PostKind, sent_since: datetime, stale_before: datetime
+) -> dict[str, Any]:
+    return {"follow_up": follow_up, "sent_since": sent_since, "stale_before": stale_before}
+
+
+def _awaiting() -> list[Any]:
     other = aliased(ScheduledPost)
     decided = (
         exists()
         .where(
             col(other.vendor_id) == col(ScheduledPost.vendor_id),
-            col(other.kind) == follow_up,
+            col(other.kind) == bindparam("follow_up"),
             col(other.occurrence) == col(ScheduledPost.occurrence),
-            or_(col(other.state) != PostState.CLAIMED, col(other.claimed_at) >= stale_before),
+            or_(
+                col(other.state) != PostState.CLAIMED,
+                col(other.claimed_at) >= bindparam("stale_before"),
+            ),
         )
         .correlate(ScheduledPost)
     )
     return [
         ScheduledPost.kind == PostKind.CHECKIN,
         ScheduledPost.state == PostState.SENT,
-        col(ScheduledPost.sent_at) >= sent_since,
+        col(ScheduledPost.sent_at) >= bindparam("sent_since"),
         ~exists().where(answers_checkin(StatusUpdate, ScheduledPost)),
         ~exists().where(col(CheckinResponse.post_id) == col(ScheduledPost.id)),
         ~exists().where(col(QuestionAnswer.post_id) == col(ScheduledPost.id)),
