@@ -3,14 +3,14 @@ user would: a form refusal shown in the open form, a click on someone else's pri
 message, a required field left empty, a button pressed after the decision replaced it.
 
 Regenerate after a wording change, having looked at the difference:
-`UPDATE_GOLDEN=1 python -m pytest tests/test_console_review_clicks.py`.
+`UPDATE_GOLDEN=1 python -m pytest tests/bot/console/test_review_clicks.py`.
 """
 
 from __future__ import annotations
 
 import os
 
-from tests.test_console import FIXTURES, MONDAY, after_prompt, run_console
+from tests.support.console import FIXTURES, MONDAY, after_prompt, run_console
 
 SCENARIO = FIXTURES / "review_clicks_scenario.txt"
 GOLDEN = FIXTURES / "review_clicks_scenario.out"
