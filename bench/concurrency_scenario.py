@@ -11,7 +11,7 @@ asks: every command either took effect or its requester was told why, no 5xx, no
 down" answer while the database was up, every check-in's "N of M answered" equal to the
 database, and the summary's counts equal to counts made directly in SQL.
 
-Used by tests/test_concurrency.py (a small, seeded run in the suite) and by
+Used by tests/storage/test_concurrency.py (a small, seeded run in the suite) and by
 bench/concurrency.py (a heavier run with figures).
 """
 

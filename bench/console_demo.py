@@ -4,7 +4,7 @@
 
 The demo plays a whole week (check-ins, clicks, thread replies, a delivery, the summary)
 through the real app and the fake Slack in one process. It used to be timed inside
-tests/test_console.py (`assert elapsed < 60`); a time is not a test's business, so it is
+tests/bot/console/test_console.py (`assert elapsed < 60`); a time is not a test's business, so it is
 measured here. Each run starts, as the test does, `python -m bot console --demo` in an
 empty directory with no Slack settings; the yardstick is the same command without the
 week, `python -m bot console --fresh` with nothing on stdin (interpreter start-up,

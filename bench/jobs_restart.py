@@ -8,7 +8,7 @@ of `--commands` people sends one task for one of ten vendor channels, ten at a t
 `--kill-after` acks the job runner gets SIGKILL (no goodbye: its leases simply stop being
 renewed) and a new one is started. Then, once the queue is empty: every command acked,
 every requester answered, every task written once and announced once. Prints the checks
-and exits 0 (nothing here is a test; tests/test_jobs.py is).
+and exits 0 (nothing here is a test; tests/bot/test_jobs.py is).
 """
 
 from __future__ import annotations

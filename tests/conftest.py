@@ -19,8 +19,8 @@ from sqlmodel import SQLModel
 
 from storage import models  # noqa: F401  (tables on the metadata, for cleaning)
 from storage.database import make_engine, migrate
-from tests.slack_requests import BotUnderTest, start_bot
 from tests.support.fake_slack import FakeSlack
+from tests.support.slack_requests import BotUnderTest, start_bot
 
 POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -1,6 +1,6 @@
 """The real app on loopback, and requests signed the way Slack signs them.
 
-Shared by the console (`python -m bot console`) and the tests (tests/slack_requests.py):
+Shared by the console (`python -m bot console`) and the tests (tests/support/slack_requests.py):
 the Bolt app from `bot.app.build_app`, behind the WSGI front from `bot.web.build_wsgi_app`,
 served by the standard library's server on 127.0.0.1 or called in-process as a WSGI server
 would call it; requests are signed with slack_sdk's SignatureVerifier, as Slack signs them,
@@ -325,7 +325,7 @@ def track_listeners(app: App) -> TrackingExecutor:
     With process_before_response=False, Bolt submits the whole listener (its ack included)
     to `app.listener_runner.listener_executor` before it answers the request, so once a
     request is answered, `wait_idle` covers everything that request started. The tests'
-    bot (tests/slack_requests.py) is a LoopbackApp too.
+    bot (tests/support/slack_requests.py) is a LoopbackApp too.
     """
     runner = app.listener_runner
     tracking = TrackingExecutor(runner.listener_executor)

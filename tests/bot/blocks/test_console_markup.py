@@ -15,7 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[3]
+from tests.support.paths import REPO
+
 FIXTURES = REPO / "tests" / "fixtures" / "console"
 SCENARIO = FIXTURES / "markup_scenario.txt"
 GOLDEN = FIXTURES / "markup_scenario.out"
