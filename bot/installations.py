@@ -212,7 +212,7 @@ class WorkspaceClients:
         self._lock = threading.Lock()
         self._cached: dict[str, _Cached] = {}
         self._tokens: dict[str, workspaces.BotToken] = {}
-        self.queries = 0  # token look-ups made (tests/test_workspaces.py counts them)
+        self.queries = 0  # token look-ups made (tests/bot/test_workspaces.py counts them)
 
     @classmethod
     def single(cls, client: WebClient) -> WorkspaceClients:
