@@ -91,8 +91,9 @@ class TaskChanges:
         notices.tell_owner_about_done(client, done, logger)
         if access.for_someone_else:
             self.tell_owner(client, access.row, requester.user_id, what, logger)
-        if done.outcome == DoneOutcome.ACCEPTED:
-            notices.refresh_checkin_of_task(self.deps, client, command.task_id, logger)
+        # Whatever the outcome (closed, delivered, accepted), the check-in that asked about
+        # the task shows it as it is now: its row loses its buttons, the count moves.
+        notices.refresh_checkin_of_task(self.deps, client, command.task_id, logger)
         return blocks.task_changed_reply(done.task, what)
 
     def change_task(
@@ -120,6 +121,7 @@ class TaskChanges:
 
         access, row, what = run_transaction(self.deps.engine, change)
         self.tell_vendor_channel(client, row, requester.user_id, what, logger)
+        notices.refresh_checkin_of_task(self.deps, client, command.task_id, logger)
         if access.for_someone_else:
             self.tell_owner(client, row, requester.user_id, what, logger)
         return blocks.task_changed_reply(row.task, what)
@@ -198,6 +200,7 @@ class TaskChanges:
         access, what, previous = run_transaction(self.deps.engine, amend)
         row = access.row
         self.tell_vendor_channel(client, row, requester.user_id, what, logger)
+        notices.refresh_checkin_of_task(self.deps, client, command.task_id, logger)
         if not isinstance(command, ReopenTask):
             self.refresh_announcement(client, row, logger)
         if isinstance(command, HandOverTask):

@@ -211,7 +211,12 @@ def test_a_click_on_a_closed_task_says_so_and_refreshes_the_buttons(
 ) -> None:
     _, (logo, _), post = checkin
     assert "marked done" in bot.command(f"done {logo.id}")
+    [shown_done] = bot.slack.wait_for("chat.update")  # `done` shows it in the check-in
+    assert f"task:{logo.id}" not in action_block_ids(shown_done.params)
+    bot.slack.reset_calls()
     before = audit_actions(bot.engine)
+    # A click from a copy of the check-in that still had the buttons (a client that had
+    # not caught up) is refused and the buttons refreshed again.
     bot.interact(button_click(post, logo.id or 0, TaskUpdate.ON_TRACK))
     [note] = bot.slack.wait_for("chat.postEphemeral")
     assert note.params["user"] == "U0VENDOR" and note.params["channel"] == "C0ACME"
