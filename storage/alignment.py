@@ -25,8 +25,10 @@ LIMIT = 15  # per list: a note, not a report
 def delivered_between(
     session: Session, vendor_id: int, start: datetime, end: datetime
 ) -> list[Task]:
-    """Tasks the vendor delivered in `(start, end]` (any delivery, accepted or not yet
-    reviewed), or that were closed as done in it without a delivery; oldest first."""
+    """Tasks the vendor delivered in `(start, end]` (a delivery accepted or not yet
+    reviewed), or that were closed as done in it without a delivery; oldest first. A
+    delivery sent back for changes is not thanked for: the task is listed under "Waiting on
+    us" (changes requested) instead, until it is delivered again."""
     delivery = aliased(Delivery)
     delivered = (
         exists()
@@ -34,6 +36,7 @@ def delivered_between(
             col(delivery.task_id) == col(Task.id),
             col(delivery.delivered_at) > start,
             col(delivery.delivered_at) <= end,
+            col(delivery.outcome) != ReviewOutcome.CHANGES_REQUESTED,
         )
         .correlate(Task)
     )
