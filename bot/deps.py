@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy.engine import Engine
 
 from bot.config import Settings, VendorDefaults
-from bot.people import HomeTeamCache
+from bot.slack_facts import SlackFacts
 
 
 def utc_now() -> datetime:
@@ -23,6 +23,6 @@ class Deps:
     vendor_defaults: VendorDefaults
     # Time is a parameter: tests move it with freezegun, the console with its own clock.
     clock: Callable[[], datetime] = field(default=utc_now)
-    # Who is outside the team (bot.people), per app rather than per process: a test, or the
-    # console with its own workspace, starts with an empty one.
-    home_teams: HomeTeamCache = field(default_factory=HomeTeamCache)
+    # What Slack said about channels and users (bot.slack_facts), per app rather than per
+    # module: a test, or the console with its own workspace, starts with an empty one.
+    slack_facts: SlackFacts = field(default_factory=SlackFacts)

@@ -8,65 +8,21 @@ an interactivity payload's `user.team_id` is the user's own team and is used as 
 When Slack cannot say (users.info fails), the user counts as outside. The only effect of
 that choice is that their "Done" asks the owner for a review instead of closing the task:
 an extra click for the owner, never a task closed without the owner's say. Failures are not
-cached, so the next answer asks Slack again.
+cached, so the next answer asks Slack again. Answers are kept per workspace in
+bot.slack_facts and forgotten on `user_change`.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
-from collections import OrderedDict
-from collections.abc import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.slack_facts import SlackFacts
 from storage.models import Task
 
 logger = logging.getLogger(__name__)
-
-# A user's home team hardly ever changes; ten minutes keeps users.info (Tier 4) quiet.
-HOME_TEAM_TTL_SECONDS = 600.0
-MAX_CACHED_USERS = 5000
-
-
-class HomeTeamCache:
-    """user id -> home team id, each entry kept for `ttl` seconds; safe across threads."""
-
-    def __init__(
-        self,
-        ttl: float = HOME_TEAM_TTL_SECONDS,
-        max_entries: int = MAX_CACHED_USERS,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.ttl = ttl
-        self.max_entries = max_entries
-        self.clock = clock
-        self._entries: OrderedDict[str, tuple[float, str]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, user_id: str) -> str | None:
-        with self._lock:
-            entry = self._entries.get(user_id)
-            if entry is None:
-                return None
-            expires, team_id = entry
-            if self.clock() >= expires:
-                del self._entries[user_id]
-                return None
-            return team_id
-
-    def put(self, user_id: str, team_id: str) -> None:
-        with self._lock:
-            self._entries.pop(user_id, None)
-            self._entries[user_id] = (self.clock() + self.ttl, team_id)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)  # the oldest entry goes first
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
 
 
 def is_outside_user(
@@ -75,7 +31,7 @@ def is_outside_user(
     installed_team_id: str,
     *,
     payload_team_id: str | None = None,
-    cache: HomeTeamCache,
+    cache: SlackFacts,
 ) -> bool:
     """True when `user_id` belongs to another workspace than the one the app is installed in.
 
@@ -85,7 +41,7 @@ def is_outside_user(
     """
     if payload_team_id:
         return payload_team_id != installed_team_id
-    home_team = cache.get(user_id)
+    home_team = cache.home_team(installed_team_id, user_id)
     if home_team is None:
         try:
             user = client.users_info(user=user_id)["user"]
@@ -102,7 +58,7 @@ def is_outside_user(
         home_team = str((user or {}).get("team_id") or "")
         if not home_team:
             return True
-        cache.put(user_id, home_team)
+        cache.remember_home_team(installed_team_id, user_id, home_team)
     return home_team != installed_team_id
 
 

@@ -1,7 +1,9 @@
 """Making sure the bot can post in a vendor channel before anything is written, and
 links to the messages it posted there.
 
-Uses slack_sdk only (no Bolt), so the rule is testable against the fake Web API.
+Uses slack_sdk only (no Bolt), so the rule is testable against the fake Web API. What
+conversations.info said is kept per workspace in bot.slack_facts (forgotten on the channel
+events, and after its TTL), so repeated commands in one channel ask Slack once.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.errors import UsageError
+from bot.slack_facts import SlackFacts
 
 logger = logging.getLogger(__name__)
 
@@ -29,23 +32,27 @@ DM_REFUSAL = (
 )
 
 
-def check_channel_can_be_vendor(client: WebClient, channel_id: str) -> str:
+def check_channel_can_be_vendor(
+    client: WebClient, channel_id: str, *, team_id: str, facts: SlackFacts
+) -> str:
     """The channel's name when it may become a vendor's; UsageError for the general
     channel, a direct message, an archived or unknown channel, or a private one without the
     bot. Reads only: joins nothing."""
-    info = _usable_channel(client, channel_id)
+    info = _usable_channel(client, channel_id, team_id, facts)
     if info.get("is_private") and not info.get("is_member"):
         raise UsageError(f"I'm not in <#{channel_id}>: {INVITE_HINT}.")
     return str(info.get("name") or channel_id)
 
 
-def ensure_bot_in_channel(client: WebClient, channel_id: str) -> str:
+def ensure_bot_in_channel(
+    client: WebClient, channel_id: str, *, team_id: str, facts: SlackFacts
+) -> str:
     """Return the channel's name once the bot is a member; join public channels on the way.
 
     Raises UsageError (nothing joined or written) when the channel is a DM, the general
     channel, archived, private without the bot, or unknown.
     """
-    info = _usable_channel(client, channel_id)
+    info = _usable_channel(client, channel_id, team_id, facts)
     name = str(info.get("name") or channel_id)
     if info.get("is_member"):
         return name
@@ -57,21 +64,30 @@ def ensure_bot_in_channel(client: WebClient, channel_id: str) -> str:
         raise UsageError(
             f"I couldn't join <#{channel_id}> ({error.response.get('error')}): {INVITE_HINT}."
         ) from None
+    # Joined: the next command needs no conversations.info to know it.
+    facts.remember_channel(team_id, channel_id, {**info, "is_member": True})
     return name
 
 
-def _usable_channel(client: WebClient, channel_id: str) -> dict[str, object]:
+def _usable_channel(
+    client: WebClient, channel_id: str, team_id: str, facts: SlackFacts
+) -> dict[str, object]:
     if channel_id.startswith("D"):
         raise UsageError(DM_REFUSAL)
-    try:
-        info = client.conversations_info(channel=channel_id)["channel"]
-    except SlackApiError as error:
-        if error.response.get("error") in ("channel_not_found", "not_in_channel"):
-            # Private channels the bot is not in look exactly like missing ones.
-            raise UsageError(
-                f"I can't see <#{channel_id}>. If it is private, {INVITE_HINT}."
-            ) from None
-        raise
+    info = facts.channel(team_id, channel_id)
+    if info is None:
+        try:
+            info = dict(client.conversations_info(channel=channel_id)["channel"])
+        except SlackApiError as error:
+            if error.response.get("error") in ("channel_not_found", "not_in_channel"):
+                # Private channels the bot is not in look exactly like missing ones.
+                raise UsageError(
+                    f"I can't see <#{channel_id}>. If it is private, {INVITE_HINT}."
+                ) from None
+            raise
+        # Refusals below are remembered too: an archived channel stays refused until
+        # channel_unarchive (or the TTL) says otherwise.
+        facts.remember_channel(team_id, channel_id, info)
     if info.get("is_im") or info.get("is_mpim"):
         raise UsageError(DM_REFUSAL)
     if info.get("is_general"):

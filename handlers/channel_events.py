@@ -1,7 +1,10 @@
 """Channel events that make a vendor channel unusable: the bot removed, archived, unshared.
 
 The vendor is paused with the reason, and whoever added it hears about it once by direct
-message. Events are acked first; retries and repeats find the vendor already paused for that
+message. These events, and the others that change what Slack said about a channel or a user
+(renames, unarchives, joins, shares, `user_change`: handlers.payloads.CHANNEL_FACT_EVENTS and
+USER_FACT_EVENTS), first make the process forget what it remembered (bot.slack_facts).
+Events are acked first; retries and repeats find the vendor already paused for that
 reason and change nothing (bot.channel_changes).
 """
 
@@ -17,7 +20,13 @@ from bot import blocks
 from bot.channel_changes import CHANNEL_EVENTS, pause_vendor_for_channel_change
 from bot.deps import Deps
 from handlers.listening import event_listener
-from handlers.payloads import EventCallback, read_channel_change
+from handlers.payloads import (
+    CHANNEL_FACT_EVENTS,
+    USER_FACT_EVENTS,
+    EventCallback,
+    read_channel_change,
+    read_fact_change,
+)
 from handlers.replies import answering_errors
 from storage.database import run_transaction
 
@@ -26,11 +35,36 @@ def register(app: App, deps: Deps) -> None:
     listeners = ChannelEventListeners(deps)
     for event_type in CHANNEL_EVENTS:
         app.event(event_type)(listeners.on_channel_change)
+    # Bolt runs the first listener that matches an event, so the pausing events forget in
+    # on_channel_change and only the others get this listener.
+    for event_type in sorted((CHANNEL_FACT_EVENTS | USER_FACT_EVENTS) - set(CHANNEL_EVENTS)):
+        app.event(event_type)(listeners.on_fact_change)
 
 
 class ChannelEventListeners:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
+
+    def forget(self, callback: EventCallback) -> None:
+        stale = read_fact_change(callback.event)
+        if stale is None:
+            return
+        facts = self.deps.slack_facts
+        if stale.channel_id:
+            facts.forget_channel(callback.team_id, stale.channel_id)
+        if stale.user_id:
+            facts.forget_user(callback.team_id, stale.user_id)
+
+    @event_listener
+    def on_fact_change(
+        self,
+        callback: EventCallback,
+        client: WebClient,
+        context: BoltContext,
+        logger: logging.Logger,
+    ) -> None:
+        """A channel renamed, unarchived, deleted, shared, joined; a user changed."""
+        self.forget(callback)
 
     @event_listener
     def on_channel_change(
@@ -40,6 +74,7 @@ class ChannelEventListeners:
         context: BoltContext,
         logger: logging.Logger,
     ) -> None:
+        self.forget(callback)
         change = read_channel_change(callback.event, context.bot_user_id)
         if change is None:
             return

@@ -74,7 +74,7 @@ class CheckinListeners:
             click.user_id,
             click.team_id,
             payload_team_id=click.user_team_id,
-            cache=self.deps.home_teams,
+            cache=self.deps.slack_facts,
         )
         try:
             recorded = run_transaction(
@@ -203,7 +203,9 @@ class CheckinListeners:
             # An event carries the channel's team, not the author's: ask Slack (cached).
             outside = any(
                 item.status == TaskUpdate.DONE for item in said.statuses
-            ) and people.is_outside_user(client, reply.user_id, team_id, cache=self.deps.home_teams)
+            ) and people.is_outside_user(
+                client, reply.user_id, team_id, cache=self.deps.slack_facts
+            )
             fields: dict[str, Any] = {
                 "team_id": team_id,
                 "channel_id": reply.channel_id,
@@ -254,7 +256,9 @@ class CheckinListeners:
             engine, lambda session: task_questions.needs_author(session, *where)
         ):
             return  # no task's thread: people talking, nothing to ask Slack about
-        outside = people.is_outside_user(client, reply.user_id, team_id, cache=self.deps.home_teams)
+        outside = people.is_outside_user(
+            client, reply.user_id, team_id, cache=self.deps.slack_facts
+        )
         run_transaction(
             engine,
             lambda session: task_questions.record_task_reply(

@@ -101,7 +101,7 @@ class DelegateListeners:
         """`/delegate settings ...`: this workspace's digest channel, admins and time zone."""
         wanted = workspace_settings.parse_settings(text)
         if people.is_outside_user(
-            client, requester.user_id, requester.team_id, cache=self.deps.home_teams
+            client, requester.user_id, requester.team_id, cache=self.deps.slack_facts
         ):
             raise UsageError(permissions.OUTSIDE_REFUSAL)
         current = run_transaction(
@@ -120,7 +120,7 @@ class DelegateListeners:
     def check_allowed(self, command: Command, requester: Requester, client: WebClient) -> None:
         """Refuse (UsageError) what this user may not do; see bot.permissions."""
         outside = permissions.needs_identity_check(command) and people.is_outside_user(
-            client, requester.user_id, requester.team_id, cache=self.deps.home_teams
+            client, requester.user_id, requester.team_id, cache=self.deps.slack_facts
         )
         refusal = permissions.command_refusal(
             command,

@@ -50,7 +50,7 @@ class DelegateFormListeners:
             user_id,
             requester.team_id,
             payload_team_id=submitted.user.team_id,
-            cache=self.deps.home_teams,
+            cache=self.deps.slack_facts,
         ):
             raise UsageError(permissions.OUTSIDE_REFUSAL)
         if form is not None:
@@ -93,9 +93,19 @@ class DelegateFormListeners:
                 if vendor is None:
                     # Not a vendor yet: the general channel is refused in the form; any
                     # other channel is asked about, privately, before anything is written.
-                    check_channel_can_be_vendor(client, form.channel_id)
+                    check_channel_can_be_vendor(
+                        client,
+                        form.channel_id,
+                        team_id=requester.team_id,
+                        facts=self.deps.slack_facts,
+                    )
                 else:
-                    channel_name = ensure_bot_in_channel(client, form.channel_id)
+                    channel_name = ensure_bot_in_channel(
+                        client,
+                        form.channel_id,
+                        team_id=requester.team_id,
+                        facts=self.deps.slack_facts,
+                    )
             except UsageError as error:
                 errors[blocks.FIELD_VENDOR] = error.message
         if form is None or errors:

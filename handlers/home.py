@@ -48,7 +48,7 @@ class HomeListeners:
 
         with answering_errors(log_problem, logger):
             team_id = opened.team_id
-            if people.is_outside_user(client, user_id, team_id, cache=self.deps.home_teams):
+            if people.is_outside_user(client, user_id, team_id, cache=self.deps.slack_facts):
                 # The figures are the team's view of its vendors, not for the vendors.
                 client.views_publish(user_id=user_id, view=blocks.home_outsider_view())
                 return

@@ -43,7 +43,7 @@ class LifecycleListeners:
             click.user_id,
             click.team_id,
             payload_team_id=click.user_team_id,
-            cache=self.deps.home_teams,
+            cache=self.deps.slack_facts,
         ):
             raise UsageError(permissions.OUTSIDE_REFUSAL)
         try:

@@ -66,8 +66,9 @@ class _ShapeAction(_Strict):
 
 class _ShapeEvent(_Ids):
     type: _Checked = None
-    user: _Checked = None
-    channel: _Checked = None
+    # An id, or an object with one: user_change sends the user, channel_rename the channel.
+    user: _Checked | _Ids = None
+    channel: _Checked | _Ids = None
     text: _Checked = None
     ts: _Checked = None
     thread_ts: _Checked = None
@@ -324,9 +325,16 @@ class _Tokens(_Model):
     bot: object = None
 
 
+def _user_id(value: object) -> str:
+    """An event's `user`: an id, or for user_change the user object, read as its id."""
+    if isinstance(value, dict):
+        value = value.get("id")
+    return _text(value)
+
+
 class Event(_Model):
     type: Text = ""
-    user: Text = ""
+    user: Annotated[str, BeforeValidator(_user_id)] = ""
     channel: object = None  # an id, or for some channel events an object with one
     text: Text = ""
     ts: Text = ""
@@ -403,6 +411,52 @@ def read_channel_change(
     return ChannelChange(
         channel_id=channel, reason=reason, actor_id=str(actor or bot_user_id or "slack")[:32]
     )
+
+
+@dataclass(frozen=True)
+class FactChange:
+    """Which remembered Slack fact (bot.slack_facts) an event makes stale."""
+
+    channel_id: str = ""
+    user_id: str = ""
+
+
+# Events after which what conversations.info said about the channel may be wrong: its
+# name, archived or not, shared or not, the bot a member or not. Any member joining or
+# leaving counts (cheap: the next command asks once more), not only the bot.
+CHANNEL_FACT_EVENTS = frozenset(
+    {
+        "channel_rename",
+        "group_rename",
+        "channel_archive",
+        "group_archive",
+        "channel_unarchive",
+        "group_unarchive",
+        "channel_deleted",
+        "group_deleted",
+        "member_joined_channel",
+        "member_left_channel",
+        "channel_left",
+        "group_left",
+        "channel_shared",
+        "channel_unshared",
+    }
+)
+# Events after which a user's home team (users.info) may be wrong.
+USER_FACT_EVENTS = frozenset({"user_change"})
+
+
+def read_fact_change(event: Event | Mapping[str, Any]) -> FactChange | None:
+    """What an event makes stale among the remembered Slack facts, or None."""
+    event = Event.of(event)
+    if event.type in USER_FACT_EVENTS:
+        return FactChange(user_id=event.user) if event.user else None
+    if event.type not in CHANNEL_FACT_EVENTS:
+        return None
+    channel = event.channel
+    if isinstance(channel, dict):  # channel_rename and friends carry a channel object
+        channel = channel.get("id")
+    return FactChange(channel_id=channel) if isinstance(channel, str) and channel else None
 
 
 @dataclass(frozen=True)

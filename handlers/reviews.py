@@ -159,7 +159,7 @@ class ReviewListeners:
             click.user_id,
             click.team_id,
             payload_team_id=click.user_team_id,
-            cache=self.deps.home_teams,
+            cache=self.deps.slack_facts,
         )
         with transaction(self.deps.engine) as session:  # reads only: nothing to retry
             row = reviews.check_can_rate(
@@ -193,7 +193,7 @@ class ReviewListeners:
             return
         task_id, where = reviews.read_form_metadata(form.metadata, reviews.UNKNOWN_TASK)
         outside = people.is_outside_user(
-            client, user_id, team_id, payload_team_id=form.user.team_id, cache=self.deps.home_teams
+            client, user_id, team_id, payload_team_id=form.user.team_id, cache=self.deps.slack_facts
         )
         asked: dict[str, Any] = {
             "team_id": team_id,

@@ -34,7 +34,7 @@ def post_summary_now(
         ),
     )
     vendor = summary.vendor
-    ensure_bot_in_channel(client, vendor.channel_id)
+    ensure_bot_in_channel(client, vendor.channel_id, team_id=team_id, facts=deps.slack_facts)
     posted = client.chat_postMessage(
         channel=vendor.channel_id, unfurl_links=False, **blocks.summary_message(summary)
     )

@@ -67,7 +67,7 @@ class TaskChanges:
         """The owner's `done` closes (or accepts a delivery); a vendor contact's delivers."""
         # A slash command carries the channel's team, not the user's: ask Slack (cached).
         outside = people.is_outside_user(
-            client, requester.user_id, requester.team_id, cache=self.deps.home_teams
+            client, requester.user_id, requester.team_id, cache=self.deps.slack_facts
         )
 
         def close(session: Session) -> tuple[task_changes.TaskAccess, reviews.TaskMarkedDone]:

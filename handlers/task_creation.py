@@ -131,12 +131,16 @@ class TaskCreation:
         )
         if checked.vendor is None:
             # The general channel and DMs are refused outright; nothing is joined.
-            check_channel_can_be_vendor(client, channel_id)
+            check_channel_can_be_vendor(
+                client, channel_id, team_id=requester.team_id, facts=self.deps.slack_facts
+            )
             if not confirmed:
                 return self.ask_before_registering(
                     requester, channel_id, command.title, {"t": requester.text}
                 )
-        channel_name = ensure_bot_in_channel(client, channel_id)
+        channel_name = ensure_bot_in_channel(
+            client, channel_id, team_id=requester.team_id, facts=self.deps.slack_facts
+        )
         return self.log_task(
             requester,
             client,
@@ -181,7 +185,11 @@ class TaskCreation:
             return
         team_id = click.team_id
         if people.is_outside_user(
-            client, user_id, team_id, payload_team_id=click.user_team_id, cache=self.deps.home_teams
+            client,
+            user_id,
+            team_id,
+            payload_team_id=click.user_team_id,
+            cache=self.deps.slack_facts,
         ):
             raise UsageError(permissions.OUTSIDE_REFUSAL)
         requester = Requester(team_id, user_id, pending.c)
@@ -229,7 +237,12 @@ class TaskCreation:
                 now=self.deps.clock(),
             ),
         )
-        channel_name = ensure_bot_in_channel(client, requester.channel_id)
+        channel_name = ensure_bot_in_channel(
+            client,
+            requester.channel_id,
+            team_id=requester.team_id,
+            facts=self.deps.slack_facts,
+        )
         return self.log_task(
             requester,
             client,

@@ -167,7 +167,12 @@ class VendorCommands:
         )
         # Dates and amounts are checked before the bot joins the channel.
         delegation.new_vendor_settings(command, defaults, self.deps.clock())
-        channel_name = ensure_bot_in_channel(client, command.channel_id)
+        channel_name = ensure_bot_in_channel(
+            client,
+            command.channel_id,
+            team_id=requester.team_id,
+            facts=self.deps.slack_facts,
+        )
         added = run_transaction(
             self.deps.engine,
             lambda session: delegation.add_vendor(
@@ -197,7 +202,12 @@ class VendorCommands:
                     session, team_id=requester.team_id, channel_id=command.channel_id, paused=False
                 ),
             )
-            ensure_bot_in_channel(client, command.channel_id)
+            ensure_bot_in_channel(
+                client,
+                command.channel_id,
+                team_id=requester.team_id,
+                facts=self.deps.slack_facts,
+            )
         vendor = run_transaction(
             self.deps.engine,
             lambda session: vendor_registry.set_vendor_paused(

@@ -31,6 +31,7 @@ from bot.checkin_updates import NOT_THIS_CHANNEL
 from bot.deps import Deps
 from bot.errors import UsageError
 from bot.schedule_rules import vendor_today
+from bot.slack_facts import SlackFacts
 from handlers import notices
 from handlers.forms import day
 from handlers.listening import click_listener, form_listener
@@ -80,7 +81,7 @@ class VendorSideListeners:
         choice = checkin_menu.read_choice(click.selected_value)
         if choice.choice not in (checkin_menu.NOTHING_NEW, checkin_menu.AWAY):
             raise UsageError("I couldn't read that menu; nothing changed.")
-        who = _Presser.of_click(click, client, self.deps.home_teams)
+        who = _Presser.of_click(click, client, self.deps.slack_facts)
         now = self.deps.clock()
         with transaction(self.deps.engine) as session:
             post, vendor = who.checkin(session, choice.post_id, click.channel_id)
@@ -112,7 +113,7 @@ class VendorSideListeners:
     ) -> None:
         user_id, team_id = form.user_id, form.team_id
         post_id = _post_id(form.metadata)
-        who = _Presser.of_form(form, client, self.deps.home_teams)
+        who = _Presser.of_form(form, client, self.deps.slack_facts)
         first = day(form.form.element(absences.FIELD_FIRST).selected_date)
         last = day(form.form.element(absences.FIELD_LAST).selected_date)
         note = form.form.element(absences.FIELD_NOTE).value.strip()
@@ -152,7 +153,7 @@ class VendorSideListeners:
         choice = checkin_menu.read_choice(click.value)
         if choice.choice != "answer":
             raise UsageError("I couldn't read that button; nothing changed.")
-        who = _Presser.of_click(click, client, self.deps.home_teams)
+        who = _Presser.of_click(click, client, self.deps.slack_facts)
         post, vendor = run_transaction(
             self.deps.engine, lambda session: who.checkin(session, choice.post_id, click.channel_id)
         )
@@ -171,7 +172,7 @@ class VendorSideListeners:
         logger: logging.Logger,
     ) -> None:
         post_id = _post_id(form.metadata)
-        who = _Presser.of_form(form, client, self.deps.home_teams)
+        who = _Presser.of_form(form, client, self.deps.slack_facts)
         with transaction(self.deps.engine) as session:
             post, vendor = who.checkin(session, post_id, None)
             answer.channel_id = vendor.channel_id
@@ -211,7 +212,7 @@ class VendorSideListeners:
         logger: logging.Logger,
     ) -> None:
         channel_id = form.metadata
-        who = _Presser.of_form(form, client, self.deps.home_teams)
+        who = _Presser.of_form(form, client, self.deps.slack_facts)
         # The team's own setting, like `vendor set`: outsiders and, with
         # ADMIN_USER_IDS, non-admins are refused.
         if who.outside:
@@ -279,7 +280,7 @@ class _Presser:
         user_id: str,
         team_id: str,
         own_team_id: str,
-        cache: people.HomeTeamCache,
+        cache: SlackFacts,
     ) -> None:
         self.client = client
         self.user_id = user_id
@@ -289,13 +290,11 @@ class _Presser:
         )
 
     @classmethod
-    def of_click(cls, click: Click, client: WebClient, cache: people.HomeTeamCache) -> _Presser:
+    def of_click(cls, click: Click, client: WebClient, cache: SlackFacts) -> _Presser:
         return cls(client, click.user_id, click.team_id, click.user_team_id, cache)
 
     @classmethod
-    def of_form(
-        cls, form: FormSubmission, client: WebClient, cache: people.HomeTeamCache
-    ) -> _Presser:
+    def of_form(cls, form: FormSubmission, client: WebClient, cache: SlackFacts) -> _Presser:
         return cls(client, form.user_id, form.team_id, form.user.team_id, cache)
 
     def checkin(

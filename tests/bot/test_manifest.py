@@ -37,6 +37,16 @@ CHANNEL_UNSHARED = "channel_unshared"
 # Slack sends these (not member_left_channel) to the bot when the bot itself is removed.
 CHANNEL_LEFT = "channel_left"
 GROUP_LEFT = "group_left"
+# Forget what bot.slack_facts remembers about a channel or a user (handlers/channel_events.py).
+CHANNEL_RENAME = "channel_rename"
+GROUP_RENAME = "group_rename"
+CHANNEL_UNARCHIVE = "channel_unarchive"
+GROUP_UNARCHIVE = "group_unarchive"
+CHANNEL_DELETED = "channel_deleted"
+GROUP_DELETED = "group_deleted"
+MEMBER_JOINED_CHANNEL = "member_joined_channel"
+CHANNEL_SHARED = "channel_shared"
+USER_CHANGE = "user_change"
 # Many-workspace mode (handlers/oauth.py): a workspace removed the app or revoked its token.
 APP_UNINSTALLED = "app_uninstalled"
 TOKENS_REVOKED = "tokens_revoked"
@@ -51,6 +61,15 @@ LISTENED_EVENTS = (
     CHANNEL_UNSHARED,
     CHANNEL_LEFT,
     GROUP_LEFT,
+    CHANNEL_RENAME,
+    GROUP_RENAME,
+    CHANNEL_UNARCHIVE,
+    GROUP_UNARCHIVE,
+    CHANNEL_DELETED,
+    GROUP_DELETED,
+    MEMBER_JOINED_CHANNEL,
+    CHANNEL_SHARED,
+    USER_CHANGE,
     APP_UNINSTALLED,
     TOKENS_REVOKED,
 )
@@ -68,6 +87,15 @@ EVENT_SCOPES: dict[str, tuple[str, ...]] = {
     CHANNEL_UNSHARED: ("channels:read", "groups:read"),
     CHANNEL_LEFT: ("channels:read",),
     GROUP_LEFT: ("groups:read",),
+    CHANNEL_RENAME: ("channels:read",),
+    GROUP_RENAME: ("groups:read",),
+    CHANNEL_UNARCHIVE: ("channels:read",),
+    GROUP_UNARCHIVE: ("groups:read",),
+    CHANNEL_DELETED: ("channels:read",),
+    GROUP_DELETED: ("groups:read",),
+    MEMBER_JOINED_CHANNEL: ("channels:read", "groups:read"),
+    CHANNEL_SHARED: ("channels:read", "groups:read"),
+    USER_CHANGE: ("users:read",),
     APP_UNINSTALLED: (),
     TOKENS_REVOKED: (),
 }

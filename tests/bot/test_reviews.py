@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from bot import blocks, people, reviews
 from bot.errors import UsageError
 from bot.reviews import MessageRef, Rating
+from bot.slack_facts import SlackFacts
 from handlers.forms import read_rating_form
 from storage import reviews as review_store
 from storage.database import transaction
@@ -78,7 +79,7 @@ def client(slack: FakeSlack) -> WebClient:
 
 
 def test_a_payloads_team_needs_no_lookup(client: WebClient, slack: FakeSlack) -> None:
-    cache = people.HomeTeamCache()
+    cache = SlackFacts()
     assert people.is_outside_user(client, "U0X", "T0TEAM", payload_team_id="T0VENDOR", cache=cache)
     assert not people.is_outside_user(
         client, "U0X", "T0TEAM", payload_team_id="T0TEAM", cache=cache
@@ -88,7 +89,7 @@ def test_a_payloads_team_needs_no_lookup(client: WebClient, slack: FakeSlack) ->
 
 def test_home_teams_are_looked_up_once_while_fresh(client: WebClient, slack: FakeSlack) -> None:
     now = [0.0]
-    cache = people.HomeTeamCache(ttl=60, clock=lambda: now[0])
+    cache = SlackFacts(ttl=60, clock=lambda: now[0])
     asks = [("U0VENDOR", True), ("U0VENDOR", True), ("U0ALICE", False), ("U0ALICE", False)]
     for user, outside in asks:
         assert people.is_outside_user(client, user, "T0TEAM", cache=cache) is outside
@@ -101,28 +102,29 @@ def test_home_teams_are_looked_up_once_while_fresh(client: WebClient, slack: Fak
 def test_when_slack_cannot_say_the_user_counts_as_outside_and_is_asked_again(
     client: WebClient, slack: FakeSlack
 ) -> None:
-    cache = people.HomeTeamCache()
+    cache = SlackFacts()
     slack.fail_next("users.info", "internal_error")
     assert people.is_outside_user(client, "U0ALICE", "T0TEAM", cache=cache)
     assert people.is_outside_user(client, "U0NOBODY", "T0TEAM", cache=cache)  # user_not_found
     assert not people.is_outside_user(client, "U0ALICE", "T0TEAM", cache=cache)
-    assert cache.get("U0ALICE") == "T0TEAM" and cache.get("U0NOBODY") is None
+    assert cache.home_team("T0TEAM", "U0ALICE") == "T0TEAM"
+    assert cache.home_team("T0TEAM", "U0NOBODY") is None
 
 
 def test_the_cache_keeps_its_newest_entries() -> None:
-    cache = people.HomeTeamCache(max_entries=2)
+    cache = SlackFacts(max_entries=2)
     for user in ("U1", "U2", "U3"):
-        cache.put(user, "T")
-    assert [cache.get(u) for u in ("U1", "U2", "U3")] == [None, "T", "T"]
+        cache.remember_home_team("T", user, "T")
+    assert [cache.home_team("T", u) for u in ("U1", "U2", "U3")] == [None, "T", "T"]
 
 
 def test_the_cache_is_safe_across_threads() -> None:
-    cache = people.HomeTeamCache(max_entries=50)
+    cache = SlackFacts(max_entries=50)
 
     def churn(n: int) -> None:
         for i in range(500):
-            cache.put(f"U{n}-{i}", "T")
-            cache.get(f"U{n}-{i - 1}")
+            cache.remember_home_team("T", f"U{n}-{i}", "T")
+            cache.home_team("T", f"U{n}-{i - 1}")
 
     threads = [threading.Thread(target=churn, args=(n,)) for n in range(8)]
     for thread in threads:

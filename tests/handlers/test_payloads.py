@@ -301,6 +301,23 @@ def test_shape_problems_are_named(body: Any, problem: str) -> None:
     assert found is not None and problem in found
 
 
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"type": "user_change", "user": {"id": "U1", "team_id": "T1", "is_restricted": True}},
+        {"type": "channel_rename", "channel": {"id": "C1", "name": "new", "created": 1}},
+        {"type": "channel_shared", "channel": "C1", "connected_team_id": "T2"},
+    ],
+)
+def test_events_naming_an_object_pass_the_shape_check(event: dict[str, Any]) -> None:
+    assert shape_problem({"type": "event_callback", "event": event}) is None
+
+
+def test_an_events_channel_that_is_neither_text_nor_an_object_is_refused() -> None:
+    found = shape_problem({"type": "event_callback", "event": {"channel": ["C1"]}})
+    assert found is not None and "event.channel" in found
+
+
 def test_slack_shaped_payloads_pass_the_shape_check() -> None:
     for name in (
         "block_actions_checkin_button",

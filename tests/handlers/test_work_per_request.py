@@ -83,8 +83,11 @@ EXPECTED = {
     # Workspace settings twice (the permission check, then the task's admins) and the vendor
     # twice (check_new_task, then create_task): the next cuts, in handlers/task_creation.py.
     # users.info: is the requester a guest from another organisation; conversations.info:
-    # is the bot in the channel; chat.postMessage: the announcement.
+    # is the bot in the channel; chat.postMessage: the announcement. Asked once per process
+    # and workspace (bot.slack_facts), so only the first command in the channel asks.
     "task": (QUEUE + 8, {"users.info": 1, "conversations.info": 1, "chat.postMessage": 1}),
+    # The same person again in the same channel: Slack's answers are remembered.
+    "task again": (QUEUE + 8, {"chat.postMessage": 1}),
     "list": (QUEUE + 2, {}),
     # done: the newest check-in listing the task is looked up to show the task closed there
     # (none here, so no chat.update).
@@ -92,11 +95,15 @@ EXPECTED = {
     "help": (QUEUE + 1, {}),
     "event": (QUEUE, {}),
     # Register and delegate, on the question about a channel that is not a vendor yet: the
-    # vendor registered and the task written. conversations.info twice (may the channel be
-    # a vendor's; is the bot in it): the repeated look-up a channel cache would remove.
-    "click": (
+    # vendor registered and the task written. No conversations.info: the command that asked
+    # the question already did (may the channel be a vendor's), and "is the bot in it" reads
+    # the same answer. conversations.join: the bot was not in the channel.
+    "click": (QUEUE + 11, {"conversations.join": 1, "chat.postMessage": 1}),
+    # The same click where nothing is remembered (another process, or past the TTL): one
+    # conversations.info for both questions, where there used to be two.
+    "cold click": (
         QUEUE + 11,
-        {"conversations.info": 2, "conversations.join": 1, "chat.postMessage": 1},
+        {"conversations.info": 1, "conversations.join": 1, "chat.postMessage": 1},
     ),
 }
 
@@ -104,10 +111,12 @@ EXPECTED = {
 @freeze_time(MONDAY)
 def test_statements_and_slack_calls_per_request(bot: BotUnderTest) -> None:
     make_vendor(bot.engine)
+    bot.slack.add_channel("C0SHOP", "initech", members=["U0ALICE"])
     bot.command("help")  # the process's first request does auth.test: not counted
     left = event_envelope({"type": "member_left_channel", "user": "U0X", "channel": "C0ACME"})
     measured = {
         "task": measure(bot, lambda: bot.command(f"{ACME} Logo refresh due:2026-12-04")),
+        "task again": measure(bot, lambda: bot.command(f"{ACME} Colours due:2026-12-04")),
         "list": measure(bot, lambda: bot.command("list")),
         "done": measure(bot, lambda: bot.command("done 1")),
         "help": measure(bot, lambda: bot.command("help")),
@@ -116,6 +125,11 @@ def test_statements_and_slack_calls_per_request(bot: BotUnderTest) -> None:
     question = command_message(bot, "<#C0PUBLIC|globex> Brochure due:2026-12-04")
     measured["click"] = measure(
         bot, lambda: press(bot, question, blocks.REGISTER_AND_DELEGATE_ACTION, channel="C0PUBLIC")
+    )
+    question = command_message(bot, "<#C0SHOP|initech> Flyer due:2026-12-04", channel="C0SHOP")
+    bot.deps.slack_facts.clear()
+    measured["cold click"] = measure(
+        bot, lambda: press(bot, question, blocks.REGISTER_AND_DELEGATE_ACTION, channel="C0SHOP")
     )
     for name, (sql, calls) in EXPECTED.items():
         work = measured[name]
