@@ -108,6 +108,9 @@ class ConsoleBase:
     def fill_forms(self) -> None:
         raise NotImplementedError
 
+    def send_event(self, event: dict[str, Any], channel: str) -> None:
+        raise NotImplementedError
+
     def _add_item(self, **fields: Any) -> Item:
         item = Item(number=len(self.items) + 1, **fields)
         self.items.append(item)

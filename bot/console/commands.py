@@ -1,5 +1,9 @@
-"""Console commands about who and where you are: `:as`, `:in`, `:new`, `:show`, `:quit`,
-and the help.
+"""Console commands about who and where you are: `:as`, `:in`, `:new`, `:rename`, `:show`,
+`:quit`, and the help.
+
+A change Slack would announce to the bot is announced here too, with the same event: a
+person turned guest (or back) by `:as … --external` sends `user_change`, `:rename` sends
+`channel_rename` (the bot forgets what it remembered about them: bot.slack_facts).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ Type as a Slack user would:
   :in #channel [--private]         go to a channel (new names are created)
   :new #channel [--private]        create a channel without going there
   :new @name [--external]          add a teammate (or a vendor's guest)
+  :rename #channel #new-name       rename a channel, as anyone in it could
   :time +1d | +2h30m | 2026-12-04 09:00 | fri 16:05 [Area/City]
                                    move the clock (UTC unless a time zone is given); all
                                    scheduled work due by then runs, in order. Days as
@@ -56,7 +61,13 @@ class People(ConsoleBase):
         external = True if "--external" in flags else False if "--internal" in flags else None
         if names[0].lower() == f"@{self.world.bot.name}":
             raise ConsoleError(f"@{self.world.bot.name} is the bot; you can't type as it")
+        before = self.world.person_named(names[0].lstrip("@"))
+        was_external = before.external if before is not None else None
         person = self._named(lambda: self.world.person(names[0], external))
+        if was_external is not None and was_external != person.external:
+            # Slack tells the bot when a person's organisation changes.
+            user = {"id": person.id, "name": person.name, "team_id": self.world.team_of(person.id)}
+            self.send_event({"type": "user_change", "user": user}, self.channel.id)
         self.user = person
         kind = (
             "a Slack Connect guest from the vendor's organisation"
@@ -100,6 +111,20 @@ class People(ConsoleBase):
         if self.world.person_named(name[1:]) is not None:
             raise ConsoleError(f"{name} exists already; be them with :as {name}")
         self._named(lambda: self.world.person(name, external="--external" in flags))
+
+    def rename(self, rest: str) -> None:
+        """`:rename #old #new`: the channel gets the new name, and the bot hears of it."""
+        names = rest.split()
+        if len(names) != 2 or not all(n.startswith("#") for n in names):
+            raise ConsoleError("write :rename #channel #new-name")
+        room = self.world.room_named(names[0][1:])
+        if room is None:
+            raise ConsoleError(f"{names[0]} is not a channel here; :new {names[0]} creates it")
+        old = room.name
+        self._named(lambda: self.world.rename(room, names[1]))
+        channel = {"id": room.id, "name": room.name, "created": 0}
+        self.send_event({"type": "channel_rename", "channel": channel}, room.id)
+        self.print(f"· #{old} is now #{room.name}.")
 
     def show(self, rest: str) -> None:
         item = self._item(rest.strip(), "write :show N, with N a message number")

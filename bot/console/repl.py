@@ -89,6 +89,7 @@ class Console(People, Messages, Buttons, TimeTravel, Forms, Replay):
             ":click": self.click,
             ":time": self.move_clock,
             ":new": self.create,
+            ":rename": self.rename,
             ":show": self.show,
             ":home": self.open_home,
             ":quit": self.quit,

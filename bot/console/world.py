@@ -143,6 +143,15 @@ class Workspace:
             self.created.append(found)
         return found
 
+    def rename(self, room: Room, name: str) -> Room:
+        """Give `room` a new name, free among the channels (checked as `:new` checks)."""
+        name = _checked_name(name, "#")
+        if self.room_named(name) is not None:
+            raise ConsoleError(f"#{name} exists already")
+        room.name = name
+        self.fake.rename_channel(room.id, name)
+        return room
+
     def join(self, room: Room, person: Person) -> None:
         if person.id not in room.members:
             room.members.append(person.id)

@@ -221,6 +221,13 @@ class FakeSlack(ChatApi, ConversationsApi, ViewsApi, FilesApi, OAuthApi):
             if user is not None and user.team_id != self.team_id:
                 channel.is_ext_shared = True
 
+    def rename_channel(self, channel_id: str, name: str) -> None:
+        """Someone renames a channel (the bot hears of it by channel_rename, sent apart)."""
+        with self._lock:
+            if channel_id not in self._channels:
+                raise KeyError(f"unknown channel {channel_id}; add_channel() it first")
+            self._channels[channel_id].name = name
+
     def members_of(self, channel_id: str) -> list[str]:
         with self._lock:
             channel = self._channels.get(channel_id)
