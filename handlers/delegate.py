@@ -92,8 +92,8 @@ class DelegateListeners:
                 respond(**self.on_settings(text, requester, client))
                 return
             command = parse_command(text)
-            self.check_allowed(command, requester, client)
-            reply = self.run(command, requester, client, slash.trigger_id, logger)
+            workspace = self.check_allowed(command, requester, client)
+            reply = self.run(command, requester, client, slash.trigger_id, logger, workspace)
             if reply is not None:
                 respond(**reply)
 
@@ -117,19 +117,21 @@ class DelegateListeners:
         )
         return blocks.plain_reply(workspace_settings.describe(current))
 
-    def check_allowed(self, command: Command, requester: Requester, client: WebClient) -> None:
-        """Refuse (UsageError) what this user may not do; see bot.permissions."""
+    def check_allowed(
+        self, command: Command, requester: Requester, client: WebClient
+    ) -> workspace_settings.WorkspaceSettings:
+        """Refuse (UsageError) what this user may not do; see bot.permissions. The
+        workspace's settings read for it are returned, for the command to reuse."""
         outside = permissions.needs_identity_check(command) and people.is_outside_user(
             client, requester.user_id, requester.team_id, cache=self.deps.slack_facts
         )
+        workspace = workspace_of(self.deps, requester.team_id)
         refusal = permissions.command_refusal(
-            command,
-            user_id=requester.user_id,
-            outside=outside,
-            admins=workspace_of(self.deps, requester.team_id).admins,
+            command, user_id=requester.user_id, outside=outside, admins=workspace.admins
         )
         if refusal is not None:
             raise UsageError(refusal)
+        return workspace
 
     def run(
         self,
@@ -138,6 +140,7 @@ class DelegateListeners:
         client: WebClient,
         trigger_id: str,
         logger: logging.Logger,
+        workspace: workspace_settings.WorkspaceSettings,
     ) -> blocks.Message | None:
         match command:
             case ShowHelp():
@@ -156,7 +159,9 @@ class DelegateListeners:
                 client.views_open(trigger_id=trigger_id, view=blocks.delegate_modal(initial))
                 return None
             case CreateTask():
-                return self.creation.create_task(command, requester, client, logger)
+                return self.creation.create_task(
+                    command, requester, client, logger, admins=workspace.admins
+                )
             case ListTasks():
                 listing = run_transaction(
                     self.deps.engine,

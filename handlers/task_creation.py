@@ -107,6 +107,7 @@ class TaskCreation:
         *,
         confirmed: bool = False,
         request_key: str | None = None,
+        admins: frozenset[str] | None = None,
     ) -> blocks.Message:
         """Log a task for a vendor. For a channel that is not a vendor yet nothing is written
         or posted: the requester is asked first (`pending_task_reply`), unless `confirmed`
@@ -114,6 +115,10 @@ class TaskCreation:
         channel_id = command.channel_id or requester.channel_id
         if channel_id.startswith("D"):
             raise UsageError(DM_REFUSAL)
+        # The workspace's admins: given by the permission check that read them for this
+        # request, else read here (a confirmation button).
+        if admins is None:
+            admins = workspace_of(self.deps, requester.team_id).admins
         # Check the date before touching Slack, so a typo joins no channel.
         checked = run_transaction(
             self.deps.engine,
@@ -122,7 +127,7 @@ class TaskCreation:
                 team_id=requester.team_id,
                 channel_id=channel_id,
                 user_id=requester.user_id,
-                admins=workspace_of(self.deps, requester.team_id).admins,
+                admins=admins,
                 due=command.due,
                 cost=command.cost,
                 defaults=self.deps.vendor_defaults,
