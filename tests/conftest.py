@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,11 +36,11 @@ POSTGRES_OPTIONS = "-csynchronous_commit=off"
 SQLITE_SYNCHRONOUS = "PRAGMA synchronous=NORMAL"  # WAL: fsync at checkpoints, not commits
 
 
-@pytest.fixture(scope="session")
-def postgres_engine() -> Iterator[Engine]:
-    """A private schema in the `test` database for this test run (for each parallel worker:
-    its own), migrated once and dropped afterwards."""
-    schema = f"t_{uuid.uuid4().hex[:10]}"
+@contextmanager
+def private_schema(prefix: str) -> Iterator[Engine]:
+    """An engine on a new schema of its own in the `test` database (its search_path),
+    dropped afterwards. No server: the test is skipped, or fails under REQUIRE_POSTGRES=1."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = make_engine(POSTGRES_URL)
     try:
         with admin.begin() as connection:
@@ -59,13 +60,21 @@ def postgres_engine() -> Iterator[Engine]:
         POSTGRES_URL, connect_args={"options": f"-csearch_path={schema} {POSTGRES_OPTIONS}"}
     )
     try:
-        migrate(engine)
         yield engine
     finally:
         engine.dispose()
         with admin.begin() as connection:
             connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_engine() -> Iterator[Engine]:
+    """A private schema for this test run (for each parallel worker: its own), migrated once
+    and dropped afterwards."""
+    with private_schema("t") as engine:
+        migrate(engine)
+        yield engine
 
 
 @pytest.fixture(scope="session")

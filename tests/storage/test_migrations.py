@@ -4,7 +4,6 @@ they should (duplicate absences merged before the one-per-span constraint)."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from sqlmodel import SQLModel
 
 from storage import models  # noqa: F401  (the tables, on SQLModel's metadata)
 from storage.database import alembic_config, make_engine
-from tests.conftest import POSTGRES_OPTIONS, POSTGRES_URL
+from tests.conftest import private_schema
 
 # slack_sdk's installation and OAuth state stores: created by migration 0009 from
 # slack_sdk's own table definitions, not on SQLModel's metadata.
@@ -34,20 +33,8 @@ def blank(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         yield engine
         engine.dispose()
         return
-    schema = f"m_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    engine = make_engine(
-        POSTGRES_URL, connect_args={"options": f"-csearch_path={schema} {POSTGRES_OPTIONS}"}
-    )
-    try:
+    with private_schema("m") as engine:
         yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
 
 
 def differences(engine: Engine) -> list[Any]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -54,6 +54,13 @@ TEAM_ID = "T0TEAM"
 # is a deadline for a hang on a loaded 2-CPU machine, not a pause (the wait ends as soon as
 # the last listener finishes).
 LISTENER_DEADLINE = 30.0
+
+
+def settle_or_fail(wait_idle: Callable[[float], bool], timeout: float = LISTENER_DEADLINE) -> None:
+    """Wait until every listener the bot started so far has finished (`wait_idle`: the
+    tracking executor's condition), or fail the test."""
+    if not wait_idle(timeout):
+        raise AssertionError(f"the bot's listeners were still running after {timeout}s")
 
 
 def rendered(message: dict[str, Any]) -> str:
@@ -132,8 +139,7 @@ class BotUnderTest:
     def settle(self, timeout: float = LISTENER_DEADLINE) -> None:
         """Wait until every listener started so far has finished (the condition the
         tracking executor signals), or fail the test."""
-        if not self.listeners.wait_idle(timeout):
-            raise AssertionError(f"the bot's listeners were still running after {timeout}s")
+        settle_or_fail(self.listeners.wait_idle, timeout)
 
     def post(
         self,

@@ -25,7 +25,13 @@ from bot.config import Settings, VendorDefaults
 from bot.console.transport import LoopbackApp, LoopbackServer
 from bot.deps import Deps
 from tests.support.fake_slack import FakeSlack
-from tests.support.slack_requests import SIGNING_SECRET, HttpResult, command_form, rendered
+from tests.support.slack_requests import (
+    SIGNING_SECRET,
+    HttpResult,
+    command_form,
+    rendered,
+    settle_or_fail,
+)
 
 CLIENT_ID = "1111.2222"
 CLIENT_SECRET = "oauth-client-secret-abcdef"
@@ -73,11 +79,9 @@ class ManyBot:
     deps: Deps
     loopback: LoopbackApp
 
-    def settle(self, timeout: float = 30) -> None:
-        """Wait until every listener started so far has finished (the tracking executor's
-        condition: Bolt submits each listener before it answers the request), or fail."""
-        if not self.loopback.settle(timeout):
-            raise AssertionError(f"the bot's listeners were still running after {timeout}s")
+    def settle(self) -> None:
+        """Wait for the listeners (Bolt submits each before it answers the request)."""
+        settle_or_fail(self.loopback.settle)
 
     def install(self, team_id: str, decision: str = "allow", browser: Browser | None = None) -> str:
         """Walk /slack/install -> Slack's authorize page -> Allow; the final page's HTML."""
