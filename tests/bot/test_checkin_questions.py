@@ -165,7 +165,7 @@ def test_answer_opens_the_form_and_answers_go_in_the_thread_stored_and_counted(
     assert labels == QUESTIONS
 
     result = bot.interact(
-        answers_submission(post.id or 0, ["The logo drafts", "", "The brand <colours> & fonts"])
+        answers_submission(post.saved_id, ["The logo drafts", "", "The brand <colours> & fonts"])
     )
     assert result.status == 200 and result.body in ("", "{}")
     stored = answers(bot)
@@ -183,7 +183,7 @@ def test_answer_opens_the_form_and_answers_go_in_the_thread_stored_and_counted(
     with transaction(bot.engine) as session:
         awaiting = schedule.checkins_awaiting(
             session,
-            vendor_id=vendor.id or 0,
+            vendor_id=vendor.saved_id,
             follow_up=PostKind.REMINDER,
             sent_since=datetime(2026, 11, 1, tzinfo=UTC),
             stale_before=datetime(2026, 11, 30, tzinfo=UTC),
@@ -197,11 +197,11 @@ def test_an_empty_or_strangers_answer_form_saves_nothing(
     bot: BotUnderTest, checkin: Checkin
 ) -> None:
     _, _, post = checkin
-    body = json.loads(bot.interact(answers_submission(post.id or 0, ["", "", ""])).body)
+    body = json.loads(bot.interact(answers_submission(post.saved_id, ["", "", ""])).body)
     assert "Answer at least one question" in body["errors"]["answer_1"]
-    body = json.loads(bot.interact(answers_submission(post.id or 0, ["x" * 2001])).body)
+    body = json.loads(bot.interact(answers_submission(post.saved_id, ["x" * 2001])).body)
     assert "under 2000 characters" in body["errors"]["answer_1"]
-    stranger = answers_submission(post.id or 0, ["hi"], user="U0STRANGER", user_team="T0OTHER")
+    stranger = answers_submission(post.saved_id, ["hi"], user="U0STRANGER", user_team="T0OTHER")
     body = json.loads(bot.interact(stranger).body)
     assert "Only Acme's people" in body["errors"]["answer_1"]
     assert answers(bot) == []
@@ -220,7 +220,7 @@ def test_answers_are_in_the_report_the_summary_thread_and_the_digest(
     bot: BotUnderTest, checkin: Checkin
 ) -> None:
     vendor, _, post = checkin
-    bot.interact(answers_submission(post.id or 0, ["The logo drafts", "Banner", ""]))
+    bot.interact(answers_submission(post.saved_id, ["The logo drafts", "Banner", ""]))
     bot.slack.wait_for("chat.postMessage")
     friday = datetime(2026, 12, 4, 16, tzinfo=UTC)
     with transaction(bot.engine) as session:

@@ -216,7 +216,7 @@ def _sent_checkin(engine: Engine) -> ScheduledPost:
     make_task(engine, vendor, "Logo refresh")
     with transaction(engine) as session:
         post = ScheduledPost(
-            vendor_id=vendor.id or 0,
+            vendor_id=vendor.saved_id,
             kind=PostKind.CHECKIN,
             occurrence="2026-11-30T09:00",
             state=PostState.SENT,
@@ -296,7 +296,7 @@ def test_pausing_for_the_same_reason_twice_pauses_once(engine: Engine) -> None:
             session, team_id="T0OTHER", change=change, now=NOW
         )
         assert other_team is None
-        stored = vendors.get_vendor(session, vendor.id or 0)
+        stored = vendors.get_vendor(session, vendor.saved_id)
         assert stored is not None and stored.paused and stored.pause_reason == ARCHIVED
 
 

@@ -399,7 +399,7 @@ def test_two_ratings_racing_each_other_leave_one_row(engine: Engine, task: Task)
 
 def _feedback_prompt(session: Session, vendor: Vendor, ts: str) -> ScheduledPost:
     post = ScheduledPost(
-        vendor_id=vendor.id or 0,
+        vendor_id=vendor.saved_id,
         kind=PostKind.FEEDBACK_PROMPT,
         occurrence=f"prompt-{ts}",
         state=PostState.SENT,

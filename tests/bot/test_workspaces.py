@@ -255,7 +255,7 @@ def test_two_workspaces_keep_to_themselves(many: ManyBot, engine: Engine) -> Non
         post = session.exec(select(ScheduledPost)).all()
         one_post = next(p for p in post if p.channel_id == "C1ACME")
         logo = session.exec(select(Task).where(Task.title == "Logo")).one()
-    body = button_click(one_post, logo.id or 0, "done", user="U2VEN", channel="C2BETA")
+    body = button_click(one_post, logo.saved_id, "done", user="U2VEN", channel="C2BETA")
     body["team"] = {"id": TWO, "domain": "two"}
     body["user"]["team_id"] = TWO
     many.slack.reset_calls()

@@ -52,7 +52,7 @@ def test_the_bot_removed_pauses_the_vendor_and_tells_who_added_it_once(bot: BotU
     bot.event(event_envelope({"type": "channel_left", "channel": "C0ACME", "actor_id": "U0BOB"}))
     archive_barrier(bot, dm_count=2)
 
-    paused = get_vendor(bot.engine, vendor.id or 0)
+    paused = get_vendor(bot.engine, vendor.saved_id)
     assert paused.paused and paused.pause_reason == REMOVED
     assert [d["channel"] for d in dms(bot)] == ["U0ALICE", "U0BOB"]
     assert audit_actions(bot.engine) == ["vendor.paused", "vendor.paused"]  # Acme, Barrier
@@ -86,7 +86,7 @@ def test_each_channel_change_pauses_with_its_reason(
     bot.event(event_envelope(event))
     [dm] = bot.slack.wait_for("chat.postMessage")
     assert reason in sent_text(dm.params) and dm.params["channel"] == "U0ALICE"
-    paused = get_vendor(bot.engine, vendor.id or 0)
+    paused = get_vendor(bot.engine, vendor.saved_id)
     assert (paused.paused, paused.pause_reason) == (True, reason)
     assert f"({reason})" in bot.command("vendor list")
 
@@ -113,7 +113,7 @@ def test_people_leaving_and_other_channels_change_nothing(bot: BotUnderTest) -> 
         event_envelope({"type": "channel_archive", "channel": "C0NOTAVENDOR", "user": "U0BOB"})
     )
     archive_barrier(bot, dm_count=1)
-    assert not get_vendor(bot.engine, vendor.id or 0).paused
+    assert not get_vendor(bot.engine, vendor.saved_id).paused
     assert [d["channel"] for d in dms(bot)] == ["U0BOB"]
 
 
@@ -124,7 +124,7 @@ def test_resume_clears_the_reason_once_the_bot_can_post_again(bot: BotUnderTest)
     assert len(bot.slack.calls_to("chat.postMessage")) == 1
     reply = bot.command("vendor resume <#C0PUBLIC|globex>")
     assert "resumed" in reply
-    resumed: Vendor = get_vendor(bot.engine, vendor.id or 0)
+    resumed: Vendor = get_vendor(bot.engine, vendor.saved_id)
     assert (resumed.paused, resumed.pause_reason) == (False, None)
     # A public channel: the bot joined it again on the way.
     assert [c.params["channel"] for c in bot.slack.calls_to("conversations.join")] == ["C0PUBLIC"]
@@ -137,5 +137,5 @@ def test_resume_is_refused_while_the_channel_is_archived(bot: BotUnderTest) -> N
     assert len(bot.slack.calls_to("chat.postMessage")) == 1
     reply = bot.command("vendor resume <#C0OLD|old-vendor>")
     assert reply.startswith(":warning:") and "archived" in reply
-    still = get_vendor(bot.engine, vendor.id or 0)
+    still = get_vendor(bot.engine, vendor.saved_id)
     assert (still.paused, still.pause_reason) == (True, ARCHIVED)

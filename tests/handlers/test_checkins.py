@@ -56,7 +56,7 @@ def test_at_risk_click_updates_the_checkin_opens_a_note_form_and_tells_the_owner
     bot: BotUnderTest, checkin: Checkin
 ) -> None:
     _, (logo, _banner), post = checkin
-    result = bot.interact(button_click(post, logo.id or 0, TaskUpdate.AT_RISK))
+    result = bot.interact(button_click(post, logo.saved_id, TaskUpdate.AT_RISK))
     assert result.status == 200
 
     assert len(bot.slack.calls_to("chat.postMessage")) == 1  # the owner's DM is the last thing done
@@ -92,12 +92,12 @@ def test_a_submitted_note_is_stored_shown_escaped_and_sent_to_the_owner(
     bot: BotUnderTest, checkin: Checkin
 ) -> None:
     _, (logo, _), post = checkin
-    bot.interact(button_click(post, logo.id or 0, TaskUpdate.BLOCKED))
+    bot.interact(button_click(post, logo.saved_id, TaskUpdate.BLOCKED))
     assert len(bot.slack.calls_to("chat.postMessage")) == 1
     assert status_updates(bot.engine)[0].owner_alert is not None
     [update] = status_updates(bot.engine)
 
-    result = bot.interact(note_submission(update.id or 0, "Waiting on <!channel> & the assets"))
+    result = bot.interact(note_submission(update.saved_id, "Waiting on <!channel> & the assets"))
     assert result.status == 200 and result.body == ""  # a plain ack closes the form
 
     # One direct message per status event: the click's DM is updated with the note.
@@ -117,10 +117,10 @@ def test_a_submitted_note_is_stored_shown_escaped_and_sent_to_the_owner(
 @freeze_time(MONDAY)
 def test_an_empty_note_just_closes_the_form(bot: BotUnderTest, checkin: Checkin) -> None:
     _, (logo, _), post = checkin
-    bot.interact(button_click(post, logo.id or 0, TaskUpdate.BLOCKED))
+    bot.interact(button_click(post, logo.saved_id, TaskUpdate.BLOCKED))
     assert len(bot.slack.calls_to("chat.postMessage")) == 1
     [update] = status_updates(bot.engine)
-    result = bot.interact(note_submission(update.id or 0, "   "))
+    result = bot.interact(note_submission(update.saved_id, "   "))
     assert result.status == 200 and result.body == ""
     assert status_updates(bot.engine)[0].note == ""
 
@@ -143,10 +143,10 @@ def test_a_note_that_cannot_be_saved_is_reported_in_the_form(
     hint: str,
 ) -> None:
     _, (logo, _), post = checkin
-    bot.interact(button_click(post, logo.id or 0, TaskUpdate.AT_RISK))
+    bot.interact(button_click(post, logo.saved_id, TaskUpdate.AT_RISK))
     assert len(bot.slack.calls_to("chat.postMessage")) == 1
     [update] = status_updates(bot.engine)
-    result = bot.interact(make(update.id or 0))
+    result = bot.interact(make(update.saved_id))
     body = result.json()
     assert body["response_action"] == "errors" and hint in body["errors"][blocks.FIELD_NOTE]
     assert status_updates(bot.engine)[0].note == ""
@@ -158,10 +158,10 @@ def test_done_from_the_vendor_delivers_the_task_and_its_buttons_disappear(
     bot: BotUnderTest, checkin: Checkin
 ) -> None:
     _, (logo, banner), post = checkin
-    bot.interact(button_click(post, logo.id or 0, TaskUpdate.DONE))
+    bot.interact(button_click(post, logo.saved_id, TaskUpdate.DONE))
     [edit] = bot.slack.wait_for("chat.update")
 
-    task = get_task(bot.engine, logo.id or 0)
+    task = get_task(bot.engine, logo.saved_id)
     assert (task.status, task.delivered_by, task.closed_by) == (
         TaskStatus.DELIVERED,
         "U0VENDOR",
@@ -182,11 +182,11 @@ def test_done_from_the_owner_closes_the_task_and_asks_for_a_rating(
     bot: BotUnderTest, checkin: Checkin
 ) -> None:
     _, (logo, banner), post = checkin
-    click = button_click(post, logo.id or 0, TaskUpdate.DONE, user="U0ALICE")
+    click = button_click(post, logo.saved_id, TaskUpdate.DONE, user="U0ALICE")
     click["user"]["team_id"] = "T0TEAM"
     bot.interact(click)
     [edit] = bot.slack.wait_for("chat.update")
-    task = get_task(bot.engine, logo.id or 0)
+    task = get_task(bot.engine, logo.saved_id)
     assert (task.status, task.closed_by) == (TaskStatus.DONE, "U0ALICE")
     assert action_block_ids(edit.params) == [f"task:{banner.id}"]
     assert audit_actions(bot.engine) == ["task.status_reported", "task.done"]
@@ -198,7 +198,7 @@ def test_done_from_the_owner_closes_the_task_and_asks_for_a_rating(
 @freeze_time(MONDAY)
 def test_the_owner_marking_their_own_task_gets_no_dm(bot: BotUnderTest, checkin: Checkin) -> None:
     _, (logo, _), post = checkin
-    bot.interact(button_click(post, logo.id or 0, TaskUpdate.BLOCKED, user="U0ALICE"))
+    bot.interact(button_click(post, logo.saved_id, TaskUpdate.BLOCKED, user="U0ALICE"))
     assert len(bot.slack.calls_to("views.open")) == 1
     assert len(bot.slack.calls_to("chat.update")) == 1
     assert bot.slack.calls_to("chat.getPermalink") == []
@@ -217,7 +217,7 @@ def test_a_click_on_a_closed_task_says_so_and_refreshes_the_buttons(
     before = audit_actions(bot.engine)
     # A click from a copy of the check-in that still had the buttons (a client that had
     # not caught up) is refused and the buttons refreshed again.
-    bot.interact(button_click(post, logo.id or 0, TaskUpdate.ON_TRACK))
+    bot.interact(button_click(post, logo.saved_id, TaskUpdate.ON_TRACK))
     [note] = bot.slack.wait_for("chat.postEphemeral")
     assert note.params["user"] == "U0VENDOR" and note.params["channel"] == "C0ACME"
     assert "already done" in sent_text(note.params)
@@ -237,38 +237,38 @@ class Scene:
 
 
 def _forged_post_id(s: Scene) -> dict[str, Any]:
-    return button_click(s.post, s.logo.id or 0, TaskUpdate.DONE, value=f"9999:{s.logo.id}")
+    return button_click(s.post, s.logo.saved_id, TaskUpdate.DONE, value=f"9999:{s.logo.id}")
 
 
 def _task_of_another_vendor(s: Scene) -> dict[str, Any]:
-    return button_click(s.post, s.other_task.id or 0, TaskUpdate.DONE)
+    return button_click(s.post, s.other_task.saved_id, TaskUpdate.DONE)
 
 
 def _checkin_of_another_channel(s: Scene) -> dict[str, Any]:
     # Globex's check-in and task, clicked (so the payload says) in Acme's channel.
-    return button_click(s.other_post, s.other_task.id or 0, TaskUpdate.DONE, channel="C0ACME")
+    return button_click(s.other_post, s.other_task.saved_id, TaskUpdate.DONE, channel="C0ACME")
 
 
 def _wrong_channel(s: Scene) -> dict[str, Any]:
-    return button_click(s.post, s.logo.id or 0, TaskUpdate.DONE, channel="C0PUBLIC")
+    return button_click(s.post, s.logo.saved_id, TaskUpdate.DONE, channel="C0PUBLIC")
 
 
 def _mismatched_block_id(s: Scene) -> dict[str, Any]:
-    click = button_click(s.post, s.logo.id or 0, TaskUpdate.DONE)
+    click = button_click(s.post, s.logo.saved_id, TaskUpdate.DONE)
     click["actions"][0]["block_id"] = f"task:{s.other_task.id}"
     return click
 
 
 def _garbled_value(s: Scene) -> dict[str, Any]:
-    return button_click(s.post, s.logo.id or 0, TaskUpdate.DONE, value="1;DROP TABLE tasks")
+    return button_click(s.post, s.logo.saved_id, TaskUpdate.DONE, value="1;DROP TABLE tasks")
 
 
 def _unknown_status(s: Scene) -> dict[str, Any]:
-    return button_click(s.post, s.logo.id or 0, "finished")
+    return button_click(s.post, s.logo.saved_id, "finished")
 
 
 def _another_message(s: Scene) -> dict[str, Any]:
-    click = button_click(s.post, s.logo.id or 0, TaskUpdate.DONE)
+    click = button_click(s.post, s.logo.saved_id, TaskUpdate.DONE)
     click["message"]["ts"] = "1111111111.000100"
     return click
 
@@ -309,8 +309,8 @@ def test_clicks_that_do_not_match_a_checkin_are_refused_and_change_nothing(
     assert "Traceback" not in sent_text(note.params)
     assert status_updates(bot.engine) == []
     assert audit_actions(bot.engine) == before
-    assert get_task(bot.engine, logo.id or 0).status == TaskStatus.OPEN
-    assert get_task(bot.engine, other.id or 0).status == TaskStatus.OPEN
+    assert get_task(bot.engine, logo.saved_id).status == TaskStatus.OPEN
+    assert get_task(bot.engine, other.saved_id).status == TaskStatus.OPEN
     for method in ("chat.update", "views.open", "chat.postMessage"):
         assert bot.slack.calls_to(method) == [], method
 
@@ -321,7 +321,7 @@ def test_a_task_of_this_vendor_that_the_checkin_did_not_ask_about_is_refused(
 ) -> None:
     vendor, _, post = checkin
     later = make_task(bot.engine, vendor, "Added after the check-in")
-    bot.interact(button_click(post, later.id or 0, TaskUpdate.ON_TRACK))
+    bot.interact(button_click(post, later.saved_id, TaskUpdate.ON_TRACK))
     [note] = bot.slack.wait_for("chat.postEphemeral")
     assert "isn't part of this check-in" in sent_text(note.params)
     assert status_updates(bot.engine) == []
@@ -333,7 +333,7 @@ def test_a_refusal_falls_back_to_a_dm_where_the_bot_cannot_post(
 ) -> None:
     _, (logo, _), post = checkin
     # C0PUBLIC does not have the bot, so Slack refuses an ephemeral message there.
-    bot.interact(button_click(post, logo.id or 0, TaskUpdate.DONE, channel="C0PUBLIC"))
+    bot.interact(button_click(post, logo.saved_id, TaskUpdate.DONE, channel="C0PUBLIC"))
     [dm] = bot.slack.wait_for("chat.postMessage")
     assert dm.params["channel"] == "U0VENDOR"
     assert "doesn't belong" in sent_text(dm.params)
@@ -344,7 +344,7 @@ def test_a_refusal_falls_back_to_a_dm_where_the_bot_cannot_post(
 def test_a_failed_message_update_keeps_the_status(bot: BotUnderTest, checkin: Checkin) -> None:
     _, (logo, _), post = checkin
     bot.slack.fail_next("chat.update", error="message_not_found")
-    bot.interact(button_click(post, logo.id or 0, TaskUpdate.ON_TRACK))
+    bot.interact(button_click(post, logo.saved_id, TaskUpdate.ON_TRACK))
     assert len(bot.slack.calls_to("chat.update")) == 1
     assert len(status_updates(bot.engine)) == 1
     assert bot.slack.calls_to("chat.postEphemeral") == []  # nothing to apologise for
@@ -356,7 +356,7 @@ def test_a_double_click_changes_state_once(
     bot: BotUnderTest, checkin: Checkin, together: bool
 ) -> None:
     _, (logo, _banner), post = checkin
-    click = button_click(post, logo.id or 0, TaskUpdate.BLOCKED)
+    click = button_click(post, logo.saved_id, TaskUpdate.BLOCKED)
     if together:
         from concurrent.futures import ThreadPoolExecutor
 
@@ -376,9 +376,9 @@ def test_a_double_click_changes_state_once(
 @freeze_time(MONDAY)
 def test_a_different_answer_later_is_recorded(bot: BotUnderTest, checkin: Checkin) -> None:
     _, (logo, _banner), post = checkin
-    bot.interact(button_click(post, logo.id or 0, TaskUpdate.BLOCKED))
+    bot.interact(button_click(post, logo.saved_id, TaskUpdate.BLOCKED))
     assert len(status_updates(bot.engine)) == 1
-    bot.interact(button_click(post, logo.id or 0, TaskUpdate.ON_TRACK))
+    bot.interact(button_click(post, logo.saved_id, TaskUpdate.ON_TRACK))
     assert len(status_updates(bot.engine)) == 2
 
 
@@ -391,7 +391,7 @@ def test_an_answer_on_yesterdays_checkin_updates_todays_count(
         bot, vendor, [logo, banner], sent_at=datetime(2026, 12, 1, 9, tzinfo=UTC)
     )
 
-    bot.interact(button_click(monday, logo.id or 0, TaskUpdate.ON_TRACK))
+    bot.interact(button_click(monday, logo.saved_id, TaskUpdate.ON_TRACK))
 
     assert len(bot.slack.calls_to("chat.update")) == 2
     edits = {

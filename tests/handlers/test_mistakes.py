@@ -460,7 +460,7 @@ def test_a_removed_vendors_old_checkin_takes_no_more_clicks(bot: BotUnderTest) -
     with transaction(bot.engine) as session:
         remove_vendor(session, team_id="T0TEAM", actor_id="U0ALICE", channel_id="C0ACME", now=NOW)
     before = snapshot(bot)
-    assert bot.interact(button_click(post, task.id or 0, "done")).status == 200
+    assert bot.interact(button_click(post, task.saved_id, "done")).status == 200
     [note] = bot.slack.wait_for("chat.postEphemeral")
     assert "check-in is closed" in rendered(note.params)
     assert snapshot(bot)[0] == before[0]  # no row changed
@@ -473,14 +473,14 @@ def test_a_colleagues_done_button_on_someone_elses_task_is_refused(bot: BotUnder
     task = make_task(bot.engine, vendor, "Logo refresh")
     post = post_checkin(bot, vendor, [task])
     before = snapshot(bot)
-    click = button_click(post, task.id or 0, "done", user="U0BOB")
+    click = button_click(post, task.saved_id, "done", user="U0BOB")
     click["user"]["team_id"] = "T0TEAM"  # a teammate, not the vendor's
     assert bot.interact(click).status == 200
     [note] = bot.slack.wait_for("chat.postEphemeral")
     assert "belongs to <@U0ALICE>" in rendered(note.params)
     assert snapshot(bot)[0] == before[0]  # no row changed
     # The vendor's own people still deliver with it.
-    assert bot.interact(button_click(post, task.id or 0, "done", user="U0VENDOR")).status == 200
+    assert bot.interact(button_click(post, task.saved_id, "done", user="U0VENDOR")).status == 200
     # The request returned once its listener was done: the owner's review message is there.
     assert any(
         blocks.REVIEW_ACCEPT_ACTION in str(call.params.get("blocks"))

@@ -222,7 +222,7 @@ def test_a_done_reply_from_the_vendor_delivers_the_task(
     _, (logo, banner), post = checkin
     bot.event(thread_reply(post, f"{logo.id} done, files in &lt;https://drive.example/x&gt;"))
     [edit] = bot.slack.wait_for("chat.update")
-    assert get_task(bot.engine, logo.id or 0).status == TaskStatus.DELIVERED
+    assert get_task(bot.engine, logo.saved_id).status == TaskStatus.DELIVERED
     actions = [
         b["block_id"]
         for b in edit.params["blocks"]
@@ -246,7 +246,7 @@ def test_a_done_reply_from_a_colleague_does_not_close_someone_elses_task(
     [note] = bot.slack.wait_for("chat.postEphemeral")
     assert "belongs to <@U0ALICE>" in sent_text(note.params)
     assert f"/delegate owner {logo.id} <@U0BOB>" in sent_text(note.params)
-    assert get_task(bot.engine, logo.id or 0).status == TaskStatus.OPEN
+    assert get_task(bot.engine, logo.saved_id).status == TaskStatus.OPEN
     assert status_updates(bot.engine) == [] and len(responses(bot.engine)) == 1
     assert bot.slack.calls_to("chat.update") == []
 
@@ -285,7 +285,7 @@ def test_a_status_for_a_task_that_is_not_the_vendors_is_kept_as_a_reply_only(
     assert hint in sent_text(note.params)
     assert (note.params["user"], note.params["thread_ts"]) == ("U0VENDOR", post.message_ts)
     assert len(responses(bot.engine)) == 1 and status_updates(bot.engine) == []
-    assert get_task(bot.engine, other.id or 0).status == TaskStatus.OPEN
+    assert get_task(bot.engine, other.saved_id).status == TaskStatus.OPEN
 
 
 @freeze_time(MONDAY)

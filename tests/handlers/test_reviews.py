@@ -95,7 +95,7 @@ def dms(bot: BotUnderTest, channel: str = OWNER_DM) -> list[dict[str, Any]]:
 
 def deliver(bot: BotUnderTest, scene: Scene) -> dict[str, Any]:
     """The vendor clicks Done on the logo; returns the owner's review message as stored."""
-    bot.interact(button_click(scene.post, scene.logo.id or 0, TaskUpdate.DONE))
+    bot.interact(button_click(scene.post, scene.logo.saved_id, TaskUpdate.DONE))
     assert len(dms(bot)) == 1
     assert len(bot.slack.calls_to("chat.update")) == 1
     return dms(bot)[0]
@@ -154,7 +154,7 @@ def test_a_vendors_done_delivers_the_task_and_the_owner_gets_a_review(
 ) -> None:
     review = deliver(bot, scene)
 
-    task = get_task(bot.engine, scene.logo.id or 0)
+    task = get_task(bot.engine, scene.logo.saved_id)
     assert (task.status, task.delivered_by, task.closed_at) == (
         TaskStatus.DELIVERED,
         "U0VENDOR",
@@ -184,7 +184,7 @@ def test_a_vendors_done_delivers_the_task_and_the_owner_gets_a_review(
 def test_a_done_reply_from_the_vendor_delivers_the_task(bot: BotUnderTest, scene: Scene) -> None:
     bot.event(thread_reply(scene.post, f"#{scene.logo.id} done, files attached"))
     assert len(dms(bot)) == 1
-    assert get_task(bot.engine, scene.logo.id or 0).status == TaskStatus.DELIVERED
+    assert get_task(bot.engine, scene.logo.saved_id).status == TaskStatus.DELIVERED
     [lookup] = bot.slack.calls_to("users.info")  # an event doesn't say the author's team
     assert lookup.params["user"] == "U0VENDOR"
     assert [a["action_id"] for a in actions_of(dms(bot)[0])] == [
@@ -201,7 +201,7 @@ def test_the_assignee_delivers_even_from_inside_the_team(bot: BotUnderTest, scen
         task_store.update_task(session, task, SENT_AT, assignee_id="U0BOB")
     bot.event(thread_reply(scene.post, f"#{scene.banner.id} done", user="U0BOB"))
     assert len(dms(bot)) == 1
-    assert get_task(bot.engine, scene.banner.id or 0).status == TaskStatus.DELIVERED
+    assert get_task(bot.engine, scene.banner.saved_id).status == TaskStatus.DELIVERED
 
 
 @freeze_time(MONDAY)
@@ -211,7 +211,7 @@ def test_when_slack_cannot_say_who_it_is_a_done_asks_for_a_review(
     bot.slack.fail_next("users.info", "internal_error")
     bot.event(thread_reply(scene.post, f"#{scene.logo.id} done", user="U0BOB"))
     assert len(dms(bot)) == 1
-    task = get_task(bot.engine, scene.logo.id or 0)
+    task = get_task(bot.engine, scene.logo.saved_id)
     assert (task.status, task.delivered_by) == (TaskStatus.DELIVERED, "U0BOB")
 
 
@@ -227,7 +227,7 @@ def test_the_owner_accepts_closes_the_task_and_is_asked_for_a_rating(
     assert result.status == 200
     assert len(dms(bot)) == 2
 
-    task = get_task(bot.engine, scene.logo.id or 0)
+    task = get_task(bot.engine, scene.logo.saved_id)
     assert (task.status, task.closed_by, task.delivered_by) == (
         TaskStatus.DONE,
         "U0ALICE",
@@ -319,7 +319,10 @@ def _another_teams_delivery(engine: Engine) -> str:
         )
         task_store.update_task(session, task, SENT_AT, status=TaskStatus.DELIVERED)
         delivery = Delivery(
-            task_id=task.id or 0, vendor_id=vendor.id or 0, delivered_by="U0X", delivered_at=SENT_AT
+            task_id=task.saved_id,
+            vendor_id=vendor.saved_id,
+            delivered_by="U0X",
+            delivered_at=SENT_AT,
         )
         session.add(delivery)
         session.flush()
@@ -354,7 +357,7 @@ def test_a_forged_delivery_id_is_refused_and_nothing_is_written(
     assert "couldn't find that delivery" in sent_text(note.params)
     assert "Traceback" not in sent_text(note.params)
     assert (audit_actions(bot.engine), [d.outcome for d in deliveries(bot.engine)]) == before
-    assert get_task(bot.engine, scene.logo.id or 0).status == TaskStatus.DELIVERED
+    assert get_task(bot.engine, scene.logo.saved_id).status == TaskStatus.DELIVERED
     for method in ("chat.update", "views.open", "chat.postMessage"):
         assert bot.slack.calls_to(method) == [], method
 
@@ -380,7 +383,7 @@ def test_request_changes_reopens_the_task_and_tells_the_vendor_in_its_thread(
     assert result.status == 200 and result.body == ""  # a plain ack closes the form
     assert len(vendor_thread(bot, scene.logo)) == 1
 
-    task = get_task(bot.engine, scene.logo.id or 0)
+    task = get_task(bot.engine, scene.logo.saved_id)
     assert (task.status, task.delivered_at, task.closed_at) == (TaskStatus.OPEN, None, None)
     [delivery] = deliveries(bot.engine)
     assert (delivery.outcome, delivery.reviewed_by, delivery.review_note) == (
@@ -405,7 +408,7 @@ def test_request_changes_reopens_the_task_and_tells_the_vendor_in_its_thread(
 def test_changes_to_a_task_never_announced_are_posted_in_the_channel(
     bot: BotUnderTest, scene: Scene
 ) -> None:
-    bot.interact(button_click(scene.post, scene.banner.id or 0, TaskUpdate.DONE))
+    bot.interact(button_click(scene.post, scene.banner.saved_id, TaskUpdate.DONE))
     assert len(dms(bot)) == 1
     bot.interact(click(dms(bot)[0], blocks.REVIEW_CHANGES_ACTION))
     view = opened_view(bot)
@@ -442,7 +445,7 @@ def test_a_change_request_after_the_review_was_decided_is_refused_in_the_form(
     accept(bot, review)  # meanwhile, from another window
     body = bot.interact(changes_submission(view["private_metadata"], "too late")).json()
     assert "already accepted" in body["errors"][blocks.FIELD_CHANGES]
-    assert get_task(bot.engine, scene.logo.id or 0).status == TaskStatus.DONE
+    assert get_task(bot.engine, scene.logo.saved_id).status == TaskStatus.DONE
 
 
 @freeze_time(MONDAY)
@@ -459,7 +462,7 @@ def test_a_delivery_sent_back_can_be_delivered_again(bot: BotUnderTest, scene: S
     review = deliver(bot, scene)
     bot.interact(click(review, blocks.REVIEW_CHANGES_ACTION))
     bot.interact(changes_submission(opened_view(bot)["private_metadata"], "SVG please"))
-    assert get_task(bot.engine, scene.logo.id or 0).status == TaskStatus.OPEN
+    assert get_task(bot.engine, scene.logo.saved_id).status == TaskStatus.OPEN
     bot.event(thread_reply(scene.post, f"#{scene.logo.id} done, SVG added"))
     assert len(deliveries(bot.engine)) == 2
     assert [d.outcome for d in deliveries(bot.engine)] == [
@@ -477,7 +480,7 @@ def test_the_owners_done_command_closes_at_once_and_asks_for_a_rating(
     bot: BotUnderTest, scene: Scene
 ) -> None:
     assert "marked done" in bot.command(f"done {scene.logo.id}")
-    task = get_task(bot.engine, scene.logo.id or 0)
+    task = get_task(bot.engine, scene.logo.saved_id)
     assert (task.status, task.closed_by) == (TaskStatus.DONE, "U0ALICE")
     assert deliveries(bot.engine) == []
     assert len(dms(bot)) == 1
@@ -489,7 +492,7 @@ def test_the_owners_done_on_a_delivered_task_accepts_it(bot: BotUnderTest, scene
     review = deliver(bot, scene)
     assert "accepted and marked done" in bot.command(f"done {scene.logo.id}")
     assert deliveries(bot.engine)[0].outcome == ReviewOutcome.ACCEPTED
-    assert get_task(bot.engine, scene.logo.id or 0).status == TaskStatus.DONE
+    assert get_task(bot.engine, scene.logo.saved_id).status == TaskStatus.DONE
     assert len(dms(bot)) == 2
     # The review message still has its buttons; a click now says what happened.
     bot.interact(click(review, blocks.REVIEW_ACCEPT_ACTION))
@@ -505,7 +508,7 @@ def test_a_colleagues_done_on_a_delivered_task_waits_for_the_owner(
     deliver(bot, scene)
     refused = bot.command(f"done {scene.logo.id}", user="U0BOB")
     assert "belongs to <@U0ALICE>" in refused and "nothing changed" in refused
-    assert get_task(bot.engine, scene.logo.id or 0).status == TaskStatus.DELIVERED
+    assert get_task(bot.engine, scene.logo.saved_id).status == TaskStatus.DELIVERED
 
 
 @freeze_time(MONDAY)
@@ -522,7 +525,7 @@ def test_a_delivered_task_is_reviewed_before_it_is_cancelled_or_moved(
 @freeze_time(MONDAY)
 def test_a_vendors_done_command_delivers(bot: BotUnderTest, scene: Scene) -> None:
     assert "delivered for review" in bot.command(f"done {scene.logo.id}", user="U0VENDOR")
-    assert get_task(bot.engine, scene.logo.id or 0).status == TaskStatus.DELIVERED
+    assert get_task(bot.engine, scene.logo.saved_id).status == TaskStatus.DELIVERED
     assert len(dms(bot)) == 1
     assert "delivered your task" in sent_text(dms(bot)[0])
 
@@ -657,7 +660,7 @@ def post_feedback_prompt(bot: BotUnderTest, vendor: Vendor) -> ScheduledPost:
     ts = bot.slack.add_message(vendor.channel_id, "What blocks you?", user=bot.slack.bot_user_id)
     with transaction(bot.engine) as session:
         post = ScheduledPost(
-            vendor_id=vendor.id or 0,
+            vendor_id=vendor.saved_id,
             kind="feedback_prompt",
             occurrence="2026-11-30T16:00",
             state="sent",

@@ -88,7 +88,7 @@ def test_nothing_new_answers_every_unanswered_task_as_unchanged(
     bot: BotUnderTest, checkin: Checkin
 ) -> None:
     vendor, (logo, banner), first = checkin
-    bot.interact(button_click(first, logo.id or 0, TaskUpdate.AT_RISK))
+    bot.interact(button_click(first, logo.saved_id, TaskUpdate.AT_RISK))
     bot.slack.wait_for("chat.postMessage")  # the owner heard about "at risk"
     # The next check-in comes after that answer (an answer given after a check-in was
     # posted answers it: issue 14), and Nothing new today is pressed on it later still.
@@ -173,7 +173,7 @@ def test_away_opens_a_form_and_saving_it_shows_the_absence_in_the_checkin(
     pickers = [b["element"] for b in view["blocks"] if b["type"] == "input"][:2]
     assert [p["initial_date"] for p in pickers] == ["2026-11-30", "2026-11-30"]
 
-    result = bot.interact(away_submission(post.id or 0, "2026-12-03", "2026-12-04", "Back Mon"))
+    result = bot.interact(away_submission(post.saved_id, "2026-12-03", "2026-12-04", "Back Mon"))
     assert result.status == 200 and result.body in ("", "{}")
     [absence] = absences(bot.engine)
     assert (absence.user_id, absence.first_day, absence.last_day, absence.note) == (
@@ -193,7 +193,7 @@ def test_the_same_away_form_sent_twice_at_once_is_one_absence(
     """A double click on Save (or two tabs): both submissions arrive together; one row,
     one audit entry, and both get the same confirmation."""
     _, _, post = checkin
-    form = away_submission(post.id or 0, "2026-12-03", "2026-12-04", "Back Mon")
+    form = away_submission(post.saved_id, "2026-12-03", "2026-12-04", "Back Mon")
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(lambda _: bot.interact(form), range(2)))
     bot.settle()
@@ -221,7 +221,7 @@ def test_the_checkin_says_who_is_away_until_when(bot: BotUnderTest) -> None:
         session.add(task)
         absence_store.add_absence(
             session,
-            vendor_id=vendor.id or 0,
+            vendor_id=vendor.saved_id,
             user_id="U0VENDOR",
             first_day=date(2026, 12, 3),
             last_day=date(2026, 12, 4),
@@ -232,7 +232,7 @@ def test_the_checkin_says_who_is_away_until_when(bot: BotUnderTest) -> None:
         fresh = session.get(Task, task.id)
         assert fresh is not None
     post = post_checkin(bot, vendor, [fresh])
-    bot.interact(button_click(post, fresh.id or 0, TaskUpdate.ON_TRACK, user="U0ALICE"))
+    bot.interact(button_click(post, fresh.saved_id, TaskUpdate.ON_TRACK, user="U0ALICE"))
     [edit] = bot.slack.wait_for("chat.update")
     shown = sent_text(edit.params)
     assert "<@U0VENDOR> is away until Fri 4 Dec" in shown
@@ -254,7 +254,7 @@ def test_bad_dates_are_shown_in_the_form_and_nothing_is_saved(
     bot: BotUnderTest, checkin: Checkin, first: str | None, last: str, field: str, hint: str
 ) -> None:
     _, _, post = checkin
-    result = bot.interact(away_submission(post.id or 0, first, last))
+    result = bot.interact(away_submission(post.saved_id, first, last))
     body = json.loads(result.body)
     assert body["response_action"] == "errors" and hint in body["errors"][field]
     assert absences(bot.engine) == []
@@ -266,7 +266,7 @@ def test_an_away_form_from_a_stranger_or_for_an_unknown_checkin_saves_nothing(
 ) -> None:
     _, _, post = checkin
     stranger = away_submission(
-        post.id or 0, "2026-12-03", "2026-12-04", user="U0STRANGER", user_team="T0OTHER"
+        post.saved_id, "2026-12-03", "2026-12-04", user="U0STRANGER", user_team="T0OTHER"
     )
     body = json.loads(bot.interact(stranger).body)
     assert "Only Acme's people" in body["errors"]["away_first"]
@@ -284,7 +284,7 @@ def test_an_away_form_from_a_stranger_or_for_an_unknown_checkin_saves_nothing(
 def test_vendor_away_lists_and_clears(bot: BotUnderTest, checkin: Checkin) -> None:
     _, _, post = checkin
     assert "Nobody at *Acme* is away" in bot.command(f"vendor away {ACME}")
-    bot.interact(away_submission(post.id or 0, "2026-12-03", "2026-12-04", "Dentist"))
+    bot.interact(away_submission(post.saved_id, "2026-12-03", "2026-12-04", "Dentist"))
     bot.slack.wait_for("chat.postEphemeral")
     listing = bot.command(f"vendor away {ACME}")
     assert "• <@U0VENDOR> Thu 3 Dec to Fri 4 Dec 2026: Dentist" in listing
@@ -315,7 +315,7 @@ def away(engine: Engine, vendor: Vendor, user: str, first: date, last: date) -> 
     with transaction(engine) as session:
         absence_store.add_absence(
             session,
-            vendor_id=vendor.id or 0,
+            vendor_id=vendor.saved_id,
             user_id=user,
             first_day=first,
             last_day=last,

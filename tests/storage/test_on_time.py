@@ -35,10 +35,10 @@ def deliver_and_accept(bot: BotUnderTest, post: ScheduledPost, task: Task, at: s
     """The vendor presses Done on the check-in at `at`; the owner accepts right away."""
     with freeze_time(at):
         reviews_before = len(bot.slack.messages_in(OWNER_DM))
-        bot.interact(button_click(post, task.id or 0, TaskUpdate.DONE))
+        bot.interact(button_click(post, task.saved_id, TaskUpdate.DONE))
         review = bot.slack.messages_in(OWNER_DM)[reviews_before]
         bot.interact(click(review, blocks.REVIEW_ACCEPT_ACTION))
-    assert get_task(bot.engine, task.id or 0).status == TaskStatus.DONE
+    assert get_task(bot.engine, task.saved_id).status == TaskStatus.DONE
 
 
 def set_due(bot: BotUnderTest, task: Task, day: str, at: str) -> str:
@@ -76,7 +76,7 @@ def checkin_row(bot: BotUnderTest, vendor: Vendor, post: ScheduledPost) -> str:
     """The check-in's row as a re-render shows it now."""
     with Session(bot.engine) as session:
         message = blocks.checkin_message(
-            vendor, post.id or 0, checkin_rows(session, post), date(2026, 12, 4)
+            vendor, post.saved_id, checkin_rows(session, post), date(2026, 12, 4)
         )
     texts = [b["text"]["text"] for b in message["blocks"] if b["type"] == "section"]
     return texts[1]
@@ -95,7 +95,7 @@ def test_a_due_date_moved_before_the_delivery_is_the_one_judged(bot: BotUnderTes
 
     deliver_and_accept(bot, post, task, at="2026-12-04 10:00")  # late against the 2nd
 
-    assert get_task(bot.engine, task.id or 0).due_in_force == date(2026, 12, 7)
+    assert get_task(bot.engine, task.saved_id).due_in_force == date(2026, 12, 7)
     with freeze_time("2026-12-04 16:30"):
         assert "(1 on time, 0 late)" in summary_figures(bot)
         row = report_row(bot, task)
@@ -154,27 +154,27 @@ def test_reopening_or_sending_back_clears_the_date_in_force(bot: BotUnderTest) -
     _, task, post = scene(bot)
     set_due(bot, task, "2026-12-02", at="2026-11-30 10:00")
     deliver_and_accept(bot, post, task, at="2026-12-01 10:00")
-    assert get_task(bot.engine, task.id or 0).due_in_force == date(2026, 12, 2)
+    assert get_task(bot.engine, task.saved_id).due_in_force == date(2026, 12, 2)
 
     with freeze_time("2026-12-02 10:00"):
         assert "reopened" in bot.command(f"reopen {task.id}").lower()
-    assert get_task(bot.engine, task.id or 0).due_in_force is None
+    assert get_task(bot.engine, task.saved_id).due_in_force is None
     set_due(bot, task, "2026-12-09", at="2026-12-02 11:00")
     with freeze_time("2026-12-03 10:00"):
         bot.command(f"done {task.id}")  # the owner closes it without a delivery
-    assert get_task(bot.engine, task.id or 0).due_in_force == date(2026, 12, 9)
+    assert get_task(bot.engine, task.saved_id).due_in_force == date(2026, 12, 9)
 
 
 def test_a_delivery_sent_back_is_judged_again_when_it_comes_back(bot: BotUnderTest) -> None:
     vendor, task, post = scene(bot)
     set_due(bot, task, "2026-12-02", at="2026-11-30 10:00")
     with freeze_time("2026-12-03 10:00"):  # a day late
-        bot.interact(button_click(post, task.id or 0, TaskUpdate.DONE))
-        assert get_task(bot.engine, task.id or 0).due_in_force == date(2026, 12, 2)
+        bot.interact(button_click(post, task.saved_id, TaskUpdate.DONE))
+        assert get_task(bot.engine, task.saved_id).due_in_force == date(2026, 12, 2)
         [review] = bot.slack.messages_in(OWNER_DM)
         bot.interact(click(review, blocks.REVIEW_CHANGES_ACTION))
         bot.interact(changes_submission(opened_view(bot)["private_metadata"], "An SVG too"))
-    assert get_task(bot.engine, task.id or 0).due_in_force is None
+    assert get_task(bot.engine, task.saved_id).due_in_force is None
     assert "now due" in set_due(bot, task, "2026-12-08", at="2026-12-03 11:00")
 
     deliver_and_accept(bot, post, task, at="2026-12-04 10:00")

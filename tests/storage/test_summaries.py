@@ -172,8 +172,8 @@ def test_the_week_ends_at_midnight_sunday_in_the_vendors_time_zone(
         monday_9am = datetime(2026, 12, 7, 9, tzinfo=ZoneInfo(zone))
         looking_back = vendor_summary(session, vendor, monday_9am)
 
-    assert (first[vendor.id or 0].completed, first[vendor.id or 0].on_time) == (1, 1)
-    assert (second[vendor.id or 0].completed, second[vendor.id or 0].late) == (1, 1)
+    assert (first[vendor.saved_id].completed, first[vendor.saved_id].on_time) == (1, 1)
+    assert (second[vendor.saved_id].completed, second[vendor.saved_id].late) == (1, 1)
     # A Monday summary covers the time since the previous summary: the weekend and Monday
     # morning included, so nothing done after a Friday summary is left out. None was
     # sent here, so the period reaches back to the occurrence before the latest one.
@@ -316,9 +316,9 @@ def test_a_periods_response_rate_is_fixed_by_what_happened_within_it(engine: Eng
         weekly = figures_by_vendor(session, TEAM_ID, week, utc("2026-12-31 16:00"))
 
     assert then == later
-    assert (later[vendor.id or 0].checkins, later[vendor.id or 0].answered) == (2, 1)
+    assert (later[vendor.saved_id].checkins, later[vendor.saved_id].answered) == (2, 1)
     # The week ran to Sunday: the Friday evening answer is within it.
-    assert weekly[vendor.id or 0].answered == 2
+    assert weekly[vendor.saved_id].answered == 2
 
 
 def test_an_answer_by_another_route_answers_the_latest_checkin_only(engine: Engine) -> None:
@@ -328,7 +328,7 @@ def test_an_answer_by_another_route_answers_the_latest_checkin_only(engine: Engi
     tuesday = checkin(engine, vendor, "2026-12-01 09:00")
     with transaction(engine) as session:
         for post in (monday, tuesday):
-            session.add(CheckinTask(post_id=post.id or 0, task_id=job.id or 0))
+            session.add(CheckinTask(post_id=post.saved_id, task_id=job.saved_id))
     status(engine, job, "on_track", "2026-12-01 10:00")  # a command: no check-in named
 
     with transaction(engine) as session:
@@ -337,7 +337,7 @@ def test_an_answer_by_another_route_answers_the_latest_checkin_only(engine: Engi
         )
 
     # Tuesday's is answered after an hour; Monday's, asked again since, is not.
-    figures = found[vendor.id or 0]
+    figures = found[vendor.saved_id]
     assert (figures.checkins, figures.answered, figures.median_response_minutes) == (2, 1, 60)
 
 
@@ -350,7 +350,7 @@ def test_due_dates_moved_later_are_slips_in_the_digest_and_the_scorecard(engine:
                 session,
                 team_id=TEAM_ID,
                 actor_id="U0ALICE",
-                task_id=job.id or 0,
+                task_id=job.saved_id,
                 due=due,
                 now=utc(at),
             )
@@ -358,7 +358,7 @@ def test_due_dates_moved_later_are_slips_in_the_digest_and_the_scorecard(engine:
         card = vendor_scorecard(session, vendor, utc("2026-12-04 16:00"), weeks=4)
 
     # Moved 3 days later, then 2 days earlier: one slip of 3 days.
-    assert digest.slips[vendor.id or 0] == Slips(1, 3)
+    assert digest.slips[vendor.saved_id] == Slips(1, 3)
     assert card.slips == Slips(1, 3)
     assert (
         "1 due date moved later (+3 d in all)"

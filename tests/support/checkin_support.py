@@ -89,7 +89,7 @@ def post_checkin(
     """A check-in as the scheduler leaves it: claimed, its message in the channel, sent."""
     with transaction(bot.engine) as session:
         post = ScheduledPost(
-            vendor_id=vendor.id or 0,
+            vendor_id=vendor.saved_id,
             kind=PostKind.CHECKIN,
             occurrence=f"2026-11-30T09:00#{uuid.uuid4().hex[:6]}",
             claimed_by="test",
@@ -100,7 +100,7 @@ def post_checkin(
         session.flush()
         add_checkin_tasks(session, post, tasks)
         message = blocks.checkin_message(
-            vendor, post.id or 0, checkin_rows(session, post), sent_at.date()
+            vendor, post.saved_id, checkin_rows(session, post), sent_at.date()
         )
         post.message_ts = bot.slack.add_message(
             vendor.channel_id, message["text"], user=bot.slack.bot_user_id, blocks=message["blocks"]

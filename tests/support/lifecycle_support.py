@@ -41,7 +41,7 @@ def changes_requested(engine: Engine, item: Task, delivered: str, reviewed: str)
     with transaction(engine) as session:
         session.add(
             Delivery(
-                task_id=item.id or 0,
+                task_id=item.saved_id,
                 vendor_id=item.vendor_id,
                 delivered_by="U0VENDOR",
                 delivered_at=utc(delivered),

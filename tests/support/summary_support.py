@@ -71,7 +71,7 @@ def close(
             fresh.delivered_at = utc(delivered)
             session.add(
                 Delivery(
-                    task_id=fresh.id or 0,
+                    task_id=fresh.saved_id,
                     vendor_id=fresh.vendor_id,
                     delivered_by="U0VENDOR",
                     delivered_at=utc(delivered),
@@ -95,7 +95,7 @@ def deliver(engine: Engine, item: Task, at: str) -> None:
         session.add(fresh)
         session.add(
             Delivery(
-                task_id=fresh.id or 0,
+                task_id=fresh.saved_id,
                 vendor_id=fresh.vendor_id,
                 delivered_by="U0VENDOR",
                 delivered_at=utc(at),
@@ -109,7 +109,7 @@ def status(
     with transaction(engine) as session:
         session.add(
             StatusUpdate(
-                task_id=item.id or 0,
+                task_id=item.saved_id,
                 post_id=post.id if post else None,
                 user_id="U0VENDOR",
                 status=value,
@@ -127,7 +127,7 @@ def checkin(engine: Engine, vendor: Vendor, sent: str) -> ScheduledPost:
     """A check-in posted at `sent` (UTC)."""
     number = next(_counter)
     post = ScheduledPost(
-        vendor_id=vendor.id or 0,
+        vendor_id=vendor.saved_id,
         kind=PostKind.CHECKIN,
         occurrence=f"{sent}#{number}",
         state=PostState.SENT,
@@ -147,7 +147,7 @@ def reply(engine: Engine, post: ScheduledPost, at: str, text: str = "on it") -> 
     with transaction(engine) as session:
         session.add(
             CheckinResponse(
-                post_id=post.id or 0,
+                post_id=post.saved_id,
                 user_id="U0VENDOR",
                 text=text,
                 message_ts=f"1800000000.{next(_counter):06d}",
@@ -160,7 +160,7 @@ def rate(engine: Engine, item: Task, at: str, quality: int, timeliness: int, com
     with transaction(engine) as session:
         session.add(
             TaskFeedback(
-                task_id=item.id or 0,
+                task_id=item.saved_id,
                 vendor_id=item.vendor_id,
                 rated_by=item.owner_id,
                 quality=quality,
@@ -177,7 +177,7 @@ def prompt(engine: Engine, vendor: Vendor, sent: str) -> ScheduledPost:
     """A feedback prompt posted at `sent`."""
     number = next(_counter)
     post = ScheduledPost(
-        vendor_id=vendor.id or 0,
+        vendor_id=vendor.saved_id,
         kind=PostKind.FEEDBACK_PROMPT,
         occurrence=f"{sent}#{number}",
         state=PostState.SENT,
@@ -197,7 +197,7 @@ def vendor_said(engine: Engine, post: ScheduledPost, at: str, text: str) -> None
         session.add(
             VendorFeedback(
                 vendor_id=post.vendor_id,
-                post_id=post.id or 0,
+                post_id=post.saved_id,
                 user_id="U0VENDOR",
                 text=text,
                 message_ts=f"1900000000.{next(_counter):06d}",

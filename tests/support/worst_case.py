@@ -148,7 +148,7 @@ def status_update(status: TaskUpdate = TaskUpdate.BLOCKED, task_id: int = 1) -> 
 
 
 def checkin_rows(count: int = MANY) -> list[CheckinRow]:
-    return [CheckinRow(t, status_update(task_id=t.id or 0)) for t in tasks(count)]
+    return [CheckinRow(t, status_update(task_id=t.saved_id)) for t in tasks(count)]
 
 
 def delivery(outcome: ReviewOutcome = ReviewOutcome.PENDING) -> Delivery:

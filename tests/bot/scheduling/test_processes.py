@@ -83,7 +83,7 @@ def test_three_scheduler_processes_post_each_check_in_once(
     with transaction(engine) as session:
         session.add(
             ScheduledPost(
-                vendor_id=vendors[0].id or 0,
+                vendor_id=vendors[0].saved_id,
                 kind="checkin",
                 occurrence="2026-12-01T09:00",
                 state="claimed",

@@ -269,7 +269,7 @@ def test_nothing_on_a_holiday_and_escalation_waits_for_the_next_working_day(
     vendor = add_vendor(engine)
     add_task(engine, vendor, "Payroll export")
     with transaction(engine) as session:
-        holidays.add_holidays(session, vendor.id or 0, [date(2026, 12, 2)])
+        holidays.add_holidays(session, vendor.saved_id, [date(2026, 12, 2)])
 
     clock.tick("2026-12-01 09:00")  # Tuesday
     wednesday = clock.tick("2026-12-02 09:00")  # the holiday
@@ -433,7 +433,7 @@ def test_no_reminder_or_escalation_once_someone_answered(
         if answer == "button":
             session.add(
                 StatusUpdate(
-                    task_id=task.id or 0,
+                    task_id=task.saved_id,
                     post_id=checkin.id,
                     user_id="U0VENDOR",
                     status="on_track",
@@ -444,7 +444,7 @@ def test_no_reminder_or_escalation_once_someone_answered(
         else:
             session.add(
                 CheckinResponse(
-                    post_id=checkin.id or 0,
+                    post_id=checkin.saved_id,
                     user_id="U0VENDOR",
                     text="on it",
                     message_ts="1700000001.000100",
@@ -473,7 +473,7 @@ def test_an_answer_on_yesterdays_checkin_answers_todays_so_nobody_is_chased(
         # Tuesday's button, still in the channel, pressed after Wednesday's was posted.
         session.add(
             StatusUpdate(
-                task_id=task.id or 0,
+                task_id=task.saved_id,
                 post_id=tuesday.id,
                 user_id="U0VENDOR",
                 status="on_track",
@@ -496,7 +496,7 @@ def test_reminder_due_on_a_day_off_waits_for_the_working_day(
     vendor = add_vendor(engine, remind_after_minutes=38 * 60)
     add_task(engine, vendor, "Payroll export")
     with transaction(engine) as session:
-        holidays.add_holidays(session, vendor.id or 0, [date(2026, 12, 1)])
+        holidays.add_holidays(session, vendor.saved_id, [date(2026, 12, 1)])
     clock.tick("2026-11-30 09:00")  # Monday; the reminder falls due Tuesday 23:00, a holiday
     [checkin] = slack.messages_in("C0ACME")
 
@@ -639,7 +639,7 @@ def test_an_archived_channel_pauses_the_vendor_and_tells_who_added_it_once(
 def crashed_claim(engine: Engine, vendor: Vendor, occurrence: str, at: str) -> ScheduledPost:
     """What a process leaves behind if it dies between claiming and posting."""
     post = ScheduledPost(
-        vendor_id=vendor.id or 0,
+        vendor_id=vendor.saved_id,
         kind="checkin",
         occurrence=occurrence,
         state="claimed",

@@ -160,7 +160,7 @@ def test_no_summary_or_prompt_on_a_day_off(engine: Engine, slack: FakeSlack, clo
     vendor = add_vendor(engine)
     task(engine, vendor, "Payroll export")
     with transaction(engine) as session:
-        holidays.add_holidays(session, vendor.id or 0, [date(2026, 12, 4)])
+        holidays.add_holidays(session, vendor.saved_id, [date(2026, 12, 4)])
     open_channel(slack, "C0GULF")
     gulf = add_vendor(engine, "C0GULF", workdays="sun-thu")  # Friday is its weekend
     task(engine, gulf, "Translations")
