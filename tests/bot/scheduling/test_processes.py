@@ -53,7 +53,8 @@ def run_workers(engine: Engine, slack: FakeSlack) -> list[str]:
         for _ in range(WORKERS)
     ]
     # Deadline for the whole run: a worker that hangs is killed, which ends the reads below.
-    watchdog = threading.Timer(60, lambda: [w.kill() for w in workers])
+    # Generous: three interpreters importing the bot on a loaded 2-CPU machine took over 60 s.
+    watchdog = threading.Timer(180, lambda: [w.kill() for w in workers])
     watchdog.start()
     try:
         for worker in workers:  # each says `ready` once connected: a blocking read
