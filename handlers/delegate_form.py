@@ -3,55 +3,35 @@ task is logged (or, for a channel that is not a vendor yet, asked about privatel
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 
-from slack_bolt import App
-from slack_sdk import WebClient
-
-from bot import blocks, delegation, people, permissions, vendor_registry
+from bot import blocks, delegation, permissions, vendor_registry
 from bot.deps import Deps
 from bot.errors import UsageError
 from bot.slack_channels import check_channel_can_be_vendor, ensure_bot_in_channel
-from handlers import notices
+from handlers.acting import is_outside
 from handlers.forms import read_delegate_form
-from handlers.listening import form_listener
-from handlers.payloads import FormSubmission, Requester
+from handlers.listening import FormCall, Listeners, form_listener
+from handlers.payloads import Requester
 from handlers.task_creation import TaskCreation, workspace_of
 from storage.database import run_transaction
 from storage.models import Vendor
 
 
-def register(app: App, deps: Deps, creation: TaskCreation) -> None:
-    listeners = DelegateFormListeners(deps, creation)
-    app.view(blocks.DELEGATE_MODAL)(listeners.on_form_submitted)
-
-
-class DelegateFormListeners:
+class DelegateFormListeners(Listeners):
     def __init__(self, deps: Deps, creation: TaskCreation) -> None:
-        self.deps = deps
+        super().__init__(deps)
         self.creation = creation
 
-    @form_listener(blocks.FIELD_TITLE)
-    def on_form_submitted(
-        self,
-        submitted: FormSubmission,
-        answer: notices.FormAnswer,
-        client: WebClient,
-        logger: logging.Logger,
-    ) -> None:
+    @form_listener(blocks.DELEGATE_MODAL, field=blocks.FIELD_TITLE)
+    def on_form_submitted(self, sent: FormCall) -> None:
+        submitted, answer, client, logger = sent.form, sent.answer, sent.client, sent.logger
         user_id = submitted.user_id
         requester = Requester(submitted.team_id, user_id, "")
         form, errors = read_delegate_form(submitted.form)
         # The form is only opened by /delegate, but a forged submission must not get
         # around the rules the command follows.
-        if people.is_outside_user(
-            client,
-            user_id,
-            requester.team_id,
-            payload_team_id=submitted.user.team_id,
-            cache=self.deps.slack_facts,
-        ):
+        if is_outside(self.deps, client, submitted):
             raise UsageError(permissions.OUTSIDE_REFUSAL)
         if form is not None:
             try:

@@ -13,17 +13,12 @@ from slack_sdk import WebClient
 from bot import blocks, charts, scorecards, spend
 from bot.commands import SetTaskCost, ShowScorecard
 from bot.deps import Deps
+from handlers.payloads import Requester
 from storage.database import run_transaction
 
 
 def send_scorecard(
-    deps: Deps,
-    command: ShowScorecard,
-    *,
-    team_id: str,
-    user_id: str,
-    channel_id: str,
-    client: WebClient,
+    deps: Deps, command: ShowScorecard, requester: Requester, client: WebClient
 ) -> blocks.Message:
     """Build the scorecard (the vendor named, or the one whose channel this is) and send it
     with its chart to the requester's direct messages with the bot."""
@@ -31,14 +26,14 @@ def send_scorecard(
         deps.engine,
         lambda session: scorecards.scorecard_for_channel(
             session,
-            team_id=team_id,
-            channel_id=command.channel_id or channel_id,
+            team_id=requester.team_id,
+            channel_id=command.channel_id or requester.channel_id,
             named=command.channel_id is not None,
             weeks=command.weeks,
             now=deps.clock(),
         ),
     )
-    opened = client.conversations_open(users=user_id)
+    opened = client.conversations_open(users=requester.user_id)
     dm_id = str(opened["channel"]["id"])
     client.chat_postMessage(channel=dm_id, unfurl_links=False, **blocks.scorecard_message(card))
     png = charts.scorecard_chart(card)
@@ -52,17 +47,15 @@ def send_scorecard(
     return blocks.scorecard_sent_reply(card.vendor)
 
 
-def set_task_cost(
-    deps: Deps, command: SetTaskCost, *, team_id: str, user_id: str
-) -> blocks.Message:
+def set_task_cost(deps: Deps, command: SetTaskCost, requester: Requester) -> blocks.Message:
     """`/delegate cost ID AMOUNT`: nothing is posted anywhere but the reply to the requester
     (a cost is never shown in the vendor's channel)."""
     changed = run_transaction(
         deps.engine,
         lambda session: spend.set_task_cost(
             session,
-            team_id=team_id,
-            actor_id=user_id,
+            team_id=requester.team_id,
+            actor_id=requester.user_id,
             task_id=command.task_id,
             cost=command.cost,
             now=deps.clock(),

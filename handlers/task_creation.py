@@ -21,13 +21,14 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from bot import blocks, delegation, jobs, people, permissions, workspace_settings
+from bot import blocks, delegation, jobs, permissions, workspace_settings
 from bot.command_grammar import parse_command
 from bot.commands import CreateTask
 from bot.deps import Deps
 from bot.errors import UsageError
 from bot.slack_channels import DM_REFUSAL, check_channel_can_be_vendor, ensure_bot_in_channel
-from handlers.listening import responding_click_listener
+from handlers.acting import is_outside
+from handlers.listening import Listeners, responding_click_listener
 from handlers.payloads import Click, Requester
 from storage import jobs as job_store
 from storage.database import run_transaction
@@ -94,10 +95,7 @@ def workspace_of(deps: Deps, team_id: str) -> workspace_settings.WorkspaceSettin
     )
 
 
-class TaskCreation:
-    def __init__(self, deps: Deps) -> None:
-        self.deps = deps
-
+class TaskCreation(Listeners):
     def create_task(
         self,
         command: CreateTask,
@@ -174,7 +172,9 @@ class TaskCreation:
             )
         return blocks.pending_task_reply(channel_id, title, value)
 
-    @responding_click_listener
+    @responding_click_listener(
+        blocks.REGISTER_AND_DELEGATE_ACTION, blocks.CANCEL_PENDING_TASK_ACTION
+    )
     def on_pending_task_clicked(
         self, click: Click, respond: Respond, client: WebClient, logger: logging.Logger
     ) -> None:
@@ -189,13 +189,7 @@ class TaskCreation:
             respond(replace_original=True, **blocks.pending_task_cancelled_reply())
             return
         team_id = click.team_id
-        if people.is_outside_user(
-            client,
-            user_id,
-            team_id,
-            payload_team_id=click.user_team_id,
-            cache=self.deps.slack_facts,
-        ):
+        if is_outside(self.deps, client, click):
             raise UsageError(permissions.OUTSIDE_REFUSAL)
         requester = Requester(team_id, user_id, pending.c)
         if pending.t is not None:
