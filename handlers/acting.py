@@ -15,7 +15,8 @@ from sqlmodel import Session
 
 from bot import people, workspace_settings
 from bot.deps import Deps
-from handlers.payloads import User
+from bot.slack_channels import check_channel_can_be_vendor, ensure_bot_in_channel
+from handlers.payloads import Requester, User
 from storage.database import run_transaction
 
 P = ParamSpec("P")
@@ -62,9 +63,16 @@ def as_user(
     def work_in(session: Session) -> T:
         if with_admins:
             fields["admins"] = admins_of(deps, session, asker.team_id)
-        return work(session, *args, team_id=asker.team_id, user_id=asker.user_id, now=now, **fields)
+        return by_user(session, asker, work, *args, now=now, **fields)
 
     return run_transaction(deps.engine, work_in)
+
+
+def by_user(
+    session: Session, asker: Asker, work: Callable[..., T], /, *args: Any, **fields: Any
+) -> T:
+    """`work(session, *args, team_id=, user_id=, **fields)` in a transaction already open."""
+    return work(session, *args, team_id=asker.team_id, user_id=asker.user_id, **fields)
 
 
 def as_actor(deps: Deps, asker: Asker, work: Callable[..., T], /, *args: Any, **fields: Any) -> T:
@@ -72,6 +80,27 @@ def as_actor(deps: Deps, asker: Asker, work: Callable[..., T], /, *args: Any, **
     changes that are audited name the person `actor_id`."""
     return in_transaction(
         deps, work, *args, team_id=asker.team_id, actor_id=asker.user_id, now=deps.clock(), **fields
+    )
+
+
+def about_vendor(
+    deps: Deps,
+    requester: Requester,
+    named_channel: str | None,
+    work: Callable[..., T],
+    /,
+    **fields: Any,
+) -> T:
+    """`work(session, team_id=, channel_id=, named=, now=, **fields)` in one transaction:
+    about the vendor whose channel was named, else the one whose channel this is."""
+    return in_transaction(
+        deps,
+        work,
+        team_id=requester.team_id,
+        channel_id=named_channel or requester.channel_id,
+        named=named_channel is not None,
+        now=deps.clock(),
+        **fields,
     )
 
 
@@ -89,3 +118,13 @@ def is_outside(deps: Deps, client: WebClient, sender: Sender) -> bool:
         payload_team_id=sender.user.team_id,
         cache=deps.slack_facts,
     )
+
+
+def join_channel(deps: Deps, client: WebClient, asker: Asker, channel_id: str) -> str:
+    """The bot joins the channel, for the asker's team (bot.slack_channels); its name."""
+    return ensure_bot_in_channel(client, channel_id, team_id=asker.team_id, facts=deps.slack_facts)
+
+
+def check_can_be_vendor(deps: Deps, client: WebClient, asker: Asker, channel_id: str) -> None:
+    """Refuse a channel that can never be a vendor's (the general channel, a DM)."""
+    check_channel_can_be_vendor(client, channel_id, team_id=asker.team_id, facts=deps.slack_facts)

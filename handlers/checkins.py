@@ -251,7 +251,13 @@ class CheckinListeners(Listeners):
         """Tell the task's owner by direct message, with a link to the check-in."""
         post, update = recorded.post, recorded.update
         permalink = slack_channels.permalink(client, post.channel_id, post.message_ts)
-        message = blocks.owner_status_alert(
+        # One direct message per status event: a note added after the click updates the
+        # message the click sent, when we know it; without one it is a note alert of its own.
+        sent = (update.owner_alert or "").split(":", 1) if note_only else []
+        alert = (
+            blocks.owner_note_alert if note_only and len(sent) != 2 else blocks.owner_status_alert
+        )
+        message = alert(
             recorded.task,
             recorded.vendor,
             TaskUpdate(update.status),
@@ -259,22 +265,10 @@ class CheckinListeners(Listeners):
             update.note,
             permalink,
         )
-        # One direct message per status event: a note added after the click updates the
-        # message the click sent, when we know it.
-        sent = (update.owner_alert or "").split(":", 1) if note_only else []
         try:
             if len(sent) == 2:
                 client.chat_update(channel=sent[0], ts=sent[1], **message)
                 return
-            if note_only:
-                message = blocks.owner_note_alert(
-                    recorded.task,
-                    recorded.vendor,
-                    TaskUpdate(update.status),
-                    update.user_id,
-                    update.note,
-                    permalink,
-                )
             posted = client.chat_postMessage(channel=recorded.task.owner_id, **message)
         except SlackApiError as error:
             logger.warning("could not tell a task owner: %s", error.response.get("error"))

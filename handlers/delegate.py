@@ -8,6 +8,7 @@ Task creation (and its confirmation buttons) is `handlers.task_creation`, the fo
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
@@ -123,13 +124,7 @@ class DelegateListeners(Listeners):
                     command, requester, client, logger, admins=workspace.admins
                 )
             case ListTasks():
-                listing = as_user(
-                    self.deps,
-                    requester,
-                    delegation.list_tasks,
-                    scope=command.scope,
-                    channel_id=command.channel_id,
-                )
+                listing = as_user(self.deps, requester, delegation.list_tasks, **asdict(command))
                 return blocks.task_list_reply(
                     listing.heading, listing.rows, listing.today_of, listing.empty
                 )

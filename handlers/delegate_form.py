@@ -8,8 +8,7 @@ from dataclasses import replace
 from bot import blocks, delegation, permissions, vendor_registry
 from bot.deps import Deps
 from bot.errors import UsageError
-from bot.slack_channels import check_channel_can_be_vendor, ensure_bot_in_channel
-from handlers.acting import is_outside
+from handlers.acting import check_can_be_vendor, is_outside, join_channel
 from handlers.forms import read_delegate_form
 from handlers.listening import FormCall, Listeners, form_listener
 from handlers.payloads import Requester
@@ -73,19 +72,9 @@ class DelegateFormListeners(Listeners):
                 if vendor is None:
                     # Not a vendor yet: the general channel is refused in the form; any
                     # other channel is asked about, privately, before anything is written.
-                    check_channel_can_be_vendor(
-                        client,
-                        form.channel_id,
-                        team_id=requester.team_id,
-                        facts=self.deps.slack_facts,
-                    )
+                    check_can_be_vendor(self.deps, client, requester, form.channel_id)
                 else:
-                    channel_name = ensure_bot_in_channel(
-                        client,
-                        form.channel_id,
-                        team_id=requester.team_id,
-                        facts=self.deps.slack_facts,
-                    )
+                    channel_name = join_channel(self.deps, client, requester, form.channel_id)
             except UsageError as error:
                 errors[blocks.FIELD_VENDOR] = error.message
         if form is None or errors:
@@ -107,15 +96,5 @@ class DelegateFormListeners(Listeners):
             )
             client.chat_postMessage(channel=user_id, **question)
             return
-        reply = self.creation.log_task(
-            requester,
-            client,
-            logger,
-            channel_id=form.channel_id,
-            channel_name=channel_name,
-            title=form.title,
-            standard=form.standard,
-            assignee_id=form.assignee_id,
-            due=form.due,
-        )
+        reply = self.creation.log_task(requester, client, logger, form, channel_name)
         client.chat_postMessage(channel=user_id, **reply)

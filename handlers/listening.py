@@ -3,8 +3,9 @@
 A click listener acks, reads the click and answers any error privately to the clicker
 (`notices.answering_clicker`); a form listener reads the submission and answers once, with
 errors in the form or by accepting it (`notices.answering_form`); an event listener acks
-and reads the event callback. The decorators below give each body that opening, and name
-what it listens to (action ids, a form's callback id, event types): a feature's
+and reads the event callback; the slash command acks, reads the command and answers any
+problem through `respond`. The decorators below give each body that opening, and name
+what it listens to (action ids, a form's callback id, event types, the command): a feature's
 `Listeners` registers its methods with Bolt from those, in the order they are written
 (Bolt runs the first listener that matches).
 
@@ -17,7 +18,8 @@ takes exactly the names Bolt injects, and is deliberately not `functools.wraps`-
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from re import Pattern
 from typing import Any, Literal
@@ -98,9 +100,18 @@ class Listeners:
             route: _Route | None = getattr(attribute, "route", None)
             if route is None:
                 continue
-            listen = getattr(app, route.kind)
+            listen = getattr(app, route.kind)  # app.action, app.view, app.event, app.command
             for matcher in route.matchers:
-                listen(matcher)(attribute.__get__(self))
+                listen(matcher)(attribute.__get__(self))  # bound: Bolt passes all but self
+
+
+@contextmanager
+def _answering_click(call: _Call, respond: Respond | None = None) -> Iterator[Click]:
+    """Ack, read the click, and answer whatever goes wrong to the clicker alone."""
+    call.ack()
+    click = Click.read(call.body, call.context)
+    with answering_clicker(call.client, click, call.logger, respond=respond):
+        yield click
 
 
 def click_listener(*action_ids: Matcher) -> Decorator:
@@ -108,9 +119,7 @@ def click_listener(*action_ids: Matcher) -> Decorator:
 
     def decorate(handle: Callable[[Any, Click, WebClient, logging.Logger], None]) -> Listener:
         def opening(self: Any, call: _Call) -> None:
-            call.ack()
-            click = Click.read(call.body, call.context)
-            with answering_clicker(call.client, click, call.logger):
+            with _answering_click(call) as click:
                 handle(self, click, call.client, call.logger)
 
         return _listener(_Route("action", action_ids), opening, handle)
@@ -126,9 +135,7 @@ def responding_click_listener(*action_ids: Matcher) -> Decorator:
         handle: Callable[[Any, Click, Respond, WebClient, logging.Logger], None],
     ) -> Listener:
         def opening(self: Any, call: _Call) -> None:
-            call.ack()
-            click = Click.read(call.body, call.context)
-            with answering_clicker(call.client, click, call.logger, respond=call.respond):
+            with _answering_click(call, call.respond) as click:
                 assert call.respond is not None  # Bolt gives one to every message click
                 handle(self, click, call.respond, call.client, call.logger)
 

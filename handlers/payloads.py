@@ -220,10 +220,6 @@ class _Interaction(_Payload):
     def user_id(self) -> str:
         return self.user.id
 
-    @property
-    def user_team_id(self) -> str:
-        return self.user.team_id
-
 
 class Click(_Interaction):
     """A block_actions payload: a button or menu pressed."""

@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 from bot import blocks, reports, summaries
 from bot.commands import PostSummary, SendReport
 from bot.deps import Deps
-from bot.slack_channels import ensure_bot_in_channel
+from handlers.acting import about_vendor, join_channel
 from handlers.payloads import Requester
 from storage.database import run_transaction
 
@@ -24,20 +24,9 @@ def post_summary_now(
 ) -> blocks.Message:
     """Post the vendor's summary in its channel, and the overdue and blocked tasks in its
     thread. Not a scheduled post: no claim, and the week's scheduled one still goes out."""
-    summary = run_transaction(
-        deps.engine,
-        lambda session: summaries.summary_for_channel(
-            session,
-            team_id=requester.team_id,
-            channel_id=command.channel_id or requester.channel_id,
-            named=command.channel_id is not None,
-            now=deps.clock(),
-        ),
-    )
+    summary = about_vendor(deps, requester, command.channel_id, summaries.summary_for_channel)
     vendor = summary.vendor
-    ensure_bot_in_channel(
-        client, vendor.channel_id, team_id=requester.team_id, facts=deps.slack_facts
-    )
+    join_channel(deps, client, requester, vendor.channel_id)
     posted = client.chat_postMessage(
         channel=vendor.channel_id, unfurl_links=False, **blocks.summary_message(summary)
     )

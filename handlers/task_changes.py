@@ -259,13 +259,6 @@ class TaskChanges:
         self, client: WebClient, row: TaskRow, actor_id: str, what: str, logger: logging.Logger
     ) -> None:
         """Note the change in the task's announcement thread, so the vendor sees it."""
-        if not row.task.announcement_ts:
-            return
-        try:
-            client.chat_postMessage(
-                channel=row.vendor.channel_id,
-                thread_ts=row.task.announcement_ts,
-                **blocks.task_changed_notice(row.task, actor_id, what),
-            )
-        except SlackApiError as error:
-            logger.warning("could not note a task change: %s", error.response.get("error"))
+        if row.task.announcement_ts:
+            notice = blocks.task_changed_notice(row.task, actor_id, what)
+            notices.post_in_task_thread(client, row.task, row.vendor, notice, logger)

@@ -6,8 +6,7 @@ joins a channel only once what was typed has been checked.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from dataclasses import asdict
 
 from slack_sdk import WebClient
 
@@ -23,12 +22,10 @@ from bot import (
 from bot.blocks import vendor_side as vendor_blocks
 from bot.commands import VendorCommand
 from bot.deps import Deps
-from bot.slack_channels import ensure_bot_in_channel
+from handlers.acting import as_actor, join_channel
 from handlers.payloads import Requester
 from handlers.task_creation import workspace_of
 from storage.database import run_transaction
-
-T = TypeVar("T")
 
 
 class VendorCommands:
@@ -50,30 +47,26 @@ class VendorCommands:
                 )
                 return blocks.vendor_list_reply(found, self.deps.clock(), removed=command.removed)
             case commands.RemoveVendor():
-                vendor, open_tasks = self.change(
-                    requester, vendor_registry.remove_vendor, channel_id=command.channel_id
+                vendor, open_tasks = as_actor(
+                    self.deps, requester, vendor_registry.remove_vendor, **asdict(command)
                 )
                 return blocks.vendor_removed_reply(vendor, open_tasks)
             case commands.RestoreVendor():
-                vendor = self.change(
-                    requester, vendor_registry.restore_vendor, channel_id=command.channel_id
+                vendor = as_actor(
+                    self.deps, requester, vendor_registry.restore_vendor, **asdict(command)
                 )
                 return blocks.vendor_restored_reply(vendor)
             case commands.PauseVendor() | commands.ResumeVendor():
                 return self.pause_or_resume(command, requester, client)
             case commands.UpdateVendor():
-                updated = self.change(requester, vendor_registry.update_vendor_settings, command)
+                updated = as_actor(
+                    self.deps, requester, vendor_registry.update_vendor_settings, command
+                )
                 return blocks.vendor_updated_reply(
                     updated.vendor, updated.changed, self.deps.clock()
                 )
             case commands.ManageAbsences():
-                listing = self.change(
-                    requester,
-                    absences.list_or_clear,
-                    channel_id=command.channel_id,
-                    clear=command.clear,
-                    user_id=command.user_id,
-                )
+                listing = as_actor(self.deps, requester, absences.list_or_clear, **asdict(command))
                 return vendor_blocks.absences_reply(listing)
             case commands.EditQuestions():
                 questioned = run_transaction(
@@ -87,7 +80,7 @@ class VendorCommands:
                 )
                 return None
             case commands.ManageHolidays():
-                days_off = self.change(requester, vendor_registry.manage_holidays, command)
+                days_off = as_actor(self.deps, requester, vendor_registry.manage_holidays, command)
                 return blocks.holidays_reply(
                     days_off.vendor,
                     days_off.upcoming,
@@ -97,27 +90,6 @@ class VendorCommands:
                     public=days_off.public,
                 )
         raise AssertionError(f"unhandled command {command!r}")
-
-    def change(self, requester: Requester, work: Callable[..., T], *args: Any, **fields: Any) -> T:
-        """`work(session, *args, team_id=, actor_id=, now=, **fields)` in one transaction:
-        a change the requester makes to their team's vendors, now."""
-        return run_transaction(
-            self.deps.engine,
-            lambda session: work(
-                session,
-                *args,
-                team_id=requester.team_id,
-                actor_id=requester.user_id,
-                now=self.deps.clock(),
-                **fields,
-            ),
-        )
-
-    def join(self, client: WebClient, requester: Requester, channel_id: str) -> str:
-        """The bot joins the vendor's channel (once what was typed is checked); its name."""
-        return ensure_bot_in_channel(
-            client, channel_id, team_id=requester.team_id, facts=self.deps.slack_facts
-        )
 
     def add_vendor(
         self, command: commands.AddVendor, requester: Requester, client: WebClient
@@ -133,9 +105,14 @@ class VendorCommands:
         )
         # Dates and amounts are checked before the bot joins the channel.
         delegation.new_vendor_settings(command, defaults, self.deps.clock())
-        channel_name = self.join(client, requester, command.channel_id)
-        added = self.change(
-            requester, delegation.add_vendor, command, channel_name=channel_name, defaults=defaults
+        channel_name = join_channel(self.deps, client, requester, command.channel_id)
+        added = as_actor(
+            self.deps,
+            requester,
+            delegation.add_vendor,
+            command,
+            channel_name=channel_name,
+            defaults=defaults,
         )
         return blocks.vendor_added_reply(
             added.vendor, self.deps.clock(), registered_by_task_of=added.registered_by_task_of
@@ -157,11 +134,12 @@ class VendorCommands:
                     session, team_id=requester.team_id, channel_id=command.channel_id, paused=False
                 ),
             )
-            self.join(client, requester, command.channel_id)
-        vendor = self.change(
+            join_channel(self.deps, client, requester, command.channel_id)
+        vendor = as_actor(
+            self.deps,
             requester,
             vendor_registry.set_vendor_paused,
-            channel_id=command.channel_id,
             paused=paused,
+            **asdict(command),
         )
         return blocks.vendor_paused_reply(vendor)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import asdict
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -29,8 +30,8 @@ from bot.deps import Deps
 from bot.errors import UsageError
 from bot.schedule_rules import vendor_today
 from handlers import notices
-from handlers.acting import as_actor, is_outside
-from handlers.forms import day
+from handlers.acting import as_actor, by_user, is_outside
+from handlers.forms import read_away_form
 from handlers.listening import FormCall, Listeners, click_listener, form_listener
 from handlers.payloads import Click, FormSubmission
 from handlers.task_creation import workspace_of
@@ -89,31 +90,20 @@ class VendorSideListeners(Listeners):
         form, answer = sent.form, sent.answer
         post_id = _post_id(form.metadata)
         who = _Presser(self.deps, sent.client, form)
-        first = day(form.form.element(absences.FIELD_FIRST).selected_date)
-        last = day(form.form.element(absences.FIELD_LAST).selected_date)
-        note = form.form.element(absences.FIELD_NOTE).value.strip()
+        away = read_away_form(form.form)
         now = self.deps.clock()
         with transaction(self.deps.engine) as session:
             post, vendor = who.checkin(session, post_id, None)
             answer.channel_id = vendor.channel_id
-            problems = absences.check_dates(first, last, vendor_today(vendor, now))
+            problems = absences.check_dates(away.first, away.last, vendor_today(vendor, now))
             if problems:
                 answer.show_errors(problems)
                 return
-            assert first is not None and last is not None
-            absences.record_away(
-                session,
-                post_id=post_id,
-                team_id=who.team_id,
-                user_id=who.user_id,
-                first=first,
-                last=last,
-                note=note,
-                now=now,
-            )
+            assert away.first is not None and away.last is not None  # check_dates said so
+            by_user(session, who, absences.record_away, post_id=post_id, now=now, **asdict(away))
         answer.accept()
         notices.refresh_checkin(self.deps, sent.client, post.saved_id, sent.logger)
-        text = vendor_blocks.away_saved_text(first, last)
+        text = vendor_blocks.away_saved_text(away.first, away.last)
         confirm(sent.client, vendor.channel_id, who.user_id, text, sent.logger)
 
     # ------------------------------------------------------------------ questions
