@@ -32,6 +32,29 @@ _.channel_type  # the same
 _.authorize  # bot/installations.py: OAuthSettings.authorize, read by Bolt's App
 _.resp  # bot/jobs.py's middleware: Bolt passes middleware arguments by name
 _.build_install_page_html  # bot/installations.py InstallFlow: Bolt's OAuthFlow calls it
+# handlers/*: listener methods, registered with Bolt by handlers.listening.Listeners.register
+# from the route their decorator names (so nothing names them), and called by Bolt.
+_.on_channel_change
+_.on_fact_change
+_.on_status_button
+_.on_all_on_track
+_.on_note_submitted
+_.on_message
+_.on_command
+_.on_form_submitted
+_.on_home_opened
+_.on_trial_decision
+_.on_accept
+_.on_request_changes
+_.on_changes_submitted
+_.on_rate
+_.on_rating_submitted
+_.on_pending_task_clicked
+_.on_menu
+_.on_away_submitted
+_.on_answer_button
+_.on_answers_submitted
+_.on_questions_submitted
 _._can_retry  # bot/scheduler.py _SharedRateLimitWait: slack_sdk's RetryHandler calls it
 _.prepare_for_next_attempt  # the same
 _.next_attempt_requested  # the same: RetryState field slack_sdk reads after the call

@@ -10,16 +10,11 @@ reason and change nothing (bot.channel_changes).
 
 from __future__ import annotations
 
-import logging
-
-from slack_bolt import App, BoltContext
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import blocks
 from bot.channel_changes import CHANNEL_EVENTS, pause_vendor_for_channel_change
-from bot.deps import Deps
-from handlers.listening import event_listener
+from handlers.listening import EventCall, Listeners, event_listener
 from handlers.payloads import (
     CHANNEL_FACT_EVENTS,
     USER_FACT_EVENTS,
@@ -31,20 +26,7 @@ from handlers.replies import answering_errors
 from storage.database import run_transaction
 
 
-def register(app: App, deps: Deps) -> None:
-    listeners = ChannelEventListeners(deps)
-    for event_type in CHANNEL_EVENTS:
-        app.event(event_type)(listeners.on_channel_change)
-    # Bolt runs the first listener that matches an event, so the pausing events forget in
-    # on_channel_change and only the others get this listener.
-    for event_type in sorted((CHANNEL_FACT_EVENTS | USER_FACT_EVENTS) - set(CHANNEL_EVENTS)):
-        app.event(event_type)(listeners.on_fact_change)
-
-
-class ChannelEventListeners:
-    def __init__(self, deps: Deps) -> None:
-        self.deps = deps
-
+class ChannelEventListeners(Listeners):
     def forget(self, callback: EventCallback) -> None:
         stale = read_fact_change(callback.event)
         if stale is None:
@@ -55,27 +37,18 @@ class ChannelEventListeners:
         if stale.user_id:
             facts.forget_user(callback.team_id, stale.user_id)
 
-    @event_listener
-    def on_fact_change(
-        self,
-        callback: EventCallback,
-        client: WebClient,
-        context: BoltContext,
-        logger: logging.Logger,
-    ) -> None:
+    # Bolt runs the first listener that matches an event, so the pausing events forget in
+    # on_channel_change and only the others get on_fact_change.
+    @event_listener(*sorted((CHANNEL_FACT_EVENTS | USER_FACT_EVENTS) - set(CHANNEL_EVENTS)))
+    def on_fact_change(self, call: EventCall) -> None:
         """A channel renamed, unarchived, deleted, shared, joined; a user changed."""
-        self.forget(callback)
+        self.forget(call.callback)
 
-    @event_listener
-    def on_channel_change(
-        self,
-        callback: EventCallback,
-        client: WebClient,
-        context: BoltContext,
-        logger: logging.Logger,
-    ) -> None:
+    @event_listener(*CHANNEL_EVENTS)
+    def on_channel_change(self, call: EventCall) -> None:
+        callback, client, logger = call.callback, call.client, call.logger
         self.forget(callback)
-        change = read_channel_change(callback.event, context.bot_user_id)
+        change = read_channel_change(callback.event, call.context.bot_user_id)
         if change is None:
             return
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import Any, TypeVar
 
-from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
@@ -25,42 +26,34 @@ from bot import (
     reviews,
     slack_channels,
     task_questions,
-    workspace_settings,
 )
 from bot.checkin_replies import MAX_NOTE_LENGTH, parse_reply
 from bot.checkin_updates import ALERT_STATUSES, StatusRecorded, TaskAlreadyClosed, read_button
-from bot.deps import Deps
 from bot.errors import DuplicateDelivery, UsageError
 from bot.slack_text import readable_text
 from handlers import notices
-from handlers.listening import click_listener, event_listener, form_listener
-from handlers.payloads import Click, EventCallback, FormSubmission, read_thread_reply
+from handlers.acting import admins_of, as_user, in_transaction, is_outside
+from handlers.listening import (
+    EventCall,
+    FormCall,
+    Listeners,
+    click_listener,
+    event_listener,
+    form_listener,
+)
+from handlers.payloads import Click, read_thread_reply
 from handlers.replies import answering_errors
 from storage import updates
 from storage.database import run_transaction
 from storage.models import TaskUpdate
 
-
-def register(app: App, deps: Deps) -> None:
-    listeners = CheckinListeners(deps)
-    app.action(re.compile("^" + re.escape(blocks.CHECKIN_ACTION_PREFIX)))(
-        listeners.on_status_button
-    )
-    app.action(blocks.ALL_ON_TRACK_ACTION)(listeners.on_all_on_track)
-    app.view(blocks.CHECKIN_NOTE_MODAL)(listeners.on_note_submitted)
-    # Every message event (Bolt runs the first matching listener only, so this is the one
-    # place that sees them); read_thread_reply keeps people's thread replies, which go to
-    # a check-in or to a feedback prompt, by their thread.
-    app.event("message")(listeners.on_message)
+T = TypeVar("T")
 
 
-class CheckinListeners:
-    def __init__(self, deps: Deps) -> None:
-        self.deps = deps
-
+class CheckinListeners(Listeners):
     # ------------------------------------------------------------------ buttons
 
-    @click_listener
+    @click_listener(re.compile("^" + re.escape(blocks.CHECKIN_ACTION_PREFIX)))
     def on_status_button(self, click: Click, client: WebClient, logger: logging.Logger) -> None:
         button, status = read_button(
             click.action.action_id,
@@ -69,30 +62,15 @@ class CheckinListeners:
             blocks.CHECKIN_ACTION_PREFIX,
         )
         # Only "Done" depends on who clicked; the payload says the clicker's own team.
-        outside = status == TaskUpdate.DONE and people.is_outside_user(
-            client,
-            click.user_id,
-            click.team_id,
-            payload_team_id=click.user_team_id,
-            cache=self.deps.slack_facts,
-        )
+        outside = status == TaskUpdate.DONE and is_outside(self.deps, client, click)
         try:
-            recorded = run_transaction(
-                self.deps.engine,
-                lambda session: checkin_updates.record_button_status(
-                    session,
-                    team_id=click.team_id,
-                    channel_id=click.channel_id,
-                    message_ts=click.message_ts,
-                    button=button,
-                    status=status,
-                    user_id=click.user_id,
-                    user_is_outside=outside,
-                    now=self.deps.clock(),
-                    admins=workspace_settings.load(
-                        session, self.deps.settings, click.team_id
-                    ).admins,
-                ),
+            recorded = self.record_click(
+                click,
+                checkin_updates.record_button_status,
+                button=button,
+                status=status,
+                user_is_outside=outside,
+                with_admins=True,
             )
         except TaskAlreadyClosed as closed:
             # Drop its stale buttons.
@@ -103,22 +81,22 @@ class CheckinListeners:
             self.open_note_form(client, click.trigger_id, recorded, logger)
         self.tell_about(client, recorded, logger)
 
-    @click_listener
+    @click_listener(blocks.ALL_ON_TRACK_ACTION)
     def on_all_on_track(self, click: Click, client: WebClient, logger: logging.Logger) -> None:
-        recorded = run_transaction(
-            self.deps.engine,
-            lambda session: checkin_updates.record_all_on_track(
-                session,
-                team_id=click.team_id,
-                channel_id=click.channel_id,
-                message_ts=click.message_ts,
-                value=click.value,
-                user_id=click.user_id,
-                now=self.deps.clock(),
-            ),
-        )
+        recorded = self.record_click(click, checkin_updates.record_all_on_track, value=click.value)
         # One refresh shows them all; "on track" needs no word to the owner.
         self.tell_about(client, recorded[0], logger)
+
+    def record_click(self, click: Click, work: Callable[..., T], **fields: Any) -> T:
+        """`work` for a click on a check-in, which the clicked message names."""
+        return as_user(
+            self.deps,
+            click,
+            work,
+            channel_id=click.channel_id,
+            message_ts=click.message_ts,
+            **fields,
+        )
 
     def open_note_form(
         self, client: WebClient, trigger_id: str, recorded: StatusRecorded, logger: logging.Logger
@@ -134,55 +112,40 @@ class CheckinListeners:
 
     # ------------------------------------------------------------------ note form
 
-    @form_listener(blocks.FIELD_NOTE)
-    def on_note_submitted(
-        self,
-        form: FormSubmission,
-        answer: notices.FormAnswer,
-        client: WebClient,
-        logger: logging.Logger,
-    ) -> None:
-        user_id, team_id = form.user_id, form.team_id
+    @form_listener(blocks.CHECKIN_NOTE_MODAL, field=blocks.FIELD_NOTE)
+    def on_note_submitted(self, sent: FormCall) -> None:
+        form = sent.form
         # Modal text arrives as typed (not Slack-escaped); bot.blocks escapes it on output.
         note = form.form.element(blocks.FIELD_NOTE).value.strip()
         update_id = _update_id(form.metadata)
         if len(note) > MAX_NOTE_LENGTH:
             raise UsageError(f"Keep the note under {MAX_NOTE_LENGTH} characters.")
-        run_transaction(
-            self.deps.engine,
-            lambda session: checkin_updates.check_note_author(
-                session, team_id=team_id, update_id=update_id, user_id=user_id
-            ),
+        in_transaction(
+            self.deps,
+            checkin_updates.check_note_author,
+            team_id=form.team_id,
+            update_id=update_id,
+            user_id=form.user_id,
         )
-        answer.accept()
+        sent.answer.accept()
         if not note:
             return  # the note is optional; the status was saved by the click
-        recorded = run_transaction(
-            self.deps.engine,
-            lambda session: checkin_updates.add_status_note(
-                session,
-                team_id=team_id,
-                update_id=update_id,
-                user_id=user_id,
-                note=note,
-                now=self.deps.clock(),
-            ),
+        recorded = as_user(
+            self.deps, form, checkin_updates.add_status_note, update_id=update_id, note=note
         )
-        notices.refresh_checkin(self.deps, client, recorded.post.saved_id, logger)
+        notices.refresh_checkin(self.deps, sent.client, recorded.post.saved_id, sent.logger)
         if recorded.owner_should_hear:
-            self.alert_owner(client, recorded, logger, note_only=True)
+            self.alert_owner(sent.client, recorded, sent.logger, note_only=True)
 
     # ------------------------------------------------------------------ thread replies
 
-    @event_listener
-    def on_message(
-        self,
-        callback: EventCallback,
-        client: WebClient,
-        context: BoltContext,
-        logger: logging.Logger,
-    ) -> None:
-        reply = read_thread_reply(callback.event, context.bot_user_id)
+    # Every message event (Bolt runs the first matching listener only, so this is the one
+    # place that sees them); read_thread_reply keeps people's thread replies, which go to
+    # a check-in or to a feedback prompt, by their thread.
+    @event_listener("message")
+    def on_message(self, call: EventCall) -> None:
+        callback, client, logger = call.callback, call.client, call.logger
+        reply = read_thread_reply(callback.event, call.context.bot_user_id)
         if reply is None:
             return
         said = parse_reply(readable_text(reply.text))
@@ -208,20 +171,16 @@ class CheckinListeners:
             )
             fields: dict[str, Any] = {
                 "team_id": team_id,
-                "channel_id": reply.channel_id,
-                "thread_ts": reply.thread_ts,
-                "message_ts": reply.message_ts,
                 "event_id": callback.event_id,
-                "user_id": reply.user_id,
-                "text": reply.text,
                 "now": self.deps.clock(),
+                **asdict(reply),  # where, who and what: the ThreadMessage's fields
             }
 
             def store(session: Session) -> checkin_updates.ThreadReply | str | None:
                 stored = checkin_updates.record_thread_reply(
                     session,
                     user_is_outside=outside,
-                    admins=workspace_settings.load(session, self.deps.settings, team_id).admins,
+                    admins=admins_of(self.deps, session, team_id),
                     **fields,
                 )
                 # Not a check-in's thread: a feedback prompt's? Else perhaps a task's.
@@ -250,28 +209,19 @@ class CheckinListeners:
     ) -> None:
         """A reply under a task's announcement: the vendor's question is kept for the
         alignment note's "Waiting on us"; the team's reply answers the open ones."""
-        engine = self.deps.engine
         where = (team_id, reply.channel_id, reply.thread_ts)
-        if not run_transaction(
-            engine, lambda session: task_questions.needs_author(session, *where)
-        ):
+        if not in_transaction(self.deps, task_questions.needs_author, *where):
             return  # no task's thread: people talking, nothing to ask Slack about
         outside = people.is_outside_user(
             client, reply.user_id, team_id, cache=self.deps.slack_facts
         )
-        run_transaction(
-            engine,
-            lambda session: task_questions.record_task_reply(
-                session,
-                team_id=team_id,
-                channel_id=reply.channel_id,
-                thread_ts=reply.thread_ts,
-                message_ts=reply.message_ts,
-                user_id=reply.user_id,
-                text=reply.text,
-                user_is_outside=outside,
-                now=self.deps.clock(),
-            ),
+        in_transaction(
+            self.deps,
+            task_questions.record_task_reply,
+            team_id=team_id,
+            user_is_outside=outside,
+            now=self.deps.clock(),
+            **asdict(reply),
         )
 
     # ------------------------------------------------------------------ telling people
@@ -301,7 +251,13 @@ class CheckinListeners:
         """Tell the task's owner by direct message, with a link to the check-in."""
         post, update = recorded.post, recorded.update
         permalink = slack_channels.permalink(client, post.channel_id, post.message_ts)
-        message = blocks.owner_status_alert(
+        # One direct message per status event: a note added after the click updates the
+        # message the click sent, when we know it; without one it is a note alert of its own.
+        sent = (update.owner_alert or "").split(":", 1) if note_only else []
+        alert = (
+            blocks.owner_note_alert if note_only and len(sent) != 2 else blocks.owner_status_alert
+        )
+        message = alert(
             recorded.task,
             recorded.vendor,
             TaskUpdate(update.status),
@@ -309,33 +265,17 @@ class CheckinListeners:
             update.note,
             permalink,
         )
-        # One direct message per status event: a note added after the click updates the
-        # message the click sent, when we know it.
-        sent = (update.owner_alert or "").split(":", 1) if note_only else []
         try:
             if len(sent) == 2:
                 client.chat_update(channel=sent[0], ts=sent[1], **message)
                 return
-            if note_only:
-                message = blocks.owner_note_alert(
-                    recorded.task,
-                    recorded.vendor,
-                    TaskUpdate(update.status),
-                    update.user_id,
-                    update.note,
-                    permalink,
-                )
             posted = client.chat_postMessage(channel=recorded.task.owner_id, **message)
         except SlackApiError as error:
             logger.warning("could not tell a task owner: %s", error.response.get("error"))
             return
         reference = f"{posted.get('channel')}:{posted.get('ts')}"
         if not note_only and update.id is not None and posted.get("ts"):
-            update_id = update.id
-            run_transaction(
-                self.deps.engine,
-                lambda session: updates.set_owner_alert(session, update_id, reference),
-            )
+            in_transaction(self.deps, updates.set_owner_alert, update.id, reference)
 
 
 _ELSEWHERE = "elsewhere"  # a thread reply that is neither a check-in's nor a feedback prompt's

@@ -3,55 +3,34 @@ task is logged (or, for a channel that is not a vendor yet, asked about privatel
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 
-from slack_bolt import App
-from slack_sdk import WebClient
-
-from bot import blocks, delegation, people, permissions, vendor_registry
+from bot import blocks, delegation, permissions, vendor_registry
 from bot.deps import Deps
 from bot.errors import UsageError
-from bot.slack_channels import check_channel_can_be_vendor, ensure_bot_in_channel
-from handlers import notices
+from handlers.acting import check_can_be_vendor, is_outside, join_channel
 from handlers.forms import read_delegate_form
-from handlers.listening import form_listener
-from handlers.payloads import FormSubmission, Requester
+from handlers.listening import FormCall, Listeners, form_listener
+from handlers.payloads import Requester
 from handlers.task_creation import TaskCreation, workspace_of
 from storage.database import run_transaction
 from storage.models import Vendor
 
 
-def register(app: App, deps: Deps, creation: TaskCreation) -> None:
-    listeners = DelegateFormListeners(deps, creation)
-    app.view(blocks.DELEGATE_MODAL)(listeners.on_form_submitted)
-
-
-class DelegateFormListeners:
+class DelegateFormListeners(Listeners):
     def __init__(self, deps: Deps, creation: TaskCreation) -> None:
-        self.deps = deps
+        super().__init__(deps)
         self.creation = creation
 
-    @form_listener(blocks.FIELD_TITLE)
-    def on_form_submitted(
-        self,
-        submitted: FormSubmission,
-        answer: notices.FormAnswer,
-        client: WebClient,
-        logger: logging.Logger,
-    ) -> None:
+    @form_listener(blocks.DELEGATE_MODAL, field=blocks.FIELD_TITLE)
+    def on_form_submitted(self, sent: FormCall) -> None:
+        submitted, answer, client, logger = sent.form, sent.answer, sent.client, sent.logger
         user_id = submitted.user_id
         requester = Requester(submitted.team_id, user_id, "")
         form, errors = read_delegate_form(submitted.form)
         # The form is only opened by /delegate, but a forged submission must not get
         # around the rules the command follows.
-        if people.is_outside_user(
-            client,
-            user_id,
-            requester.team_id,
-            payload_team_id=submitted.user.team_id,
-            cache=self.deps.slack_facts,
-        ):
+        if is_outside(self.deps, client, submitted):
             raise UsageError(permissions.OUTSIDE_REFUSAL)
         if form is not None:
             try:
@@ -93,19 +72,9 @@ class DelegateFormListeners:
                 if vendor is None:
                     # Not a vendor yet: the general channel is refused in the form; any
                     # other channel is asked about, privately, before anything is written.
-                    check_channel_can_be_vendor(
-                        client,
-                        form.channel_id,
-                        team_id=requester.team_id,
-                        facts=self.deps.slack_facts,
-                    )
+                    check_can_be_vendor(self.deps, client, requester, form.channel_id)
                 else:
-                    channel_name = ensure_bot_in_channel(
-                        client,
-                        form.channel_id,
-                        team_id=requester.team_id,
-                        facts=self.deps.slack_facts,
-                    )
+                    channel_name = join_channel(self.deps, client, requester, form.channel_id)
             except UsageError as error:
                 errors[blocks.FIELD_VENDOR] = error.message
         if form is None or errors:
@@ -127,15 +96,5 @@ class DelegateFormListeners:
             )
             client.chat_postMessage(channel=user_id, **question)
             return
-        reply = self.creation.log_task(
-            requester,
-            client,
-            logger,
-            channel_id=form.channel_id,
-            channel_name=channel_name,
-            title=form.title,
-            standard=form.standard,
-            assignee_id=form.assignee_id,
-            due=form.due,
-        )
+        reply = self.creation.log_task(requester, client, logger, form, channel_name)
         client.chat_postMessage(channel=user_id, **reply)

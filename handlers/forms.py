@@ -11,14 +11,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot import blocks, reviews
+from bot import absences, blocks, reviews
 from bot.commands import MAX_TITLE_LENGTH
 from bot.reviews import Rating
 from handlers.payloads import FormValues
 
 
 @dataclass(frozen=True)
-class DelegateForm:
+class NewTask:
+    """A task as asked for, by the `/delegate` form, the command or a confirmation button:
+    what `bot.delegation.create_task` is given besides who, when and the channel's name."""
+
     channel_id: str
     title: str
     due: date | None
@@ -28,7 +31,7 @@ class DelegateForm:
 
 def read_delegate_form(
     values: FormValues | Mapping[str, Any],
-) -> tuple[DelegateForm | None, dict[str, str]]:
+) -> tuple[NewTask | None, dict[str, str]]:
     """The `/delegate` form's values, or None and an error message per field block id."""
     form = FormValues.of(values)
     errors: dict[str, str] = {}
@@ -54,7 +57,25 @@ def read_delegate_form(
     assignee_id = form.element(blocks.FIELD_ASSIGNEE).selected_user.strip() or None
     if errors:
         return None, errors
-    return DelegateForm(channel_id, title, due, standard, assignee_id), {}
+    return NewTask(channel_id, title, due, standard, assignee_id), {}
+
+
+@dataclass(frozen=True)
+class AwayForm:
+    """The check-in's Away… form: the days away (None when not picked) and a note."""
+
+    first: date | None
+    last: date | None
+    note: str
+
+
+def read_away_form(values: FormValues) -> AwayForm:
+    """The Away… form's values; the dates are checked by bot.absences.check_dates."""
+    return AwayForm(
+        day(values.element(absences.FIELD_FIRST).selected_date),
+        day(values.element(absences.FIELD_LAST).selected_date),
+        values.element(absences.FIELD_NOTE).value.strip(),
+    )
 
 
 def read_rating_form(

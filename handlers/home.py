@@ -7,37 +7,18 @@ queries, see `bot.summaries.home_overview`) and published with views.publish.
 
 from __future__ import annotations
 
-import logging
 from zoneinfo import ZoneInfo
 
-from slack_bolt import App, BoltContext
-from slack_sdk import WebClient
-
 from bot import blocks, people, summaries
-from bot.deps import Deps
-from handlers.listening import event_listener
-from handlers.payloads import EventCallback
+from handlers.listening import EventCall, Listeners, event_listener
 from handlers.replies import answering_errors
 from storage.database import run_transaction
 
 
-def register(app: App, deps: Deps) -> None:
-    listeners = HomeListeners(deps)
-    app.event("app_home_opened")(listeners.on_home_opened)
-
-
-class HomeListeners:
-    def __init__(self, deps: Deps) -> None:
-        self.deps = deps
-
-    @event_listener
-    def on_home_opened(
-        self,
-        opened: EventCallback,
-        client: WebClient,
-        context: BoltContext,
-        logger: logging.Logger,
-    ) -> None:
+class HomeListeners(Listeners):
+    @event_listener("app_home_opened")
+    def on_home_opened(self, call: EventCall) -> None:
+        opened, client, logger = call.callback, call.client, call.logger
         user_id = opened.event.user
         if opened.event.tab != "home" or not user_id:
             return

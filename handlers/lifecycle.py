@@ -9,57 +9,34 @@ from __future__ import annotations
 
 import logging
 
-from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import blocks, lifecycle, people, permissions, workspace_settings
-from bot.deps import Deps
+from bot import blocks, lifecycle, permissions
 from bot.errors import UsageError
 from bot.lifecycle import AlreadyDecided, TrialDecided
 from bot.reviews import MessageRef
-from handlers.listening import click_listener
+from handlers.acting import as_user, is_outside
+from handlers.listening import Listeners, click_listener
 from handlers.payloads import Click
-from storage.database import run_transaction
 
 
-def register(app: App, deps: Deps) -> None:
-    listeners = LifecycleListeners(deps)
-    for action_id in blocks.TRIAL_ACTIONS:
-        app.action(action_id)(listeners.on_trial_decision)
-
-
-class LifecycleListeners:
-    def __init__(self, deps: Deps) -> None:
-        self.deps = deps
-
-    @click_listener
+class LifecycleListeners(Listeners):
+    @click_listener(*blocks.TRIAL_ACTIONS)
     def on_trial_decision(self, click: Click, client: WebClient, logger: logging.Logger) -> None:
         decision = blocks.TRIAL_ACTIONS.get(click.action.action_id)
         if decision is None:
             raise UsageError(lifecycle.UNKNOWN_TRIAL)
-        if people.is_outside_user(
-            client,
-            click.user_id,
-            click.team_id,
-            payload_team_id=click.user_team_id,
-            cache=self.deps.slack_facts,
-        ):
+        if is_outside(self.deps, client, click):
             raise UsageError(permissions.OUTSIDE_REFUSAL)
         try:
-            decided = run_transaction(
-                self.deps.engine,
-                lambda session: lifecycle.decide_trial(
-                    session,
-                    team_id=click.team_id,
-                    value=click.value,
-                    decision=decision,
-                    user_id=click.user_id,
-                    admins=workspace_settings.load(
-                        session, self.deps.settings, click.team_id
-                    ).admins,
-                    now=self.deps.clock(),
-                ),
+            decided = as_user(
+                self.deps,
+                click,
+                lifecycle.decide_trial,
+                value=click.value,
+                decision=decision,
+                with_admins=True,
             )
         except AlreadyDecided as already:
             show_trial(client, already.decided, click.message, logger)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Self
 
 from pydantic import (
+    AliasPath,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -210,10 +211,19 @@ class _Message(_Model):
     ts: Text = ""
 
 
-class Click(_Payload):
-    """A block_actions payload: a button or menu pressed."""
+class _Interaction(_Payload):
+    """What a person did in Slack's interface (a click, a form sent): it names the person."""
 
     user: Annotated[User, BeforeValidator(_object)] = User()
+
+    @property
+    def user_id(self) -> str:
+        return self.user.id
+
+
+class Click(_Interaction):
+    """A block_actions payload: a button or menu pressed."""
+
     actions: Annotated[list[Action], BeforeValidator(_objects)] = []
     trigger_id: Text = ""
     channel: Annotated[Ref, BeforeValidator(_object)] = Ref()
@@ -221,14 +231,6 @@ class Click(_Payload):
     posted: Annotated[_Message, BeforeValidator(_object)] = Field(
         default=_Message(), alias="message"
     )
-
-    @property
-    def user_id(self) -> str:
-        return self.user.id
-
-    @property
-    def user_team_id(self) -> str:
-        return self.user.team_id
 
     @property
     def action(self) -> Action:
@@ -293,32 +295,13 @@ class FormValues(RootModel[dict[str, Any]]):
         return values if isinstance(values, FormValues) else cls(dict(values))
 
 
-class _State(_Model):
-    values: Annotated[FormValues, BeforeValidator(_object)] = FormValues({})
+class FormSubmission(_Interaction):
+    """A view_submission payload: a form sent; read from its `view`."""
 
-
-class _View(_Model):
-    private_metadata: Text = ""
-    state: Annotated[_State, BeforeValidator(_object)] = _State()
-
-
-class FormSubmission(_Payload):
-    """A view_submission payload: a form sent."""
-
-    user: Annotated[User, BeforeValidator(_object)] = User()
-    view: Annotated[_View, BeforeValidator(_object)] = _View()
-
-    @property
-    def user_id(self) -> str:
-        return self.user.id
-
-    @property
-    def metadata(self) -> str:
-        return self.view.private_metadata
-
-    @property
-    def form(self) -> FormValues:
-        return self.view.state.values
+    metadata: Text = Field("", validation_alias=AliasPath("view", "private_metadata"))
+    form: Annotated[FormValues, BeforeValidator(_object)] = Field(
+        FormValues({}), validation_alias=AliasPath("view", "state", "values")
+    )
 
 
 class _Tokens(_Model):

@@ -13,32 +13,19 @@ from slack_sdk import WebClient
 from bot import blocks, charts, scorecards, spend
 from bot.commands import SetTaskCost, ShowScorecard
 from bot.deps import Deps
-from storage.database import run_transaction
+from handlers.acting import about_vendor, as_actor
+from handlers.payloads import Requester
 
 
 def send_scorecard(
-    deps: Deps,
-    command: ShowScorecard,
-    *,
-    team_id: str,
-    user_id: str,
-    channel_id: str,
-    client: WebClient,
+    deps: Deps, command: ShowScorecard, requester: Requester, client: WebClient
 ) -> blocks.Message:
     """Build the scorecard (the vendor named, or the one whose channel this is) and send it
     with its chart to the requester's direct messages with the bot."""
-    card = run_transaction(
-        deps.engine,
-        lambda session: scorecards.scorecard_for_channel(
-            session,
-            team_id=team_id,
-            channel_id=command.channel_id or channel_id,
-            named=command.channel_id is not None,
-            weeks=command.weeks,
-            now=deps.clock(),
-        ),
+    card = about_vendor(
+        deps, requester, command.channel_id, scorecards.scorecard_for_channel, weeks=command.weeks
     )
-    opened = client.conversations_open(users=user_id)
+    opened = client.conversations_open(users=requester.user_id)
     dm_id = str(opened["channel"]["id"])
     client.chat_postMessage(channel=dm_id, unfurl_links=False, **blocks.scorecard_message(card))
     png = charts.scorecard_chart(card)
@@ -52,20 +39,10 @@ def send_scorecard(
     return blocks.scorecard_sent_reply(card.vendor)
 
 
-def set_task_cost(
-    deps: Deps, command: SetTaskCost, *, team_id: str, user_id: str
-) -> blocks.Message:
+def set_task_cost(deps: Deps, command: SetTaskCost, requester: Requester) -> blocks.Message:
     """`/delegate cost ID AMOUNT`: nothing is posted anywhere but the reply to the requester
     (a cost is never shown in the vendor's channel)."""
-    changed = run_transaction(
-        deps.engine,
-        lambda session: spend.set_task_cost(
-            session,
-            team_id=team_id,
-            actor_id=user_id,
-            task_id=command.task_id,
-            cost=command.cost,
-            now=deps.clock(),
-        ),
+    changed = as_actor(
+        deps, requester, spend.set_task_cost, task_id=command.task_id, cost=command.cost
     )
     return blocks.cost_set_reply(changed.row.task, changed.row.vendor, changed.cost_minor)

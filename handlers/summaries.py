@@ -14,27 +14,19 @@ from slack_sdk.errors import SlackApiError
 from bot import blocks, reports, summaries
 from bot.commands import PostSummary, SendReport
 from bot.deps import Deps
-from bot.slack_channels import ensure_bot_in_channel
+from handlers.acting import about_vendor, join_channel
+from handlers.payloads import Requester
 from storage.database import run_transaction
 
 
 def post_summary_now(
-    deps: Deps, command: PostSummary, *, team_id: str, channel_id: str, client: WebClient
+    deps: Deps, command: PostSummary, requester: Requester, client: WebClient
 ) -> blocks.Message:
     """Post the vendor's summary in its channel, and the overdue and blocked tasks in its
     thread. Not a scheduled post: no claim, and the week's scheduled one still goes out."""
-    summary = run_transaction(
-        deps.engine,
-        lambda session: summaries.summary_for_channel(
-            session,
-            team_id=team_id,
-            channel_id=command.channel_id or channel_id,
-            named=command.channel_id is not None,
-            now=deps.clock(),
-        ),
-    )
+    summary = about_vendor(deps, requester, command.channel_id, summaries.summary_for_channel)
     vendor = summary.vendor
-    ensure_bot_in_channel(client, vendor.channel_id, team_id=team_id, facts=deps.slack_facts)
+    join_channel(deps, client, requester, vendor.channel_id)
     posted = client.chat_postMessage(
         channel=vendor.channel_id, unfurl_links=False, **blocks.summary_message(summary)
     )
@@ -70,7 +62,7 @@ def slack_names(client: WebClient, ids: set[str]) -> dict[str, str]:
 
 
 def send_report(
-    deps: Deps, command: SendReport, *, team_id: str, user_id: str, client: WebClient
+    deps: Deps, command: SendReport, requester: Requester, client: WebClient
 ) -> blocks.Message:
     """Build the CSV for the range (dates in DEFAULT_TIMEZONE) and upload it to the
     requester's direct messages with the bot."""
@@ -81,7 +73,7 @@ def send_report(
         deps.engine,
         lambda session: reports.build_report(
             session,
-            team_id,
+            requester.team_id,
             first_day,
             last_day,
             tz,
@@ -89,7 +81,7 @@ def send_report(
             names=lambda ids: slack_names(client, ids),
         ),
     )
-    opened = client.conversations_open(users=user_id)
+    opened = client.conversations_open(users=requester.user_id)
     dm_id = str(opened["channel"]["id"])
     client.files_upload_v2(
         channel=dm_id,

@@ -24,6 +24,7 @@ from bot.commands import (
     ReopenTask,
     RescheduleTask,
     SetTaskCost,
+    TaskCommand,
 )
 from bot.deps import Deps
 from bot.reviews import DoneOutcome
@@ -45,6 +46,20 @@ class TaskChanges:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
+    def run(
+        self, command: TaskCommand, requester: Requester, client: WebClient, logger: logging.Logger
+    ) -> blocks.Message:
+        match command:
+            case CloseTask():
+                return self.mark_done(command, requester, client, logger)
+            case CancelTask() | RescheduleTask():
+                return self.change_task(command, requester, client, logger)
+            case ReopenTask() | EditTask() | AssignTask() | HandOverTask():
+                return self.amend_task(command, requester, client, logger)
+            case SetTaskCost():
+                return self.set_cost(command, requester, client, logger)
+        raise AssertionError(f"unhandled command {command!r}")
+
     def set_cost(
         self, command: SetTaskCost, requester: Requester, client: WebClient, logger: logging.Logger
     ) -> blocks.Message:
@@ -54,9 +69,7 @@ class TaskChanges:
         )
         # A cost is never shown in the vendor's channel; an admin's change is told to the
         # owner privately.
-        reply = scorecards.set_task_cost(
-            self.deps, command, team_id=requester.team_id, user_id=requester.user_id
-        )
+        reply = scorecards.set_task_cost(self.deps, command, requester)
         if access.for_someone_else:
             self.tell_owner(client, access.row, requester.user_id, "cost changed", logger)
         return reply
@@ -246,13 +259,6 @@ class TaskChanges:
         self, client: WebClient, row: TaskRow, actor_id: str, what: str, logger: logging.Logger
     ) -> None:
         """Note the change in the task's announcement thread, so the vendor sees it."""
-        if not row.task.announcement_ts:
-            return
-        try:
-            client.chat_postMessage(
-                channel=row.vendor.channel_id,
-                thread_ts=row.task.announcement_ts,
-                **blocks.task_changed_notice(row.task, actor_id, what),
-            )
-        except SlackApiError as error:
-            logger.warning("could not note a task change: %s", error.response.get("error"))
+        if row.task.announcement_ts:
+            notice = blocks.task_changed_notice(row.task, actor_id, what)
+            notices.post_in_task_thread(client, row.task, row.vendor, notice, logger)

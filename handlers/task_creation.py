@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import date
 from typing import Any
 
@@ -21,13 +21,16 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from bot import blocks, delegation, jobs, people, permissions, workspace_settings
+from bot import blocks, delegation, jobs, permissions, workspace_settings
 from bot.command_grammar import parse_command
 from bot.commands import CreateTask
 from bot.deps import Deps
 from bot.errors import UsageError
-from bot.slack_channels import DM_REFUSAL, check_channel_can_be_vendor, ensure_bot_in_channel
-from handlers.listening import responding_click_listener
+from bot.money import CostSpec
+from bot.slack_channels import DM_REFUSAL
+from handlers.acting import as_user, check_can_be_vendor, is_outside, join_channel
+from handlers.forms import NewTask
+from handlers.listening import Listeners, responding_click_listener
 from handlers.payloads import Click, Requester
 from storage import jobs as job_store
 from storage.database import run_transaction
@@ -94,10 +97,7 @@ def workspace_of(deps: Deps, team_id: str) -> workspace_settings.WorkspaceSettin
     )
 
 
-class TaskCreation:
-    def __init__(self, deps: Deps) -> None:
-        self.deps = deps
-
+class TaskCreation(Listeners):
     def create_task(
         self,
         command: CreateTask,
@@ -115,49 +115,51 @@ class TaskCreation:
         channel_id = command.channel_id or requester.channel_id
         if channel_id.startswith("D"):
             raise UsageError(DM_REFUSAL)
-        # The workspace's admins: given by the permission check that read them for this
-        # request, else read here (a confirmation button).
-        if admins is None:
-            admins = workspace_of(self.deps, requester.team_id).admins
         # Check the date before touching Slack, so a typo joins no channel.
-        checked = run_transaction(
-            self.deps.engine,
-            lambda session: delegation.check_new_task(
-                session,
-                team_id=requester.team_id,
-                channel_id=channel_id,
-                user_id=requester.user_id,
-                admins=admins,
-                due=command.due,
-                cost=command.cost,
-                defaults=self.deps.vendor_defaults,
-                now=self.deps.clock(),
-            ),
-        )
+        checked = self.check_new_task(requester, channel_id, command.due, command.cost, admins)
         if checked.vendor is None:
             # The general channel and DMs are refused outright; nothing is joined.
-            check_channel_can_be_vendor(
-                client, channel_id, team_id=requester.team_id, facts=self.deps.slack_facts
-            )
+            check_can_be_vendor(self.deps, client, requester, channel_id)
             if not confirmed:
                 return self.ask_before_registering(
                     requester, channel_id, command.title, {"t": requester.text}
                 )
-        channel_name = ensure_bot_in_channel(
-            client, channel_id, team_id=requester.team_id, facts=self.deps.slack_facts
+        channel_name = join_channel(self.deps, client, requester, channel_id)
+        task = NewTask(
+            channel_id, command.title, checked.due, command.standard, command.assignee_id
         )
         return self.log_task(
             requester,
             client,
             logger,
+            task,
+            channel_name,
             request_key=request_key,
-            channel_id=channel_id,
-            channel_name=channel_name,
-            title=command.title,
-            standard=command.standard,
-            assignee_id=command.assignee_id,
-            due=checked.due,
             cost_minor=checked.cost_minor,
+        )
+
+    def check_new_task(
+        self,
+        requester: Requester,
+        channel_id: str,
+        due: str | date | None,
+        cost: CostSpec | None,
+        admins: frozenset[str] | None = None,
+    ) -> delegation.NewTaskChecked:
+        """Everything a new task needs checked before the bot touches Slack. The workspace's
+        admins: given by the permission check that read them for this request, else read
+        here (a confirmation button)."""
+        if admins is None:
+            admins = workspace_of(self.deps, requester.team_id).admins
+        return as_user(
+            self.deps,
+            requester,
+            delegation.check_new_task,
+            channel_id=channel_id,
+            admins=admins,
+            due=due,
+            cost=cost,
+            defaults=self.deps.vendor_defaults,
         )
 
     def ask_before_registering(
@@ -174,7 +176,9 @@ class TaskCreation:
             )
         return blocks.pending_task_reply(channel_id, title, value)
 
-    @responding_click_listener
+    @responding_click_listener(
+        blocks.REGISTER_AND_DELEGATE_ACTION, blocks.CANCEL_PENDING_TASK_ACTION
+    )
     def on_pending_task_clicked(
         self, click: Click, respond: Respond, client: WebClient, logger: logging.Logger
     ) -> None:
@@ -189,13 +193,7 @@ class TaskCreation:
             respond(replace_original=True, **blocks.pending_task_cancelled_reply())
             return
         team_id = click.team_id
-        if people.is_outside_user(
-            client,
-            user_id,
-            team_id,
-            payload_team_id=click.user_team_id,
-            cache=self.deps.slack_facts,
-        ):
+        if is_outside(self.deps, client, click):
             raise UsageError(permissions.OUTSIDE_REFUSAL)
         requester = Requester(team_id, user_id, pending.c)
         if pending.t is not None:
@@ -225,40 +223,11 @@ class TaskCreation:
         form = pending.f
         if form is None:
             raise UsageError(BROKEN_BUTTON)
-        due = pending.due()
-        checked = run_transaction(
-            self.deps.engine,
-            lambda session: delegation.check_new_task(
-                session,
-                team_id=requester.team_id,
-                channel_id=requester.channel_id,
-                user_id=requester.user_id,
-                admins=workspace_settings.load(
-                    session, self.deps.settings, requester.team_id
-                ).admins,
-                due=due,
-                cost=None,
-                defaults=self.deps.vendor_defaults,
-                now=self.deps.clock(),
-            ),
-        )
-        channel_name = ensure_bot_in_channel(
-            client,
-            requester.channel_id,
-            team_id=requester.team_id,
-            facts=self.deps.slack_facts,
-        )
+        checked = self.check_new_task(requester, requester.channel_id, pending.due(), None)
+        channel_name = join_channel(self.deps, client, requester, requester.channel_id)
+        task = NewTask(requester.channel_id, form.t, checked.due, form.s or "", form.a or None)
         return self.log_task(
-            requester,
-            client,
-            logger,
-            request_key=pending.request_key,
-            channel_id=requester.channel_id,
-            channel_name=channel_name,
-            title=form.t,
-            standard=form.s or "",
-            assignee_id=form.a or None,
-            due=checked.due,
+            requester, client, logger, task, channel_name, request_key=pending.request_key
         )
 
     def log_task(
@@ -266,8 +235,11 @@ class TaskCreation:
         requester: Requester,
         client: WebClient,
         logger: logging.Logger,
+        task: NewTask,
+        channel_name: str,
+        *,
         request_key: str | None = None,
-        **fields: Any,
+        cost_minor: int | None = None,
     ) -> blocks.Message:
         """Write the task, then announce it; a failed announcement is reported, not fatal.
         With `request_key` (a confirmation button's), the task is created once per key."""
@@ -290,9 +262,11 @@ class TaskCreation:
                 session,
                 team_id=requester.team_id,
                 owner_id=requester.user_id,
+                channel_name=channel_name,
                 defaults=self.deps.vendor_defaults,
                 now=now,
-                **fields,
+                cost_minor=cost_minor,
+                **asdict(task),
             )
             # Marked in the task's own transaction: a rerun of this job reads it instead.
             jobs.record_effect(session, f"task:{created.task.id}")

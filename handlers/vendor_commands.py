@@ -6,47 +6,26 @@ joins a channel only once what was typed has been checked.
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from slack_sdk import WebClient
 
 from bot import (
     absences,
     blocks,
     checkin_questions,
+    commands,
     delegation,
     vendor_registry,
     workspace_settings,
 )
 from bot.blocks import vendor_side as vendor_blocks
-from bot.commands import (
-    AddVendor,
-    EditQuestions,
-    ListVendors,
-    ManageAbsences,
-    ManageHolidays,
-    PauseVendor,
-    RemoveVendor,
-    RestoreVendor,
-    ResumeVendor,
-    UpdateVendor,
-)
+from bot.commands import VendorCommand
 from bot.deps import Deps
-from bot.slack_channels import ensure_bot_in_channel
+from handlers.acting import as_actor, join_channel
 from handlers.payloads import Requester
 from handlers.task_creation import workspace_of
 from storage.database import run_transaction
-
-VendorCommand = (
-    AddVendor
-    | ListVendors
-    | RemoveVendor
-    | RestoreVendor
-    | PauseVendor
-    | ResumeVendor
-    | UpdateVendor
-    | ManageAbsences
-    | EditQuestions
-    | ManageHolidays
-)
 
 
 class VendorCommands:
@@ -57,9 +36,9 @@ class VendorCommands:
         self, command: VendorCommand, requester: Requester, client: WebClient, trigger_id: str
     ) -> blocks.Message | None:
         match command:
-            case AddVendor():
+            case commands.AddVendor():
                 return self.add_vendor(command, requester, client)
-            case ListVendors():
+            case commands.ListVendors():
                 found = run_transaction(
                     self.deps.engine,
                     lambda session: vendor_registry.list_vendors(
@@ -67,61 +46,29 @@ class VendorCommands:
                     ),
                 )
                 return blocks.vendor_list_reply(found, self.deps.clock(), removed=command.removed)
-            case RemoveVendor():
-                vendor, open_tasks = run_transaction(
-                    self.deps.engine,
-                    lambda session: vendor_registry.remove_vendor(
-                        session,
-                        team_id=requester.team_id,
-                        actor_id=requester.user_id,
-                        channel_id=command.channel_id,
-                        now=self.deps.clock(),
-                    ),
+            case commands.RemoveVendor():
+                vendor, open_tasks = as_actor(
+                    self.deps, requester, vendor_registry.remove_vendor, **asdict(command)
                 )
                 return blocks.vendor_removed_reply(vendor, open_tasks)
-            case RestoreVendor():
-                vendor = run_transaction(
-                    self.deps.engine,
-                    lambda session: vendor_registry.restore_vendor(
-                        session,
-                        team_id=requester.team_id,
-                        actor_id=requester.user_id,
-                        channel_id=command.channel_id,
-                        now=self.deps.clock(),
-                    ),
+            case commands.RestoreVendor():
+                vendor = as_actor(
+                    self.deps, requester, vendor_registry.restore_vendor, **asdict(command)
                 )
                 return blocks.vendor_restored_reply(vendor)
-            case PauseVendor() | ResumeVendor():
+            case commands.PauseVendor() | commands.ResumeVendor():
                 return self.pause_or_resume(command, requester, client)
-            case UpdateVendor():
-                updated = run_transaction(
-                    self.deps.engine,
-                    lambda session: vendor_registry.update_vendor_settings(
-                        session,
-                        command,
-                        team_id=requester.team_id,
-                        actor_id=requester.user_id,
-                        now=self.deps.clock(),
-                    ),
+            case commands.UpdateVendor():
+                updated = as_actor(
+                    self.deps, requester, vendor_registry.update_vendor_settings, command
                 )
                 return blocks.vendor_updated_reply(
                     updated.vendor, updated.changed, self.deps.clock()
                 )
-            case ManageAbsences():
-                listing = run_transaction(
-                    self.deps.engine,
-                    lambda session: absences.list_or_clear(
-                        session,
-                        team_id=requester.team_id,
-                        channel_id=command.channel_id,
-                        actor_id=requester.user_id,
-                        clear=command.clear,
-                        user_id=command.user_id,
-                        now=self.deps.clock(),
-                    ),
-                )
+            case commands.ManageAbsences():
+                listing = as_actor(self.deps, requester, absences.list_or_clear, **asdict(command))
                 return vendor_blocks.absences_reply(listing)
-            case EditQuestions():
+            case commands.EditQuestions():
                 questioned = run_transaction(
                     self.deps.engine,
                     lambda session: checkin_questions.vendor_for_questions(
@@ -132,17 +79,8 @@ class VendorCommands:
                     trigger_id=trigger_id, view=vendor_blocks.questions_modal(questioned)
                 )
                 return None
-            case ManageHolidays():
-                days_off = run_transaction(
-                    self.deps.engine,
-                    lambda session: vendor_registry.manage_holidays(
-                        session,
-                        command,
-                        team_id=requester.team_id,
-                        actor_id=requester.user_id,
-                        now=self.deps.clock(),
-                    ),
-                )
+            case commands.ManageHolidays():
+                days_off = as_actor(self.deps, requester, vendor_registry.manage_holidays, command)
                 return blocks.holidays_reply(
                     days_off.vendor,
                     days_off.upcoming,
@@ -154,7 +92,7 @@ class VendorCommands:
         raise AssertionError(f"unhandled command {command!r}")
 
     def add_vendor(
-        self, command: AddVendor, requester: Requester, client: WebClient
+        self, command: commands.AddVendor, requester: Requester, client: WebClient
     ) -> blocks.Message:
         run_transaction(
             self.deps.engine,
@@ -167,32 +105,26 @@ class VendorCommands:
         )
         # Dates and amounts are checked before the bot joins the channel.
         delegation.new_vendor_settings(command, defaults, self.deps.clock())
-        channel_name = ensure_bot_in_channel(
-            client,
-            command.channel_id,
-            team_id=requester.team_id,
-            facts=self.deps.slack_facts,
-        )
-        added = run_transaction(
-            self.deps.engine,
-            lambda session: delegation.add_vendor(
-                session,
-                command,
-                team_id=requester.team_id,
-                actor_id=requester.user_id,
-                channel_name=channel_name,
-                defaults=defaults,
-                now=self.deps.clock(),
-            ),
+        channel_name = join_channel(self.deps, client, requester, command.channel_id)
+        added = as_actor(
+            self.deps,
+            requester,
+            delegation.add_vendor,
+            command,
+            channel_name=channel_name,
+            defaults=defaults,
         )
         return blocks.vendor_added_reply(
             added.vendor, self.deps.clock(), registered_by_task_of=added.registered_by_task_of
         )
 
     def pause_or_resume(
-        self, command: PauseVendor | ResumeVendor, requester: Requester, client: WebClient
+        self,
+        command: commands.PauseVendor | commands.ResumeVendor,
+        requester: Requester,
+        client: WebClient,
     ) -> blocks.Message:
-        paused = isinstance(command, PauseVendor)
+        paused = isinstance(command, commands.PauseVendor)
         if not paused:
             # Resuming is pointless if the bot still can't post there (archived, removed):
             # check, rejoining a public channel, before the vendor is switched back on.
@@ -202,21 +134,12 @@ class VendorCommands:
                     session, team_id=requester.team_id, channel_id=command.channel_id, paused=False
                 ),
             )
-            ensure_bot_in_channel(
-                client,
-                command.channel_id,
-                team_id=requester.team_id,
-                facts=self.deps.slack_facts,
-            )
-        vendor = run_transaction(
-            self.deps.engine,
-            lambda session: vendor_registry.set_vendor_paused(
-                session,
-                team_id=requester.team_id,
-                actor_id=requester.user_id,
-                channel_id=command.channel_id,
-                paused=paused,
-                now=self.deps.clock(),
-            ),
+            join_channel(self.deps, client, requester, command.channel_id)
+        vendor = as_actor(
+            self.deps,
+            requester,
+            vendor_registry.set_vendor_paused,
+            paused=paused,
+            **asdict(command),
         )
         return blocks.vendor_paused_reply(vendor)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import asdict
 
-from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
@@ -22,33 +22,23 @@ from bot import (
     blocks,
     checkin_menu,
     checkin_questions,
-    people,
     permissions,
-    workspace_settings,
 )
 from bot.blocks import vendor_side as vendor_blocks
 from bot.checkin_updates import NOT_THIS_CHANNEL
 from bot.deps import Deps
 from bot.errors import UsageError
 from bot.schedule_rules import vendor_today
-from bot.slack_facts import SlackFacts
 from handlers import notices
-from handlers.forms import day
-from handlers.listening import click_listener, form_listener
+from handlers.acting import as_actor, by_user, is_outside
+from handlers.forms import read_away_form
+from handlers.listening import FormCall, Listeners, click_listener, form_listener
 from handlers.payloads import Click, FormSubmission
+from handlers.task_creation import workspace_of
 from storage.database import run_transaction, transaction
 from storage.models import ScheduledPost, Vendor
 
 MAX_MEMBER_PAGES = 10
-
-
-def register(app: App, deps: Deps) -> None:
-    listeners = VendorSideListeners(deps)
-    app.action(vendor_blocks.CHECKIN_MENU_ACTION)(listeners.on_menu)
-    app.view(vendor_blocks.AWAY_MODAL)(listeners.on_away_submitted)
-    app.action(vendor_blocks.CHECKIN_ANSWER_ACTION)(listeners.on_answer_button)
-    app.view(vendor_blocks.ANSWER_MODAL)(listeners.on_answers_submitted)
-    app.view(vendor_blocks.QUESTIONS_MODAL)(listeners.on_questions_submitted)
 
 
 def channel_membership(client: WebClient, user_id: str) -> Callable[[str], bool]:
@@ -72,16 +62,13 @@ def channel_membership(client: WebClient, user_id: str) -> Callable[[str], bool]
     return is_member
 
 
-class VendorSideListeners:
-    def __init__(self, deps: Deps) -> None:
-        self.deps = deps
-
-    @click_listener
+class VendorSideListeners(Listeners):
+    @click_listener(vendor_blocks.CHECKIN_MENU_ACTION)
     def on_menu(self, click: Click, client: WebClient, logger: logging.Logger) -> None:
         choice = checkin_menu.read_choice(click.selected_value)
         if choice.choice not in (checkin_menu.NOTHING_NEW, checkin_menu.AWAY):
             raise UsageError("I couldn't read that menu; nothing changed.")
-        who = _Presser.of_click(click, client, self.deps.slack_facts)
+        who = _Presser(self.deps, client, click)
         now = self.deps.clock()
         with transaction(self.deps.engine) as session:
             post, vendor = who.checkin(session, choice.post_id, click.channel_id)
@@ -95,65 +82,38 @@ class VendorSideListeners:
             client.views_open(trigger_id=click.trigger_id, view=view)
             return
         notices.refresh_checkin(self.deps, client, post.saved_id, logger)
-        confirm(
-            client,
-            click.channel_id,
-            click.user_id,
-            vendor_blocks.nothing_new_text(said.answered),
-            logger,
-        )
+        text = vendor_blocks.nothing_new_text(said.answered)
+        confirm(client, click.channel_id, click.user_id, text, logger)
 
-    @form_listener(absences.FIELD_FIRST)
-    def on_away_submitted(
-        self,
-        form: FormSubmission,
-        answer: notices.FormAnswer,
-        client: WebClient,
-        logger: logging.Logger,
-    ) -> None:
-        user_id, team_id = form.user_id, form.team_id
+    @form_listener(vendor_blocks.AWAY_MODAL, field=absences.FIELD_FIRST)
+    def on_away_submitted(self, sent: FormCall) -> None:
+        form, answer = sent.form, sent.answer
         post_id = _post_id(form.metadata)
-        who = _Presser.of_form(form, client, self.deps.slack_facts)
-        first = day(form.form.element(absences.FIELD_FIRST).selected_date)
-        last = day(form.form.element(absences.FIELD_LAST).selected_date)
-        note = form.form.element(absences.FIELD_NOTE).value.strip()
+        who = _Presser(self.deps, sent.client, form)
+        away = read_away_form(form.form)
         now = self.deps.clock()
         with transaction(self.deps.engine) as session:
             post, vendor = who.checkin(session, post_id, None)
             answer.channel_id = vendor.channel_id
-            problems = absences.check_dates(first, last, vendor_today(vendor, now))
+            problems = absences.check_dates(away.first, away.last, vendor_today(vendor, now))
             if problems:
                 answer.show_errors(problems)
                 return
-            assert first is not None and last is not None
-            absences.record_away(
-                session,
-                post_id=post_id,
-                team_id=team_id,
-                user_id=user_id,
-                first=first,
-                last=last,
-                note=note,
-                now=now,
-            )
+            assert away.first is not None and away.last is not None  # check_dates said so
+            by_user(session, who, absences.record_away, post_id=post_id, now=now, **asdict(away))
         answer.accept()
-        notices.refresh_checkin(self.deps, client, post.saved_id, logger)
-        confirm(
-            client,
-            vendor.channel_id,
-            user_id,
-            vendor_blocks.away_saved_text(first, last),
-            logger,
-        )
+        notices.refresh_checkin(self.deps, sent.client, post.saved_id, sent.logger)
+        text = vendor_blocks.away_saved_text(away.first, away.last)
+        confirm(sent.client, vendor.channel_id, who.user_id, text, sent.logger)
 
     # ------------------------------------------------------------------ questions
 
-    @click_listener
+    @click_listener(vendor_blocks.CHECKIN_ANSWER_ACTION)
     def on_answer_button(self, click: Click, client: WebClient, logger: logging.Logger) -> None:
         choice = checkin_menu.read_choice(click.value)
         if choice.choice != "answer":
             raise UsageError("I couldn't read that button; nothing changed.")
-        who = _Presser.of_click(click, client, self.deps.slack_facts)
+        who = _Presser(self.deps, client, click)
         post, vendor = run_transaction(
             self.deps.engine, lambda session: who.checkin(session, choice.post_id, click.channel_id)
         )
@@ -163,16 +123,11 @@ class VendorSideListeners:
         view = vendor_blocks.answer_modal(post.saved_id, vendor.name, questions)
         client.views_open(trigger_id=click.trigger_id, view=view)
 
-    @form_listener(checkin_questions.FIELD_ANSWER.format(1))
-    def on_answers_submitted(
-        self,
-        form: FormSubmission,
-        answer: notices.FormAnswer,
-        client: WebClient,
-        logger: logging.Logger,
-    ) -> None:
+    @form_listener(vendor_blocks.ANSWER_MODAL, field=checkin_questions.FIELD_ANSWER.format(1))
+    def on_answers_submitted(self, sent: FormCall) -> None:
+        form, answer, client, logger = sent.form, sent.answer, sent.client, sent.logger
         post_id = _post_id(form.metadata)
-        who = _Presser.of_form(form, client, self.deps.slack_facts)
+        who = _Presser(self.deps, client, form)
         with transaction(self.deps.engine) as session:
             post, vendor = who.checkin(session, post_id, None)
             answer.channel_id = vendor.channel_id
@@ -203,26 +158,16 @@ class VendorSideListeners:
             # Stored either way: the summary and the report show them.
             logger.warning("could not post answers in a thread: %s", error.response.get("error"))
 
-    @form_listener(checkin_questions.FIELD_QUESTION.format(1))
-    def on_questions_submitted(
-        self,
-        form: FormSubmission,
-        answer: notices.FormAnswer,
-        client: WebClient,
-        logger: logging.Logger,
-    ) -> None:
+    @form_listener(vendor_blocks.QUESTIONS_MODAL, field=checkin_questions.FIELD_QUESTION.format(1))
+    def on_questions_submitted(self, sent: FormCall) -> None:
+        form, answer = sent.form, sent.answer
         channel_id = form.metadata
-        who = _Presser.of_form(form, client, self.deps.slack_facts)
+        who = _Presser(self.deps, sent.client, form)
         # The team's own setting, like `vendor set`: outsiders and, with
         # ADMIN_USER_IDS, non-admins are refused.
         if who.outside:
             raise UsageError(permissions.OUTSIDE_REFUSAL)
-        admins = run_transaction(
-            self.deps.engine,
-            lambda session: (
-                workspace_settings.load(session, self.deps.settings, who.team_id).admins
-            ),
-        )
+        admins = workspace_of(self.deps, who.team_id).admins
         if not permissions.may_administer(who.user_id, admins):
             raise UsageError(
                 permissions.ADMIN_REFUSAL.format(
@@ -237,35 +182,24 @@ class VendorSideListeners:
         if problems:
             answer.show_errors(problems)
             return
-        vendor = run_transaction(
-            self.deps.engine,
-            lambda session: checkin_questions.save_questions(
-                session,
-                team_id=who.team_id,
-                channel_id=channel_id,
-                actor_id=who.user_id,
-                questions=questions,
-                now=self.deps.clock(),
-            ),
+        vendor = as_actor(
+            self.deps,
+            who,
+            checkin_questions.save_questions,
+            channel_id=channel_id,
+            questions=questions,
         )
         answer.accept()
         text = vendor_blocks.questions_saved_text(vendor, questions)
-        client.chat_postMessage(channel=who.user_id, **blocks.plain_reply(text))
+        sent.client.chat_postMessage(channel=who.user_id, **blocks.plain_reply(text))
 
 
 def confirm(
-    client: WebClient,
-    channel_id: str,
-    user_id: str,
-    text: str,
-    logger: logging.Logger,
-    thread_ts: str | None = None,
+    client: WebClient, channel_id: str, user_id: str, text: str, logger: logging.Logger
 ) -> None:
     """A private "done" note to the person where they are (the change is saved anyway)."""
     try:
-        client.chat_postEphemeral(
-            channel=channel_id, user=user_id, thread_ts=thread_ts, **blocks.plain_reply(text)
-        )
+        client.chat_postEphemeral(channel=channel_id, user=user_id, **blocks.plain_reply(text))
     except SlackApiError as error:
         logger.info("could not confirm privately: %s", error.response.get("error"))
 
@@ -274,28 +208,11 @@ class _Presser:
     """Who pressed a check-in's button or sent one of its forms, and whether they are outside
     the installing team (asked of Slack once, before any transaction)."""
 
-    def __init__(
-        self,
-        client: WebClient,
-        user_id: str,
-        team_id: str,
-        own_team_id: str,
-        cache: SlackFacts,
-    ) -> None:
+    def __init__(self, deps: Deps, client: WebClient, sent: Click | FormSubmission) -> None:
         self.client = client
-        self.user_id = user_id
-        self.team_id = team_id
-        self.outside = people.is_outside_user(
-            client, user_id, team_id, payload_team_id=own_team_id, cache=cache
-        )
-
-    @classmethod
-    def of_click(cls, click: Click, client: WebClient, cache: SlackFacts) -> _Presser:
-        return cls(client, click.user_id, click.team_id, click.user_team_id, cache)
-
-    @classmethod
-    def of_form(cls, form: FormSubmission, client: WebClient, cache: SlackFacts) -> _Presser:
-        return cls(client, form.user_id, form.team_id, form.user.team_id, cache)
+        self.user_id = sent.user_id
+        self.team_id = sent.team_id
+        self.outside = is_outside(deps, client, sent)
 
     def checkin(
         self, session: Session, post_id: int, channel_id: str | None
