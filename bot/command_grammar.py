@@ -175,6 +175,30 @@ def suggest_commands(word: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+# `key:` words people reach for after `edit`, and the command that does what they meant.
+_EDIT_KEY_MEANT = {
+    "title": "edit ID New title",
+    "standard": "edit ID | new standard",
+    "due": COMMAND_USAGE["due"],
+    "cost": COMMAND_USAGE["cost"],
+    "assignee": COMMAND_USAGE["assign"],
+    "assign": COMMAND_USAGE["assign"],
+    "owner": COMMAND_USAGE["owner"],
+}
+
+
+def _refuse_keyed_edit(task_id: int, first_word: str) -> None:
+    """`edit 1 title:Logo v2` would rename the task "title:Logo v2": say how to write it."""
+    key, colon, _ = first_word.partition(":")
+    meant = _EDIT_KEY_MEANT.get(key.lower()) if colon else None
+    if meant is None:
+        return
+    raise UsageError(
+        f"`edit` takes no `{show(key.lower())}:`; nothing was changed. Write "
+        f"`/delegate {meant.replace('ID', str(task_id), 1)}`."
+    )
+
+
 def _parse_edit(rest: list[str]) -> EditTask:
     usage = "/delegate edit ID new title | new standard"
     if not rest:
@@ -183,6 +207,8 @@ def _parse_edit(rest: list[str]) -> EditTask:
             "`/delegate edit 12 Logo refresh v2 | three options, SVG`. " + title_on_purpose("edit")
         )
     task_id = read_task_id(rest[0], "edit ID new title | new standard")
+    if len(rest) > 1:
+        _refuse_keyed_edit(task_id, rest[1])
     title_part, bar, standard_part = _split_standard(" ".join(rest[1:]))
     title = readable_text(title_part.strip()) or None
     standard = readable_text(standard_part.strip()) if bar else None

@@ -167,6 +167,12 @@ REFUSALS = [
     ("edit", ["/delegate edit ID", "/delegate #vendor edit …"]),
     ("edit the brochure", ["not a task id", "/delegate #vendor edit …"]),
     ("edit 4", ["Say what to change"]),
+    # A `key:` after edit would become part of the title: the command that was meant instead.
+    ("edit 4 title:Logo v2", ["no `title:`", "`/delegate edit 4 New title`"]),
+    ("edit 4 Standard:SVG", ["no `standard:`", "`/delegate edit 4 | new standard`"]),
+    ("edit 4 due:fri", ["no `due:`", "`/delegate due 4 DATE`"]),
+    ("edit 4 cost:120", ["no `cost:`", "`/delegate cost 4 AMOUNT`"]),
+    ("edit 4 assignee:<@U0BOB>", ["no `assignee:`", "`/delegate assign 4 @person`"]),
     ("reopen", ["/delegate reopen ID"]),
     ("assign 4", ["/delegate assign ID @person"]),
     ("assign 4 bob", ["not a person"]),
