@@ -16,20 +16,16 @@ from bot.blocks.common import (
     MAX_MESSAGE_BLOCKS,
     SECTION_CHARS,
     Message,
-    actions,
-    button,
     channel_link,
     clip,
     context,
-    input_block,
     listed,
     mention,
-    modal,
     plain_reply,
     section,
     task_line,
-    text_input,
 )
+from bot.blocks.elements import actions, button, input_block, modal, text_input
 from bot.blocks.ids import (
     ALL_ON_TRACK_ACTION,
     CHECKIN_NOTE_MODAL,

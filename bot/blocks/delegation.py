@@ -11,23 +11,19 @@ from typing import Any
 from bot.blocks.common import (
     MAX_SECTION_TEXT,
     Message,
-    actions,
-    button,
     capped,
     channel_link,
     clip,
     context,
     format_due,
-    input_block,
     mention,
-    modal,
     plain_reply,
     plain_text,
     section,
     sections,
     task_line,
-    text_input,
 )
+from bot.blocks.elements import actions, button, input_block, modal, text_input
 from bot.blocks.ids import (
     CANCEL_PENDING_TASK_ACTION,
     DELEGATE_MODAL,

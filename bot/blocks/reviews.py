@@ -11,21 +11,17 @@ from typing import Any
 from bot.blocks.common import (
     SECTION_CHARS,
     Message,
-    actions,
-    button,
     channel_link,
     clip,
     context,
     format_due,
     format_duration_minutes,
-    input_block,
     mention,
-    modal,
     plain_text,
     quote,
     section,
-    text_input,
 )
+from bot.blocks.elements import actions, button, input_block, modal, text_input
 from bot.blocks.ids import (
     FIELD_CHANGES,
     FIELD_RATING_COMMENT,

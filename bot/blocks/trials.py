@@ -9,8 +9,6 @@ from typing import Any
 
 from bot.blocks.common import (
     Message,
-    actions,
-    button,
     channel_link,
     context,
     mention,
@@ -19,6 +17,7 @@ from bot.blocks.common import (
     sections,
     task_line,
 )
+from bot.blocks.elements import actions, button
 from bot.blocks.ids import (
     TRIAL_END_ACTION,
     TRIAL_EXTEND_ACTION,

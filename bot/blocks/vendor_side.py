@@ -23,20 +23,16 @@ from bot.absences import (
 from bot.blocks.common import (
     SECTION_CHARS,
     Message,
-    actions,
-    button,
     channel_link,
     clip,
-    input_block,
     lines_reply,
     listed,
     mention,
-    modal,
     plain_text,
     quote,
     section,
-    text_input,
 )
+from bot.blocks.elements import actions, button, input_block, modal, text_input
 
 # The ids, re-exported: handlers/vendor_side.py and vendor_commands.py read them here.
 from bot.blocks.ids import ACTION_SUFFIX as ACTION_SUFFIX
