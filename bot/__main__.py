@@ -164,16 +164,12 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
         settings.check("LOG_LEVEL")
         if command == "console":
-            from bot.console.start import run_console
+            from bot.console.start import ConsoleOptions, run_console
 
-            return run_console(
-                settings,
-                build_deps=build_deps,
-                fresh=args.fresh,
-                demo=args.demo,
-                now=args.now,
-                database_url=args.db,
+            options = ConsoleOptions(
+                fresh=args.fresh, demo=args.demo, now=args.now, database_url=args.db
             )
+            return run_console(settings, build_deps, options)
         # Malformed settings this command reads stop it; others (PORT for `tick`) do not.
         read = COMMANDS[command][1]
         if command == "run" and settings.socket_mode:  # no HTTP: no port, no signatures

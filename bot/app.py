@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt.oauth import OAuthFlow
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -50,14 +51,16 @@ def build_app(deps: Deps, *, replaying: bool = False) -> App:
     `replaying`: the app a job runner replays them through, each listener run to its end
     before `dispatch` returns."""
     settings = deps.settings
-    if settings.many_workspaces:
-        return _with_jobs(_build_many_workspace_app(deps, replaying), deps, replaying)
+    many = settings.many_workspaces
+    token = None if many else settings.slack_bot_token
+    client = build_client(token, settings.slack_api_url, settings.slack_ca_bundle)
     app = App(
-        client=build_client(
-            settings.slack_bot_token, settings.slack_api_url, settings.slack_ca_bundle
-        ),
+        client=client,
         signing_secret=settings.slack_signing_secret,
-        # auth.test runs on the first request instead, so start-up needs no network.
+        oauth_flow=_oauth_flow(deps, client) if many else None,
+        installation_store_bot_only=many,
+        # One workspace: auth.test runs on the first request instead, so start-up needs no
+        # network (many workspaces authorize each request through the OAuth flow's store).
         token_verification_enabled=False,
         logger=logging.getLogger("bot.bolt"),
         process_before_response=replaying,
@@ -73,6 +76,15 @@ def build_app(deps: Deps, *, replaying: bool = False) -> App:
     return _with_jobs(app, deps, replaying)
 
 
+def _oauth_flow(deps: Deps, client: WebClient) -> OAuthFlow:
+    """Many workspaces (SLACK_CLIENT_ID/SECRET): Bolt's OAuth flow serves /slack/install
+    and /slack/oauth_redirect, and its authorize gives each request its installation's token
+    and team id (bot.installations)."""
+    from bot.installations import build_oauth_flow
+
+    return build_oauth_flow(deps.settings, deps.engine, client, deps.clock)
+
+
 def _with_jobs(app: App, deps: Deps, replaying: bool) -> App:
     """The web app's hook into bot.jobs (after every other middleware: the payload guard
     refuses a malformed request at the ack, not in a job)."""
@@ -83,30 +95,6 @@ def _with_jobs(app: App, deps: Deps, replaying: bool) -> App:
         if deps.settings.job_runner == "web":
             runner = jobs.JobRunner(deps, lambda: build_app(deps, replaying=True))
         jobs.defer_to_jobs(app, deps, runner)
-    return app
-
-
-def _build_many_workspace_app(deps: Deps, replaying: bool = False) -> App:
-    """Many workspaces (SLACK_CLIENT_ID/SECRET): Bolt's OAuth flow serves /slack/install
-    and /slack/oauth_redirect, and its authorize gives each request its installation's token
-    and team id (bot.installations)."""
-    from bot.installations import build_oauth_flow
-    from handlers import oauth
-
-    settings = deps.settings
-    client = build_client(None, settings.slack_api_url, settings.slack_ca_bundle)
-    app = App(
-        client=client,
-        signing_secret=settings.slack_signing_secret,
-        oauth_flow=build_oauth_flow(settings, deps.engine, client, deps.clock),
-        installation_store_bot_only=True,
-        logger=logging.getLogger("bot.bolt"),
-        process_before_response=replaying,
-    )
-    app.error(log_listener_error)
-    app.use(use_kept_alive_connections)
-    register_all(app, deps)
-    oauth.register(app, deps)
     return app
 
 

@@ -3,6 +3,7 @@ module per feature:
 
 - `ids`: the callback, block and action ids that builders and listeners share;
 - `common`: mentions, dates, quoting, section/context blocks and Slack's limits;
+- `elements`: buttons, form fields and modals;
 - `delegation`, `checkins` (and `vendor_side`, the vendor's menu, Away… and questions),
   `reviews`, `summaries`, `digest`, `home`, `lifecycle`, `trials`, `spend`, `scorecards`
   (with `figures`, how a period's figures read).

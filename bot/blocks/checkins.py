@@ -25,8 +25,8 @@ from bot.blocks.common import (
     section,
     task_line,
 )
+from bot.blocks.elements import actions, button, input_block, modal, text_input
 from bot.blocks.ids import (
-    ACTION_SUFFIX,
     ALL_ON_TRACK_ACTION,
     CHECKIN_NOTE_MODAL,
     FIELD_NOTE,
@@ -97,22 +97,16 @@ def checkin_message(
         note = vendor_side.away_line(gone) if gone else ""
         blocks.append(section(checkin_row_text(vendor, row, today) + note))
         if task.status == TaskStatus.OPEN:
-            blocks.append(
-                {
-                    "type": "actions",
-                    "block_id": f"task:{task.id}",
-                    "elements": [
-                        {
-                            "type": "button",
-                            "action_id": checkin_action_id(update),
-                            "text": {"type": "plain_text", "text": label},
-                            "value": f"{post_id}:{task.id}",
-                            **({"style": "primary"} if update == TaskUpdate.DONE else {}),
-                        }
-                        for update, label in CHECKIN_BUTTONS
-                    ],
-                }
-            )
+            buttons = [
+                button(
+                    checkin_action_id(update),
+                    label,
+                    f"{post_id}:{task.id}",
+                    "primary" if update == TaskUpdate.DONE else None,
+                )
+                for update, label in CHECKIN_BUTTONS
+            ]
+            blocks.append(actions(f"task:{task.id}", buttons))
     progress = f"{answered} of {len(rows)} task{'' if len(rows) == 1 else 's'} answered"
     if answered_questions:
         people = listed([mention(user) for user in answered_questions], MAX_FOOTER_MENTIONS)
@@ -121,20 +115,7 @@ def checkin_message(
     if hidden > 0:
         progress += f" · {hidden} more task{'' if hidden == 1 else 's'} not shown"
     if any(row.task.status == TaskStatus.OPEN for row in rows):
-        blocks.append(
-            {
-                "type": "actions",
-                "block_id": "all",
-                "elements": [
-                    {
-                        "type": "button",
-                        "action_id": ALL_ON_TRACK_ACTION,
-                        "text": {"type": "plain_text", "text": "All on track"},
-                        "value": str(post_id),
-                    }
-                ],
-            }
-        )
+        blocks.append(actions("all", [button(ALL_ON_TRACK_ACTION, "All on track", str(post_id))]))
     blocks.append(vendor_side.checkin_menu_block(post_id, has_questions))
     away_text = vendor_side.away_context(away)
     footer = progress + (f" · {away_text}" if away_text else "")
@@ -235,33 +216,16 @@ def vendor_unreachable_notice(vendor: Vendor, error: str) -> Message:
 def status_note_modal(task: Task, status: TaskUpdate, update_id: int) -> dict[str, Any]:
     """Asks for an optional note after an At risk / Blocked click (the status is saved)."""
     label = STATUS_LABELS[status]
-    return {
-        "type": "modal",
-        "callback_id": CHECKIN_NOTE_MODAL,
-        "private_metadata": str(update_id),
-        "title": {"type": "plain_text", "text": f"{label}: add a note"[:24]},
-        "submit": {"type": "plain_text", "text": "Save note"},
-        "close": {"type": "plain_text", "text": "Skip"},
-        "blocks": [
-            section(
-                f"{STATUS_EMOJI[status]} Saved *{label}* for *#{task.id}* {escape(task.title)}. "
-                "What's in the way? The owner gets your note."
-            ),
-            {
-                "type": "input",
-                "block_id": FIELD_NOTE,
-                "optional": True,
-                "label": {"type": "plain_text", "text": "Note"},
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": FIELD_NOTE + ACTION_SUFFIX,
-                    "multiline": True,
-                    "max_length": 2000,
-                    "placeholder": {"type": "plain_text", "text": "Waiting for the final copy"},
-                },
-            },
-        ],
-    }
+    intro = (
+        f"{STATUS_EMOJI[status]} Saved *{label}* for *#{task.id}* {escape(task.title)}. "
+        "What's in the way? The owner gets your note."
+    )
+    note = text_input(2000, multiline=True, placeholder="Waiting for the final copy")
+    blocks = [section(intro), input_block(FIELD_NOTE, "Note", note, optional=True)]
+    title = f"{label}: add a note"[:24]
+    return modal(
+        CHECKIN_NOTE_MODAL, title, "Save note", blocks, metadata=str(update_id), close="Skip"
+    )
 
 
 def _checkin_link(permalink: str | None) -> str:

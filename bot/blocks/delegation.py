@@ -18,12 +18,13 @@ from bot.blocks.common import (
     format_due,
     mention,
     plain_reply,
+    plain_text,
     section,
     sections,
     task_line,
 )
+from bot.blocks.elements import actions, button, input_block, modal, text_input
 from bot.blocks.ids import (
-    ACTION_SUFFIX,
     CANCEL_PENDING_TASK_ACTION,
     DELEGATE_MODAL,
     FIELD_ASSIGNEE,
@@ -124,66 +125,23 @@ def delegate_modal(initial_channel: str | None = None) -> dict[str, Any]:
     """The form `/delegate` opens with no text; field ids are the constants above."""
     vendor_select: dict[str, Any] = {
         "type": "conversations_select",
-        "action_id": FIELD_VENDOR + ACTION_SUFFIX,
-        "placeholder": {"type": "plain_text", "text": "Vendor channel"},
+        "placeholder": plain_text("Vendor channel"),
         "filter": {"include": ["public", "private"], "exclude_bot_users": True},
     }
     if initial_channel:
         vendor_select["initial_conversation"] = initial_channel
-
-    def field(block_id: str, label: str, element: dict[str, Any], optional: bool = False) -> Any:
-        return {
-            "type": "input",
-            "block_id": block_id,
-            "optional": optional,
-            "label": {"type": "plain_text", "text": label},
-            "element": element,
-        }
-
-    return {
-        "type": "modal",
-        "callback_id": DELEGATE_MODAL,
-        "title": {"type": "plain_text", "text": "Delegate a task"},
-        "submit": {"type": "plain_text", "text": "Delegate"},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": [
-            field(FIELD_VENDOR, "Vendor channel", vendor_select),
-            field(
-                FIELD_TITLE,
-                "Task",
-                {
-                    "type": "plain_text_input",
-                    "action_id": FIELD_TITLE + ACTION_SUFFIX,
-                    "max_length": 300,
-                    "placeholder": {"type": "plain_text", "text": "What needs doing"},
-                },
-            ),
-            field(
-                FIELD_DUE,
-                "Due date",
-                {"type": "datepicker", "action_id": FIELD_DUE + ACTION_SUFFIX},
-                optional=True,
-            ),
-            field(
-                FIELD_STANDARD,
-                "Standard expected",
-                {
-                    "type": "plain_text_input",
-                    "action_id": FIELD_STANDARD + ACTION_SUFFIX,
-                    "multiline": True,
-                    "max_length": 2000,
-                    "placeholder": {"type": "plain_text", "text": "What good looks like"},
-                },
-                optional=True,
-            ),
-            field(
-                FIELD_ASSIGNEE,
-                "Assignee at the vendor",
-                {"type": "users_select", "action_id": FIELD_ASSIGNEE + ACTION_SUFFIX},
-                optional=True,
-            ),
-        ],
-    }
+    title = text_input(300, placeholder="What needs doing")
+    standard = text_input(2000, multiline=True, placeholder="What good looks like")
+    fields = [
+        input_block(FIELD_VENDOR, "Vendor channel", vendor_select),
+        input_block(FIELD_TITLE, "Task", title),
+        input_block(FIELD_DUE, "Due date", {"type": "datepicker"}, optional=True),
+        input_block(FIELD_STANDARD, "Standard expected", standard, optional=True),
+        input_block(
+            FIELD_ASSIGNEE, "Assignee at the vendor", {"type": "users_select"}, optional=True
+        ),
+    ]
+    return modal(DELEGATE_MODAL, "Delegate a task", "Delegate", fields)
 
 
 def pending_task_reply(channel_id: str, title: str, value: str) -> Message:
@@ -195,29 +153,15 @@ def pending_task_reply(channel_id: str, title: str, value: str) -> Message:
         "defaults: it gets check-ins and summaries, and a shared channel shows them to "
         "the other company too. Is that channel meant to be a vendor's?"
     )
+    buttons = [
+        button(REGISTER_AND_DELEGATE_ACTION, "Register and delegate", value, "primary"),
+        button(CANCEL_PENDING_TASK_ACTION, "Cancel", value),
+    ]
     return {
         "text": text,
         "blocks": [
             section(text),
-            {
-                "type": "actions",
-                "block_id": "pending_task",
-                "elements": [
-                    {
-                        "type": "button",
-                        "action_id": REGISTER_AND_DELEGATE_ACTION,
-                        "text": {"type": "plain_text", "text": "Register and delegate"},
-                        "style": "primary",
-                        "value": value,
-                    },
-                    {
-                        "type": "button",
-                        "action_id": CANCEL_PENDING_TASK_ACTION,
-                        "text": {"type": "plain_text", "text": "Cancel"},
-                        "value": value,
-                    },
-                ],
-            },
+            actions("pending_task", buttons),
             context(
                 "Only you see this. To pick settings first, use "
                 f"`/delegate vendor add {channel_link(channel_id)} tz:… checkins:…`."

@@ -17,11 +17,12 @@ from bot.blocks.common import (
     format_due,
     format_duration_minutes,
     mention,
+    plain_text,
     quote,
     section,
 )
+from bot.blocks.elements import actions, button, input_block, modal, text_input
 from bot.blocks.ids import (
-    ACTION_SUFFIX,
     FIELD_CHANGES,
     FIELD_RATING_COMMENT,
     RATE_TASK_ACTION,
@@ -71,27 +72,12 @@ def delivery_review_message(task: Task, vendor: Vendor, delivery: Delivery) -> M
         context(f"{due} · delivered {delivery.delivered_at:%a %-d %b}"),
     ]
     if delivery.outcome == ReviewOutcome.PENDING:
-        blocks.append(
-            {
-                "type": "actions",
-                "block_id": f"review:{delivery.id}",
-                "elements": [
-                    {
-                        "type": "button",
-                        "action_id": REVIEW_ACCEPT_ACTION,
-                        "text": {"type": "plain_text", "text": "Accept"},
-                        "style": "primary",
-                        "value": str(delivery.id),
-                    },
-                    {
-                        "type": "button",
-                        "action_id": REVIEW_CHANGES_ACTION,
-                        "text": {"type": "plain_text", "text": "Request changes"},
-                        "value": str(delivery.id),
-                    },
-                ],
-            }
-        )
+        value = str(delivery.id)
+        buttons = [
+            button(REVIEW_ACCEPT_ACTION, "Accept", value, "primary"),
+            button(REVIEW_CHANGES_ACTION, "Request changes", value),
+        ]
+        blocks.append(actions(f"review:{delivery.id}", buttons))
     elif delivery.outcome == ReviewOutcome.ACCEPTED:
         blocks.append(section(f":white_check_mark: Accepted by {mention(delivery.reviewed_by)}"))
     else:
@@ -145,32 +131,15 @@ def changes_requested_notice(task: Task, delivery: Delivery) -> Message:
 
 def changes_modal(task: Task, metadata: str) -> dict[str, Any]:
     """The form Request changes opens: what should change (required)."""
-    return {
-        "type": "modal",
-        "callback_id": REVIEW_CHANGES_MODAL,
-        "private_metadata": metadata,
-        "title": {"type": "plain_text", "text": "Request changes"},
-        "submit": {"type": "plain_text", "text": "Send to vendor"},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": [
-            section(
-                f"Task *#{task.id}* {escape(task.title)} goes back to the vendor, open again, "
-                "with your request in its thread."
-            ),
-            {
-                "type": "input",
-                "block_id": FIELD_CHANGES,
-                "label": {"type": "plain_text", "text": "What should change?"},
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": FIELD_CHANGES + ACTION_SUFFIX,
-                    "multiline": True,
-                    "max_length": 2000,
-                    "placeholder": {"type": "plain_text", "text": "The logo needs an SVG too"},
-                },
-            },
-        ],
-    }
+    intro = (
+        f"Task *#{task.id}* {escape(task.title)} goes back to the vendor, open again, "
+        "with your request in its thread."
+    )
+    changes = text_input(2000, multiline=True, placeholder="The logo needs an SVG too")
+    blocks = [section(intro), input_block(FIELD_CHANGES, "What should change?", changes)]
+    return modal(
+        REVIEW_CHANGES_MODAL, "Request changes", "Send to vendor", blocks, metadata=metadata
+    )
 
 
 def rating_summary(feedback: TaskFeedback) -> str:
@@ -190,30 +159,18 @@ def rating_prompt(task: Task, vendor: Vendor, feedback: TaskFeedback | None = No
     blocks: list[dict[str, Any]] = [section(head)]
     if feedback is not None:
         blocks.append(context(rating_summary(feedback)))
-    blocks.append(
-        {
-            "type": "actions",
-            "block_id": f"rate:{task.id}",
-            "elements": [
-                {
-                    "type": "button",
-                    "action_id": RATE_TASK_ACTION,
-                    "text": {
-                        "type": "plain_text",
-                        "text": "Change rating" if feedback else "Rate this delivery",
-                    },
-                    "value": str(task.id),
-                    **({} if feedback else {"style": "primary"}),
-                }
-            ],
-        }
+    rate = (
+        button(RATE_TASK_ACTION, "Change rating", str(task.id))
+        if feedback
+        else button(RATE_TASK_ACTION, "Rate this delivery", str(task.id), "primary")
     )
+    blocks.append(actions(f"rate:{task.id}", [rate]))
     return {"text": f"Rate task #{task.id} {escape(task.title)}", "blocks": blocks}
 
 
 def _score_option(score: int) -> dict[str, Any]:
     return {
-        "text": {"type": "plain_text", "text": f"{score} · {RATING_LABELS[score]}"},
+        "text": plain_text(f"{score} · {RATING_LABELS[score]}"),
         "value": str(score),
     }
 
@@ -226,46 +183,15 @@ def rating_modal(task: Task, metadata: str, feedback: TaskFeedback | None = None
     for field, label in RATING_FIELDS:
         element: dict[str, Any] = {
             "type": "static_select",
-            "action_id": field + ACTION_SUFFIX,
-            "placeholder": {"type": "plain_text", "text": "1 to 5"},
+            "placeholder": plain_text("1 to 5"),
             "options": [_score_option(score) for score in (5, 4, 3, 2, 1)],
         }
         if feedback is not None:
             element["initial_option"] = _score_option(int(getattr(feedback, field)))
-        blocks.append(
-            {
-                "type": "input",
-                "block_id": field,
-                "label": {"type": "plain_text", "text": label},
-                "element": element,
-            }
-        )
-    comment: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": FIELD_RATING_COMMENT + ACTION_SUFFIX,
-        "multiline": True,
-        "max_length": 2000,
-    }
-    if feedback is not None and feedback.comment:
-        comment["initial_value"] = feedback.comment
-    blocks.append(
-        {
-            "type": "input",
-            "block_id": FIELD_RATING_COMMENT,
-            "optional": True,
-            "label": {"type": "plain_text", "text": "Comment"},
-            "element": comment,
-        }
-    )
-    return {
-        "type": "modal",
-        "callback_id": RATING_MODAL,
-        "private_metadata": metadata,
-        "title": {"type": "plain_text", "text": "Rate this delivery"},
-        "submit": {"type": "plain_text", "text": "Save"},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": blocks,
-    }
+        blocks.append(input_block(field, label, element))
+    comment = text_input(2000, multiline=True, initial=feedback.comment if feedback else None)
+    blocks.append(input_block(FIELD_RATING_COMMENT, "Comment", comment, optional=True))
+    return modal(RATING_MODAL, "Rate this delivery", "Save", blocks, metadata=metadata)
 
 
 def overdue_review_lines(items: Sequence[OverdueReview], now: datetime) -> list[str]:

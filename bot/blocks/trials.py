@@ -12,10 +12,12 @@ from bot.blocks.common import (
     channel_link,
     context,
     mention,
+    plain_text,
     section,
     sections,
     task_line,
 )
+from bot.blocks.elements import actions, button
 from bot.blocks.ids import (
     TRIAL_END_ACTION,
     TRIAL_EXTEND_ACTION,
@@ -76,43 +78,21 @@ def _trial_decision_text(card: TrialCard) -> str:
 def _trial_buttons(card: TrialCard) -> dict[str, Any]:
     value = f"{card.vendor.id}:{card.ends_on.isoformat()}"
     name = card.vendor.name[:40]
-    return {
-        "type": "actions",
-        "block_id": f"trial:{value}",
-        "elements": [
-            {
-                "type": "button",
-                "action_id": TRIAL_KEEP_ACTION,
-                "text": {"type": "plain_text", "text": "Keep"},
-                "style": "primary",
-                "value": value,
-            },
-            {
-                "type": "button",
-                "action_id": TRIAL_EXTEND_ACTION,
-                "text": {"type": "plain_text", "text": "Extend 2 weeks"},
-                "value": value,
-            },
-            {
-                "type": "button",
-                "action_id": TRIAL_END_ACTION,
-                "text": {"type": "plain_text", "text": "End"},
-                "style": "danger",
-                "value": value,
-                "confirm": {
-                    "title": {"type": "plain_text", "text": "End the trial?"},
-                    "text": {
-                        "type": "plain_text",
-                        "text": f"{name} will be paused: no more check-ins. Open tasks stay "
-                        "open, to reassign.",
-                    },
-                    "confirm": {"type": "plain_text", "text": "End the trial"},
-                    "deny": {"type": "plain_text", "text": "Cancel"},
-                    "style": "danger",
-                },
-            },
-        ],
+    confirm = {
+        "title": plain_text("End the trial?"),
+        "text": plain_text(
+            f"{name} will be paused: no more check-ins. Open tasks stay open, to reassign."
+        ),
+        "confirm": plain_text("End the trial"),
+        "deny": plain_text("Cancel"),
+        "style": "danger",
     }
+    buttons = [
+        button(TRIAL_KEEP_ACTION, "Keep", value, "primary"),
+        button(TRIAL_EXTEND_ACTION, "Extend 2 weeks", value),
+        button(TRIAL_END_ACTION, "End", value, "danger", confirm=confirm),
+    ]
+    return actions(f"trial:{value}", buttons)
 
 
 def trial_judgement_text(judgement: TrialJudgement) -> str:

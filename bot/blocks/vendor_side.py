@@ -32,6 +32,7 @@ from bot.blocks.common import (
     quote,
     section,
 )
+from bot.blocks.elements import actions, button, input_block, modal, text_input
 
 # The ids, re-exported: handlers/vendor_side.py and vendor_commands.py read them here.
 from bot.blocks.ids import ACTION_SUFFIX as ACTION_SUFFIX
@@ -59,15 +60,7 @@ def checkin_menu_block(post_id: int, has_questions: bool) -> dict[str, Any]:
     questions."""
     elements: list[dict[str, Any]] = []
     if has_questions:
-        elements.append(
-            {
-                "type": "button",
-                "action_id": CHECKIN_ANSWER_ACTION,
-                "text": plain_text("Answer"),
-                "value": f"answer:{post_id}",
-                "style": "primary",
-            }
-        )
+        elements.append(button(CHECKIN_ANSWER_ACTION, "Answer", f"answer:{post_id}", "primary"))
     elements.append(
         {
             "type": "overflow",
@@ -78,7 +71,7 @@ def checkin_menu_block(post_id: int, has_questions: bool) -> dict[str, Any]:
             ],
         }
     )
-    return {"type": "actions", "block_id": "checkin_menu", "elements": elements}
+    return actions("checkin_menu", elements)
 
 
 # Who is away, in a check-in's footer, a digest row or on Home: within these characters,
@@ -101,46 +94,19 @@ def away_context(away: Mapping[str, Away]) -> str | None:
 def away_modal(post_id: int, vendor_name: str, today: date) -> dict[str, Any]:
     """The Away… form: first and last day (the vendor's calendar), an optional note."""
 
-    def day_field(block_id: str, label: str) -> dict[str, Any]:
-        return {
-            "type": "input",
-            "block_id": block_id,
-            "label": plain_text(label),
-            "element": {
-                "type": "datepicker",
-                "action_id": block_id + ACTION_SUFFIX,
-                "initial_date": today.isoformat(),
-            },
-        }
-
-    return {
-        "type": "modal",
-        "callback_id": AWAY_MODAL,
-        "private_metadata": str(post_id),
-        "title": plain_text("Away"),
-        "submit": plain_text("Save"),
-        "close": plain_text("Cancel"),
-        "blocks": [
-            section(
-                f"Days you are away from *{escape(vendor_name)}*'s work. While you "
-                "are away nobody reminds you, and the team sees you are away."
-            ),
-            day_field(FIELD_FIRST, "First day away"),
-            day_field(FIELD_LAST, "Last day away"),
-            {
-                "type": "input",
-                "block_id": FIELD_NOTE,
-                "optional": True,
-                "label": plain_text("Note for the team"),
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": FIELD_NOTE + ACTION_SUFFIX,
-                    "max_length": MAX_NOTE_LENGTH,
-                    "placeholder": plain_text("Back Monday; Ana covers urgent things"),
-                },
-            },
-        ],
-    }
+    day = {"type": "datepicker", "initial_date": today.isoformat()}
+    note = text_input(MAX_NOTE_LENGTH, placeholder="Back Monday; Ana covers urgent things")
+    intro = (
+        f"Days you are away from *{escape(vendor_name)}*'s work. While you "
+        "are away nobody reminds you, and the team sees you are away."
+    )
+    blocks = [
+        section(intro),
+        input_block(FIELD_FIRST, "First day away", day),
+        input_block(FIELD_LAST, "Last day away", day),
+        input_block(FIELD_NOTE, "Note for the team", note, optional=True),
+    ]
+    return modal(AWAY_MODAL, "Away", "Save", blocks, metadata=str(post_id))
 
 
 def _span(first: date, last: date) -> str:
@@ -202,37 +168,24 @@ def questions_modal(vendor: Vendor) -> dict[str, Any]:
     current = questions_of(vendor)
     fields: list[dict[str, Any]] = []
     for number in range(1, MAX_QUESTIONS + 1):
-        element: dict[str, Any] = {
-            "type": "plain_text_input",
-            "action_id": FIELD_QUESTION.format(number) + ACTION_SUFFIX,
-            "max_length": MAX_QUESTION_LENGTH,
-        }
-        if number <= len(current):
-            element["initial_value"] = current[number - 1]
-        elif number <= len(EXAMPLES):
-            element["placeholder"] = plain_text(EXAMPLES[number - 1])
+        # A question asked now is filled in; an empty slot shows an example, where there is one.
+        asked = current[number - 1] if number <= len(current) else None
+        example = EXAMPLES[number - 1] if asked is None and number <= len(EXAMPLES) else None
+        element = text_input(MAX_QUESTION_LENGTH, placeholder=example, initial=asked)
         fields.append(
-            {
-                "type": "input",
-                "block_id": FIELD_QUESTION.format(number),
-                "optional": True,
-                "label": plain_text(f"Question {number}"),
-                "element": element,
-            }
+            input_block(FIELD_QUESTION.format(number), f"Question {number}", element, optional=True)
         )
     intro = (
         f"Asked at each check-in of *{escape(vendor.name)}* with an *Answer* button, besides "
         "the task buttons. Leave them all empty to ask none."
     )
-    return {
-        "type": "modal",
-        "callback_id": QUESTIONS_MODAL,
-        "private_metadata": vendor.channel_id,
-        "title": plain_text("Check-in questions"),
-        "submit": plain_text("Save"),
-        "close": plain_text("Cancel"),
-        "blocks": [section(intro), *fields],
-    }
+    return modal(
+        QUESTIONS_MODAL,
+        "Check-in questions",
+        "Save",
+        [section(intro), *fields],
+        metadata=vendor.channel_id,
+    )
 
 
 MAX_SAVED_QUESTION = 450  # characters of an escaped question in the reply that lists them
@@ -256,33 +209,15 @@ def questions_saved_text(vendor: Vendor, questions: Sequence[str]) -> str:
 
 def answer_modal(post_id: int, vendor_name: str, questions: Sequence[str]) -> dict[str, Any]:
     """The vendor's form with the team's questions."""
+    answer = text_input(MAX_ANSWER_LENGTH, multiline=True)
     fields = [
-        {
-            "type": "input",
-            "block_id": FIELD_ANSWER.format(number),
-            "optional": True,
-            "label": plain_text(question[:MAX_QUESTION_LENGTH]),
-            "element": {
-                "type": "plain_text_input",
-                "action_id": FIELD_ANSWER.format(number) + ACTION_SUFFIX,
-                "multiline": True,
-                "max_length": MAX_ANSWER_LENGTH,
-            },
-        }
+        input_block(
+            FIELD_ANSWER.format(number), question[:MAX_QUESTION_LENGTH], answer, optional=True
+        )
         for number, question in enumerate(questions, start=1)
     ]
-    return {
-        "type": "modal",
-        "callback_id": ANSWER_MODAL,
-        "private_metadata": str(post_id),
-        "title": plain_text("Check-in"),
-        "submit": plain_text("Send"),
-        "close": plain_text("Cancel"),
-        "blocks": [
-            section(f"Your answers go in *{escape(vendor_name)}*'s check-in thread."),
-            *fields,
-        ],
-    }
+    intro = section(f"Your answers go in *{escape(vendor_name)}*'s check-in thread.")
+    return modal(ANSWER_MODAL, "Check-in", "Send", [intro, *fields], metadata=str(post_id))
 
 
 def answers_thread_message(user_id: str, answers: Sequence[QuestionAnswer]) -> Message:

@@ -15,7 +15,7 @@ from bot.console.files import ConsoleFiles, changed_lines
 from bot.console.items import Item, LineSource, Origin
 from bot.console.render import form_lines, indented, number_rows, plain, render_message
 from bot.console.transport import HttpResult, LoopbackApp
-from bot.console.world import ConsoleClock, ConsoleError, Person, Room, Workspace
+from bot.console.world import TEAM_ID, ConsoleClock, ConsoleError, Person, Room, Workspace
 from bot.deps import Deps
 from bot.fake_slack import FakeSlack
 
@@ -37,20 +37,20 @@ class ConsoleBase:
 
     def __init__(
         self,
-        *,
-        deps: Deps,
-        fake: FakeSlack,
-        world: Workspace,
         app: LoopbackApp,
+        world: Workspace,
         client: WebClient,
         clock: ConsoleClock,
+        out: TextIO,
+        *,
         user: Person,
         channel: Room,
-        out: TextIO,
         save: Callable[[Console], None] | None = None,
     ) -> None:
-        self.deps = deps
-        self.fake = fake
+        """`app` runs the bot on `world`'s fake Slack with the deps it was built with (their
+        clock is `clock`); `client` is the scheduler's; `user` types in `channel`."""
+        self.deps: Deps = app.deps
+        self.fake: FakeSlack = world.fake
         self.world = world
         self.app = app
         self.client = client
@@ -66,7 +66,7 @@ class ConsoleBase:
         self._origins: dict[str, Origin] = {}
         self._triggers: dict[str, str] = {}
         self._forms: list[Item] = []
-        self._seen = len(fake.timeline)
+        self._seen = len(self.fake.timeline)
         self._serial = 0
         self._source: LineSource | None = None
         self.files: ConsoleFiles | None = None
@@ -274,6 +274,17 @@ class ConsoleBase:
                 kind = "private" if made.private else "public"
                 self.print(f"· #{made.name} is a new {kind} channel")
         self.world.created.clear()
+
+    def _interaction(self, kind: str, user_id: str | None = None) -> dict[str, Any]:
+        """How every interactivity payload Slack sends starts: its type, the team, who
+        acted (`user_id`, else the console's user) and the app."""
+        return {
+            "type": kind,
+            "team": {"id": TEAM_ID, "domain": "console"},
+            "user": self._user_object(user_id),
+            "api_app_id": APP_ID,
+            "token": "console",
+        }
 
     def _user_object(self, user_id: str | None = None) -> dict[str, Any]:
         user_id = user_id or self.user.id

@@ -9,10 +9,10 @@ import shlex
 from collections.abc import Sequence
 from typing import Any
 
-from bot.console.base import APP_ID, ConsoleBase
+from bot.console.base import ConsoleBase
 from bot.console.items import Item, Origin
 from bot.console.render import Control, label_matches, render_element
-from bot.console.world import TEAM_ID, ConsoleError
+from bot.console.world import ConsoleError
 
 
 class Buttons(ConsoleBase):
@@ -87,13 +87,9 @@ class Buttons(ConsoleBase):
             "is_ephemeral": ephemeral,
         }
         payload: dict[str, Any] = {
-            "type": "block_actions",
-            "user": self._user_object(),
-            "api_app_id": APP_ID,
-            "token": "console",
+            **self._interaction("block_actions"),
             "container": container,
             "trigger_id": self._trigger(),
-            "team": {"id": TEAM_ID, "domain": "console"},
             "enterprise": None,
             "is_enterprise_install": False,
             "channel": {"id": channel, "name": self.world.channel_name(channel)},

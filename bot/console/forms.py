@@ -4,14 +4,15 @@ when the bot wants to know."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from bot.console.base import APP_ID, ConsoleBase
+from bot.console.base import ConsoleBase
 from bot.console.fields import empty_value, field_value, initial_text, initial_value
 from bot.console.items import Item
 from bot.console.render import plain
 from bot.console.transport import HttpResult
-from bot.console.world import TEAM_ID, ConsoleError
+from bot.console.world import ConsoleError, Person, Room
 
 FORM_HINT = (
     "    · one line per field; an empty line leaves it as it is; "
@@ -106,20 +107,11 @@ class Forms(ConsoleBase):
                 self.print(f"    ! {error}")
 
     def _person_ref(self, text: str) -> str:
-        if not text.startswith("@"):
-            raise ConsoleError("name a person like @alice")
-        person = self.world.person_named(text[1:])
-        if person is None:  # Slack's picker offers only people who exist
-            raise ConsoleError(f"{text} is nobody here (:cancel, then :new {text.lower()})")
-        return person.id
+        return _picked(text, "@", "a person like @alice", "is nobody", self.world.person_named)
 
     def _channel_ref(self, text: str) -> str:
-        if not text.startswith("#"):
-            raise ConsoleError("name a channel like #acme-design")
-        room = self.world.room_named(text[1:])
-        if room is None:  # Slack's picker offers only channels that exist
-            raise ConsoleError(f"{text} is not a channel here (:cancel, then :new {text.lower()})")
-        return room.id
+        example = "a channel like #acme-design"
+        return _picked(text, "#", example, "is not a channel", self.world.room_named)
 
     def submit_form(
         self, item: Item, view: dict[str, Any], answers: dict[str, dict[str, Any]]
@@ -127,11 +119,7 @@ class Forms(ConsoleBase):
         sent = {k: v for k, v in view.items() if not k.startswith("_")}
         sent["state"] = {"values": answers}
         payload = {
-            "type": "view_submission",
-            "team": {"id": TEAM_ID, "domain": "console"},
-            "user": self._user_object(item.visible_to),
-            "api_app_id": APP_ID,
-            "token": "console",
+            **self._interaction("view_submission", item.visible_to),
             "trigger_id": self._trigger(),
             "view": sent,
             "response_urls": [],
@@ -144,11 +132,7 @@ class Forms(ConsoleBase):
         self.print("    · form closed without sending")
         if view.get("notify_on_close"):
             payload = {
-                "type": "view_closed",
-                "team": {"id": TEAM_ID, "domain": "console"},
-                "user": self._user_object(item.visible_to),
-                "api_app_id": APP_ID,
-                "token": "console",
+                **self._interaction("view_closed", item.visible_to),
                 "view": {k: v for k, v in view.items() if not k.startswith("_")},
                 "is_cleared": False,
             }
@@ -162,3 +146,20 @@ def _json_or_none(result: HttpResult) -> Any:
         return result.json()
     except ValueError:
         return None
+
+
+def _picked(
+    text: str,
+    sigil: str,
+    example: str,
+    missing: str,
+    named: Callable[[str], Person | Room | None],
+) -> str:
+    """The id of the person or channel `text` names. Slack's pickers offer only those that
+    exist, so any other name is refused (`missing`: what to say of it)."""
+    if not text.startswith(sigil):
+        raise ConsoleError(f"name {example}")
+    found = named(text[1:])
+    if found is None:
+        raise ConsoleError(f"{text} {missing} here (:cancel, then :new {text.lower()})")
+    return found.id

@@ -11,6 +11,7 @@ import logging
 import sys
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -59,23 +60,31 @@ class ConsoleRefused(Exception):
     """The console cannot start (exit status 2); the message is one line."""
 
 
+@dataclass(frozen=True)
+class ConsoleOptions:
+    """What the console was asked for (`python -m bot console`'s flags): a temporary
+    database (`--fresh`), the demo, the clock's start (`--now`), another database (`--db`)."""
+
+    fresh: bool = False
+    demo: bool = False
+    now: datetime | None = None
+    database_url: str | None = None
+
+
 def run_console(
     settings: Settings,
-    *,
     build_deps: Callable[[Settings, bool], Deps],
-    fresh: bool = False,
-    demo: bool = False,
-    now: datetime | None = None,
-    database_url: str | None = None,
+    options: ConsoleOptions,
+    *,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
 ) -> int:
     """The console, until `:quit` or the end of the input; the demo plays its script.
 
     Its database is `console.db` in the working directory, never the bot's DATABASE_URL
-    (fake vendors there would be posted to by a real `tick`): `database_url` (`--db`) names
-    another explicitly. Exit status 0, or 2 with one line on stderr when the database
-    belongs to a real workspace. Other start-up failures (a bad --db URL, an old
+    (fake vendors there would be posted to by a real `tick`): `options.database_url`
+    (`--db`) names another explicitly. Exit status 0, or 2 with one line on stderr when the
+    database belongs to a real workspace. Other start-up failures (a bad --db URL, an old
     PostgreSQL schema) are raised for `python -m bot` to report as for every command.
     """
     # The app's log would interleave with the conversation: errors only, unless asked.
@@ -83,15 +92,7 @@ def run_console(
     configure_logging(level, [BOT_TOKEN, SIGNING_SECRET])
     try:
         return _run_console(
-            settings,
-            build_deps=build_deps,
-            fresh=fresh,
-            demo=demo,
-            now=now,
-            database_url=database_url,
-            stdin=stdin or sys.stdin,
-            stdout=stdout or sys.stdout,
-            level=level,
+            settings, build_deps, options, stdin or sys.stdin, stdout or sys.stdout, level
         )
     except ConsoleRefused as error:
         print(f"error: {error}", file=sys.stderr)
@@ -100,16 +101,13 @@ def run_console(
 
 def _run_console(
     settings: Settings,
-    *,
     build_deps: Callable[[Settings, bool], Deps],
-    fresh: bool,
-    demo: bool,
-    now: datetime | None,
-    database_url: str | None,
+    options: ConsoleOptions,
     stdin: TextIO,
     stdout: TextIO,
     level: str,
 ) -> int:
+    fresh, demo = options.fresh, options.demo
     with contextlib.ExitStack() as stack:
         if fresh or demo:
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="console-")))
@@ -117,7 +115,7 @@ def _run_console(
             described = "a temporary one, gone when you leave (--fresh)"
             files_folder = folder / "files"
         else:
-            database_url = database_url or CONSOLE_DATABASE_URL
+            database_url = options.database_url or CONSOLE_DATABASE_URL
             described = _describe_database(database_url)
             files_folder = _files_folder_for(database_url)
         fake = stack.enter_context(
@@ -144,7 +142,7 @@ def _run_console(
         )
         deps = build_deps(console_settings, False)
         stack.callback(deps.engine.dispose)
-        clock = ConsoleClock(_start_time(now, saved, demo))
+        clock = ConsoleClock(_start_time(options.now, saved, demo))
         deps = dataclasses.replace(deps, clock=clock)
         _check_database_is_ours(deps, world)
         app = stack.enter_context(LoopbackApp(deps))
@@ -161,18 +159,7 @@ def _run_console(
                 data["messages"] = messages_to_keep(console.items)
                 save_sidecar(sidecar, data)
 
-        console = Console(
-            deps=deps,
-            fake=fake,
-            world=world,
-            app=app,
-            client=client,
-            clock=clock,
-            user=user,
-            channel=channel,
-            out=stdout,
-            save=save,
-        )
+        console = Console(app, world, client, clock, stdout, user=user, channel=channel, save=save)
         console.files = ConsoleFiles(files_folder, temporary=fresh or demo)
         console.print(BANNER.format(database=described))
         if saved is not None:

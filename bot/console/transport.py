@@ -24,7 +24,6 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from socketserver import ThreadingMixIn
-from types import TracebackType
 from typing import Any, ParamSpec, Self, TypeVar
 from urllib.parse import urlencode
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -35,6 +34,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.app import build_app
 from bot.deps import Deps
+from bot.fake_slack.wire import Service
 from bot.web import WsgiApp, build_wsgi_app
 
 P = ParamSpec("P")
@@ -143,7 +143,7 @@ class LoopbackServer:
             self._thread = None
 
 
-class LoopbackApp:
+class LoopbackApp(Service):
     """`build_app(deps)` behind `build_wsgi_app`, and signed requests to it.
 
     Served over HTTP on 127.0.0.1 (the console; `server` may be one bound beforehand), or
@@ -179,17 +179,6 @@ class LoopbackApp:
         if server is not None:
             server.stop()
         self.executor.wait_idle(5)
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     @property
     def url(self) -> str:

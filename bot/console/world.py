@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -63,10 +63,11 @@ class Person:
 
 @dataclass
 class Room:
+    """A channel by its console name; who is in it is the fake Slack's to say (members_of)."""
+
     id: str
     name: str
     private: bool = False
-    members: list[str] = field(default_factory=list)
 
 
 class Workspace:
@@ -153,8 +154,6 @@ class Workspace:
         return room
 
     def join(self, room: Room, person: Person) -> None:
-        if person.id not in room.members:
-            room.members.append(person.id)
         self.fake.add_member(room.id, person.id)
 
     @staticmethod

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 BOT_ID = "B0BOT"
 APP_ID = "A0FAKEAPP"
@@ -48,6 +48,15 @@ class Channel:
     def add_member(self, user_id: str) -> None:
         if user_id not in self.members:
             self.members.append(user_id)
+
+
+class ChannelFlags(TypedDict, total=False):
+    """What a seeded channel (FakeSlack.add_channel) may be besides public and active."""
+
+    is_private: bool
+    is_ext_shared: bool
+    is_archived: bool
+    is_general: bool
 
 
 @dataclass

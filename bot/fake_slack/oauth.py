@@ -147,23 +147,19 @@ class OAuthApi(SlackState):
 
     def _auth_test(self, p: dict[str, Any], token: str | None) -> dict[str, Any]:
         workspace = self._workspace_of(token)
-        if workspace is not None:
-            return {
-                "url": f"https://{workspace.team_id.lower()}.slack.com/",
-                "team": workspace.name,
-                "user": self._users[self.bot_user_id].name,
-                "team_id": workspace.team_id,
-                "user_id": self.bot_user_id,
-                "bot_id": self.bot_id,
-                "enterprise_id": workspace.enterprise_id,
-                "is_enterprise_install": False,
-            }
+        if workspace is None:  # the fake's own team, which answers without an enterprise
+            domain, name, team_id = self.team_domain, self.team_name, self.team_id
+            grid = {}
+        else:
+            domain, name, team_id = workspace.team_id.lower(), workspace.name, workspace.team_id
+            grid = {"enterprise_id": workspace.enterprise_id}
         return {
-            "url": f"https://{self.team_domain}.slack.com/",
-            "team": self.team_name,
+            "url": f"https://{domain}.slack.com/",
+            "team": name,
             "user": self._users[self.bot_user_id].name,
-            "team_id": self.team_id,
+            "team_id": team_id,
             "user_id": self.bot_user_id,
             "bot_id": self.bot_id,
+            **grid,
             "is_enterprise_install": False,
         }

@@ -9,20 +9,20 @@ import ssl
 import threading
 from collections.abc import Iterable
 from email.message import Message
-from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, Unpack
 from urllib.parse import quote, unquote, urlsplit
 
 from bot.fake_slack.chat import ChatApi
 from bot.fake_slack.conversations import ConversationsApi
 from bot.fake_slack.files import FilesApi
-from bot.fake_slack.model import CREATED, Call, Channel, SlackError, User
+from bot.fake_slack.model import CREATED, Call, Channel, ChannelFlags, SlackError, User
 from bot.fake_slack.oauth import OAuthApi
 from bot.fake_slack.views import ViewsApi
 from bot.fake_slack.wire import (
     Handler,
     HttpResult,
     HTTPServer,
+    Service,
     basic_auth,
     bearer,
     json_result,
@@ -37,7 +37,7 @@ NO_TOKEN_METHODS = frozenset(
 )
 
 
-class FakeSlack(ChatApi, ConversationsApi, ViewsApi, FilesApi, OAuthApi):
+class FakeSlack(ChatApi, ConversationsApi, ViewsApi, FilesApi, OAuthApi, Service):
     """A loopback Slack: Web API, response_url endpoints and file uploads."""
 
     def __init__(
@@ -75,7 +75,7 @@ class FakeSlack(ChatApi, ConversationsApi, ViewsApi, FilesApi, OAuthApi):
 
     # ------------------------------------------------------------------ lifecycle
 
-    def start(self) -> FakeSlack:
+    def start(self) -> Self:
         if self._http is not None:
             raise RuntimeError("FakeSlack already started")
         self._http = HTTPServer(self, self._server_context())
@@ -103,18 +103,6 @@ class FakeSlack(ChatApi, ConversationsApi, ViewsApi, FilesApi, OAuthApi):
     def _server_context(self) -> ssl.SSLContext | None:
         """The TLS context to serve with; None: plain HTTP (a test's fake may serve HTTPS)."""
         return None
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     @property
     def base_url(self) -> str:
@@ -160,21 +148,12 @@ class FakeSlack(ChatApi, ConversationsApi, ViewsApi, FilesApi, OAuthApi):
         self,
         channel_id: str,
         name: str,
-        is_private: bool = False,
+        *,
         members: Iterable[str] = (),
-        is_ext_shared: bool = False,
-        is_archived: bool = False,
-        is_general: bool = False,
+        **flags: Unpack[ChannelFlags],
     ) -> None:
         with self._lock:
-            channel = Channel(
-                id=channel_id,
-                name=name,
-                is_private=is_private,
-                is_ext_shared=is_ext_shared,
-                is_archived=is_archived,
-                is_general=is_general,
-            )
+            channel = Channel(channel_id, name, **flags)
             for member in members:
                 channel.add_member(member)
             self._channels[channel_id] = channel

@@ -58,19 +58,18 @@ class ViewsApi(SlackState):
             raise SlackError("hash_conflict")
 
     def _views_open(self, p: dict[str, Any], token: str | None) -> dict[str, Any]:
-        trigger_id = p.get("trigger_id")
-        if not trigger_id:
-            raise invalid_arguments("trigger_id")
-        view = self._build_view(self._view_arg(p), None)
-        self._record_view("views.open", view, trigger_id=trigger_id)
-        return {"view": copy.deepcopy(view)}
+        return self._new_view("views.open", p)
 
     def _views_push(self, p: dict[str, Any], token: str | None) -> dict[str, Any]:
+        return self._new_view("views.push", p)
+
+    def _new_view(self, method: str, p: dict[str, Any]) -> dict[str, Any]:
+        """views.open and views.push: a new view, opened for the request's trigger."""
         trigger_id = p.get("trigger_id")
         if not trigger_id:
             raise invalid_arguments("trigger_id")
         view = self._build_view(self._view_arg(p), None)
-        self._record_view("views.push", view, trigger_id=trigger_id)
+        self._record_view(method, view, trigger_id=trigger_id)
         return {"view": copy.deepcopy(view)}
 
     def _views_update(self, p: dict[str, Any], token: str | None) -> dict[str, Any]:

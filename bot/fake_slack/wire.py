@@ -16,7 +16,8 @@ import threading
 from collections.abc import Callable, Mapping
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Protocol, cast
+from types import TracebackType
+from typing import Any, Protocol, Self, cast
 from urllib.parse import parse_qs
 
 log = logging.getLogger("bot.fake_slack")
@@ -113,6 +114,27 @@ def json_result(body: Mapping[str, Any], status: int = 200, **headers: str) -> H
 
 def text_result(text: str, status: int = 200) -> HttpResult:
     return status, {"Content-Type": "text/plain; charset=utf-8"}, text.encode("utf-8")
+
+
+class Service:
+    """Something served on loopback while in use: `with it:` starts and stops it."""
+
+    def start(self) -> Self:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
 
 
 class HTTPServer(ThreadingHTTPServer):

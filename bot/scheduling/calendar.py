@@ -9,14 +9,16 @@ its `Holiday` rows and the public holidays of `vendor.public_holidays`.
 `due_occurrence` is the rule shared by check-ins, summaries and feedback prompts: only the
 latest occurrence at or before `now` is ever considered; not if it is from before the vendor
 was added, on a day off, or done; recorded skipped (once) if older than the grace window.
+`post_due_occurrence` runs it and the claim protocol around what each kind decides.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.errors import UsageError
@@ -34,7 +36,7 @@ from bot.scheduling import claims
 from bot.scheduling.context import KnownClaims, Tick, logger
 from storage import holidays, schedule
 from storage.database import transaction
-from storage.models import PostKind, ScheduledPost, Vendor
+from storage.models import PostKind, ScheduledPost, Task, Vendor
 
 # How far back unanswered check-ins are looked at for reminders and escalations: longer
 # than a weekly cadence plus a holiday week, short enough to keep the query small.
@@ -197,3 +199,42 @@ def due_occurrence(
         claims.skip(tick, target, kind, occurrence.key, existing, reason, level=logging.WARNING)
         return None
     return occurrence, existing
+
+
+@dataclass(frozen=True)
+class Ready:
+    """A due occurrence that is to be posted: its message, built once claimed (a check-in's
+    buttons name its claim), the tasks the claim records, and what follows a post."""
+
+    message: Callable[[ScheduledPost], dict[str, Any]]
+    tasks: Sequence[Task] = ()
+    then: Callable[[ScheduledPost], None] | None = None
+
+
+def post_due_occurrence(
+    tick: Tick,
+    vendor: Vendor,
+    calendar: VendorCalendar,
+    kind: PostKind,
+    prepare: Callable[[Occurrence], Ready | str],
+) -> bool:
+    """Post the latest occurrence of the calendar's cadence if `due_occurrence`, as
+    `prepare` decides: Ready, or the reason it is skipped. False if the vendor turned out
+    to be unreachable (and is now paused)."""
+    due = due_occurrence(tick, vendor, calendar, kind)
+    if due is None:
+        return True
+    occurrence, existing = due
+    target = claims.vendor_target(vendor)
+    ready = prepare(occurrence)
+    if isinstance(ready, str):
+        claims.skip(tick, target, kind, occurrence.key, existing, ready)
+        return True
+    post = claims.take(tick, target, kind, occurrence.key, existing, tasks=ready.tasks)
+    if post is None:
+        return True
+    if not claims.post_claimed(tick, target, post, ready.message(post)):
+        return False
+    if ready.then is not None:
+        ready.then(post)
+    return True

@@ -4,16 +4,25 @@ with its open tasks, soonest due first; skipped when it has none or everyone is 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from bot import absences, blocks
 from bot.checkin_questions import questions_of
 from bot.scheduling import claims
-from bot.scheduling.calendar import FOLLOW_UP_LOOKBACK, VendorCalendar, due_occurrence
+from bot.scheduling.calendar import (
+    FOLLOW_UP_LOOKBACK,
+    Occurrence,
+    Ready,
+    VendorCalendar,
+    post_due_occurrence,
+)
 from bot.scheduling.context import EVERYONE_AWAY, Tick
 from storage import schedule
-from storage.checkins import checkin_rows
+from storage.checkins import CheckinRow, checkin_rows
 from storage.database import transaction
-from storage.models import PostKind, ScheduledPost, Vendor
+from storage.models import PostKind, ScheduledPost, TaskStatus, Vendor, VendorAbsence
 
 # Each task takes two blocks (its line and its buttons) and Slack allows 50 per message,
 # with two more for the header and the progress line. Soonest-due tasks come first.
@@ -23,36 +32,29 @@ MAX_TASKS_PER_CHECKIN = blocks.MAX_CHECKIN_TASKS
 def post_due_checkin(tick: Tick, vendor: Vendor, calendar: VendorCalendar) -> bool:
     """Post the check-in of the latest occurrence if due. False if the vendor turned out
     to be unreachable (and is now paused)."""
-    kind = PostKind.CHECKIN
-    due = due_occurrence(tick, vendor, calendar, kind)
-    if due is None:
-        return True
-    occurrence, existing = due
-    target = claims.vendor_target(vendor)
-    with transaction(tick.engine) as session:
-        tasks = schedule.open_tasks_of(session, vendor)[:MAX_TASKS_PER_CHECKIN]
-        gone = absences.load_absences(session, vendor.saved_id, occurrence.local_date)
-    if not tasks:
-        claims.skip(tick, target, kind, occurrence.key, existing, "no open tasks")
-        return True
-    if absences.everyone_away(tasks, gone, occurrence.local_date):
-        claims.skip(tick, target, kind, occurrence.key, existing, EVERYONE_AWAY)
-        return True
-    post = claims.take(tick, target, kind, occurrence.key, existing, tasks=tasks)
-    if post is None:
-        return True
-    with transaction(tick.engine) as session:
-        rows = checkin_rows(session, post)
-    today = calendar.local_date(tick.now)
-    message = blocks.checkin_message(
-        vendor,
-        post.saved_id,
-        rows,
-        today,
-        away=absences.away_on(gone, today),
-        has_questions=bool(questions_of(vendor)),
-    )
-    return claims.post_claimed(tick, target, post, message)
+
+    def prepare(occurrence: Occurrence) -> Ready | str:
+        with transaction(tick.engine) as session:
+            tasks = schedule.open_tasks_of(session, vendor)[:MAX_TASKS_PER_CHECKIN]
+            gone = absences.load_absences(session, vendor.saved_id, occurrence.local_date)
+        if not tasks:
+            return "no open tasks"
+        if absences.everyone_away(tasks, gone, occurrence.local_date):
+            return EVERYONE_AWAY
+
+        def message(post: ScheduledPost) -> dict[str, Any]:
+            with transaction(tick.engine) as session:
+                rows = checkin_rows(session, post)
+            today = calendar.local_date(tick.now)
+            away = absences.away_on(gone, today)
+            has_questions = bool(questions_of(vendor))
+            return blocks.checkin_message(
+                vendor, post.saved_id, rows, today, away=away, has_questions=has_questions
+            )
+
+        return Ready(message, tasks=tasks)
+
+    return post_due_occurrence(tick, vendor, calendar, PostKind.CHECKIN, prepare)
 
 
 def checkins_awaiting(tick: Tick, vendor: Vendor, follow_up: PostKind) -> Sequence[ScheduledPost]:
@@ -72,6 +74,35 @@ def checkins_awaiting(tick: Tick, vendor: Vendor, follow_up: PostKind) -> Sequen
             sent_since=tick.now - FOLLOW_UP_LOOKBACK,
             stale_before=tick.stale_before,
         )
+
+
+@dataclass(frozen=True)
+class FollowUpReads:
+    """What a reminder or an escalation of an unanswered check-in decides on, read in one
+    transaction: its own claim, the check-in's tasks still open, and the vendor's absences
+    (and the vendor's today they are read for)."""
+
+    existing: ScheduledPost | None
+    open_rows: list[CheckinRow]
+    gone: Sequence[VendorAbsence]
+    today: date
+
+
+def read_follow_up(
+    tick: Tick,
+    vendor: Vendor,
+    calendar: VendorCalendar,
+    follow_up: PostKind,
+    checkin: ScheduledPost,
+) -> FollowUpReads:
+    today = calendar.local_date(tick.now)
+    key = claims.vendor_target(vendor).key(follow_up, checkin.occurrence)
+    with transaction(tick.engine) as session:
+        existing = schedule.find_claim(session, key)
+        rows = checkin_rows(session, checkin)
+        gone = absences.load_absences(session, vendor.saved_id, today)
+    open_rows = [row for row in rows if row.task.status == TaskStatus.OPEN]
+    return FollowUpReads(existing, open_rows, gone, today)
 
 
 def distinct(values: Iterable[str]) -> list[str]:

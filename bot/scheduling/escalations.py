@@ -9,14 +9,11 @@ from collections.abc import Sequence
 from bot import absences, blocks
 from bot.scheduling import claims
 from bot.scheduling.calendar import VendorCalendar
-from bot.scheduling.checkins import checkins_awaiting, distinct
+from bot.scheduling.checkins import checkins_awaiting, distinct, read_follow_up
 from bot.scheduling.context import EVERYONE_AWAY, Tick, logger
 from bot.scheduling.delivery import deliver
 from bot.slack_channels import permalink
-from storage import schedule
-from storage.checkins import checkin_rows
-from storage.database import transaction
-from storage.models import PostKind, ScheduledPost, Task, TaskStatus, Vendor
+from storage.models import PostKind, ScheduledPost, Task, Vendor
 
 
 def send_due_escalations(tick: Tick, vendor: Vendor, calendar: VendorCalendar) -> None:
@@ -27,18 +24,11 @@ def send_due_escalations(tick: Tick, vendor: Vendor, calendar: VendorCalendar) -
         next_checkin = calendar.next_working_occurrence(checkin.sent_at or tick.now)
         if next_checkin is None or tick.now < next_checkin:
             continue
-        today = calendar.local_date(tick.now)
-        with transaction(tick.engine) as session:
-            existing = schedule.find_claim(session, target.key(kind, checkin.occurrence))
-            open_tasks = [
-                row.task
-                for row in checkin_rows(session, checkin)
-                if row.task.status == TaskStatus.OPEN
-            ]
-            gone = absences.load_absences(session, vendor.saved_id, today)
-        everyone_gone = absences.everyone_away(open_tasks, gone, today)
+        reads = read_follow_up(tick, vendor, calendar, kind, checkin)
+        open_tasks = [row.task for row in reads.open_rows]
+        everyone_gone = absences.everyone_away(open_tasks, reads.gone, reads.today)
         # Nobody is escalated about a person who is away: only the others' tasks count.
-        away = absences.away_on(gone, today)
+        away = absences.away_on(reads.gone, reads.today)
         present = [task for task in open_tasks if (task.assignee_id or "") not in away]
         reason: str | None = None
         if tick.now - next_checkin > tick.policy.grace:
@@ -48,9 +38,9 @@ def send_due_escalations(tick: Tick, vendor: Vendor, calendar: VendorCalendar) -
         elif everyone_gone or not present:
             reason = EVERYONE_AWAY
         if reason is not None:
-            claims.skip(tick, target, kind, checkin.occurrence, existing, reason)
+            claims.skip(tick, target, kind, checkin.occurrence, reads.existing, reason)
             continue
-        post = claims.take(tick, target, kind, checkin.occurrence, existing)
+        post = claims.take(tick, target, kind, checkin.occurrence, reads.existing)
         if post is not None:
             _send_escalation(tick, vendor, post, checkin, present, calendar)
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot import blocks
-from bot.scheduling import claims
-from bot.scheduling.calendar import VendorCalendar, due_occurrence
+from bot.scheduling.calendar import Occurrence, Ready, VendorCalendar, post_due_occurrence
 from bot.scheduling.context import Tick
 from storage.database import transaction
 from storage.models import PostKind, Vendor
@@ -20,18 +19,12 @@ FEEDBACK_LOOKBACK = timedelta(days=14)
 
 def post_due_feedback_prompt(tick: Tick, vendor: Vendor, calendar: VendorCalendar) -> bool:
     """Ask the vendor what blocks them, once per occurrence of its feedback cadence."""
-    kind = PostKind.FEEDBACK_PROMPT
-    due = due_occurrence(tick, vendor, calendar, kind)
-    if due is None:
-        return True
-    occurrence, existing = due
-    target = claims.vendor_target(vendor)
-    with transaction(tick.engine) as session:
-        busy = has_recent_work(session, vendor.saved_id, tick.now - FEEDBACK_LOOKBACK)
-    if not busy:
-        claims.skip(tick, target, kind, occurrence.key, existing, "no recent tasks")
-        return True
-    post = claims.take(tick, target, kind, occurrence.key, existing)
-    if post is None:
-        return True
-    return claims.post_claimed(tick, target, post, blocks.feedback_prompt(vendor))
+
+    def prepare(_occurrence: Occurrence) -> Ready | str:
+        with transaction(tick.engine) as session:
+            busy = has_recent_work(session, vendor.saved_id, tick.now - FEEDBACK_LOOKBACK)
+        if not busy:
+            return "no recent tasks"
+        return Ready(lambda _post: blocks.feedback_prompt(vendor))
+
+    return post_due_occurrence(tick, vendor, calendar, PostKind.FEEDBACK_PROMPT, prepare)

@@ -4,7 +4,9 @@ never raises, and the daily purge of uninstalled workspaces."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -20,6 +22,7 @@ from bot.scheduling.tick import run_tick
 from storage.database import without_password
 
 TICK_INTERVAL = timedelta(seconds=30)
+PURGE_INTERVAL = timedelta(hours=24)
 
 
 def tick_safely(
@@ -63,35 +66,37 @@ def start_background_scheduler(
     not in APScheduler (its job stores cannot be shared between processes).
     """
     scheduler = BackgroundScheduler(timezone=UTC)
+    tick = partial(tick_safely, deps, client, policy=policy)
+    _add_job(scheduler, "checkins-tick", "scheduled check-ins", interval, tick)
+    if deps.settings.many_workspaces:
+        # Uninstalled workspaces' data is deleted once the retention period is over.
+        purge = partial(purge_safely, deps)
+        name = "purge of uninstalled workspaces"
+        _add_job(scheduler, "workspace-purge", name, PURGE_INTERVAL, purge)
+    scheduler.start()
+    return scheduler
+
+
+def _add_job(
+    scheduler: BackgroundScheduler,
+    job_id: str,
+    name: str,
+    interval: timedelta,
+    run: Callable[[], object],
+) -> None:
+    """`run` every `interval`, the first time at once, with the settings explained in
+    `start_background_scheduler`."""
     scheduler.add_job(
-        tick_safely,
+        run,
         trigger=IntervalTrigger(seconds=int(interval.total_seconds()), timezone=UTC),
-        args=(deps, client),
-        kwargs={"policy": policy},
-        id="checkins-tick",
-        name="scheduled check-ins",
+        id=job_id,
+        name=name,
         max_instances=1,
         coalesce=True,
         misfire_grace_time=None,
         next_run_time=datetime.now(UTC),
         replace_existing=True,
     )
-    if deps.settings.many_workspaces:
-        # Uninstalled workspaces' data is deleted once the retention period is over.
-        scheduler.add_job(
-            purge_safely,
-            trigger=IntervalTrigger(hours=24, timezone=UTC),
-            args=(deps,),
-            id="workspace-purge",
-            name="purge of uninstalled workspaces",
-            max_instances=1,
-            coalesce=True,
-            misfire_grace_time=None,
-            next_run_time=datetime.now(UTC),
-            replace_existing=True,
-        )
-    scheduler.start()
-    return scheduler
 
 
 def purge_safely(deps: Deps) -> None:

@@ -12,10 +12,10 @@ import random
 import threading
 from datetime import timedelta
 from time import monotonic, sleep
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
-from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
@@ -67,13 +67,10 @@ class SharedRateLimitWait(RateLimitErrorRetryHandler):
         self._lock = threading.Lock()
         self._resume_at = 0.0
 
+    # slack_sdk calls both hooks with keyword arguments state, request, response and error;
+    # each names only those it reads.
     def _can_retry(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
+        self, *, state: RetryState, response: HttpResponse | None = None, **_: Any
     ) -> bool:
         if response is None or response.status_code != 429:
             return False
@@ -82,15 +79,10 @@ class SharedRateLimitWait(RateLimitErrorRetryHandler):
         return waited <= RATE_LIMIT_WAIT.total_seconds()
 
     def prepare_for_next_attempt(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
+        self, *, state: RetryState, response: HttpResponse | None = None, **_: Any
     ) -> None:
-        if response is None:
-            raise error or RuntimeError("a 429 retry without a response")
+        if response is None:  # never: _can_retry retries only answers with status 429
+            raise RuntimeError("a 429 retry without a response")
         state.next_attempt_requested = True
         if state.custom_values is None:
             state.custom_values = {}

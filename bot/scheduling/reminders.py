@@ -18,12 +18,9 @@ from datetime import timedelta
 from bot import absences, blocks
 from bot.scheduling import claims
 from bot.scheduling.calendar import VendorCalendar
-from bot.scheduling.checkins import checkins_awaiting, distinct
+from bot.scheduling.checkins import checkins_awaiting, distinct, read_follow_up
 from bot.scheduling.context import EVERYONE_AWAY, Tick
-from storage import schedule
-from storage.checkins import checkin_rows
-from storage.database import transaction
-from storage.models import PostKind, TaskStatus, Vendor
+from storage.models import PostKind, Vendor
 
 
 def post_due_reminders(tick: Tick, vendor: Vendor, calendar: VendorCalendar) -> bool:
@@ -45,17 +42,10 @@ def post_due_reminders(tick: Tick, vendor: Vendor, calendar: VendorCalendar) -> 
             reason = f"due {tick.now - due} ago, past the {tick.policy.grace} grace window"
         elif calendar.is_day_off(calendar.local_date(tick.now)):
             continue  # wait for a working day
-        today = calendar.local_date(tick.now)
-        with transaction(tick.engine) as session:
-            existing = schedule.find_claim(session, target.key(kind, checkin.occurrence))
-            unanswered = [
-                row.task
-                for row in checkin_rows(session, checkin)
-                if row.latest is None and row.task.status == TaskStatus.OPEN
-            ]
-            gone = absences.load_absences(session, vendor.saved_id, today)
+        reads = read_follow_up(tick, vendor, calendar, kind, checkin)
+        unanswered = [row.task for row in reads.open_rows if row.latest is None]
         # Nobody is reminded on their days away (bot.absences).
-        away = absences.away_on(gone, today)
+        away = absences.away_on(reads.gone, reads.today)
         people = [
             person
             for person in distinct(task.assignee_id or task.owner_id for task in unanswered)
@@ -63,13 +53,14 @@ def post_due_reminders(tick: Tick, vendor: Vendor, calendar: VendorCalendar) -> 
         ]
         if reason is None and not unanswered:
             reason = "its tasks are closed"
-        if reason is None and (absences.everyone_away(unanswered, gone, today) or not people):
+        everyone_gone = absences.everyone_away(unanswered, reads.gone, reads.today)
+        if reason is None and (everyone_gone or not people):
             reason = EVERYONE_AWAY
         if reason is not None:
-            claims.skip(tick, target, kind, checkin.occurrence, existing, reason)
+            claims.skip(tick, target, kind, checkin.occurrence, reads.existing, reason)
             continue
         post = claims.take(
-            tick, target, kind, checkin.occurrence, existing, thread_ts=checkin.message_ts
+            tick, target, kind, checkin.occurrence, reads.existing, thread_ts=checkin.message_ts
         )
         if post is None:
             continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot import blocks
 from bot import summaries as summary_rules
 from bot.scheduling import claims
-from bot.scheduling.calendar import VendorCalendar, due_occurrence
+from bot.scheduling.calendar import Occurrence, Ready, VendorCalendar, post_due_occurrence
 from bot.scheduling.context import Tick, logger
 from bot.scheduling.delivery import deliver
 from storage.database import transaction
@@ -19,24 +19,18 @@ from storage.models import PostKind, PostState, ScheduledPost, Vendor
 def post_due_summary(tick: Tick, vendor: Vendor, calendar: VendorCalendar) -> bool:
     """Post the weekly summary of the latest occurrence if due, then its thread. False if
     the vendor turned out to be unreachable (and is now paused)."""
-    kind = PostKind.SUMMARY
-    due = due_occurrence(tick, vendor, calendar, kind)
-    if due is None:
-        return True
-    occurrence, existing = due
-    target = claims.vendor_target(vendor)
-    with transaction(tick.engine) as session:
-        summary = summary_rules.vendor_summary(session, vendor, tick.now)
-    if summary.is_empty:
-        claims.skip(tick, target, kind, occurrence.key, existing, "nothing to report")
-        return True
-    post = claims.take(tick, target, kind, occurrence.key, existing)
-    if post is None:
-        return True
-    if not claims.post_claimed(tick, target, post, blocks.summary_message(summary)):
-        return False
-    _post_summary_thread(tick, vendor, post, summary)
-    return True
+
+    def prepare(_occurrence: Occurrence) -> Ready | str:
+        with transaction(tick.engine) as session:
+            summary = summary_rules.vendor_summary(session, vendor, tick.now)
+        if summary.is_empty:
+            return "nothing to report"
+        return Ready(
+            lambda _post: blocks.summary_message(summary),
+            then=lambda post: _post_summary_thread(tick, vendor, post, summary),
+        )
+
+    return post_due_occurrence(tick, vendor, calendar, PostKind.SUMMARY, prepare)
 
 
 def _post_summary_thread(

@@ -25,18 +25,14 @@ def run_console(
 ) -> tuple[int, str]:
     """The console in-process: a temporary database unless `database` is given; the clock
     starts at `now` (None: where the last session on `database` left it)."""
+    from bot.console.start import ConsoleOptions
     from bot.console.start import run_console as console
 
     out = io.StringIO()
-    status = console(
-        Settings(),
-        build_deps=build_deps,
-        fresh=database is None,
-        database_url=database,
-        now=parse_now(now) if now else None,
-        stdin=io.StringIO(script),
-        stdout=out,
+    options = ConsoleOptions(
+        fresh=database is None, now=parse_now(now) if now else None, database_url=database
     )
+    status = console(Settings(), build_deps, options, stdin=io.StringIO(script), stdout=out)
     return status, out.getvalue()
 
 
