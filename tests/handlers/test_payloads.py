@@ -233,6 +233,7 @@ def test_broken_events_never_fail_and_write_nothing_outside_a_thread(
     fields.pop("thread_ts", None)  # a real thread reply is a legitimate write; not here
     if fields.get("channel") == "C0ACME" and event_type in (
         "channel_archive",
+        "group_archive",  # the private-channel form of channel_archive: pauses the vendor
         "channel_unshared",
         "member_left_channel",
         "channel_left",
