@@ -299,16 +299,7 @@ def _record(
     said: _Said,
     now: datetime,
 ) -> StatusRecorded:
-    update = updates.add_status_update(
-        session,
-        task_id=task.saved_id,
-        post_id=post.id,
-        user_id=said.user_id,
-        status=said.status,
-        source=said.source,
-        note=said.note,
-        at=now,
-    )
+    update = updates.add_status_update(session, task, post.id, said, now)
     audit.record_change(
         session,
         team_id=vendor.team_id,
@@ -418,15 +409,8 @@ def record_thread_reply(
         return None
     plain = readable_text(text)
     try:
-        response = updates.add_checkin_response(
-            session,
-            post_id=post.saved_id,
-            event_id=event_id,
-            user_id=user_id,
-            text=plain,
-            message_ts=message_ts,
-            at=now,
-        )
+        reply = updates.Reply(event_id, user_id, plain, message_ts, now)
+        response = updates.add_checkin_response(session, post, reply)
     except IntegrityError:
         raise DuplicateDelivery(event_id or message_ts) from None
     parsed = parse_reply(plain)

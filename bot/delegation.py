@@ -225,17 +225,8 @@ def create_task(
         registered, meanwhile = False, True
     if vendor is None:  # pragma: no cover - the insert found the key taken
         raise LookupError(f"no vendor for {channel_id} after finding it taken")
-    task = tasks.create_task(
-        session,
-        vendor=vendor,
-        title=title,
-        standard=standard,
-        owner_id=owner_id,
-        assignee_id=assignee_id,
-        due_date=due_date,
-        now=now,
-        cost_minor=cost_minor,
-    )
+    new = tasks.NewTask(title, standard, owner_id, assignee_id, due_date, cost_minor)
+    task = tasks.create_task(session, vendor, new, now)
     detail: dict[str, object] = {"title": title, "due_date": due_date, "assignee_id": assignee_id}
     if cost_minor is not None:
         detail.update(cost_minor=cost_minor, currency=vendor.currency)

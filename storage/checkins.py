@@ -11,16 +11,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from storage.models import (
-    CheckinResponse,
-    CheckinTask,
-    PostKind,
-    PostState,
-    QuestionAnswer,
-    ScheduledPost,
-    StatusUpdate,
-    Task,
-)
+from storage.models import CheckinTask, PostKind, PostState, ScheduledPost, StatusUpdate, Task
 
 
 def answers_checkin(update: Any, post: Any) -> ColumnElement[bool]:
@@ -56,17 +47,6 @@ def answers_checkin(update: Any, post: Any) -> ColumnElement[bool]:
             .correlate(update, post),
             not_(asked_again),
         ),
-    )
-
-
-def checkin_answered(post: Any) -> ColumnElement[bool]:
-    """SQL: check-in `post` has an answer: a status update that answers it
-    (`answers_checkin`), a reply in its thread, or answers in its form to the team's
-    questions."""
-    return or_(
-        exists().where(answers_checkin(StatusUpdate, post)),
-        exists().where(col(CheckinResponse.post_id) == col(post.id)),
-        exists().where(col(QuestionAnswer.post_id) == col(post.id)),
     )
 
 

@@ -32,7 +32,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, delete, select
 
-from storage.checkins import add_checkin_tasks, checkin_answered
+from storage.answers import checkin_answered
+from storage.checkins import add_checkin_tasks
 from storage.database import transaction
 from storage.models import (
     CheckinTask,

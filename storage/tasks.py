@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from storage.database import add_flushed, save_changes
 from storage.models import Task, TaskStatus, Vendor
 
 
@@ -20,34 +21,29 @@ class TaskRow:
     vendor: Vendor
 
 
-def create_task(
-    session: Session,
-    *,
-    vendor: Vendor,
-    title: str,
-    standard: str,
-    owner_id: str,
-    assignee_id: str | None,
-    due_date: date | None,
-    now: datetime,
-    cost_minor: int | None = None,
-) -> Task:
+@dataclass(frozen=True)
+class NewTask:
+    """What the owner says about a task they hand a vendor: the task's own columns."""
+
+    title: str
+    standard: str
+    owner_id: str
+    assignee_id: str | None
+    due_date: date | None
+    cost_minor: int | None = None
+
+
+def create_task(session: Session, vendor: Vendor, new: NewTask, now: datetime) -> Task:
+    """Insert the vendor's new task, open."""
     task = Task(
         team_id=vendor.team_id,
         vendor_id=vendor.saved_id,
-        title=title,
-        standard=standard,
-        owner_id=owner_id,
-        assignee_id=assignee_id,
-        due_date=due_date,
         status=TaskStatus.OPEN,
         created_at=now,
         updated_at=now,
-        cost_minor=cost_minor,
+        **asdict(new),
     )
-    session.add(task)
-    session.flush()
-    return task
+    return add_flushed(session, task)
 
 
 def get_task_row(session: Session, team_id: str, task_id: int) -> TaskRow | None:
@@ -100,12 +96,21 @@ def list_open_tasks(
 
 
 def update_task(session: Session, task: Task, now: datetime, **changes: object) -> Task:
-    for name, value in changes.items():
-        setattr(task, name, value)
-    task.updated_at = now
-    session.add(task)
-    session.flush()
-    return task
+    return save_changes(session, task, now, changes)
+
+
+def reopen_task(session: Session, task: Task, now: datetime) -> Task:
+    """Open the task again, forgetting how it was finished: closed, delivered, and the due
+    date in force then (on time is judged afresh when it is finished again)."""
+    finish_forgotten: dict[str, object] = {
+        "status": TaskStatus.OPEN,
+        "closed_at": None,
+        "closed_by": None,
+        "delivered_at": None,
+        "delivered_by": None,
+        "due_in_force": None,
+    }
+    return save_changes(session, task, now, finish_forgotten)
 
 
 def set_announcement_ts(session: Session, task: Task, ts: str, now: datetime) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import Protocol
 
 from sqlmodel import Session, col, select
 
+from storage.database import add_flushed
 from storage.models import (
     CheckinResponse,
     CheckinTask,
@@ -69,29 +72,42 @@ def latest_status_update(session: Session, post_id: int, task_id: int) -> Status
     ).first()
 
 
+class Said(Protocol):
+    """What someone said about a task, and where: the columns a status update copies."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def user_id(self) -> str: ...
+    @property
+    def source(self) -> str: ...  # "button", "reply", "command" or "nothing_new"
+    @property
+    def note(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class SaidStatus:
+    """A Said for callers that have none of their own (a command, a test)."""
+
+    status: str
+    user_id: str
+    source: str
+    note: str = ""
+
+
 def add_status_update(
-    session: Session,
-    *,
-    task_id: int,
-    post_id: int | None,
-    user_id: str,
-    status: str,
-    source: str,
-    at: datetime,
-    note: str = "",
+    session: Session, task: Task, post_id: int | None, said: Said, at: datetime
 ) -> StatusUpdate:
     update = StatusUpdate(
-        task_id=task_id,
+        task_id=task.saved_id,
         post_id=post_id,
-        user_id=user_id,
-        status=status,
-        note=note,
-        source=source,
+        user_id=said.user_id,
+        status=said.status,
+        note=said.note,
+        source=said.source,
         at=at,
     )
-    session.add(update)
-    session.flush()
-    return update
+    return add_flushed(session, update)
 
 
 def set_owner_alert(session: Session, update_id: int, reference: str) -> None:
@@ -112,26 +128,19 @@ def set_status_note(session: Session, update: StatusUpdate, note: str) -> Status
     return update
 
 
-def add_checkin_response(
-    session: Session,
-    *,
-    post_id: int,
-    event_id: str | None,
-    user_id: str,
-    text: str,
-    message_ts: str,
-    at: datetime,
-) -> CheckinResponse:
-    """Insert a thread reply and flush at once, so a duplicate delivery raises IntegrityError
+@dataclass(frozen=True)
+class Reply:
+    """A message someone posted in the thread of one of our posts, as Slack's event gave it:
+    the columns of a reply row (storage.models.PostReply) but for the post's."""
+
+    event_id: str | None
+    user_id: str
+    text: str
+    message_ts: str
+    at: datetime
+
+
+def add_checkin_response(session: Session, post: ScheduledPost, reply: Reply) -> CheckinResponse:
+    """Insert a reply in the check-in's thread; a repeated delivery raises IntegrityError
     here (unique event_id, unique post and message ts) before anything else is written."""
-    response = CheckinResponse(
-        post_id=post_id,
-        event_id=event_id,
-        user_id=user_id,
-        text=text,
-        message_ts=message_ts,
-        at=at,
-    )
-    session.add(response)
-    session.flush()
-    return response
+    return add_flushed(session, CheckinResponse(post_id=post.saved_id, **asdict(reply)))

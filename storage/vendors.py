@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
-from storage.database import insert_unless_taken
+from storage.database import insert_unless_taken, save_changes
 from storage.models import Vendor
 
 
@@ -72,12 +72,7 @@ def add_vendor(
 
 
 def update_vendor(session: Session, vendor: Vendor, now: datetime, **changes: object) -> Vendor:
-    for name, value in changes.items():
-        setattr(vendor, name, value)
-    vendor.updated_at = now
-    session.add(vendor)
-    session.flush()
-    return vendor
+    return save_changes(session, vendor, now, changes)
 
 
 def pause_vendor_once(session: Session, vendor: Vendor, reason: str, now: datetime) -> bool:

@@ -71,16 +71,8 @@ def make_vendor(
 
 def make_task(engine: Engine, vendor: Vendor, title: str, owner_id: str = "U0ALICE") -> Task:
     with transaction(engine) as session:
-        return task_store.create_task(
-            session,
-            vendor=vendor,
-            title=title,
-            standard="",
-            owner_id=owner_id,
-            assignee_id=None,
-            due_date=None,
-            now=SENT_AT,
-        )
+        new = task_store.NewTask(title, "", owner_id, assignee_id=None, due_date=None)
+        return task_store.create_task(session, vendor, new, SENT_AT)
 
 
 def post_checkin(
