@@ -23,7 +23,7 @@ from storage.models import (
     TaskFeedback,
     Vendor,
 )
-from storage.tasks import TaskRow
+from storage.tasks import TaskRow, select_task_rows, task_rows
 
 
 def _in_use() -> ColumnElement[bool]:
@@ -36,18 +36,13 @@ def tasks_active_between(
 ) -> Sequence[TaskRow]:
     """Tasks that existed at some point of the range: created before its end and not
     closed before its start (so open ones too)."""
-    query = (
-        select(Task, Vendor)
-        .join(Vendor, col(Vendor.id) == col(Task.vendor_id))
-        .where(
-            Task.team_id == team_id,
-            _in_use(),
-            col(Task.created_at) < end,
-            or_(col(Task.closed_at).is_(None), col(Task.closed_at) >= start),
-        )
-        .order_by(col(Task.created_at), col(Task.id))
+    query = select_task_rows(
+        Task.team_id == team_id,
+        _in_use(),
+        col(Task.created_at) < end,
+        or_(col(Task.closed_at).is_(None), col(Task.closed_at) >= start),
     )
-    return [TaskRow(task=task, vendor=vendor) for task, vendor in session.exec(query).all()]
+    return task_rows(session, query.order_by(col(Task.created_at), col(Task.id)))
 
 
 Record = TypeVar("Record", StatusUpdate, TaskFeedback, Delivery, AuditEntry)

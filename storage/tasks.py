@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from storage.database import add_flushed, save_changes
 from storage.models import Task, TaskStatus, Vendor
@@ -19,6 +21,20 @@ class TaskRow:
 
     task: Task
     vendor: Vendor
+
+
+def select_task_rows(*where: Any) -> Select[Task, Vendor]:
+    """Tasks with their vendors, as `where` narrows them, for TaskRows (`task_rows`)."""
+    return select(Task, Vendor).join(Vendor, col(Vendor.id) == col(Task.vendor_id)).where(*where)
+
+
+def task_rows(session: Session, query: Select[Task, Vendor]) -> list[TaskRow]:
+    return [TaskRow(task, vendor) for task, vendor in session.exec(query).all()]
+
+
+def soonest_due_first() -> tuple[Any, ...]:
+    """ORDER BY for task lists: soonest due first, no due date last, then oldest first."""
+    return col(Task.due_date).is_(None), col(Task.due_date), col(Task.id)
 
 
 @dataclass(frozen=True)
@@ -57,10 +73,9 @@ def get_task_row(session: Session, team_id: str, task_id: int) -> TaskRow | None
     still be inserted meanwhile; task ids never change.
     """
     row = session.exec(
-        select(Task, Vendor)
-        .join(Vendor, col(Vendor.id) == col(Task.vendor_id))
-        .where(Task.id == task_id, Task.team_id == team_id)
-        .with_for_update(of=Task, key_share=True)
+        select_task_rows(Task.id == task_id, Task.team_id == team_id).with_for_update(
+            of=Task, key_share=True
+        )
     ).first()
     return TaskRow(task=row[0], vendor=row[1]) if row else None
 
@@ -75,15 +90,11 @@ def list_open_tasks(
     limit: int = 200,
 ) -> Sequence[TaskRow]:
     """Open tasks, soonest due first (no due date last), filtered as asked."""
-    query = (
-        select(Task, Vendor)
-        .join(Vendor, col(Vendor.id) == col(Task.vendor_id))
-        .where(
-            Task.team_id == team_id,
-            Task.status == TaskStatus.OPEN,
-            # A removed vendor's tasks are kept, but out of every list and check-in.
-            col(Vendor.removed_at).is_(None),
-        )
+    query = select_task_rows(
+        Task.team_id == team_id,
+        Task.status == TaskStatus.OPEN,
+        # A removed vendor's tasks are kept, but out of every list and check-in.
+        col(Vendor.removed_at).is_(None),
     )
     if vendor_id is not None:
         query = query.where(Task.vendor_id == vendor_id)
@@ -91,8 +102,7 @@ def list_open_tasks(
         query = query.where(Task.owner_id == owner_id)
     if due_before is not None:
         query = query.where(col(Task.due_date).is_not(None), col(Task.due_date) < due_before)
-    query = query.order_by(col(Task.due_date).is_(None), col(Task.due_date), col(Task.id))
-    return [TaskRow(task=t, vendor=v) for t, v in session.exec(query.limit(limit)).all()]
+    return task_rows(session, query.order_by(*soonest_due_first()).limit(limit))
 
 
 def update_task(session: Session, task: Task, now: datetime, **changes: object) -> Task:

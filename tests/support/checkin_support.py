@@ -58,14 +58,17 @@ def make_vendor(
     with transaction(engine) as session:
         return vendor_store.add_vendor(
             session,
-            team_id="T0TEAM",
-            channel_id=channel_id,
-            name=name,
-            timezone="UTC",
-            checkin_cadence="weekdays@09:00",
-            summary_cadence="fri@16:00",
-            added_by=added_by,
-            now=SENT_AT,
+            Vendor(
+                team_id="T0TEAM",
+                channel_id=channel_id,
+                name=name,
+                timezone="UTC",
+                checkin_cadence="weekdays@09:00",
+                summary_cadence="fri@16:00",
+                added_by=added_by,
+                created_at=SENT_AT,
+                updated_at=SENT_AT,
+            ),
         )
 
 
