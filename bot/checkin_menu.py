@@ -115,7 +115,7 @@ def record_nothing_new(
         status = TaskUpdate.ON_TRACK
         if previous is not None and previous.status != TaskUpdate.DONE:
             status = TaskUpdate(previous.status)
-        said = updates.SaidStatus(status, user_id, SOURCE_NOTHING_NEW)
+        said = updates.Said(status, user_id, SOURCE_NOTHING_NEW)
         updates.add_status_update(session, task, post.id, said, now)
         answered += 1
     if not answered:

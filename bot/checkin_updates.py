@@ -180,7 +180,7 @@ def record_button_status(
     if refusal is not None:
         raise UsageError(refusal)
     _check_not_repeated(session, post.saved_id, task.saved_id, status, user_id, now)
-    said = _Said(status, user_id, user_is_outside, "button", "")
+    said = _Said(status, user_id, "button", user_is_outside=user_is_outside)
     return _record(session, post, vendor, task, said, now)
 
 
@@ -222,7 +222,7 @@ def record_all_on_track(
             continue
         if row.latest is not None and row.latest.status == TaskUpdate.ON_TRACK:
             continue
-        said = _Said(TaskUpdate.ON_TRACK, user_id, False, "button", "")
+        said = _Said(TaskUpdate.ON_TRACK, user_id, "button", user_is_outside=False)
         recorded.append(_record(session, post, vendor, row.task, said, now))
     if not recorded:
         raise RepeatedClick(
@@ -281,14 +281,12 @@ def _check_open(task: Task, post_id: int) -> None:
 
 
 @dataclass(frozen=True)
-class _Said:
-    """Who said what about a task, and where: a button or a reply."""
+class _Said(updates.Said):
+    """Who said what about a task, and where (a button or a reply); and whether they are
+    outside the team, which decides what their "Done" does."""
 
     status: TaskUpdate
-    user_id: str
-    user_is_outside: bool
-    source: str
-    note: str
+    user_is_outside: bool = False
 
 
 def _record(
@@ -470,7 +468,7 @@ def _apply_reply_status(
     refusal = done_refusal(task, said.status, user_id, user_is_outside, admins)
     if refusal is not None:
         return "I kept your reply but recorded no status for it. " + refusal
-    status = _Said(said.status, user_id, user_is_outside, "reply", said.note)
+    status = _Said(said.status, user_id, "reply", said.note, user_is_outside)
     return _record(session, post, vendor, task, status, now)
 
 

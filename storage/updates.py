@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
-from typing import Protocol
 
 from sqlmodel import Session, col, select
 
@@ -72,41 +71,22 @@ def latest_status_update(session: Session, post_id: int, task_id: int) -> Status
     ).first()
 
 
-class Said(Protocol):
-    """What someone said about a task, and where: the columns a status update copies."""
-
-    @property
-    def status(self) -> str: ...
-    @property
-    def user_id(self) -> str: ...
-    @property
-    def source(self) -> str: ...  # "button", "reply", "command" or "nothing_new"
-    @property
-    def note(self) -> str: ...
-
-
 @dataclass(frozen=True)
-class SaidStatus:
-    """A Said for callers that have none of their own (a command, a test)."""
+class Said:
+    """What someone said about a task, and where: a status update's own columns. Callers
+    may subclass it to carry more about the speaker; only these fields are stored."""
 
     status: str
     user_id: str
-    source: str
+    source: str  # "button", "reply", "command" or "nothing_new"
     note: str = ""
 
 
 def add_status_update(
     session: Session, task: Task, post_id: int | None, said: Said, at: datetime
 ) -> StatusUpdate:
-    update = StatusUpdate(
-        task_id=task.saved_id,
-        post_id=post_id,
-        user_id=said.user_id,
-        status=said.status,
-        note=said.note,
-        source=said.source,
-        at=at,
-    )
+    columns = {field.name: getattr(said, field.name) for field in fields(Said)}
+    update = StatusUpdate(task_id=task.saved_id, post_id=post_id, at=at, **columns)
     return add_flushed(session, update)
 
 
