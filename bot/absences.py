@@ -160,13 +160,7 @@ def record_away(
     if len(note) > MAX_NOTE_LENGTH:
         raise UsageError(f"Keep the note under {MAX_NOTE_LENGTH} characters.")
     absence, added = absence_store.add_absence(
-        session,
-        vendor_id=vendor.saved_id,
-        user_id=user_id,
-        first_day=first,
-        last_day=last,
-        note=note,
-        now=now,
+        session, vendor, user_id, first_day=first, last_day=last, note=note, now=now
     )
     if added:  # said again: the row and its audit entry are already there
         audit.record_change(

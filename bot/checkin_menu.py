@@ -115,15 +115,8 @@ def record_nothing_new(
         status = TaskUpdate.ON_TRACK
         if previous is not None and previous.status != TaskUpdate.DONE:
             status = TaskUpdate(previous.status)
-        updates.add_status_update(
-            session,
-            task_id=task.saved_id,
-            post_id=post.id,
-            user_id=user_id,
-            status=status,
-            source=SOURCE_NOTHING_NEW,
-            at=now,
-        )
+        said = updates.Said(status, user_id, SOURCE_NOTHING_NEW)
+        updates.add_status_update(session, task, post.id, said, now)
         answered += 1
     if not answered:
         raise UsageError("Every task in this check-in is answered already; nothing changed.")

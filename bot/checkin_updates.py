@@ -180,7 +180,7 @@ def record_button_status(
     if refusal is not None:
         raise UsageError(refusal)
     _check_not_repeated(session, post.saved_id, task.saved_id, status, user_id, now)
-    said = _Said(status, user_id, user_is_outside, "button", "")
+    said = _Said(status, user_id, "button", user_is_outside=user_is_outside)
     return _record(session, post, vendor, task, said, now)
 
 
@@ -222,7 +222,7 @@ def record_all_on_track(
             continue
         if row.latest is not None and row.latest.status == TaskUpdate.ON_TRACK:
             continue
-        said = _Said(TaskUpdate.ON_TRACK, user_id, False, "button", "")
+        said = _Said(TaskUpdate.ON_TRACK, user_id, "button", user_is_outside=False)
         recorded.append(_record(session, post, vendor, row.task, said, now))
     if not recorded:
         raise RepeatedClick(
@@ -281,14 +281,12 @@ def _check_open(task: Task, post_id: int) -> None:
 
 
 @dataclass(frozen=True)
-class _Said:
-    """Who said what about a task, and where: a button or a reply."""
+class _Said(updates.Said):
+    """Who said what about a task, and where (a button or a reply); and whether they are
+    outside the team, which decides what their "Done" does."""
 
     status: TaskUpdate
-    user_id: str
-    user_is_outside: bool
-    source: str
-    note: str
+    user_is_outside: bool = False
 
 
 def _record(
@@ -299,16 +297,7 @@ def _record(
     said: _Said,
     now: datetime,
 ) -> StatusRecorded:
-    update = updates.add_status_update(
-        session,
-        task_id=task.saved_id,
-        post_id=post.id,
-        user_id=said.user_id,
-        status=said.status,
-        source=said.source,
-        note=said.note,
-        at=now,
-    )
+    update = updates.add_status_update(session, task, post.id, said, now)
     audit.record_change(
         session,
         team_id=vendor.team_id,
@@ -418,15 +407,8 @@ def record_thread_reply(
         return None
     plain = readable_text(text)
     try:
-        response = updates.add_checkin_response(
-            session,
-            post_id=post.saved_id,
-            event_id=event_id,
-            user_id=user_id,
-            text=plain,
-            message_ts=message_ts,
-            at=now,
-        )
+        reply = updates.Reply(event_id, user_id, plain, message_ts, now)
+        response = updates.add_checkin_response(session, post, reply)
     except IntegrityError:
         raise DuplicateDelivery(event_id or message_ts) from None
     parsed = parse_reply(plain)
@@ -486,7 +468,7 @@ def _apply_reply_status(
     refusal = done_refusal(task, said.status, user_id, user_is_outside, admins)
     if refusal is not None:
         return "I kept your reply but recorded no status for it. " + refusal
-    status = _Said(said.status, user_id, user_is_outside, "reply", said.note)
+    status = _Said(said.status, user_id, "reply", said.note, user_is_outside)
     return _record(session, post, vendor, task, status, now)
 
 

@@ -76,8 +76,7 @@ def register_vendor(
     caller looked (see storage.vendors.add_vendor); nothing was written then.
     """
     extra = new_vendor_settings(command, defaults, now) if command else {}
-    vendor = vendors.add_vendor(
-        session,
+    new = Vendor(
         team_id=team_id,
         channel_id=channel_id,
         name=(command.name if command and command.name else channel_name)[:80],
@@ -89,10 +88,14 @@ def register_vendor(
             str(command.summary) if command and command.summary else defaults.summary_cadence
         ),
         added_by=actor_id,
-        now=now,
-        workdays=command.workdays if command else None,
-        remind_after_minutes=command.remind_after_minutes if command else None,
+        created_at=now,
+        updated_at=now,
     )
+    if command and command.workdays is not None:
+        new.workdays = command.workdays
+    if command and command.remind_after_minutes is not None:
+        new.remind_after_minutes = command.remind_after_minutes
+    vendor = vendors.add_vendor(session, new)
     if vendor is None:
         return None
     if command and command.feedback and command.feedback != FEEDBACK_WITH_SUMMARY:
@@ -225,17 +228,8 @@ def create_task(
         registered, meanwhile = False, True
     if vendor is None:  # pragma: no cover - the insert found the key taken
         raise LookupError(f"no vendor for {channel_id} after finding it taken")
-    task = tasks.create_task(
-        session,
-        vendor=vendor,
-        title=title,
-        standard=standard,
-        owner_id=owner_id,
-        assignee_id=assignee_id,
-        due_date=due_date,
-        now=now,
-        cost_minor=cost_minor,
-    )
+    new = tasks.NewTask(title, standard, owner_id, assignee_id, due_date, cost_minor)
+    task = tasks.create_task(session, vendor, new, now)
     detail: dict[str, object] = {"title": title, "due_date": due_date, "assignee_id": assignee_id}
     if cost_minor is not None:
         detail.update(cost_minor=cost_minor, currency=vendor.currency)

@@ -35,6 +35,7 @@ from storage.models import (
     VendorFeedback,
 )
 from storage.tasks import TaskRow
+from storage.updates import Reply
 
 MAX_CHANGE_REQUEST_LENGTH = 2000
 MAX_RATING_COMMENT_LENGTH = 2000
@@ -329,15 +330,7 @@ def request_changes(
         note=note,
     ):
         raise _already_reviewed(session, review)
-    tasks.update_task(
-        session,
-        review.task,
-        now,
-        status=TaskStatus.OPEN,
-        delivered_at=None,
-        delivered_by=None,
-        due_in_force=None,
-    )
+    tasks.reopen_task(session, review.task, now)  # a delivered task was never closed
     audit.record_change(
         session,
         team_id=team_id,
@@ -354,12 +347,7 @@ def request_changes(
 # --------------------------------------------------------------------------- ratings
 
 
-@dataclass(frozen=True)
-class Rating:
-    quality: int
-    timeliness: int
-    communication: int
-    comment: str = ""
+Rating = review_store.Rating  # the form's scores are the stored rating's columns
 
 
 def check_rating(
@@ -429,16 +417,7 @@ def rate_task(
         user_id=user_id,
         user_is_outside=user_is_outside,
     )
-    feedback, created = review_store.save_task_feedback(
-        session,
-        task=row.task,
-        rated_by=user_id,
-        quality=rating.quality,
-        timeliness=rating.timeliness,
-        communication=rating.communication,
-        comment=rating.comment,
-        now=now,
-    )
+    feedback, created = review_store.save_task_feedback(session, row.task, rating, user_id, now)
     audit.record_change(
         session,
         team_id=team_id,
@@ -487,15 +466,8 @@ def record_vendor_feedback(
     if post is None or vendor is None or vendor.team_id != team_id:
         return None
     try:
-        feedback = review_store.add_vendor_feedback(
-            session,
-            post=post,
-            event_id=event_id,
-            user_id=user_id,
-            text=readable_text(text),
-            message_ts=message_ts,
-            at=now,
-        )
+        reply = Reply(event_id, user_id, readable_text(text), message_ts, now)
+        feedback = review_store.add_vendor_feedback(session, post, reply)
     except IntegrityError:
         raise DuplicateDelivery(event_id or message_ts) from None
     return FeedbackReply(feedback=feedback, post=post)

@@ -198,17 +198,7 @@ def reopen_task(
             "rated_by": rating.rated_by,
         }
         session.delete(rating)
-    tasks.update_task(
-        session,
-        task,
-        now,
-        status=TaskStatus.OPEN,
-        closed_at=None,
-        closed_by=None,
-        delivered_at=None,
-        delivered_by=None,
-        due_in_force=None,
-    )
+    tasks.reopen_task(session, task, now)
     audit.record_change(
         session,
         team_id=team_id,

@@ -8,16 +8,16 @@ from datetime import date, datetime
 from sqlmodel import Session, col, delete, select
 
 from storage.database import insert_unless_taken
-from storage.models import VendorAbsence
+from storage.models import Vendor, VendorAbsence
 
 SPAN = ("vendor_id", "user_id", "first_day", "last_day")
 
 
 def add_absence(
     session: Session,
-    *,
-    vendor_id: int,
+    vendor: Vendor,
     user_id: str,
+    *,
     first_day: date,
     last_day: date,
     note: str,
@@ -26,7 +26,7 @@ def add_absence(
     """The absence for this person and span, and whether this call added it: the same span
     said again (or at the same instant by a second submission) is the row already there."""
     values = {
-        "vendor_id": vendor_id,
+        "vendor_id": vendor.saved_id,
         "user_id": user_id,
         "first_day": first_day,
         "last_day": last_day,
@@ -36,7 +36,7 @@ def add_absence(
     new_id = insert_unless_taken(session, VendorAbsence, values, SPAN)
     found = session.exec(
         select(VendorAbsence).where(
-            VendorAbsence.vendor_id == vendor_id,
+            VendorAbsence.vendor_id == vendor.saved_id,
             VendorAbsence.user_id == user_id,
             VendorAbsence.first_day == first_day,
             VendorAbsence.last_day == last_day,

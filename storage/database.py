@@ -13,8 +13,9 @@ import random
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -250,6 +251,36 @@ def insert_unless_taken(
         .returning(table.c.id)
     ).first()
     return None if inserted is None else int(inserted[0])
+
+
+Saved = TypeVar("Saved", bound=SQLModel)
+
+
+def add_flushed(session: Session, row: Saved) -> Saved:
+    """Insert the row and flush at once: it has its id, and a unique key it breaks raises
+    IntegrityError here (a repeated Slack delivery), before the caller writes anything else."""
+    session.add(row)
+    session.flush()
+    return row
+
+
+class _Stamped(Protocol):
+    updated_at: datetime
+
+
+Stamped = TypeVar("Stamped", bound=_Stamped)
+
+
+def save_changes(
+    session: Session, row: Stamped, now: datetime, changes: Mapping[str, object]
+) -> Stamped:
+    """Set the changed columns (name to value) and `updated_at` on a task or vendor, and flush."""
+    for name, value in changes.items():
+        setattr(row, name, value)
+    row.updated_at = now
+    session.add(row)
+    session.flush()
+    return row
 
 
 def ping(engine: Engine) -> None:

@@ -89,23 +89,32 @@ class RatingEvent:
     communication: int
 
 
-def rating_events(session: Session, vendor_id: int, span: Span) -> list[RatingEvent]:
+def _events(
+    session: Session,
+    record: type[TaskFeedback] | type[Delivery],
+    at: Any,
+    vendor_id: int,
+    span: Span,
+    *columns: Any,
+) -> Sequence[Any]:
+    """(the local day of `at`, *columns) for each of the vendor's `record` rows whose `at`
+    falls in the span, in the order of `at`: one query."""
     prepare_local_dates(session)
-    created_at = col(TaskFeedback.created_at)
     query = (
-        sql_select(
-            local_date(created_at, col(Vendor.timezone)),
-            col(TaskFeedback.quality),
-            col(TaskFeedback.timeliness),
-            col(TaskFeedback.communication),
-        )
-        .join(Vendor, col(Vendor.id) == col(TaskFeedback.vendor_id))
-        .where(col(TaskFeedback.vendor_id) == vendor_id, within_span(created_at, span))
-        .order_by(created_at, col(TaskFeedback.id))
+        sql_select(local_date(col(at), col(Vendor.timezone)), *columns)
+        .join(Vendor, col(Vendor.id) == col(record.vendor_id))
+        .where(col(record.vendor_id) == vendor_id, within_span(col(at), span))
+        .order_by(col(at), col(record.id))
     )
+    return session.execute(query).all()
+
+
+def rating_events(session: Session, vendor_id: int, span: Span) -> list[RatingEvent]:
+    scores = (TaskFeedback.quality, TaskFeedback.timeliness, TaskFeedback.communication)
+    rows = _events(session, TaskFeedback, TaskFeedback.created_at, vendor_id, span, *scores)
     return [
         RatingEvent(_day(day), int(quality), int(timeliness), int(communication))
-        for day, quality, timeliness, communication in session.execute(query).all()
+        for day, quality, timeliness, communication in rows
     ]
 
 
@@ -119,15 +128,8 @@ class DeliveryEvent:
 
 
 def delivery_events(session: Session, vendor_id: int, span: Span) -> list[DeliveryEvent]:
-    prepare_local_dates(session)
-    delivered_at = col(Delivery.delivered_at)
-    query = (
-        sql_select(local_date(delivered_at, col(Vendor.timezone)), col(Delivery.outcome))
-        .join(Vendor, col(Vendor.id) == col(Delivery.vendor_id))
-        .where(col(Delivery.vendor_id) == vendor_id, within_span(delivered_at, span))
-        .order_by(delivered_at, col(Delivery.id))
-    )
-    return [DeliveryEvent(_day(day), str(outcome)) for day, outcome in session.execute(query)]
+    rows = _events(session, Delivery, Delivery.delivered_at, vendor_id, span, Delivery.outcome)
+    return [DeliveryEvent(_day(day), str(outcome)) for day, outcome in rows]
 
 
 def unfinished_tasks(session: Session, vendor_id: int, *, limit: int = 40) -> Sequence[Task]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -38,14 +38,19 @@ class Row(SQLModel):
     returns and every row after `session.flush()`. See docs/decisions.md.
     """
 
-    if TYPE_CHECKING:
-        id: int | None
+    id: int | None = Field(default=None, primary_key=True)
 
     @property
     def saved_id(self) -> int:
         if self.id is None:
             raise UnsavedRowError(f"{type(self).__name__} has no id before it is flushed")
         return self.id
+
+
+def _text_field() -> Any:
+    """A NOT NULL TEXT column, empty by default in Python and in the database (rows that
+    migrations add get "" too). A Field, not a Column, so a shared base may declare it."""
+    return Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
 
 
 class TaskStatus(StrEnum):
@@ -76,7 +81,6 @@ class Vendor(Row, table=True):
     __tablename__ = "vendors"
     __table_args__ = (UniqueConstraint("team_id", "channel_id", name="uq_vendors_team_channel"),)
 
-    id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32, index=True)
     channel_id: str = Field(max_length=32)
     name: str = Field(max_length=80)
@@ -117,9 +121,7 @@ class Vendor(Row, table=True):
     # days off on top of the Holiday rows; see bot.public_holidays.
     public_holidays: str | None = Field(default=None, max_length=16)
     # The team's own check-in questions, one per line (at most five); empty: none asked.
-    checkin_questions: str = Field(
-        default="", sa_column=Column(Text, nullable=False, server_default="")
-    )
+    checkin_questions: str = _text_field()
 
 
 class Task(Row, table=True):
@@ -129,11 +131,10 @@ class Task(Row, table=True):
     # A reply in a task's thread finds its task by the announcement's ts.
     __table_args__ = (Index("ix_tasks_announcement_ts", "announcement_ts"),)
 
-    id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32, index=True)
     vendor_id: int = Field(foreign_key="vendors.id", index=True)
     title: str = Field(max_length=300)
-    standard: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    standard: str = _text_field()
     owner_id: str = Field(max_length=32, index=True)
     assignee_id: str | None = Field(default=None, max_length=32)
     due_date: date | None = Field(default=None)
@@ -160,7 +161,6 @@ class ConfirmedRequest(Row, table=True):
     __tablename__ = "confirmed_requests"
     __table_args__ = (UniqueConstraint("team_id", "request_key", name="uq_confirmed_requests_key"),)
 
-    id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
     request_key: str = Field(max_length=64)
     confirmed_by: str = Field(max_length=32)
@@ -172,7 +172,6 @@ class AuditEntry(Row, table=True):
 
     __tablename__ = "audit_log"
 
-    id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32, index=True)
     actor_id: str = Field(max_length=32)
     action: str = Field(max_length=64)
@@ -209,7 +208,6 @@ class Holiday(Row, table=True):
     __tablename__ = "holidays"
     __table_args__ = (UniqueConstraint("vendor_id", "day", name="uq_holidays_vendor_day"),)
 
-    id: int | None = Field(default=None, primary_key=True)
     vendor_id: int = Field(foreign_key="vendors.id", index=True)
     day: date
 
@@ -227,17 +225,32 @@ class VendorAbsence(Row, table=True):
         ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
     vendor_id: int = Field(foreign_key="vendors.id", index=True)
     user_id: str = Field(max_length=32)
     first_day: date
     last_day: date
-    note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    note: str = _text_field()
     created_at: datetime
 
 
-class ScheduledPost(Row, table=True):
-    """The claim on one scheduled message, taken before it is posted.
+class PostClaim(Row):
+    """The claim on one scheduled message, taken before it is posted (ScheduledPost for a
+    vendor's messages, TeamPost for a team's): one claim per kind and occurrence, so two
+    processes never post the same message; then its state and, once posted, its ts."""
+
+    kind: str = Field(max_length=16)
+    occurrence: str = Field(max_length=40)
+    state: str = Field(default=PostState.CLAIMED, max_length=16)
+    claimed_by: str = Field(max_length=64)
+    claimed_at: datetime
+    channel_id: str = Field(max_length=32)
+    message_ts: str | None = Field(default=None, max_length=32)
+    sent_at: datetime | None = Field(default=None)
+    detail: str | None = Field(default=None, max_length=200)
+
+
+class ScheduledPost(PostClaim, table=True):
+    """The claim on one scheduled message to a vendor, taken before it is posted.
 
     Unique per vendor, kind and occurrence, where the occurrence is the vendor's local date
     and slot (`2026-11-03T09:00`), never a UTC instant: at the autumn DST fold a wall-clock
@@ -251,18 +264,9 @@ class ScheduledPost(Row, table=True):
         Index("ix_scheduled_posts_channel_message", "channel_id", "message_ts"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
     vendor_id: int = Field(foreign_key="vendors.id", index=True)
-    kind: str = Field(max_length=16)
-    occurrence: str = Field(max_length=40)
     state: str = Field(default=PostState.CLAIMED, max_length=16, index=True)
-    claimed_by: str = Field(max_length=64)
-    claimed_at: datetime
-    channel_id: str = Field(max_length=32)
-    message_ts: str | None = Field(default=None, max_length=32)
     thread_ts: str | None = Field(default=None, max_length=32)
-    sent_at: datetime | None = Field(default=None)
-    detail: str | None = Field(default=None, max_length=200)
 
 
 class CheckinTask(Row, table=True):
@@ -271,7 +275,6 @@ class CheckinTask(Row, table=True):
     __tablename__ = "checkin_tasks"
     __table_args__ = (UniqueConstraint("post_id", "task_id", name="uq_checkin_tasks_post_task"),)
 
-    id: int | None = Field(default=None, primary_key=True)
     post_id: int = Field(foreign_key="scheduled_posts.id", index=True)
     task_id: int = Field(foreign_key="tasks.id", index=True)
     position: int = Field(default=0)
@@ -289,12 +292,11 @@ class StatusUpdate(Row, table=True):
 
     __tablename__ = "status_updates"
 
-    id: int | None = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="tasks.id", index=True)
     post_id: int | None = Field(default=None, foreign_key="scheduled_posts.id", index=True)
     user_id: str = Field(max_length=32)
     status: str = Field(max_length=16)
-    note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    note: str = _text_field()
     source: str = Field(max_length=16)  # "button", "reply" or "command"
     at: datetime
     # The owner's direct message about this status (`<dm channel>:<ts>`), so a note added
@@ -302,22 +304,26 @@ class StatusUpdate(Row, table=True):
     owner_alert: str | None = Field(default=None, max_length=64)
 
 
-class CheckinResponse(Row, table=True):
-    """A reply in a check-in's thread, stored from the message event (Slack keeps the text;
-    reading history back is rate-limited for apps, so we keep our own copy)."""
+class PostReply(Row):
+    """A reply in the thread of one of our posts, stored from the message event (Slack keeps
+    the text; reading history back is rate-limited for apps, so we keep our own copy).
+    Unique by event id and by post and message ts: Slack's retries store it once."""
+
+    post_id: int = Field(foreign_key="scheduled_posts.id", index=True)
+    event_id: str | None = Field(default=None, max_length=64, unique=True)
+    user_id: str = Field(max_length=32)
+    text: str = _text_field()
+    message_ts: str = Field(max_length=32)
+    at: datetime
+
+
+class CheckinResponse(PostReply, table=True):
+    """A reply in a check-in's thread."""
 
     __tablename__ = "checkin_responses"
     __table_args__ = (
         UniqueConstraint("post_id", "message_ts", name="uq_checkin_responses_message"),
     )
-
-    id: int | None = Field(default=None, primary_key=True)
-    post_id: int = Field(foreign_key="scheduled_posts.id", index=True)
-    event_id: str | None = Field(default=None, max_length=64, unique=True)
-    user_id: str = Field(max_length=32)
-    text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
-    message_ts: str = Field(max_length=32)
-    at: datetime
 
 
 class QuestionAnswer(Row, table=True):
@@ -326,13 +332,12 @@ class QuestionAnswer(Row, table=True):
 
     __tablename__ = "question_answers"
 
-    id: int | None = Field(default=None, primary_key=True)
     post_id: int = Field(foreign_key="scheduled_posts.id", index=True)
     vendor_id: int = Field(foreign_key="vendors.id", index=True)
     user_id: str = Field(max_length=32)
     position: int = Field(default=0)
-    question: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
-    answer: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    question: str = _text_field()
+    answer: str = _text_field()
     at: datetime
 
 
@@ -346,19 +351,18 @@ class TaskQuestion(Row, table=True):
         UniqueConstraint("channel_id", "message_ts", name="uq_task_questions_message"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="tasks.id", index=True)
     vendor_id: int = Field(foreign_key="vendors.id", index=True)
     channel_id: str = Field(max_length=32)
     message_ts: str = Field(max_length=32)
     user_id: str = Field(max_length=32)
-    text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    text: str = _text_field()
     asked_at: datetime
     answered_at: datetime | None = Field(default=None)
     answered_by: str | None = Field(default=None, max_length=32)
 
 
-class TeamPost(Row, table=True):
+class TeamPost(PostClaim, table=True):
     """The claim on a scheduled message that belongs to a team rather than one vendor (the
     internal digest); the same claim-then-post rule as ScheduledPost."""
 
@@ -367,17 +371,7 @@ class TeamPost(Row, table=True):
         UniqueConstraint("team_id", "kind", "occurrence", name="uq_team_posts_occurrence"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32, index=True)
-    kind: str = Field(max_length=16)
-    occurrence: str = Field(max_length=40)
-    state: str = Field(default=PostState.CLAIMED, max_length=16)
-    claimed_by: str = Field(max_length=64)
-    claimed_at: datetime
-    channel_id: str = Field(max_length=32)
-    message_ts: str | None = Field(default=None, max_length=32)
-    sent_at: datetime | None = Field(default=None)
-    detail: str | None = Field(default=None, max_length=200)
 
 
 class ReviewOutcome(StrEnum):
@@ -391,7 +385,6 @@ class Delivery(Row, table=True):
 
     __tablename__ = "deliveries"
 
-    id: int | None = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="tasks.id", index=True)
     vendor_id: int = Field(foreign_key="vendors.id", index=True)
     delivered_by: str = Field(max_length=32)
@@ -399,10 +392,10 @@ class Delivery(Row, table=True):
     outcome: str = Field(default=ReviewOutcome.PENDING, max_length=24)
     reviewed_by: str | None = Field(default=None, max_length=32)
     reviewed_at: datetime | None = Field(default=None)
-    review_note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    review_note: str = _text_field()
     # What the vendor said with its "Done" (the rest of a `#7 done <link>` reply): shown in
     # the owner's review message.
-    note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    note: str = _text_field()
 
 
 class TaskFeedback(Row, table=True):
@@ -410,32 +403,24 @@ class TaskFeedback(Row, table=True):
 
     __tablename__ = "task_feedback"
 
-    id: int | None = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="tasks.id", unique=True)
     vendor_id: int = Field(foreign_key="vendors.id", index=True)
     rated_by: str = Field(max_length=32)
     quality: int
     timeliness: int
     communication: int
-    comment: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    comment: str = _text_field()
     created_at: datetime
     updated_at: datetime
 
 
-class VendorFeedback(Row, table=True):
+class VendorFeedback(PostReply, table=True):
     """What a vendor told us in reply to the weekly "what blocks you?" prompt."""
 
     __tablename__ = "vendor_feedback"
     __table_args__ = (UniqueConstraint("post_id", "message_ts", name="uq_vendor_feedback_message"),)
 
-    id: int | None = Field(default=None, primary_key=True)
     vendor_id: int = Field(foreign_key="vendors.id", index=True)
-    post_id: int = Field(foreign_key="scheduled_posts.id", index=True)
-    event_id: str | None = Field(default=None, max_length=64, unique=True)
-    user_id: str = Field(max_length=32)
-    text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
-    message_ts: str = Field(max_length=32)
-    at: datetime
 
 
 class TrialDecision(StrEnum):
@@ -453,7 +438,6 @@ class VendorTrialDecision(Row, table=True):
         UniqueConstraint("vendor_id", "trial_ends_on", name="uq_trial_decisions_trial"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
     vendor_id: int = Field(foreign_key="vendors.id", index=True)
     trial_started_on: date
     trial_ends_on: date
@@ -484,7 +468,7 @@ class Workspace(SQLModel, table=True):
     timezone: str | None = Field(default=None, max_length=64)
 
 
-class Job(SQLModel, table=True):
+class Job(Row, table=True):
     """A Slack request's work after the ack, queued until a runner has done it (bot.jobs).
 
     `lease_until`: the runner that claimed it is working on it until then (and renews it);
@@ -502,7 +486,6 @@ class Job(SQLModel, table=True):
         ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=32)
     team_id: str = Field(default="", max_length=32)
     payload: str = Field(sa_type=Text)

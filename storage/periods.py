@@ -8,44 +8,46 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
-from storage.models import PostKind, PostState, ScheduledPost, TeamPost
+from storage.models import PostClaim, PostKind, PostState, ScheduledPost, TeamPost
 
 
 def summaries_sent_before(
     session: Session, vendor_id: int, before: datetime, *, limit: int = 2
 ) -> list[datetime]:
     """When the vendor's latest scheduled summaries were sent, before `before`, newest first."""
-    query = (
-        select(ScheduledPost.sent_at)
-        .where(
-            ScheduledPost.vendor_id == vendor_id,
-            ScheduledPost.kind == PostKind.SUMMARY,
-            ScheduledPost.state == PostState.SENT,
-            col(ScheduledPost.sent_at).is_not(None),
-            col(ScheduledPost.sent_at) < before,
-        )
-        .order_by(col(ScheduledPost.sent_at).desc())
-        .limit(limit)
-    )
-    return [moment for moment in session.exec(query).all() if moment is not None]
+    mine = col(ScheduledPost.vendor_id) == vendor_id
+    return _sent_before(session, ScheduledPost, mine, PostKind.SUMMARY, before, limit)
 
 
 def team_posts_sent_before(
     session: Session, team_id: str, kind: str, before: datetime, *, limit: int = 2
 ) -> list[datetime]:
     """When the team's latest posts of `kind` (the digest) were sent, before `before`."""
+    return _sent_before(session, TeamPost, col(TeamPost.team_id) == team_id, kind, before, limit)
+
+
+def _sent_before(
+    session: Session,
+    table: type[PostClaim],
+    whose: ColumnElement[bool],
+    kind: str,
+    before: datetime,
+    limit: int,
+) -> list[datetime]:
+    sent_at = col(table.sent_at)
     query = (
-        select(TeamPost.sent_at)
+        select(sent_at)
         .where(
-            TeamPost.team_id == team_id,
-            TeamPost.kind == kind,
-            TeamPost.state == PostState.SENT,
-            col(TeamPost.sent_at).is_not(None),
-            col(TeamPost.sent_at) < before,
+            whose,
+            table.kind == kind,
+            table.state == PostState.SENT,
+            sent_at.is_not(None),
+            sent_at < before,
         )
-        .order_by(col(TeamPost.sent_at).desc())
+        .order_by(sent_at.desc())
         .limit(limit)
     )
     return [moment for moment in session.exec(query).all() if moment is not None]

@@ -23,7 +23,7 @@ from storage.models import (
     TaskFeedback,
     Vendor,
 )
-from storage.tasks import TaskRow
+from storage.tasks import TaskRow, select_task_rows, task_rows
 
 
 def _in_use() -> ColumnElement[bool]:
@@ -36,18 +36,13 @@ def tasks_active_between(
 ) -> Sequence[TaskRow]:
     """Tasks that existed at some point of the range: created before its end and not
     closed before its start (so open ones too)."""
-    query = (
-        select(Task, Vendor)
-        .join(Vendor, col(Vendor.id) == col(Task.vendor_id))
-        .where(
-            Task.team_id == team_id,
-            _in_use(),
-            col(Task.created_at) < end,
-            or_(col(Task.closed_at).is_(None), col(Task.closed_at) >= start),
-        )
-        .order_by(col(Task.created_at), col(Task.id))
+    query = select_task_rows(
+        Task.team_id == team_id,
+        _in_use(),
+        col(Task.created_at) < end,
+        or_(col(Task.closed_at).is_(None), col(Task.closed_at) >= start),
     )
-    return [TaskRow(task=task, vendor=vendor) for task, vendor in session.exec(query).all()]
+    return task_rows(session, query.order_by(col(Task.created_at), col(Task.id)))
 
 
 Record = TypeVar("Record", StatusUpdate, TaskFeedback, Delivery, AuditEntry)
@@ -68,19 +63,15 @@ def _with_task_and_vendor(
     return [(row, task, vendor) for row, task, vendor in session.exec(query).all()]
 
 
+def _within(column: Any, start: datetime, end: datetime) -> ColumnElement[bool]:
+    return (col(column) >= start) & (col(column) < end)
+
+
 def status_updates_between(
     session: Session, team_id: str, start: datetime, end: datetime
 ) -> Sequence[tuple[StatusUpdate, Task, Vendor]]:
-    return _with_task_and_vendor(
-        session,
-        StatusUpdate,
-        Task.vendor_id,
-        StatusUpdate.at,
-        Task.team_id == team_id,
-        _in_use(),
-        StatusUpdate.at >= start,
-        StatusUpdate.at < end,
-    )
+    reported = (Vendor.team_id == team_id, _in_use(), _within(StatusUpdate.at, start, end))
+    return _with_task_and_vendor(session, StatusUpdate, Task.vendor_id, StatusUpdate.at, *reported)
 
 
 def checkin_responses_between(
@@ -90,12 +81,7 @@ def checkin_responses_between(
         select(CheckinResponse, Vendor)
         .join(ScheduledPost, col(ScheduledPost.id) == col(CheckinResponse.post_id))
         .join(Vendor, col(Vendor.id) == col(ScheduledPost.vendor_id))
-        .where(
-            Vendor.team_id == team_id,
-            _in_use(),
-            CheckinResponse.at >= start,
-            CheckinResponse.at < end,
-        )
+        .where(Vendor.team_id == team_id, _in_use(), _within(CheckinResponse.at, start, end))
         .order_by(col(CheckinResponse.at), col(CheckinResponse.id))
     )
     return [(response, vendor) for response, vendor in session.exec(query).all()]
@@ -105,32 +91,21 @@ def ratings_between(
     session: Session, team_id: str, start: datetime, end: datetime
 ) -> Sequence[tuple[TaskFeedback, Task, Vendor]]:
     """Ratings first given in the range (TaskFeedback.created_at)."""
-    return _with_task_and_vendor(
-        session,
-        TaskFeedback,
-        TaskFeedback.vendor_id,
-        TaskFeedback.created_at,
-        Vendor.team_id == team_id,
-        _in_use(),
-        TaskFeedback.created_at >= start,
-        TaskFeedback.created_at < end,
-    )
+    given = TaskFeedback.created_at
+    reported = (Vendor.team_id == team_id, _in_use(), _within(given, start, end))
+    return _with_task_and_vendor(session, TaskFeedback, TaskFeedback.vendor_id, given, *reported)
 
 
 def deliveries_between(
     session: Session, team_id: str, start: datetime, end: datetime
 ) -> Sequence[tuple[Delivery, Task, Vendor]]:
     """Deliveries made, or reviewed, in [start, end): one row each (its latest state)."""
+    made_or_reviewed = or_(
+        _within(Delivery.delivered_at, start, end), _within(Delivery.reviewed_at, start, end)
+    )
+    reported = (Vendor.team_id == team_id, made_or_reviewed)
     return _with_task_and_vendor(
-        session,
-        Delivery,
-        Delivery.vendor_id,
-        Delivery.delivered_at,
-        Vendor.team_id == team_id,
-        or_(
-            (col(Delivery.delivered_at) >= start) & (col(Delivery.delivered_at) < end),
-            (col(Delivery.reviewed_at) >= start) & (col(Delivery.reviewed_at) < end),
-        ),
+        session, Delivery, Delivery.vendor_id, Delivery.delivered_at, *reported
     )
 
 
@@ -138,13 +113,6 @@ def due_date_changes_between(
     session: Session, team_id: str, start: datetime, end: datetime
 ) -> Sequence[tuple[AuditEntry, Task, Vendor]]:
     """Due dates changed in [start, end) (`task.rescheduled` in the audit log)."""
-    return _with_task_and_vendor(
-        session,
-        AuditEntry,
-        Task.vendor_id,
-        AuditEntry.at,
-        AuditEntry.team_id == team_id,
-        AuditEntry.action == "task.rescheduled",
-        col(AuditEntry.at) >= start,
-        col(AuditEntry.at) < end,
-    )
+    rescheduled = AuditEntry.action == "task.rescheduled"
+    reported = (AuditEntry.team_id == team_id, rescheduled, _within(AuditEntry.at, start, end))
+    return _with_task_and_vendor(session, AuditEntry, Task.vendor_id, AuditEntry.at, *reported)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from storage.database import insert_unless_taken
+from storage.database import add_flushed, insert_unless_taken
 from storage.models import (
     CheckinTask,
     Delivery,
@@ -22,7 +23,7 @@ from storage.models import (
     Vendor,
     VendorFeedback,
 )
-from storage.updates import find_sent_post_by_message
+from storage.updates import Reply, find_sent_post_by_message
 
 # --------------------------------------------------------------------------- deliveries
 
@@ -38,9 +39,7 @@ def add_delivery(
         delivered_at=now,
         outcome=ReviewOutcome.PENDING,
     )
-    session.add(delivery)
-    session.flush()
-    return delivery
+    return add_flushed(session, delivery)
 
 
 def get_delivery(session: Session, delivery_id: int) -> Delivery | None:
@@ -101,16 +100,18 @@ def get_task_feedback(session: Session, task_id: int) -> TaskFeedback | None:
     return session.exec(select(TaskFeedback).where(TaskFeedback.task_id == task_id)).first()
 
 
+@dataclass(frozen=True)
+class Rating:
+    """The owner's scores for a finished task, 1 to 5 each, and what they added."""
+
+    quality: int
+    timeliness: int
+    communication: int
+    comment: str  # "" when they added nothing
+
+
 def save_task_feedback(
-    session: Session,
-    *,
-    task: Task,
-    rated_by: str,
-    quality: int,
-    timeliness: int,
-    communication: int,
-    comment: str,
-    now: datetime,
+    session: Session, task: Task, rating: Rating, rated_by: str, now: datetime
 ) -> tuple[TaskFeedback, bool]:
     """Insert the task's rating, or update the one there is; True when it was new.
 
@@ -118,14 +119,7 @@ def save_task_feedback(
     none and both insert, so the insert is `ON CONFLICT (task_id) DO NOTHING`
     (storage.database.insert_unless_taken): the one that finds the row taken updates it.
     """
-    scores: dict[str, Any] = {
-        "rated_by": rated_by,
-        "quality": quality,
-        "timeliness": timeliness,
-        "communication": communication,
-        "comment": comment,
-        "updated_at": now,
-    }
+    scores: dict[str, Any] = {**asdict(rating), "rated_by": rated_by, "updated_at": now}
     inserted = insert_unless_taken(
         session,
         TaskFeedback,
@@ -154,30 +148,11 @@ def find_feedback_prompt_by_message(
     return find_sent_post_by_message(session, PostKind.FEEDBACK_PROMPT, channel_id, message_ts)
 
 
-def add_vendor_feedback(
-    session: Session,
-    *,
-    post: ScheduledPost,
-    event_id: str | None,
-    user_id: str,
-    text: str,
-    message_ts: str,
-    at: datetime,
-) -> VendorFeedback:
-    """Insert a reply to a feedback prompt and flush at once, so a repeated delivery raises
-    IntegrityError here (unique event_id, unique post and message ts)."""
-    feedback = VendorFeedback(
-        vendor_id=post.vendor_id,
-        post_id=post.saved_id,
-        event_id=event_id,
-        user_id=user_id,
-        text=text,
-        message_ts=message_ts,
-        at=at,
-    )
-    session.add(feedback)
-    session.flush()
-    return feedback
+def add_vendor_feedback(session: Session, post: ScheduledPost, reply: Reply) -> VendorFeedback:
+    """Insert a reply to a feedback prompt; a repeated delivery raises IntegrityError here
+    (unique event_id, unique post and message ts)."""
+    feedback = VendorFeedback(post_id=post.saved_id, vendor_id=post.vendor_id, **asdict(reply))
+    return add_flushed(session, feedback)
 
 
 def vendor_feedback_between(

@@ -32,16 +32,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, delete, select
 
-from storage.checkins import add_checkin_tasks, answers_checkin
+from storage.answers import checkin_answered
+from storage.checkins import add_checkin_tasks
 from storage.database import transaction
 from storage.models import (
-    CheckinResponse,
     CheckinTask,
     PostKind,
     PostState,
-    QuestionAnswer,
     ScheduledPost,
-    StatusUpdate,
     Task,
     TeamPost,
     Vendor,
@@ -173,9 +171,7 @@ def _awaiting() -> list[Any]:
         ScheduledPost.kind == PostKind.CHECKIN,
         ScheduledPost.state == PostState.SENT,
         col(ScheduledPost.sent_at) >= bindparam("sent_since"),
-        ~exists().where(answers_checkin(StatusUpdate, ScheduledPost)),
-        ~exists().where(col(CheckinResponse.post_id) == col(ScheduledPost.id)),
-        ~exists().where(col(QuestionAnswer.post_id) == col(ScheduledPost.id)),
+        ~checkin_answered(ScheduledPost),
         ~decided,
     ]
 

@@ -47,7 +47,7 @@ from storage.models import (
 )
 from storage.on_time import finished_at as judged_finished_at
 from storage.on_time import on_time as judged_on_time
-from storage.tasks import TaskRow
+from storage.tasks import TaskRow, select_task_rows, soonest_due_first, task_rows
 
 # UTC offsets run from -12:00 to +14:00: a local day starts at most 14 h before and ends
 # at most 12 h after the same day in UTC. Used as index-friendly bounds around the exact
@@ -474,19 +474,13 @@ def open_tasks_owned_by(
     session: Session, team_id: str, owner_id: str, *, limit: int = 60
 ) -> list[TaskRow]:
     """The owner's open tasks (delivered ones included) across vendors, soonest due first."""
-    query = (
-        select(Task, Vendor)
-        .join(Vendor, col(Vendor.id) == col(Task.vendor_id))
-        .where(
-            Task.team_id == team_id,
-            Task.owner_id == owner_id,
-            col(Task.status).in_((TaskStatus.OPEN, TaskStatus.DELIVERED)),
-            col(Vendor.removed_at).is_(None),  # a removed vendor is off the Home tab
-        )
-        .order_by(col(Task.due_date).is_(None), col(Task.due_date), col(Task.id))
-        .limit(limit)
+    query = select_task_rows(
+        Task.team_id == team_id,
+        Task.owner_id == owner_id,
+        col(Task.status).in_((TaskStatus.OPEN, TaskStatus.DELIVERED)),
+        col(Vendor.removed_at).is_(None),  # a removed vendor is off the Home tab
     )
-    return [TaskRow(task=task, vendor=vendor) for task, vendor in session.exec(query).all()]
+    return task_rows(session, query.order_by(*soonest_due_first()).limit(limit))
 
 
 def has_recent_work(session: Session, vendor_id: int, since: datetime) -> bool:

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from storage.database import insert_unless_taken
 from storage.models import Task, TaskQuestion, TaskStatus, Vendor
+from storage.tasks import select_task_rows
 
 LIMIT = 15  # per list: a note, not a report
 
@@ -20,9 +21,7 @@ def task_of_thread(
 ) -> tuple[Task, Vendor] | None:
     """The task announced by message `thread_ts` in its vendor's channel, or None."""
     found = session.exec(
-        select(Task, Vendor)
-        .join(Vendor, col(Vendor.id) == col(Task.vendor_id))
-        .where(
+        select_task_rows(
             Task.announcement_ts == thread_ts,
             Vendor.channel_id == channel_id,
             Vendor.team_id == team_id,

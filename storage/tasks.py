@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
+from storage.database import add_flushed, save_changes
 from storage.models import Task, TaskStatus, Vendor
 
 
@@ -20,34 +23,43 @@ class TaskRow:
     vendor: Vendor
 
 
-def create_task(
-    session: Session,
-    *,
-    vendor: Vendor,
-    title: str,
-    standard: str,
-    owner_id: str,
-    assignee_id: str | None,
-    due_date: date | None,
-    now: datetime,
-    cost_minor: int | None = None,
-) -> Task:
+def select_task_rows(*where: Any) -> Select[Task, Vendor]:
+    """Tasks with their vendors, as `where` narrows them, for TaskRows (`task_rows`)."""
+    return select(Task, Vendor).join(Vendor, col(Vendor.id) == col(Task.vendor_id)).where(*where)
+
+
+def task_rows(session: Session, query: Select[Task, Vendor]) -> list[TaskRow]:
+    return [TaskRow(task, vendor) for task, vendor in session.exec(query).all()]
+
+
+def soonest_due_first() -> tuple[Any, ...]:
+    """ORDER BY for task lists: soonest due first, no due date last, then oldest first."""
+    return col(Task.due_date).is_(None), col(Task.due_date), col(Task.id)
+
+
+@dataclass(frozen=True)
+class NewTask:
+    """What the owner says about a task they hand a vendor: the task's own columns."""
+
+    title: str
+    standard: str
+    owner_id: str
+    assignee_id: str | None
+    due_date: date | None
+    cost_minor: int | None = None
+
+
+def create_task(session: Session, vendor: Vendor, new: NewTask, now: datetime) -> Task:
+    """Insert the vendor's new task, open."""
     task = Task(
         team_id=vendor.team_id,
         vendor_id=vendor.saved_id,
-        title=title,
-        standard=standard,
-        owner_id=owner_id,
-        assignee_id=assignee_id,
-        due_date=due_date,
         status=TaskStatus.OPEN,
         created_at=now,
         updated_at=now,
-        cost_minor=cost_minor,
+        **asdict(new),
     )
-    session.add(task)
-    session.flush()
-    return task
+    return add_flushed(session, task)
 
 
 def get_task_row(session: Session, team_id: str, task_id: int) -> TaskRow | None:
@@ -61,10 +73,9 @@ def get_task_row(session: Session, team_id: str, task_id: int) -> TaskRow | None
     still be inserted meanwhile; task ids never change.
     """
     row = session.exec(
-        select(Task, Vendor)
-        .join(Vendor, col(Vendor.id) == col(Task.vendor_id))
-        .where(Task.id == task_id, Task.team_id == team_id)
-        .with_for_update(of=Task, key_share=True)
+        select_task_rows(Task.id == task_id, Task.team_id == team_id).with_for_update(
+            of=Task, key_share=True
+        )
     ).first()
     return TaskRow(task=row[0], vendor=row[1]) if row else None
 
@@ -79,15 +90,11 @@ def list_open_tasks(
     limit: int = 200,
 ) -> Sequence[TaskRow]:
     """Open tasks, soonest due first (no due date last), filtered as asked."""
-    query = (
-        select(Task, Vendor)
-        .join(Vendor, col(Vendor.id) == col(Task.vendor_id))
-        .where(
-            Task.team_id == team_id,
-            Task.status == TaskStatus.OPEN,
-            # A removed vendor's tasks are kept, but out of every list and check-in.
-            col(Vendor.removed_at).is_(None),
-        )
+    query = select_task_rows(
+        Task.team_id == team_id,
+        Task.status == TaskStatus.OPEN,
+        # A removed vendor's tasks are kept, but out of every list and check-in.
+        col(Vendor.removed_at).is_(None),
     )
     if vendor_id is not None:
         query = query.where(Task.vendor_id == vendor_id)
@@ -95,17 +102,25 @@ def list_open_tasks(
         query = query.where(Task.owner_id == owner_id)
     if due_before is not None:
         query = query.where(col(Task.due_date).is_not(None), col(Task.due_date) < due_before)
-    query = query.order_by(col(Task.due_date).is_(None), col(Task.due_date), col(Task.id))
-    return [TaskRow(task=t, vendor=v) for t, v in session.exec(query.limit(limit)).all()]
+    return task_rows(session, query.order_by(*soonest_due_first()).limit(limit))
 
 
 def update_task(session: Session, task: Task, now: datetime, **changes: object) -> Task:
-    for name, value in changes.items():
-        setattr(task, name, value)
-    task.updated_at = now
-    session.add(task)
-    session.flush()
-    return task
+    return save_changes(session, task, now, changes)
+
+
+def reopen_task(session: Session, task: Task, now: datetime) -> Task:
+    """Open the task again, forgetting how it was finished: closed, delivered, and the due
+    date in force then (on time is judged afresh when it is finished again)."""
+    finish_forgotten: dict[str, object] = {
+        "status": TaskStatus.OPEN,
+        "closed_at": None,
+        "closed_by": None,
+        "delivered_at": None,
+        "delivered_by": None,
+        "due_in_force": None,
+    }
+    return save_changes(session, task, now, finish_forgotten)
 
 
 def set_announcement_ts(session: Session, task: Task, ts: str, now: datetime) -> None:

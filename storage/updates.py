@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from storage.database import add_flushed
 from storage.models import (
     CheckinResponse,
     CheckinTask,
@@ -69,29 +71,23 @@ def latest_status_update(session: Session, post_id: int, task_id: int) -> Status
     ).first()
 
 
+@dataclass(frozen=True)
+class Said:
+    """What someone said about a task, and where: a status update's own columns. Callers
+    may subclass it to carry more about the speaker; only these fields are stored."""
+
+    status: str
+    user_id: str
+    source: str  # "button", "reply", "command" or "nothing_new"
+    note: str = ""
+
+
 def add_status_update(
-    session: Session,
-    *,
-    task_id: int,
-    post_id: int | None,
-    user_id: str,
-    status: str,
-    source: str,
-    at: datetime,
-    note: str = "",
+    session: Session, task: Task, post_id: int | None, said: Said, at: datetime
 ) -> StatusUpdate:
-    update = StatusUpdate(
-        task_id=task_id,
-        post_id=post_id,
-        user_id=user_id,
-        status=status,
-        note=note,
-        source=source,
-        at=at,
-    )
-    session.add(update)
-    session.flush()
-    return update
+    columns = {field.name: getattr(said, field.name) for field in fields(Said)}
+    update = StatusUpdate(task_id=task.saved_id, post_id=post_id, at=at, **columns)
+    return add_flushed(session, update)
 
 
 def set_owner_alert(session: Session, update_id: int, reference: str) -> None:
@@ -112,26 +108,19 @@ def set_status_note(session: Session, update: StatusUpdate, note: str) -> Status
     return update
 
 
-def add_checkin_response(
-    session: Session,
-    *,
-    post_id: int,
-    event_id: str | None,
-    user_id: str,
-    text: str,
-    message_ts: str,
-    at: datetime,
-) -> CheckinResponse:
-    """Insert a thread reply and flush at once, so a duplicate delivery raises IntegrityError
+@dataclass(frozen=True)
+class Reply:
+    """A message someone posted in the thread of one of our posts, as Slack's event gave it:
+    the columns of a reply row (storage.models.PostReply) but for the post's."""
+
+    event_id: str | None
+    user_id: str
+    text: str
+    message_ts: str
+    at: datetime
+
+
+def add_checkin_response(session: Session, post: ScheduledPost, reply: Reply) -> CheckinResponse:
+    """Insert a reply in the check-in's thread; a repeated delivery raises IntegrityError
     here (unique event_id, unique post and message ts) before anything else is written."""
-    response = CheckinResponse(
-        post_id=post_id,
-        event_id=event_id,
-        user_id=user_id,
-        text=text,
-        message_ts=message_ts,
-        at=at,
-    )
-    session.add(response)
-    session.flush()
-    return response
+    return add_flushed(session, CheckinResponse(post_id=post.saved_id, **asdict(reply)))

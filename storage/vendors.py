@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
-from storage.database import insert_unless_taken
+from storage.database import insert_unless_taken, save_changes
 from storage.models import Vendor
 
 
@@ -30,41 +30,14 @@ def list_vendors(session: Session, team_id: str, *, removed: bool = False) -> Se
     ).all()
 
 
-def add_vendor(
-    session: Session,
-    *,
-    team_id: str,
-    channel_id: str,
-    name: str,
-    timezone: str,
-    checkin_cadence: str,
-    summary_cadence: str,
-    added_by: str,
-    now: datetime,
-    workdays: str | None = None,
-    remind_after_minutes: int | None = None,
-) -> Vendor | None:
-    """Insert a vendor for the channel, or return None when the channel is a vendor already.
+def add_vendor(session: Session, vendor: Vendor) -> Vendor | None:
+    """Insert the new (unsaved) vendor and return its row, or None when its channel is a
+    vendor already.
 
     Two requests may register one channel at once (`vendor add` while a task for it is
     being created): the insert is `ON CONFLICT DO NOTHING`, so the loser gets None and
     reads the winner's row, instead of failing on the unique (team, channel) key.
     """
-    vendor = Vendor(
-        team_id=team_id,
-        channel_id=channel_id,
-        name=name,
-        timezone=timezone,
-        checkin_cadence=checkin_cadence,
-        summary_cadence=summary_cadence,
-        added_by=added_by,
-        created_at=now,
-        updated_at=now,
-    )
-    if workdays is not None:
-        vendor.workdays = workdays
-    if remind_after_minutes is not None:
-        vendor.remind_after_minutes = remind_after_minutes
     vendor_id = insert_unless_taken(
         session, Vendor, vendor.model_dump(exclude={"id"}), ["team_id", "channel_id"]
     )
@@ -72,12 +45,7 @@ def add_vendor(
 
 
 def update_vendor(session: Session, vendor: Vendor, now: datetime, **changes: object) -> Vendor:
-    for name, value in changes.items():
-        setattr(vendor, name, value)
-    vendor.updated_at = now
-    session.add(vendor)
-    session.flush()
-    return vendor
+    return save_changes(session, vendor, now, changes)
 
 
 def pause_vendor_once(session: Session, vendor: Vendor, reason: str, now: datetime) -> bool:

@@ -33,6 +33,7 @@ from storage.models import (
     TaskFeedback,
     Vendor,
 )
+from storage.updates import Reply
 from tests.support.checkin_support import make_task, make_vendor
 from tests.support.fake_slack import FakeSlack
 
@@ -282,14 +283,7 @@ def task(engine: Engine) -> Task:
 def _rate(engine: Engine, task: Task, quality: int, rated_by: str = "U0ALICE") -> bool:
     with transaction(engine) as session:
         _, created = review_store.save_task_feedback(
-            session,
-            task=task,
-            rated_by=rated_by,
-            quality=quality,
-            timeliness=3,
-            communication=3,
-            comment="",
-            now=NOW,
+            session, task, Rating(quality, 3, 3, ""), rated_by, NOW
         )
     return created
 
@@ -310,13 +304,10 @@ def test_a_rating_rolls_back_with_its_transaction(engine: Engine, task: Task) ->
     with pytest.raises(RuntimeError), transaction(engine) as session:
         review_store.save_task_feedback(
             session,
-            task=task,
-            rated_by="U0ALICE",
-            quality=4,
-            timeliness=4,
-            communication=4,
-            comment="",
-            now=NOW,
+            task,
+            Rating(4, 4, 4, ""),
+            "U0ALICE",
+            NOW,
         )
         raise RuntimeError("the audit entry failed")
     assert _ratings(engine) == []
@@ -378,16 +369,7 @@ def test_two_ratings_racing_each_other_leave_one_row(engine: Engine, task: Task)
     lock_wait = _LockWait(engine, second)
     try:
         with transaction(engine) as first:
-            review_store.save_task_feedback(
-                first,
-                task=task,
-                rated_by="U0ALICE",
-                quality=5,
-                timeliness=5,
-                communication=5,
-                comment="",
-                now=NOW,
-            )
+            review_store.save_task_feedback(first, task, Rating(5, 5, 5, ""), "U0ALICE", NOW)
             second.start()
             lock_wait.wait(first)  # the second insert now waits for this transaction's lock
         second.join(timeout=15)
@@ -437,12 +419,14 @@ def feedback_vendors(engine: Engine) -> Iterator[tuple[Vendor, Vendor, Vendor]]:
             for hours in (-1, 0, 24, 48):
                 review_store.add_vendor_feedback(
                     session,
-                    post=post,
-                    event_id=None,
-                    user_id="U0VENDOR",
-                    text=f"{vendor.name} {hours}",
-                    message_ts=f"{ts}{hours + 10}",
-                    at=NOW + timedelta(hours=hours),
+                    post,
+                    Reply(
+                        event_id=None,
+                        user_id="U0VENDOR",
+                        text=f"{vendor.name} {hours}",
+                        message_ts=f"{ts}{hours + 10}",
+                        at=NOW + timedelta(hours=hours),
+                    ),
                 )
     yield acme, globex, other_team
 

@@ -309,13 +309,10 @@ def _another_teams_delivery(engine: Engine) -> str:
         session.flush()
         task = task_store.create_task(
             session,
-            vendor=vendor,
-            title="Theirs",
-            standard="",
-            owner_id="U0ALICE",  # even an owner id that matches
-            assignee_id=None,
-            due_date=None,
-            now=SENT_AT,
+            vendor,
+            # even an owner id that matches
+            task_store.NewTask("Theirs", "", owner_id="U0ALICE", assignee_id=None, due_date=None),
+            SENT_AT,
         )
         task_store.update_task(session, task, SENT_AT, status=TaskStatus.DELIVERED)
         delivery = Delivery(

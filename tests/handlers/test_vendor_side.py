@@ -221,8 +221,8 @@ def test_the_checkin_says_who_is_away_until_when(bot: BotUnderTest) -> None:
         session.add(task)
         absence_store.add_absence(
             session,
-            vendor_id=vendor.saved_id,
-            user_id="U0VENDOR",
+            vendor,
+            "U0VENDOR",
             first_day=date(2026, 12, 3),
             last_day=date(2026, 12, 4),
             note="",
@@ -315,8 +315,8 @@ def away(engine: Engine, vendor: Vendor, user: str, first: date, last: date) -> 
     with transaction(engine) as session:
         absence_store.add_absence(
             session,
-            vendor_id=vendor.saved_id,
-            user_id=user,
+            vendor,
+            user,
             first_day=first,
             last_day=last,
             note="",

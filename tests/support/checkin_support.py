@@ -58,29 +58,24 @@ def make_vendor(
     with transaction(engine) as session:
         return vendor_store.add_vendor(
             session,
-            team_id="T0TEAM",
-            channel_id=channel_id,
-            name=name,
-            timezone="UTC",
-            checkin_cadence="weekdays@09:00",
-            summary_cadence="fri@16:00",
-            added_by=added_by,
-            now=SENT_AT,
+            Vendor(
+                team_id="T0TEAM",
+                channel_id=channel_id,
+                name=name,
+                timezone="UTC",
+                checkin_cadence="weekdays@09:00",
+                summary_cadence="fri@16:00",
+                added_by=added_by,
+                created_at=SENT_AT,
+                updated_at=SENT_AT,
+            ),
         )
 
 
 def make_task(engine: Engine, vendor: Vendor, title: str, owner_id: str = "U0ALICE") -> Task:
     with transaction(engine) as session:
-        return task_store.create_task(
-            session,
-            vendor=vendor,
-            title=title,
-            standard="",
-            owner_id=owner_id,
-            assignee_id=None,
-            due_date=None,
-            now=SENT_AT,
-        )
+        new = task_store.NewTask(title, "", owner_id, assignee_id=None, due_date=None)
+        return task_store.create_task(session, vendor, new, SENT_AT)
 
 
 def post_checkin(
