@@ -346,11 +346,11 @@ def play(cluster: Cluster, scenario: Scenario) -> None:
         tick = cluster.tick(CHECKIN_TICK)
         for future in futures:
             future.result()
-    _finish(tick)
+    _finish(cluster, tick)
     wait_for_replies(cluster, scenario)
     press_register_and_delegate(cluster, scenario)
     # Vendors registered after that tick looked get their check-in now (once: claims).
-    _finish(cluster.tick(CHECKIN_TICK))
+    _finish(cluster, cluster.tick(CHECKIN_TICK))
 
     checkins = checkins_posted(cluster.engine)
     tasks_by_owner = _tasks_by_owner(cluster.engine)
@@ -403,13 +403,17 @@ def play(cluster: Cluster, scenario: Scenario) -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         for future in [pool.submit(job) for job in jobs]:
             future.result()
-    _finish(reminders)
+    _finish(cluster, reminders)
     wait_for_replies(cluster, scenario)
 
 
-def _finish(process: subprocess.Popen[bytes]) -> None:
+def _finish(cluster: Cluster, process: subprocess.Popen[bytes]) -> None:
     if process.wait(timeout=120) != 0:
-        raise AssertionError(f"a tick exited with status {process.returncode}")
+        # The tick wrote its reason to the shared log; pytest's temp folders are rotated.
+        tail = cluster.log.read_text(errors="replace").splitlines()[-15:]
+        raise AssertionError(
+            f"a tick exited with status {process.returncode}; the log ends:\n" + "\n".join(tail)
+        )
 
 
 def wait_for_replies(cluster: Cluster, scenario: Scenario, timeout: float = 60) -> None:

@@ -85,6 +85,7 @@ def run_one(kind: str, workdir: Any, teams: int, args: Any) -> list[Any]:
     from bot.config import VendorDefaults, load_settings
     from bot.deps import Deps
     from bot.installations import scheduler_clients
+
     try:
         from bot.scheduling import run_tick
     except ImportError:  # a tree from before issue 12, measured for comparison
