@@ -165,12 +165,11 @@ def record_away(
     if added:  # said again: the row and its audit entry are already there
         audit.record_change(
             session,
-            team_id=team_id,
-            actor_id=user_id,
-            action="vendor.away_added",
+            "vendor.away_added",
+            vendor,
+            {"first_day": first, "last_day": last, "post_id": post_id},
+            by=user_id,
             at=now,
-            vendor_id=vendor.id,
-            detail={"first_day": first, "last_day": last, "post_id": post_id},
         )
     return AwayRecorded(vendor, post, absence)
 
@@ -214,12 +213,11 @@ def list_or_clear(
             )
         audit.record_change(
             session,
-            team_id=team_id,
-            actor_id=actor_id,
-            action="vendor.away_cleared",
+            "vendor.away_cleared",
+            vendor,
+            {"user_id": user_id, "count": cleared},
+            by=actor_id,
             at=now,
-            vendor_id=vendor.id,
-            detail={"user_id": user_id, "count": cleared},
         )
     rows = absence_store.absences_from(session, [vendor.saved_id], today)
     return AbsenceListing(vendor, today, rows, cleared)

@@ -51,13 +51,7 @@ def pause_vendor_for_channel_change(
     if vendor is None or not vendors.pause_vendor_once(session, vendor, change.reason, now):
         return None
     audit.record_change(
-        session,
-        team_id=team_id,
-        actor_id=change.actor_id,
-        action="vendor.paused",
-        at=now,
-        vendor_id=vendor.id,
-        detail={"reason": change.reason},
+        session, "vendor.paused", vendor, {"reason": change.reason}, by=change.actor_id, at=now
     )
     # A removed vendor is paused too (a restore then says why), but nobody is told.
     return vendor if vendor.removed_at is None else None

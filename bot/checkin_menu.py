@@ -122,11 +122,10 @@ def record_nothing_new(
         raise UsageError("Every task in this check-in is answered already; nothing changed.")
     audit.record_change(
         session,
-        team_id=vendor.team_id,
-        actor_id=user_id,
-        action="checkin.nothing_new",
+        "checkin.nothing_new",
+        vendor,
+        {"post_id": post.id, "tasks": answered},
+        by=user_id,
         at=now,
-        vendor_id=vendor.id,
-        detail={"post_id": post.id, "tasks": answered},
     )
     return NothingNew(post, vendor, answered)

@@ -80,12 +80,11 @@ def save_questions(
     vendors.update_vendor(session, vendor, now, checkin_questions="\n".join(questions))
     audit.record_change(
         session,
-        team_id=team_id,
-        actor_id=actor_id,
-        action="vendor.questions_set",
+        "vendor.questions_set",
+        vendor,
+        {"from": before, "to": list(questions)},
+        by=actor_id,
         at=now,
-        vendor_id=vendor.id,
-        detail={"from": before, "to": list(questions)},
     )
     return vendor
 
@@ -139,11 +138,10 @@ def record_answers(
     session.flush()
     audit.record_change(
         session,
-        team_id=vendor.team_id,
-        actor_id=user_id,
-        action="checkin.questions_answered",
+        "checkin.questions_answered",
+        vendor,
+        {"post_id": post.id, "answers": len(answers)},
+        by=user_id,
         at=now,
-        vendor_id=vendor.id,
-        detail={"post_id": post.id, "answers": len(answers)},
     )
     return Answered(vendor, post, answers)

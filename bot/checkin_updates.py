@@ -300,13 +300,11 @@ def _record(
     update = updates.add_status_update(session, task, post.id, said, now)
     audit.record_change(
         session,
-        team_id=vendor.team_id,
-        actor_id=said.user_id,
-        action="task.status_reported",
+        "task.status_reported",
+        task,
+        {"status": said.status.value, "source": said.source, "post_id": post.id},
+        by=said.user_id,
         at=now,
-        vendor_id=vendor.id,
-        task_id=task.id,
-        detail={"status": said.status.value, "source": said.source, "post_id": post.id},
     )
     done = None
     if said.status == TaskUpdate.DONE:
@@ -347,14 +345,7 @@ def add_status_note(
         raise UsageError("That check-in is gone; the note was not saved.")
     updates.set_status_note(session, update, note[:MAX_NOTE_LENGTH])
     audit.record_change(
-        session,
-        team_id=team_id,
-        actor_id=user_id,
-        action="task.status_note_added",
-        at=now,
-        vendor_id=vendor.id,
-        task_id=task.id,
-        detail={"update_id": update.id},
+        session, "task.status_note_added", task, {"update_id": update.id}, by=user_id, at=now
     )
     return StatusRecorded(update=update, task=task, vendor=vendor, post=post)
 

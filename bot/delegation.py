@@ -106,12 +106,9 @@ def register_vendor(
         vendors.update_vendor(session, vendor, now, **extra)
     audit.record_change(
         session,
-        team_id=team_id,
-        actor_id=actor_id,
-        action="vendor.added",
-        at=now,
-        vendor_id=vendor.id,
-        detail={
+        "vendor.added",
+        vendor,
+        {
             "channel_id": channel_id,
             "name": vendor.name,
             "timezone": vendor.timezone,
@@ -123,6 +120,8 @@ def register_vendor(
             "via": VIA_VENDOR_ADD if command else VIA_TASK,
             **extra,
         },
+        by=actor_id,
+        at=now,
     )
     return vendor
 
@@ -233,16 +232,7 @@ def create_task(
     detail: dict[str, object] = {"title": title, "due_date": due_date, "assignee_id": assignee_id}
     if cost_minor is not None:
         detail.update(cost_minor=cost_minor, currency=vendor.currency)
-    audit.record_change(
-        session,
-        team_id=team_id,
-        actor_id=owner_id,
-        action="task.created",
-        at=now,
-        vendor_id=vendor.id,
-        task_id=task.id,
-        detail=detail,
-    )
+    audit.record_change(session, "task.created", task, detail, by=owner_id, at=now)
     return TaskCreated(
         task=task, vendor=vendor, vendor_registered=registered, registered_meanwhile=meanwhile
     )

@@ -295,17 +295,12 @@ def _audit_decision(
         TrialDecision.EXTEND: "vendor.trial_extended",
         TrialDecision.END: "vendor.trial_ended",
     }[TrialDecision(decision.decision)]
-    common: dict[str, Any] = {
-        "team_id": vendor.team_id,
-        "actor_id": decision.decided_by,
-        "at": now,
-        "vendor_id": vendor.id,
-    }
     detail = {"trial_ends_on": decision.trial_ends_on, "decision_id": decision.id}
     if decision.new_trial_ends_on is not None:
         detail["new_trial_ends_on"] = decision.new_trial_ends_on
-    audit.record_change(session, action=action, detail=detail, **common)
+    by = decision.decided_by
+    audit.record_change(session, action, vendor, detail, by=by, at=now)
     if decision.decision == TrialDecision.END:
         audit.record_change(
-            session, action="vendor.paused", detail={"reason": TRIAL_PAUSE_REASON}, **common
+            session, "vendor.paused", vendor, {"reason": TRIAL_PAUSE_REASON}, by=by, at=now
         )

@@ -153,14 +153,7 @@ def finish_open_task(
         session, task=task, delivered_by=actor_id, now=now, note=note
     )
     audit.record_change(
-        session,
-        team_id=task.team_id,
-        actor_id=actor_id,
-        action="task.delivered",
-        at=now,
-        vendor_id=vendor.id,
-        task_id=task.id,
-        detail={"delivery_id": delivery.id},
+        session, "task.delivered", task, {"delivery_id": delivery.id}, by=actor_id, at=now
     )
     return TaskMarkedDone(task, vendor, DoneOutcome.DELIVERED, actor_id, delivery)
 
@@ -195,6 +188,15 @@ def _already_reviewed(session: Session, review: Review) -> AlreadyReviewed:
         if item in session:
             session.expunge(item)
     return AlreadyReviewed(review)
+
+
+def _audit_review(
+    session: Session, review: Review, action: str, user_id: str, now: datetime
+) -> None:
+    """The owner's decision on a delivery is audited against its task, naming the delivery."""
+    audit.record_change(
+        session, action, review.task, {"delivery_id": review.delivery.id}, by=user_id, at=now
+    )
 
 
 def describe_decision(delivery: Delivery) -> str:
@@ -273,16 +275,7 @@ def _accept(session: Session, review: Review, user_id: str, now: datetime) -> No
         session, review.delivery, outcome=ReviewOutcome.ACCEPTED, reviewed_by=user_id, now=now
     ):
         raise _already_reviewed(session, review)
-    audit.record_change(
-        session,
-        team_id=review.task.team_id,
-        actor_id=user_id,
-        action="task.delivery_accepted",
-        at=now,
-        vendor_id=review.vendor.id,
-        task_id=review.task.id,
-        detail={"delivery_id": review.delivery.id},
-    )
+    _audit_review(session, review, "task.delivery_accepted", user_id, now)
     _close_delivered(session, TaskRow(review.task, review.vendor), user_id, now)
 
 
@@ -290,15 +283,7 @@ def _close_delivered(session: Session, row: TaskRow, user_id: str, now: datetime
     tasks.update_task(
         session, row.task, now, status=TaskStatus.DONE, closed_at=now, closed_by=user_id
     )
-    audit.record_change(
-        session,
-        team_id=row.task.team_id,
-        actor_id=user_id,
-        action="task.done",
-        at=now,
-        vendor_id=row.vendor.id,
-        task_id=row.task.id,
-    )
+    audit.record_change(session, "task.done", row.task, by=user_id, at=now)
 
 
 def clean_change_request(text: str) -> str:
@@ -331,16 +316,7 @@ def request_changes(
     ):
         raise _already_reviewed(session, review)
     tasks.reopen_task(session, review.task, now)  # a delivered task was never closed
-    audit.record_change(
-        session,
-        team_id=team_id,
-        actor_id=user_id,
-        action="task.changes_requested",
-        at=now,
-        vendor_id=review.vendor.id,
-        task_id=review.task.id,
-        detail={"delivery_id": review.delivery.id},
-    )
+    _audit_review(session, review, "task.changes_requested", user_id, now)
     return review
 
 
@@ -420,17 +396,15 @@ def rate_task(
     feedback, created = review_store.save_task_feedback(session, row.task, rating, user_id, now)
     audit.record_change(
         session,
-        team_id=team_id,
-        actor_id=user_id,
-        action="task.rated" if created else "task.rating_changed",
-        at=now,
-        vendor_id=row.vendor.id,
-        task_id=task_id,
-        detail={
+        "task.rated" if created else "task.rating_changed",
+        row.task,
+        {
             "quality": rating.quality,
             "timeliness": rating.timeliness,
             "communication": rating.communication,
         },
+        by=user_id,
+        at=now,
     )
     return row, feedback
 

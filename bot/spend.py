@@ -135,17 +135,15 @@ def set_task_cost(
     tasks.update_task(session, row.task, now, cost_minor=minor)
     audit.record_change(
         session,
-        team_id=team_id,
-        actor_id=actor_id,
-        action="task.cost_set",
-        at=now,
-        vendor_id=vendor.id,
-        task_id=task_id,
-        detail={
+        "task.cost_set",
+        row.task,
+        {
             "from": previous,
             "to": minor,
             "currency": vendor.currency,
             "typed": str(cost) if cost else None,
         },
+        by=actor_id,
+        at=now,
     )
     return CostChanged(row, minor, previous)

@@ -62,15 +62,7 @@ def _finish_task(
         closed_by=actor_id,
         **on_time.due_when_finishing(row.task),
     )
-    audit.record_change(
-        session,
-        team_id=team_id,
-        actor_id=actor_id,
-        action=f"task.{status}",
-        at=now,
-        vendor_id=row.vendor.id,
-        task_id=task_id,
-    )
+    audit.record_change(session, f"task.{status}", row.task, by=actor_id, at=now)
     return row
 
 
@@ -82,14 +74,7 @@ def reschedule_task(
     old_due = row.task.due_date
     tasks.update_task(session, row.task, now, due_date=new_due)
     audit.record_change(
-        session,
-        team_id=team_id,
-        actor_id=actor_id,
-        action="task.rescheduled",
-        at=now,
-        vendor_id=row.vendor.id,
-        task_id=task_id,
-        detail={"from": old_due, "to": new_due},
+        session, "task.rescheduled", row.task, {"from": old_due, "to": new_due}, by=actor_id, at=now
     )
     return row
 
@@ -199,16 +184,7 @@ def reopen_task(
         }
         session.delete(rating)
     tasks.reopen_task(session, task, now)
-    audit.record_change(
-        session,
-        team_id=team_id,
-        actor_id=actor_id,
-        action="task.reopened",
-        at=now,
-        vendor_id=row.vendor.id,
-        task_id=task.id,
-        detail=detail,
-    )
+    audit.record_change(session, "task.reopened", task, detail, by=actor_id, at=now)
     return row
 
 
@@ -233,16 +209,7 @@ def edit_task(
     if not changes:
         raise UsageError(f"Task #{task.id} already reads like that; nothing changed.")
     tasks.update_task(session, task, now, **{k: v["to"] for k, v in changes.items()})
-    audit.record_change(
-        session,
-        team_id=team_id,
-        actor_id=actor_id,
-        action="task.edited",
-        at=now,
-        vendor_id=row.vendor.id,
-        task_id=task.id,
-        detail=changes,
-    )
+    audit.record_change(session, "task.edited", task, changes, by=actor_id, at=now)
     return changes
 
 
@@ -271,12 +238,10 @@ def change_task_person(
     tasks.update_task(session, task, now, **{field: user_id})
     audit.record_change(
         session,
-        team_id=team_id,
-        actor_id=actor_id,
-        action="task.assigned" if field == "assignee_id" else "task.handed_over",
+        "task.assigned" if field == "assignee_id" else "task.handed_over",
+        task,
+        {"from": previous, "to": user_id},
+        by=actor_id,
         at=now,
-        vendor_id=row.vendor.id,
-        task_id=task.id,
-        detail={"from": previous, "to": user_id},
     )
     return previous

@@ -65,7 +65,7 @@ def record_task_reply(
     found = store.task_of_thread(session, team_id, channel_id, thread_ts)
     if found is None:
         return None
-    task, vendor = found
+    task, _vendor = found
     if people.is_vendor_contact(task, user_id, user_is_outside):
         if not is_question(text):
             return TaskReply(asked=False, answered=0)
@@ -80,14 +80,7 @@ def record_task_reply(
         )
         if stored is not None:
             audit.record_change(
-                session,
-                team_id=team_id,
-                actor_id=user_id,
-                action="task.question_asked",
-                at=now,
-                vendor_id=vendor.id,
-                task_id=task.id,
-                detail={"question_id": stored},
+                session, "task.question_asked", task, {"question_id": stored}, by=user_id, at=now
             )
         return TaskReply(asked=stored is not None, answered=0)
     answered = store.answer_questions(

@@ -93,12 +93,11 @@ def set_vendor_paused(
     vendors.update_vendor(session, vendor, now, paused=paused, pause_reason=None)
     audit.record_change(
         session,
-        team_id=team_id,
-        actor_id=actor_id,
-        action="vendor.paused" if paused else "vendor.resumed",
+        "vendor.paused" if paused else "vendor.resumed",
+        vendor,
+        {"pause_reason": previous_reason} if previous_reason else None,
+        by=actor_id,
         at=now,
-        vendor_id=vendor.id,
-        detail={"pause_reason": previous_reason} if previous_reason else None,
     )
     return vendor
 
@@ -138,15 +137,7 @@ def update_vendor_settings(
     vendors.update_vendor(
         session, vendor, now, **{field: change["to"] for field, change in changes.items()}
     )
-    audit.record_change(
-        session,
-        team_id=team_id,
-        actor_id=actor_id,
-        action="vendor.updated",
-        at=now,
-        vendor_id=vendor.id,
-        detail=changes,
-    )
+    audit.record_change(session, "vendor.updated", vendor, changes, by=actor_id, at=now)
     return VendorUpdated(vendor=vendor, changed=changed_labels(changes))
 
 
@@ -201,12 +192,11 @@ def manage_holidays(
     if added or removed:
         audit.record_change(
             session,
-            team_id=team_id,
-            actor_id=actor_id,
-            action="vendor.holidays_added" if added else "vendor.holidays_removed",
+            "vendor.holidays_added" if added else "vendor.holidays_removed",
+            vendor,
+            {"days": added or removed},
+            by=actor_id,
             at=now,
-            vendor_id=vendor_id,
-            detail={"days": added or removed},
         )
     upcoming = holidays.list_holidays(session, vendor_id, since=today, limit=MAX_HOLIDAYS_LISTED)
     already = [day for day in days if day in existing] if command.action == "add" else []
@@ -237,12 +227,11 @@ def remove_vendor(
     vendors.update_vendor(session, vendor, now, removed_at=now, removed_by=actor_id)
     audit.record_change(
         session,
-        team_id=team_id,
-        actor_id=actor_id,
-        action="vendor.removed",
+        "vendor.removed",
+        vendor,
+        {"channel_id": channel_id, "name": vendor.name, "open_tasks": open_tasks},
+        by=actor_id,
         at=now,
-        vendor_id=vendor.id,
-        detail={"channel_id": channel_id, "name": vendor.name, "open_tasks": open_tasks},
     )
     return vendor, open_tasks
 
@@ -257,12 +246,6 @@ def restore_vendor(
     removed_at = vendor.removed_at
     vendors.update_vendor(session, vendor, now, removed_at=None, removed_by=None)
     audit.record_change(
-        session,
-        team_id=team_id,
-        actor_id=actor_id,
-        action="vendor.restored",
-        at=now,
-        vendor_id=vendor.id,
-        detail={"removed_at": removed_at},
+        session, "vendor.restored", vendor, {"removed_at": removed_at}, by=actor_id, at=now
     )
     return vendor

@@ -8,27 +8,32 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from storage.models import AuditEntry
+from storage.models import AuditEntry, Task, Vendor
 
 
 def record_change(
     session: Session,
-    *,
-    team_id: str,
-    actor_id: str,
     action: str,
-    at: datetime,
-    vendor_id: int | None = None,
-    task_id: int | None = None,
+    subject: Vendor | Task,
     detail: dict[str, Any] | None = None,
+    *,
+    by: str,
+    at: datetime,
 ) -> AuditEntry:
-    """Add an audit entry in the caller's transaction (so it commits or rolls back with it)."""
+    """Add an audit entry in the caller's transaction (so it commits or rolls back with it).
+
+    `subject` is the changed vendor, or the changed task (whose vendor the entry names too);
+    the entry's team is the subject's, so a caller cannot file it under another workspace.
+    `detail` is what changed (stored as JSON); `by` is the Slack user who made the change,
+    or a name such as "scheduler".
+    """
+    task = subject if isinstance(subject, Task) else None
     entry = AuditEntry(
-        team_id=team_id,
-        actor_id=actor_id,
+        team_id=subject.team_id,
+        actor_id=by,
         action=action,
-        vendor_id=vendor_id,
-        task_id=task_id,
+        vendor_id=task.vendor_id if task else subject.saved_id,
+        task_id=task.saved_id if task else None,
         detail=json.dumps(detail or {}, sort_keys=True, default=str),
         at=at,
     )

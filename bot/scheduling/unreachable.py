@@ -19,13 +19,7 @@ def pause_unreachable_vendor(tick: Tick, vendor: Vendor, error: str) -> None:
     with transaction(tick.engine) as session:
         schedule.pause_unreachable_vendor(session, vendor.saved_id, reason, tick.now)
         audit.record_change(
-            session,
-            team_id=vendor.team_id,
-            actor_id=AUDIT_ACTOR,
-            action="vendor.paused",
-            at=tick.now,
-            vendor_id=vendor.id,
-            detail={"reason": reason},
+            session, "vendor.paused", vendor, {"reason": reason}, by=AUDIT_ACTOR, at=tick.now
         )
     logger.warning("scheduler: paused vendor %s (%s): %s", vendor.id, vendor.channel_id, reason)
     today = vendor_today(vendor, tick.now)
