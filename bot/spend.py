@@ -14,7 +14,7 @@ only the 100 % one); the scheduler posts them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
@@ -30,15 +30,12 @@ from storage.tasks import TaskRow
 BUDGET_THRESHOLDS = (80, 100)
 
 
-@dataclass(frozen=True)
-class VendorSpend:
-    """What a vendor cost, in minor units of its currency (bot.money), for internal eyes
-    only: the digest, the scorecard, budget alerts; never the vendor's channel."""
+@dataclass(frozen=True, kw_only=True)
+class VendorSpend(SpendTotals):
+    """What a vendor cost (its SpendTotals), in minor units of its currency (bot.money), for
+    internal eyes only: the digest, the scorecard, budget alerts; never the vendor's channel."""
 
     currency: str
-    this_week: int
-    this_month: int
-    to_date: int
     month: date  # the first day of the month `this_month` covers
     budget: int | None  # the vendor's monthly budget, if it has one
 
@@ -71,18 +68,15 @@ def spend_by_vendor(
 ) -> dict[int, VendorSpend]:
     """Each listed vendor's spend over `week`, `month` and to date (one query)."""
     totals = spend_totals(session, team_id, week, month, now, vendor_id=vendor_id)
-    spend: dict[int, VendorSpend] = {}
-    for vendor in listed:
-        found = totals.get(vendor.saved_id, SpendTotals())
-        spend[vendor.saved_id] = VendorSpend(
+    return {
+        vendor.saved_id: VendorSpend(
+            **asdict(totals.get(vendor.saved_id, SpendTotals())),
             currency=vendor.currency,
-            this_week=found.this_week,
-            this_month=found.this_month,
-            to_date=found.to_date,
             month=month.first_day,
             budget=vendor.monthly_budget_minor,
         )
-    return spend
+        for vendor in listed
+    }
 
 
 # --------------------------------------------------------------------------- budgets
