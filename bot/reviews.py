@@ -96,13 +96,9 @@ def mark_task_done(
     An outside user may only deliver tasks of the vendor whose channel they typed in
     (`channel_id`): anything else is "no such task", so no other vendor's ids leak.
     """
-    row = tasks.get_task_row(session, team_id, task_id)
-    if row is not None and actor_is_outside and row.vendor.channel_id != channel_id:
-        row = None
-    if row is None:
-        raise UsageError(
-            f"There is no task #{task_id}. `/delegate list all` shows open tasks and their ids."
-        )
+    row = people.find_task(
+        session, team_id, task_id, actor_is_outside=actor_is_outside, channel_id=channel_id
+    )
     if row.task.status == TaskStatus.OPEN:
         return finish_open_task(
             session, row, actor_id=actor_id, actor_is_outside=actor_is_outside, now=now

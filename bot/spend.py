@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
+from bot import people
 from bot.errors import UsageError
 from bot.money import CostSpec, format_money, resolve_cost
 from storage import audit, tasks
@@ -113,11 +114,7 @@ def set_task_cost(
 ) -> CostChanged:
     """`/delegate cost ID AMOUNT|none`: a task's cost in its vendor's currency, audited.
     Any task but a cancelled one: a cost often becomes known once the work is done."""
-    row = tasks.get_task_row(session, team_id, task_id)
-    if row is None:
-        raise UsageError(
-            f"There is no task #{task_id}. `/delegate list all` shows open tasks and their ids."
-        )
+    row = people.find_task(session, team_id, task_id)
     if row.task.status == TaskStatus.CANCELLED:
         raise UsageError(f"Task #{task_id} is cancelled, so it costs nothing; nothing changed.")
     vendor = row.vendor
