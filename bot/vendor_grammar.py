@@ -83,14 +83,8 @@ def parse_vendor_command(rest: list[str]) -> VendorCommand:
         if len(name) > MAX_NAME_LENGTH:
             raise UsageError(f"A vendor name can be at most {MAX_NAME_LENGTH} characters.")
         return UpdateVendor(channel_id, name=name)
-    if verb == "add":
-        return _parse_vendor_add(args)
-    if verb == "set":
-        return _parse_vendor_set(args)
-    if verb == "holiday":
-        return _parse_vendor_holiday(args)
-    if verb == "away":
-        return _parse_vendor_away(args)
+    if verb in _PARSERS:
+        return _PARSERS[verb](args)
     if verb == "questions":
         usage = "/delegate vendor questions #channel"
         if len(args) != 1:
@@ -188,3 +182,12 @@ def _parse_vendor_away(args: list[str]) -> ManageAbsences:
             "Slack's suggestions so it turns into a mention."
         )
     return ManageAbsences(channel_id, clear=True, user_id=match.group(1))
+
+
+# The verbs with more to read than a channel, and their parsers.
+_PARSERS: dict[str, Callable[[list[str]], VendorCommand]] = {
+    "add": _parse_vendor_add,
+    "set": _parse_vendor_set,
+    "holiday": _parse_vendor_holiday,
+    "away": _parse_vendor_away,
+}
