@@ -131,8 +131,13 @@ def finish_open_task(
     they said with it, for the owner's review), anyone else closes it."""
     task, vendor = row.task, row.vendor
     if not people.is_vendor_contact(task, actor_id, actor_is_outside):
-        task_changes.close_task(
-            session, team_id=task.team_id, actor_id=actor_id, task_id=task.saved_id, now=now
+        task_changes.finish_task(
+            session,
+            team_id=task.team_id,
+            actor_id=actor_id,
+            task_id=task.saved_id,
+            status=TaskStatus.DONE,
+            now=now,
         )
         return TaskMarkedDone(task, vendor, DoneOutcome.CLOSED, actor_id)
     tasks.update_task(

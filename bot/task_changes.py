@@ -33,21 +33,16 @@ def _open_task(session: Session, team_id: str, task_id: int) -> TaskRow:
     return row
 
 
-def close_task(
-    session: Session, *, team_id: str, actor_id: str, task_id: int, now: datetime
+def finish_task(
+    session: Session,
+    *,
+    team_id: str,
+    actor_id: str,
+    task_id: int,
+    status: TaskStatus,
+    now: datetime,
 ) -> TaskRow:
-    return _finish_task(session, team_id, actor_id, task_id, TaskStatus.DONE, now)
-
-
-def cancel_task(
-    session: Session, *, team_id: str, actor_id: str, task_id: int, now: datetime
-) -> TaskRow:
-    return _finish_task(session, team_id, actor_id, task_id, TaskStatus.CANCELLED, now)
-
-
-def _finish_task(
-    session: Session, team_id: str, actor_id: str, task_id: int, status: TaskStatus, now: datetime
-) -> TaskRow:
+    """`done` (status done) or `cancel` (status cancelled) an open task."""
     row = _open_task(session, team_id, task_id)
     tasks.update_task(
         session,
