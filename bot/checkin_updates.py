@@ -34,7 +34,7 @@ from bot.checkin_replies import (
     parse_status_reply as parse_status_reply,  # re-exported: callers read replies here
 )
 from bot.errors import DuplicateDelivery, UsageError
-from bot.reviews import TaskMarkedDone
+from bot.reviews import TaskMarkedDone, read_id
 from bot.schedule_rules import vendor_today
 from bot.slack_text import escape, readable_text
 from storage import audit, tasks, updates, vendors
@@ -84,26 +84,24 @@ class ButtonValue:
     task_id: int
 
 
-_BUTTON_VALUE = re.compile(r"([0-9]{1,12}):([0-9]{1,12})")
-_TASK_BLOCK = re.compile(r"task:([0-9]{1,12})")
-
-
 def read_button(
     action_id: str, value: str, block_id: str, prefix: str
 ) -> tuple[ButtonValue, TaskUpdate]:
     """The check-in and task a button click names, and the status, from the action's fields.
 
     The value is "<post id>:<task id>" and the block id "task:<task id>" (bot.blocks); both
-    must agree, and the action id must be one of the four status buttons.
+    must agree, and the action id must be one of the four status buttons. Ids are read as
+    every id from Slack is (bot.reviews.read_id).
     """
-    match = _BUTTON_VALUE.fullmatch(value or "")
+    unreadable = "I couldn't read that button; nothing changed."
     status = action_id[len(prefix) :] if action_id.startswith(prefix) else ""
-    if match is None or status not in set(TaskUpdate):
-        raise UsageError("I couldn't read that button; nothing changed.")
-    button = ButtonValue(post_id=int(match.group(1)), task_id=int(match.group(2)))
-    block = _TASK_BLOCK.fullmatch(block_id or "")
-    if block_id and (block is None or int(block.group(1)) != button.task_id):
-        raise UsageError("I couldn't read that button; nothing changed.")
+    if status not in set(TaskUpdate):
+        raise UsageError(unreadable)
+    post_id, _, task_id = (value or "").partition(":")
+    button = ButtonValue(read_id(post_id, unreadable), read_id(task_id, unreadable))
+    kind, _, block_task_id = (block_id or "").partition(":")
+    if block_id and (kind != "task" or read_id(block_task_id, unreadable) != button.task_id):
+        raise UsageError(unreadable)
     return button, TaskUpdate(status)
 
 

@@ -44,60 +44,63 @@ class ListTasks:
     channel_id: str | None = None
 
 
-@dataclass(frozen=True)
-class CloseTask:
-    task_id: int
+# A command that adds no field to its base needs no @dataclass of its own: it inherits the
+# base's __init__, repr and frozenness, and equality that also compares the class.
 
 
 @dataclass(frozen=True)
-class CancelTask:
+class OneTask:
+    """A command about one task, named by its id."""
+
     task_id: int
+
+
+class CloseTask(OneTask):
+    """`done ID`: closes the task; from a vendor contact, delivers it for the owner's review."""
+
+
+class CancelTask(OneTask):
+    """`cancel ID`."""
 
 
 @dataclass(frozen=True)
-class RescheduleTask:
-    task_id: int
+class RescheduleTask(OneTask):
+    """`due ID DATE`."""
+
     due: str
 
 
 @dataclass(frozen=True)
-class SetTaskCost:
+class SetTaskCost(OneTask):
     """`cost ID AMOUNT` (or `cost ID none`): what a task costs, in its vendor's currency."""
 
-    task_id: int
     cost: CostSpec | None
 
 
-@dataclass(frozen=True)
-class ReopenTask:
+class ReopenTask(OneTask):
     """`reopen ID`: a done or cancelled task is open again (undo)."""
 
-    task_id: int
-
 
 @dataclass(frozen=True)
-class EditTask:
+class EditTask(OneTask):
     """`edit ID [title] [| standard]`: None means "leave as is"; `|` with nothing after it
     clears the standard."""
 
-    task_id: int
     title: str | None = None
     standard: str | None = None
 
 
 @dataclass(frozen=True)
-class AssignTask:
+class AssignTask(OneTask):
     """`assign ID @person` (or `none`): who works on the task at the vendor."""
 
-    task_id: int
     assignee_id: str | None
 
 
 @dataclass(frozen=True)
-class HandOverTask:
+class HandOverTask(OneTask):
     """`owner ID @person`: the task gets a new owner."""
 
-    task_id: int
     owner_id: str
 
 
@@ -138,44 +141,44 @@ class SendReport:
     channel_id: str | None = None  # `report #vendor`: one vendor's records only
 
 
-@dataclass(frozen=True)
 class AddVendor(VendorSettingsCommand):
     """`vendor add #channel [name…] [key:value…]`: register a vendor with these settings."""
 
 
-@dataclass(frozen=True)
 class UpdateVendor(VendorSettingsCommand):
     """`vendor set`: only the settings given are changed (None means "leave as is")."""
 
 
 @dataclass(frozen=True)
-class ManageHolidays:
+class OneVendor:
+    """A `vendor …` command about one vendor, named by its channel."""
+
+    channel_id: str
+
+
+@dataclass(frozen=True)
+class ManageHolidays(OneVendor):
     """`vendor holiday`: list upcoming days off, or add/remove some.
 
     Dates stay text (`2026-12-25`, `fri`, `+3d`) because relative ones mean the vendor's
     own calendar; `bot.delegation` resolves them in the vendor's time zone.
     """
 
-    channel_id: str
     action: str  # "list", "add" or "remove"
     dates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
-class ManageAbsences:
+class ManageAbsences(OneVendor):
     """`vendor away #acme [clear [@person]]`: who is away (said from the check-in's menu),
     or clear absences (everyone's, or one person's)."""
 
-    channel_id: str
     clear: bool = False
     user_id: str | None = None
 
 
-@dataclass(frozen=True)
-class EditQuestions:
+class EditQuestions(OneVendor):
     """`vendor questions #acme`: opens the form with the team's check-in questions."""
-
-    channel_id: str
 
 
 @dataclass(frozen=True)
@@ -183,26 +186,20 @@ class ListVendors:
     removed: bool = False  # `vendor list removed`: the removed ones instead
 
 
-@dataclass(frozen=True)
-class RemoveVendor:
+class RemoveVendor(OneVendor):
     """`vendor remove #channel`: stop everything for the vendor and hide it; history kept."""
 
-    channel_id: str
+
+class RestoreVendor(OneVendor):
+    """`vendor restore #channel`: a removed vendor is back as it was (paused or not)."""
 
 
-@dataclass(frozen=True)
-class RestoreVendor:
-    channel_id: str
+class PauseVendor(OneVendor):
+    """`vendor pause #channel`: stop check-ins for the vendor until `vendor resume`."""
 
 
-@dataclass(frozen=True)
-class PauseVendor:
-    channel_id: str
-
-
-@dataclass(frozen=True)
-class ResumeVendor:
-    channel_id: str
+class ResumeVendor(OneVendor):
+    """`vendor resume #channel`."""
 
 
 # `vendor …` (bot.vendor_grammar); which of them only admins may run: bot.permissions.

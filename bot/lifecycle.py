@@ -30,6 +30,7 @@ from bot.errors import UsageError
 from bot.money import DEFAULT_CURRENCY, parse_amount
 from bot.schedule_rules import parse_due_date, vendor_today
 from bot.scorecards import TrialCard, trial_card
+from bot.slack_text import listed_are
 from bot.vendor_settings import MAX_TRIAL_DAYS
 from storage import audit
 from storage import lifecycle as store
@@ -105,8 +106,8 @@ def _check_currency_change(
     if missing:
         listed = " ".join(f"`{key}:…`" for key in missing)
         raise UsageError(
-            f"The vendor's {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} in "
-            f"{old}: give {'it' if len(missing) == 1 else 'them'} again in {command.currency} "
+            f"The vendor's {listed_are(missing, ' and ')} in {old}: give "
+            f"{'it' if len(missing) == 1 else 'them'} again in {command.currency} "
             f"in the same command ({listed}), or clear with `none`; nothing changed."
         )
 

@@ -18,9 +18,13 @@ import logging
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
 
+from bot.errors import UsageError
 from bot.slack_facts import SlackFacts
+from storage import tasks
 from storage.models import Task
+from storage.tasks import TaskRow
 
 logger = logging.getLogger(__name__)
 
@@ -74,3 +78,25 @@ def is_vendor_contact(task: Task, user_id: str, outside: bool) -> bool:
     if task.assignee_id and user_id == task.assignee_id:
         return True
     return outside
+
+
+def find_task(
+    session: Session,
+    team_id: str,
+    task_id: int,
+    *,
+    actor_is_outside: bool = False,
+    channel_id: str | None = None,
+) -> TaskRow:
+    """Task `task_id` of the team, or a UsageError saying there is none. An outside user
+    only ever sees the tasks of the vendor whose channel they typed in (`channel_id`): any
+    other id is "no such task" to them, so no other vendor's ids leak."""
+    row = tasks.get_task_row(session, team_id, task_id)
+    if row is not None and actor_is_outside and row.vendor.channel_id != channel_id:
+        row = None
+    if row is None:
+        raise UsageError(
+            f"There is no task #{task_id}; nothing changed. `/delegate list all` shows open "
+            "tasks and their ids."
+        )
+    return row

@@ -24,6 +24,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -176,6 +177,40 @@ def _vendor_cells(vendor: Vendor) -> dict[str, object]:
     return {"vendor": vendor.name, "vendor_channel": vendor.channel_id}
 
 
+class _Said(Protocol):
+    """What a person said under one of the bot's posts: a status update, a reply in a
+    check-in's thread, feedback on the weekly prompt, an answer to a check-in question."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def user_id(self) -> str: ...
+
+    @property
+    def at(self) -> datetime: ...
+
+    @property
+    def post_id(self) -> int | None: ...
+
+
+def _said_row(
+    kind: str, said: _Said, where: dict[str, object], text: str, **cells: object
+) -> dict[str, object]:
+    """The row of something said: who said it, when and under which post, about `where`
+    (a task's or a vendor's cells)."""
+    return {
+        "record": kind,
+        "id": said.id,
+        **where,
+        "user": said.user_id,
+        "at": said.at,
+        "post_id": said.post_id,
+        "text": text,
+        **cells,
+    }
+
+
 # --------------------------------------------------------------------------- the report
 
 
@@ -213,26 +248,11 @@ def report_rows(
             "text": task.standard,
         }
     for update, task, vendor in reports.status_updates_between(session, team_id, start, end):
-        yield {
-            "record": "status_update",
-            "id": update.id,
-            **_task_cells(task, vendor),
-            "user": update.user_id,
-            "status": update.status,
-            "at": update.at,
-            "post_id": update.post_id,
-            "text": update.note,
-        }
+        yield _said_row(
+            "status_update", update, _task_cells(task, vendor), update.note, status=update.status
+        )
     for response, vendor in reports.checkin_responses_between(session, team_id, start, end):
-        yield {
-            "record": "response",
-            "id": response.id,
-            **_vendor_cells(vendor),
-            "user": response.user_id,
-            "at": response.at,
-            "post_id": response.post_id,
-            "text": response.text,
-        }
+        yield _said_row("response", response, _vendor_cells(vendor), response.text)
     for rating, task, vendor in reports.ratings_between(session, team_id, start, end):
         yield {
             "record": "feedback",
@@ -245,35 +265,17 @@ def report_rows(
             "communication": rating.communication,
             "text": rating.comment,
         }
-    by_id = {vendor.id: vendor for vendor in vendors.list_vendors(session, team_id)}
+    # A removed vendor's feedback and answers are left out, like its other records.
+    listed = {vendor.id: vendor for vendor in vendors.list_vendors(session, team_id)}
     for said in reviews.vendor_feedback_between(session, None, start, end, team_id=team_id):
-        known = by_id.get(said.vendor_id)
-        if known is None:  # a removed vendor's: left out, like its other records
-            continue
-        yield {
-            "record": "vendor_feedback",
-            "id": said.id,
-            **_vendor_cells(known),
-            "user": said.user_id,
-            "at": said.at,
-            "post_id": said.post_id,
-            "text": said.text,
-        }
+        if said.vendor_id in listed:
+            where = _vendor_cells(listed[said.vendor_id])
+            yield _said_row("vendor_feedback", said, where, said.text)
     # One row per answer to the team's own check-in questions (bot.checkin_questions).
     for answer in answers.answers_between(session, team_id, start, end):
-        known = by_id.get(answer.vendor_id)
-        if known is None:  # a removed vendor's: left out, like its other records
-            continue
-        yield {
-            "record": "answer",
-            "id": answer.id,
-            **_vendor_cells(known),
-            "user": answer.user_id,
-            "at": answer.at,
-            "post_id": answer.post_id,
-            "question": answer.question,
-            "text": answer.answer,
-        }
+        if answer.vendor_id in listed:
+            where = _vendor_cells(listed[answer.vendor_id])
+            yield _said_row("answer", answer, where, answer.answer, question=answer.question)
     for delivery, task, vendor in reports.deliveries_between(session, team_id, start, end):
         yield {
             "record": "review",

@@ -97,13 +97,9 @@ def mark_task_done(
     An outside user may only deliver tasks of the vendor whose channel they typed in
     (`channel_id`): anything else is "no such task", so no other vendor's ids leak.
     """
-    row = tasks.get_task_row(session, team_id, task_id)
-    if row is not None and actor_is_outside and row.vendor.channel_id != channel_id:
-        row = None
-    if row is None:
-        raise UsageError(
-            f"There is no task #{task_id}. `/delegate list all` shows open tasks and their ids."
-        )
+    row = people.find_task(
+        session, team_id, task_id, actor_is_outside=actor_is_outside, channel_id=channel_id
+    )
     if row.task.status == TaskStatus.OPEN:
         return finish_open_task(
             session, row, actor_id=actor_id, actor_is_outside=actor_is_outside, now=now
@@ -136,8 +132,13 @@ def finish_open_task(
     they said with it, for the owner's review), anyone else closes it."""
     task, vendor = row.task, row.vendor
     if not people.is_vendor_contact(task, actor_id, actor_is_outside):
-        task_changes.close_task(
-            session, team_id=task.team_id, actor_id=actor_id, task_id=task.saved_id, now=now
+        task_changes.finish_task(
+            session,
+            team_id=task.team_id,
+            actor_id=actor_id,
+            task_id=task.saved_id,
+            status=TaskStatus.DONE,
+            now=now,
         )
         return TaskMarkedDone(task, vendor, DoneOutcome.CLOSED, actor_id)
     tasks.update_task(

@@ -45,18 +45,16 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.errors import UsageError
 from bot.schedule_rules import vendor_today
-from bot.slack_text import escape
 from bot.spend import VendorSpend, month_span, spend_by_vendor
 from bot.summaries import (
     MIN_SAMPLE,
     Week,
     local_start,
+    vendor_to_post,
     week_of,
 )
 from storage import lifecycle as store
-from storage import vendors
 from storage.models import ReviewOutcome, Task, Vendor, VendorTrialDecision
 from storage.slips import Slips, slips_by_vendor
 from storage.summaries import Span, checkin_answers
@@ -333,23 +331,10 @@ def vendor_scorecard(session: Session, vendor: Vendor, now: datetime, weeks: int
 def scorecard_for_channel(
     session: Session, *, team_id: str, channel_id: str, named: bool, weeks: int, now: datetime
 ) -> Scorecard:
-    """`/delegate scorecard`: the vendor named, or the one whose channel it was typed in."""
-    vendor = vendors.find_vendor_by_channel(session, team_id, channel_id)
-    if vendor is None and named:
-        raise UsageError(
-            f"<#{channel_id}> is not a vendor channel. See them with `/delegate vendor list`."
-        )
-    if vendor is None:
-        raise UsageError(
-            "This channel is not a vendor's, so nothing was posted. Name the vendor: "
-            "`/delegate scorecard #vendor` (`/delegate vendor list` shows them), or run "
-            "`/delegate scorecard` in the vendor's channel."
-        )
-    if vendor.removed_at is not None:
-        raise UsageError(
-            f"{escape(vendor.name)} was removed as a vendor; nothing was posted. "
-            f"`/delegate vendor restore <#{vendor.channel_id}>` brings it back."
-        )
+    """`/delegate scorecard`: the card of the vendor in `channel_id` (vendor_to_post)."""
+    vendor = vendor_to_post(
+        session, team_id=team_id, channel_id=channel_id, named=named, verb="scorecard"
+    )
     return vendor_scorecard(session, vendor, now, weeks)
 
 

@@ -169,14 +169,9 @@ def keep_alive_copy(client: WebClient) -> KeepAliveWebClient:
     request; bot.app swaps it for this in a middleware)."""
     if isinstance(client, KeepAliveWebClient):
         return client
-    return KeepAliveWebClient(
-        token=client.token,
-        base_url=client.base_url,
-        timeout=client.timeout,
-        ssl=client.ssl,
-        proxy=client.proxy,
-        headers=client.headers,
-        team_id=client.default_params.get("team_id"),
-        logger=client.logger,
-        retry_handlers=list(client.retry_handlers),
-    )
+    # The same object under the kept-alive class: every setting WebClient.__init__ stored
+    # (token, team, SSL context, proxy, headers, retry handlers…) is taken as Bolt left it,
+    # none named here to be forgotten when the SDK adds one.
+    kept = KeepAliveWebClient.__new__(KeepAliveWebClient)
+    vars(kept).update(vars(client))
+    return kept

@@ -7,6 +7,7 @@ link, so escaping user text neutralises `<!channel>`, `<@U…>` and friends.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 ANY_TOKEN = re.compile(r"<([#@!])([^>|]*)(?:\|([^>]*))?>")
 
@@ -47,3 +48,9 @@ def shown(text: str, limit: int = 40, *, mark_cut: bool = False) -> str:
 def code(text: str, limit: int = 40, *, mark_cut: bool = False) -> str:
     """User input quoted back as inline code: `shown` between backticks."""
     return f"`{shown(text, limit, mark_cut=mark_cut)}`"
+
+
+def listed_are(items: Sequence[str], joiner: str = ", ") -> str:
+    """`Fri 25 Dec 2026 is` / `rate and budget are`: the items joined, with the verb that
+    agrees with how many there are."""
+    return f"{joiner.join(items)} {'is' if len(items) == 1 else 'are'}"

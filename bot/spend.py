@@ -14,11 +14,12 @@ only the 100 % one); the scheduler posts them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
+from bot import people
 from bot.errors import UsageError
 from bot.money import CostSpec, format_money, resolve_cost
 from storage import audit, tasks
@@ -30,15 +31,12 @@ from storage.tasks import TaskRow
 BUDGET_THRESHOLDS = (80, 100)
 
 
-@dataclass(frozen=True)
-class VendorSpend:
-    """What a vendor cost, in minor units of its currency (bot.money), for internal eyes
-    only: the digest, the scorecard, budget alerts; never the vendor's channel."""
+@dataclass(frozen=True, kw_only=True)
+class VendorSpend(SpendTotals):
+    """What a vendor cost (its SpendTotals), in minor units of its currency (bot.money), for
+    internal eyes only: the digest, the scorecard, budget alerts; never the vendor's channel."""
 
     currency: str
-    this_week: int
-    this_month: int
-    to_date: int
     month: date  # the first day of the month `this_month` covers
     budget: int | None  # the vendor's monthly budget, if it has one
 
@@ -71,18 +69,15 @@ def spend_by_vendor(
 ) -> dict[int, VendorSpend]:
     """Each listed vendor's spend over `week`, `month` and to date (one query)."""
     totals = spend_totals(session, team_id, week, month, now, vendor_id=vendor_id)
-    spend: dict[int, VendorSpend] = {}
-    for vendor in listed:
-        found = totals.get(vendor.saved_id, SpendTotals())
-        spend[vendor.saved_id] = VendorSpend(
+    return {
+        vendor.saved_id: VendorSpend(
+            **asdict(totals.get(vendor.saved_id, SpendTotals())),
             currency=vendor.currency,
-            this_week=found.this_week,
-            this_month=found.this_month,
-            to_date=found.to_date,
             month=month.first_day,
             budget=vendor.monthly_budget_minor,
         )
-    return spend
+        for vendor in listed
+    }
 
 
 # --------------------------------------------------------------------------- budgets
@@ -119,11 +114,7 @@ def set_task_cost(
 ) -> CostChanged:
     """`/delegate cost ID AMOUNT|none`: a task's cost in its vendor's currency, audited.
     Any task but a cancelled one: a cost often becomes known once the work is done."""
-    row = tasks.get_task_row(session, team_id, task_id)
-    if row is None:
-        raise UsageError(
-            f"There is no task #{task_id}. `/delegate list all` shows open tasks and their ids."
-        )
+    row = people.find_task(session, team_id, task_id)
     if row.task.status == TaskStatus.CANCELLED:
         raise UsageError(f"Task #{task_id} is cancelled, so it costs nothing; nothing changed.")
     vendor = row.vendor

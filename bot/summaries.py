@@ -322,11 +322,12 @@ def vendor_summary(session: Session, vendor: Vendor, now: datetime) -> VendorSum
     )
 
 
-def summary_for_channel(
-    session: Session, *, team_id: str, channel_id: str, named: bool, now: datetime
-) -> VendorSummary:
-    """`/delegate summary`: the summary of the vendor in `channel_id` (named in the command,
-    or the channel it was typed in). UsageError when that channel is not a vendor's."""
+def vendor_to_post(
+    session: Session, *, team_id: str, channel_id: str, named: bool, verb: str
+) -> Vendor:
+    """The vendor `/delegate summary` or `/delegate scorecard` (`verb`) is about: the one in
+    `channel_id`, named in the command or the channel it was typed in. UsageError when that
+    channel is no vendor's, or the vendor was removed."""
     vendor = vendors.find_vendor_by_channel(session, team_id, channel_id)
     if vendor is None and named:
         raise UsageError(
@@ -335,14 +336,24 @@ def summary_for_channel(
     if vendor is None:
         raise UsageError(
             "This channel is not a vendor's, so nothing was posted. Name the vendor: "
-            "`/delegate summary #vendor` (`/delegate vendor list` shows them), or run "
-            "`/delegate summary` in the vendor's channel."
+            f"`/delegate {verb} #vendor` (`/delegate vendor list` shows them), or run "
+            f"`/delegate {verb}` in the vendor's channel."
         )
     if vendor.removed_at is not None:
         raise UsageError(
             f"{escape(vendor.name)} was removed as a vendor; nothing was posted. "
             f"`/delegate vendor restore <#{vendor.channel_id}>` brings it back."
         )
+    return vendor
+
+
+def summary_for_channel(
+    session: Session, *, team_id: str, channel_id: str, named: bool, now: datetime
+) -> VendorSummary:
+    """`/delegate summary`: the summary of the vendor in `channel_id` (vendor_to_post)."""
+    vendor = vendor_to_post(
+        session, team_id=team_id, channel_id=channel_id, named=named, verb="summary"
+    )
     return vendor_summary(session, vendor, now)
 
 

@@ -27,31 +27,22 @@ from storage.tasks import TaskRow
 
 
 def _open_task(session: Session, team_id: str, task_id: int) -> TaskRow:
-    row = tasks.get_task_row(session, team_id, task_id)
-    if row is None:
-        raise UsageError(
-            f"There is no task #{task_id}. `/delegate list all` shows open tasks and their ids."
-        )
+    row = people.find_task(session, team_id, task_id)
     if row.task.status != TaskStatus.OPEN:
         raise UsageError(f"Task #{task_id} is already {row.task.status}; nothing changed.")
     return row
 
 
-def close_task(
-    session: Session, *, team_id: str, actor_id: str, task_id: int, now: datetime
+def finish_task(
+    session: Session,
+    *,
+    team_id: str,
+    actor_id: str,
+    task_id: int,
+    status: TaskStatus,
+    now: datetime,
 ) -> TaskRow:
-    return _finish_task(session, team_id, actor_id, task_id, TaskStatus.DONE, now)
-
-
-def cancel_task(
-    session: Session, *, team_id: str, actor_id: str, task_id: int, now: datetime
-) -> TaskRow:
-    return _finish_task(session, team_id, actor_id, task_id, TaskStatus.CANCELLED, now)
-
-
-def _finish_task(
-    session: Session, team_id: str, actor_id: str, task_id: int, status: TaskStatus, now: datetime
-) -> TaskRow:
+    """`done` (status done) or `cancel` (status cancelled) an open task."""
     row = _open_task(session, team_id, task_id)
     tasks.update_task(
         session,
@@ -110,14 +101,9 @@ def check_task_access(
     with the vendor the task belongs to. Outside users only ever see their own vendor's
     tasks: any other id is "no such task".
     """
-    row = tasks.get_task_row(session, team_id, task_id)
-    if row is not None and actor_is_outside and row.vendor.channel_id != here_channel_id:
-        row = None
-    if row is None:
-        raise UsageError(
-            f"There is no task #{task_id}; nothing changed. `/delegate list all` shows open "
-            "tasks and their ids."
-        )
+    row = people.find_task(
+        session, team_id, task_id, actor_is_outside=actor_is_outside, channel_id=here_channel_id
+    )
     task, vendor = row.task, row.vendor
     here = vendors.find_vendor_by_channel(session, team_id, here_channel_id)
     if here is not None and here.id != vendor.id:

@@ -6,6 +6,8 @@ calendar) and are resolved by bot.vendor_registry.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.command_tokens import USER_TOKEN, channel_id_of, expect_nothing, is_close, show
 from bot.commands import (
     MAX_HOLIDAYS_PER_COMMAND,
@@ -38,6 +40,16 @@ VENDOR_VERBS = (
     "`vendor restore`"
 )
 
+# Other words for a verb.
+_ALIASES = {"delete": "remove", "holidays": "holiday"}
+# The verbs that take a channel and nothing else, and the command each makes.
+_CHANNEL_ONLY: dict[str, Callable[[str], VendorCommand]] = {
+    "remove": RemoveVendor,
+    "restore": RestoreVendor,
+    "pause": PauseVendor,
+    "resume": ResumeVendor,
+}
+
 
 def parse_vendor_command(rest: list[str]) -> VendorCommand:
     if not rest:
@@ -48,18 +60,18 @@ def parse_vendor_command(rest: list[str]) -> VendorCommand:
             "`/delegate vendor rename #channel New name`, `/delegate vendor remove #channel` "
             "or `/delegate vendor restore #channel`."
         )
-    verb, args = rest[0].lower(), rest[1:]
+    word = rest[0].lower()
+    verb, args = _ALIASES.get(word, word), rest[1:]
     if verb == "list":
         if len(args) == 1 and args[0].lower() == "removed":
             return ListVendors(removed=True)
         expect_nothing(args, "/delegate vendor list [removed]")
         return ListVendors()
-    if verb in ("remove", "restore", "delete"):
-        usage = f"/delegate vendor {'restore' if verb == 'restore' else 'remove'} #channel"
+    if verb in _CHANNEL_ONLY:
+        usage = f"/delegate vendor {verb} #channel"
         if len(args) != 1:
             raise UsageError(f"Write `{usage}`.")
-        channel_id = channel_id_of(args[0], usage)
-        return RestoreVendor(channel_id) if verb == "restore" else RemoveVendor(channel_id)
+        return _CHANNEL_ONLY[verb](channel_id_of(args[0], usage))
     if verb == "rename":
         usage = "/delegate vendor rename #channel New name"
         if len(args) < 2:
@@ -71,20 +83,8 @@ def parse_vendor_command(rest: list[str]) -> VendorCommand:
         if len(name) > MAX_NAME_LENGTH:
             raise UsageError(f"A vendor name can be at most {MAX_NAME_LENGTH} characters.")
         return UpdateVendor(channel_id, name=name)
-    if verb in ("pause", "resume"):
-        usage = f"/delegate vendor {verb} #channel"
-        if len(args) != 1:
-            raise UsageError(f"Write `{usage}`.")
-        channel_id = channel_id_of(args[0], usage)
-        return PauseVendor(channel_id) if verb == "pause" else ResumeVendor(channel_id)
-    if verb == "add":
-        return _parse_vendor_add(args)
-    if verb == "set":
-        return _parse_vendor_set(args)
-    if verb in ("holiday", "holidays"):
-        return _parse_vendor_holiday(args)
-    if verb == "away":
-        return _parse_vendor_away(args)
+    if verb in _PARSERS:
+        return _PARSERS[verb](args)
     if verb == "questions":
         usage = "/delegate vendor questions #channel"
         if len(args) != 1:
@@ -182,3 +182,12 @@ def _parse_vendor_away(args: list[str]) -> ManageAbsences:
             "Slack's suggestions so it turns into a mention."
         )
     return ManageAbsences(channel_id, clear=True, user_id=match.group(1))
+
+
+# The verbs with more to read than a channel, and their parsers.
+_PARSERS: dict[str, Callable[[list[str]], VendorCommand]] = {
+    "add": _parse_vendor_add,
+    "set": _parse_vendor_set,
+    "holiday": _parse_vendor_holiday,
+    "away": _parse_vendor_away,
+}

@@ -19,7 +19,7 @@ from bot.commands import ManageHolidays, UpdateVendor
 from bot.errors import UsageError
 from bot.public_holidays import public_holidays
 from bot.schedule_rules import local_today, parse_due_date, vendor_today
-from bot.slack_text import escape
+from bot.slack_text import escape, listed_are
 from bot.vendor_settings import asked_columns, changed_labels, changes_from
 from storage import audit, holidays, tasks, vendors
 from storage import lifecycle as lifecycle_store
@@ -179,13 +179,11 @@ def manage_holidays(
         added = [day for day in days if day not in existing]
         holidays.add_holidays(session, vendor_id, added)
     elif command.action == "remove":
-        missing = [day for day in days if day not in existing]
+        missing = [f"{day:%a %-d %b %Y}" for day in days if day not in existing]
         if missing:
-            listed = ", ".join(f"{day:%a %-d %b %Y}" for day in missing)
             raise UsageError(
-                f"{listed} {'is' if len(missing) == 1 else 'are'} not a holiday for "
-                f"{escape(vendor.name)}; nothing changed. See them with "
-                f"`/delegate vendor holiday <#{vendor.channel_id}>`."
+                f"{listed_are(missing)} not a holiday for {escape(vendor.name)}; nothing "
+                f"changed. See them with `/delegate vendor holiday <#{vendor.channel_id}>`."
             )
         removed = days
         holidays.remove_holidays(session, vendor_id, removed)

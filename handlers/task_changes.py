@@ -32,6 +32,7 @@ from bot.slack_text import escape
 from handlers import notices, scorecards
 from handlers.payloads import Requester
 from storage.database import run_transaction
+from storage.models import TaskStatus
 from storage.tasks import TaskRow
 
 # What `/delegate done` did, as the reply and the vendor thread say it.
@@ -128,7 +129,8 @@ class TaskChanges:
         def change(session: Session) -> tuple[task_changes.TaskAccess, TaskRow, str]:
             access = self.task_access(session, requester, command.task_id, verb)
             if isinstance(command, CancelTask):
-                return access, task_changes.cancel_task(session, **common), "cancelled"
+                row = task_changes.finish_task(session, status=TaskStatus.CANCELLED, **common)
+                return access, row, "cancelled"
             row = task_changes.reschedule_task(session, due=command.due, **common)
             return access, row, f"now due {blocks.format_due(row.task.due_date)}"
 

@@ -255,7 +255,9 @@ def trend() -> Trend:
 
 
 def spend() -> VendorSpend:
-    return VendorSpend("EUR", MONEY, MONEY, MONEY, TODAY.replace(day=1), MONEY)
+    return VendorSpend(
+        MONEY, MONEY, MONEY, currency="EUR", month=TODAY.replace(day=1), budget=MONEY
+    )
 
 
 def slips() -> Slips:
