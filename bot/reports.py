@@ -32,7 +32,6 @@ from sqlmodel import Session
 from bot.errors import UsageError
 from bot.money import format_plain
 from bot.schedule_rules import DateWords, read_date
-from bot.slack_text import code
 from bot.summaries import local_start
 from storage import answers, on_time, reports, reviews, vendors
 from storage.models import Task, TaskStatus, Vendor
@@ -97,13 +96,7 @@ DATE_FORMS = (
     "Write `YYYY-MM-DD`, `today`, `yesterday`, a weekday like `mon` (the latest one), "
     "or `-2w` / `-10d`."
 )
-REPORT_DATE = DateWords(
-    forms=DATE_FORMS,
-    empty="The date is empty.",
-    backwards=True,
-    real_date_hint=" Check the month and day.",
-    quote=code,
-)
+REPORT_DATE = DateWords("date", DATE_FORMS, backwards=True)
 
 
 # --------------------------------------------------------------------------- dates

@@ -104,11 +104,15 @@ class DateWords:
     backwards too: a weekday is the latest such day (today included), and `yesterday`
     and `-2w` mean the past."""
 
+    name: str  # what the error for an empty one calls it: "The due date is empty."
     forms: str  # how to write one, ending the "not a date I understand" error
-    empty: str  # what the error for an empty one says
-    backwards: bool
-    real_date_hint: str  # what "is not a real calendar date." goes on with
-    quote: Callable[[str], str]  # how an error echoes what was typed
+    backwards: bool = False
+    real_date_hint: str = " Check the month and day."  # after "is not a real calendar date."
+    quote: Callable[[str], str] = code  # how an error echoes what was typed
+
+    @property
+    def empty(self) -> str:
+        return f"The {self.name} is empty."
 
 
 def _due_quote(text: str) -> str:
@@ -116,9 +120,8 @@ def _due_quote(text: str) -> str:
 
 
 DUE_DATE = DateWords(
-    forms=_DUE_FORMS,
-    empty="The due date is empty.",
-    backwards=False,
+    "due date",
+    _DUE_FORMS,
     real_date_hint=" Check the month and day and write it as `YYYY-MM-DD`.",
     quote=_due_quote,
 )

@@ -140,9 +140,7 @@ def ownership_refusal(task: Task, actor_id: str, verb: str, admins: frozenset[st
 # --------------------------------------------------------------------------- task changes
 
 
-def reopen_task(
-    session: Session, *, team_id: str, actor_id: str, row: TaskRow, now: datetime
-) -> TaskRow:
+def reopen_task(session: Session, *, actor_id: str, row: TaskRow, now: datetime) -> TaskRow:
     """`reopen ID`: a done or cancelled task is open again. Its completion and spend leave
     the figures with its status; its rating is deleted (kept in the audit entry), so every
     figure is as it was before it closed."""
@@ -178,7 +176,6 @@ def edit_task(
     session: Session,
     command: EditTask,
     *,
-    team_id: str,
     actor_id: str,
     row: TaskRow,
     now: datetime,
@@ -202,7 +199,6 @@ def edit_task(
 def change_task_person(
     session: Session,
     *,
-    team_id: str,
     actor_id: str,
     row: TaskRow,
     field: str,

@@ -179,7 +179,6 @@ class TaskChanges:
             access = self.task_access(session, requester, command.task_id, verb)
             row = access.row
             common: dict[str, Any] = {
-                "team_id": requester.team_id,
                 "actor_id": requester.user_id,
                 "row": row,
                 "now": now,
