@@ -19,6 +19,18 @@ from dataclasses import dataclass, field
 
 from storage.models import TaskUpdate
 
+
+@dataclass(frozen=True)
+class ThreadMessage:
+    """A person's reply in some thread: where, who and what (Slack's escaped text)."""
+
+    channel_id: str
+    thread_ts: str
+    message_ts: str
+    user_id: str
+    text: str
+
+
 MAX_NOTE_LENGTH = 2000
 ACCEPTED_WORDS = "on track, at risk, blocked, done"
 

@@ -27,6 +27,7 @@ from bot.checkin_questions import answers_to, questions_of
 from bot.checkin_replies import (
     MAX_NOTE_LENGTH,
     ReplyStatus,
+    ThreadMessage,
     hint,
     parse_reply,
 )
@@ -103,15 +104,6 @@ def read_button(
     if block_id and (kind != "task" or read_id(block_task_id, unreadable) != button.task_id):
         raise UsageError(unreadable)
     return button, TaskUpdate(status)
-
-
-@dataclass(frozen=True)
-class ThreadMessage:
-    channel_id: str
-    thread_ts: str
-    message_ts: str
-    user_id: str
-    text: str
 
 
 # --------------------------------------------------------------------------- recording
@@ -369,15 +361,11 @@ class ThreadReply:
 
 def record_thread_reply(
     session: Session,
-    *,
     team_id: str,
-    channel_id: str,
-    thread_ts: str,
-    message_ts: str,
+    message: ThreadMessage,
+    *,
     event_id: str | None,
-    user_id: str,
     user_is_outside: bool,
-    text: str,
     now: datetime,
     admins: frozenset[str] = frozenset(),
 ) -> ThreadReply | None:
@@ -386,20 +374,20 @@ def record_thread_reply(
 
     Returns None when the thread is not a check-in's. Raises DuplicateDelivery when this
     message was stored already (Slack retried the event), so nothing happens twice.
-    `text` is Slack's message text (escaped); it is stored as plain text.
+    The message's text is Slack's (escaped); it is stored as plain text.
     """
-    post = updates.find_checkin_by_message(session, channel_id, thread_ts)
+    post = updates.find_checkin_by_message(session, message.channel_id, message.thread_ts)
     vendor = vendors.get_vendor(session, post.vendor_id) if post else None
     if post is None or vendor is None or vendor.team_id != team_id:
         return None
     if vendor.removed_at is not None:  # a removed vendor's check-ins take no more answers
         return None
-    plain = readable_text(text)
+    plain = readable_text(message.text)
     try:
-        reply = updates.Reply(event_id, user_id, plain, message_ts, now)
+        reply = updates.Reply(event_id, message.user_id, plain, message.message_ts, now)
         response = updates.add_checkin_response(session, post, reply)
     except IntegrityError:
-        raise DuplicateDelivery(event_id or message_ts) from None
+        raise DuplicateDelivery(event_id or message.message_ts) from None
     parsed = parse_reply(plain)
     rows = checkin_rows(session, post)
     if parsed.all_on_track:
@@ -414,7 +402,7 @@ def record_thread_reply(
     problems: list[str] = []
     for item in said:
         outcome = _apply_reply_status(
-            session, post, vendor, item, user_id, user_is_outside, now, admins
+            session, post, vendor, item, message.user_id, user_is_outside, now, admins
         )
         if isinstance(outcome, str):
             problems.append(outcome)

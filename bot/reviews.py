@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot import blocks, people, task_changes
+from bot.checkin_replies import ThreadMessage
 from bot.errors import DuplicateDelivery, UsageError
 from bot.slack_text import readable_text
 from storage import audit, on_time, tasks
@@ -420,29 +421,23 @@ class FeedbackReply:
 
 
 def record_vendor_feedback(
-    session: Session,
-    *,
-    team_id: str,
-    channel_id: str,
-    thread_ts: str,
-    message_ts: str,
-    event_id: str | None,
-    user_id: str,
-    text: str,
-    now: datetime,
+    session: Session, team_id: str, message: ThreadMessage, *, event_id: str | None, now: datetime
 ) -> FeedbackReply | None:
     """Store a reply in a feedback prompt's thread; None when the thread is no such prompt.
 
     Raises DuplicateDelivery when the message was stored already (Slack retried the event).
-    `text` is Slack's message text (escaped); it is stored as plain text.
+    The message's text is Slack's (escaped); it is stored as plain text.
     """
-    post = review_store.find_feedback_prompt_by_message(session, channel_id, thread_ts)
+    post = review_store.find_feedback_prompt_by_message(
+        session, message.channel_id, message.thread_ts
+    )
     vendor = session.get(Vendor, post.vendor_id) if post else None
     if post is None or vendor is None or vendor.team_id != team_id:
         return None
     try:
-        reply = Reply(event_id, user_id, readable_text(text), message_ts, now)
+        text = readable_text(message.text)
+        reply = Reply(event_id, message.user_id, text, message.message_ts, now)
         feedback = review_store.add_vendor_feedback(session, post, reply)
     except IntegrityError:
-        raise DuplicateDelivery(event_id or message_ts) from None
+        raise DuplicateDelivery(event_id or message.message_ts) from None
     return FeedbackReply(feedback=feedback, post=post)

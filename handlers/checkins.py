@@ -27,7 +27,7 @@ from bot import (
     slack_channels,
     task_questions,
 )
-from bot.checkin_replies import MAX_NOTE_LENGTH, parse_reply
+from bot.checkin_replies import MAX_NOTE_LENGTH, ThreadMessage, parse_reply
 from bot.checkin_updates import ALERT_STATUSES, StatusRecorded, TaskAlreadyClosed, read_button
 from bot.errors import DuplicateDelivery, UsageError
 from bot.slack_text import readable_text
@@ -169,24 +169,25 @@ class CheckinListeners(Listeners):
             ) and people.is_outside_user(
                 client, reply.user_id, team_id, cache=self.deps.slack_facts
             )
-            fields: dict[str, Any] = {
-                "team_id": team_id,
-                "event_id": callback.event_id,
-                "now": self.deps.clock(),
-                **asdict(reply),  # where, who and what: the ThreadMessage's fields
-            }
+            now = self.deps.clock()
 
             def store(session: Session) -> checkin_updates.ThreadReply | str | None:
                 stored = checkin_updates.record_thread_reply(
                     session,
+                    team_id,
+                    reply,
+                    event_id=callback.event_id,
                     user_is_outside=outside,
+                    now=now,
                     admins=admins_of(self.deps, session, team_id),
-                    **fields,
                 )
+                if stored is not None:
+                    return stored
                 # Not a check-in's thread: a feedback prompt's? Else perhaps a task's.
-                if stored is None and reviews.record_vendor_feedback(session, **fields) is None:
-                    return _ELSEWHERE
-                return stored
+                feedback = reviews.record_vendor_feedback(
+                    session, team_id, reply, event_id=callback.event_id, now=now
+                )
+                return _ELSEWHERE if feedback is None else None
 
             try:
                 stored = run_transaction(self.deps.engine, store)
@@ -204,9 +205,7 @@ class CheckinListeners(Listeners):
             for recorded in stored.statuses:
                 self.tell_about(client, recorded, logger)
 
-    def on_task_thread_reply(
-        self, client: WebClient, reply: checkin_updates.ThreadMessage, team_id: str
-    ) -> None:
+    def on_task_thread_reply(self, client: WebClient, reply: ThreadMessage, team_id: str) -> None:
         """A reply under a task's announcement: the vendor's question is kept for the
         alignment note's "Waiting on us"; the team's reply answers the open ones."""
         where = (team_id, reply.channel_id, reply.thread_ts)

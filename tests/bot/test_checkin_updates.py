@@ -18,11 +18,10 @@ from bot.channel_changes import (
     ChannelChange,
     pause_vendor_for_channel_change,
 )
-from bot.checkin_replies import parse_reply
+from bot.checkin_replies import ThreadMessage, parse_reply
 from bot.checkin_updates import (
     ButtonValue,
     ReplyStatus,
-    ThreadMessage,
     parse_status_reply,
     read_button,
     record_thread_reply,
@@ -232,17 +231,9 @@ def _sent_checkin(engine: Engine) -> ScheduledPost:
 
 def _reply(engine: Engine, event_id: str | None, ts: str, text: str = "hello") -> object:
     with transaction(engine) as session:
+        message = ThreadMessage("C0ACME", "1.000", ts, "U0VENDOR", text)
         return record_thread_reply(
-            session,
-            team_id="T0TEAM",
-            channel_id="C0ACME",
-            thread_ts="1.000",
-            message_ts=ts,
-            event_id=event_id,
-            user_id="U0VENDOR",
-            user_is_outside=True,
-            text=text,
-            now=NOW,
+            session, "T0TEAM", message, event_id=event_id, user_is_outside=True, now=NOW
         )
 
 
@@ -263,17 +254,9 @@ def test_a_reply_stored_twice_raises_duplicate_delivery(engine: Engine) -> None:
 def test_a_reply_in_a_thread_that_is_no_checkin_is_not_stored(engine: Engine) -> None:
     _sent_checkin(engine)
     with transaction(engine) as session:
+        message = ThreadMessage("C0ACME", "9.000", "10.000", "U0VENDOR", "#1 done")
         found = record_thread_reply(
-            session,
-            team_id="T0TEAM",
-            channel_id="C0ACME",
-            thread_ts="9.000",
-            message_ts="10.000",
-            event_id="Ev9",
-            user_id="U0VENDOR",
-            user_is_outside=True,
-            text="#1 done",
-            now=NOW,
+            session, "T0TEAM", message, event_id="Ev9", user_is_outside=True, now=NOW
         )
     assert found is None and responses(engine) == []
 

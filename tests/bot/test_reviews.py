@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot import blocks, people, reviews
+from bot.checkin_replies import ThreadMessage
 from bot.errors import UsageError
 from bot.reviews import MessageRef, Rating
 from bot.slack_facts import SlackFacts
@@ -454,15 +455,7 @@ def test_a_feedback_reply_in_another_teams_thread_is_not_stored(
     engine: Engine, feedback_vendors: tuple[Vendor, Vendor, Vendor]
 ) -> None:
     with transaction(engine) as session:
-        stored = reviews.record_vendor_feedback(
-            session,
-            team_id="T0TEAM",
-            channel_id="C0ACME",
-            thread_ts="3.0",  # the other team's prompt, in a channel of the same id
-            message_ts="9.0",
-            event_id="Ev1",
-            user_id="U0VENDOR",
-            text="hi",
-            now=NOW,
-        )
+        # the other team's prompt (thread 3.0), in a channel of the same id
+        message = ThreadMessage("C0ACME", "3.0", "9.0", "U0VENDOR", "hi")
+        stored = reviews.record_vendor_feedback(session, "T0TEAM", message, event_id="Ev1", now=NOW)
     assert stored is None
