@@ -28,12 +28,13 @@ from pydantic import (
     RootModel,
     StrictStr,
     ValidationError,
+    create_model,
 )
 from slack_bolt import App, BoltContext, BoltResponse
 
 from bot.blocks import ACTION_SUFFIX
 from bot.channel_changes import CHANNEL_EVENTS, ChannelChange
-from bot.checkin_updates import ThreadMessage
+from bot.checkin_replies import ThreadMessage
 from bot.reviews import MessageRef
 
 logger = logging.getLogger(__name__)
@@ -47,57 +48,40 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
-class _Ids(_Strict):
-    """Any object in a payload: its ids are text."""
-
-    id: _Checked = None
-    team_id: _Checked = None
-    channel_id: _Checked = None
-    message_ts: _Checked = None
-    callback_id: _Checked = None
-    private_metadata: _Checked = None
+def _keys(kind: Any, *keys: str) -> dict[str, Any]:
+    """Pydantic field definitions: each key, when present, holds a `kind` (null allowed)."""
+    return {key: (kind, None) for key in keys}
 
 
-class _ShapeAction(_Strict):
-    action_id: _Checked = None
-    block_id: _Checked = None
-    value: _Checked = None
-    type: _Checked = None
-
-
-class _ShapeEvent(_Ids):
-    type: _Checked = None
+# The shape is data: which keys hold text, which an object (models made from these lists are
+# `Any` to mypy; nothing but `shape_problem` uses them).
+_ID_KEYS = ("id", "team_id", "channel_id", "message_ts", "callback_id", "private_metadata")
+_Ids: Any = create_model("_Ids", __base__=_Strict, **_keys(_Checked, *_ID_KEYS))
+_ShapeAction: Any = create_model(
+    "_ShapeAction", __base__=_Strict, **_keys(_Checked, "action_id", "block_id", "value", "type")
+)
+_EVENT_TEXT = ("text", "ts", "thread_ts", "event_ts", "subtype", "bot_id", "channel_type")
+_ShapeEvent: Any = create_model(
+    "_ShapeEvent",
+    __base__=_Ids,
+    **_keys(_Checked, "type"),
     # An id, or an object with one: user_change sends the user, channel_rename the channel.
-    user: _Checked | _Ids = None
-    channel: _Checked | _Ids = None
-    text: _Checked = None
-    ts: _Checked = None
-    thread_ts: _Checked = None
-    event_ts: _Checked = None
-    subtype: _Checked = None
-    bot_id: _Checked = None
-    channel_type: _Checked = None
-
-
-class _Shape(_Strict):
-    """What every listener may rely on, whatever the payload's kind."""
-
-    user: _Ids | None = None
-    channel: _Ids | None = None
-    container: _Ids | None = None
-    message: _Ids | None = None
-    view: _Ids | None = None
-    team: _Ids | None = None
-    event: _ShapeEvent | None = None
-    state: _Ids | None = None
-    actions: list[_ShapeAction] | None = None
-    type: _Checked = None
-    trigger_id: _Checked = None
-    team_id: _Checked = None
-    event_id: _Checked = None
-    user_id: _Checked = None
-    channel_id: _Checked = None
-    text: _Checked = None
+    **_keys(_Checked | _Ids, "user", "channel"),
+    **_keys(_Checked, *_EVENT_TEXT),
+)
+# What every listener may rely on, whatever the payload's kind (in this order: the first
+# problem found is the one named).
+_OBJECTS = ("user", "channel", "container", "message", "view", "team")
+_TOP_TEXT = ("type", "trigger_id", "team_id", "event_id", "user_id", "channel_id", "text")
+_Shape: Any = create_model(
+    "_Shape",
+    __base__=_Strict,
+    **_keys(_Ids | None, *_OBJECTS),
+    **_keys(_ShapeEvent | None, "event"),
+    **_keys(_Ids | None, "state"),
+    **_keys(list[_ShapeAction] | None, "actions"),
+    **_keys(_Checked, *_TOP_TEXT),
+)
 
 
 def shape_problem(body: Any) -> str | None:
