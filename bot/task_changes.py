@@ -140,10 +140,21 @@ def ownership_refusal(task: Task, actor_id: str, verb: str, admins: frozenset[st
 # --------------------------------------------------------------------------- task changes
 
 
-def reopen_task(session: Session, *, actor_id: str, row: TaskRow, now: datetime) -> TaskRow:
+@dataclass(frozen=True)
+class Amendment:
+    """Who changes which task (found and access-checked), and when: what reopen, edit,
+    assign and owner have in common."""
+
+    row: TaskRow
+    actor_id: str
+    now: datetime
+
+
+def reopen_task(session: Session, change: Amendment) -> TaskRow:
     """`reopen ID`: a done or cancelled task is open again. Its completion and spend leave
     the figures with its status; its rating is deleted (kept in the audit entry), so every
     figure is as it was before it closed."""
+    row, now = change.row, change.now
     task = row.task
     if task.status == TaskStatus.OPEN:
         raise UsageError(f"Task #{task.id} is open already; nothing changed.")
@@ -168,21 +179,14 @@ def reopen_task(session: Session, *, actor_id: str, row: TaskRow, now: datetime)
         }
         session.delete(rating)
     tasks.reopen_task(session, task, now)
-    audit.record_change(session, "task.reopened", task, detail, by=actor_id, at=now)
+    audit.record_change(session, "task.reopened", task, detail, by=change.actor_id, at=now)
     return row
 
 
-def edit_task(
-    session: Session,
-    command: EditTask,
-    *,
-    actor_id: str,
-    row: TaskRow,
-    now: datetime,
-) -> dict[str, dict[str, str]]:
+def edit_task(session: Session, command: EditTask, change: Amendment) -> dict[str, dict[str, str]]:
     """`edit ID title | standard`: what changed ("title", "standard") from what to what,
     audited so."""
-    task = row.task
+    task = change.row.task
     wanted = {"title": command.title, "standard": command.standard}
     changes = {
         field: {"from": str(getattr(task, field)), "to": value}
@@ -191,22 +195,17 @@ def edit_task(
     }
     if not changes:
         raise UsageError(f"Task #{task.id} already reads like that; nothing changed.")
+    now = change.now
     tasks.update_task(session, task, now, **{k: v["to"] for k, v in changes.items()})
-    audit.record_change(session, "task.edited", task, changes, by=actor_id, at=now)
+    audit.record_change(session, "task.edited", task, changes, by=change.actor_id, at=now)
     return changes
 
 
 def change_task_person(
-    session: Session,
-    *,
-    actor_id: str,
-    row: TaskRow,
-    field: str,
-    user_id: str | None,
-    now: datetime,
+    session: Session, change: Amendment, field: str, user_id: str | None
 ) -> str | None:
     """`assign` (field "assignee_id") or `owner` (field "owner_id"): the previous person."""
-    task = row.task
+    task, now = change.row.task, change.now
     previous: str | None = getattr(task, field)
     if previous == user_id:
         who = f"<@{user_id}>" if user_id else "nobody"
@@ -223,7 +222,7 @@ def change_task_person(
         "task.assigned" if field == "assignee_id" else "task.handed_over",
         task,
         {"from": previous, "to": user_id},
-        by=actor_id,
+        by=change.actor_id,
         at=now,
     )
     return previous

@@ -177,18 +177,13 @@ class TaskChanges:
         def amend(session: Session) -> tuple[task_changes.TaskAccess, str, str | None]:
             previous: str | None = None
             access = self.task_access(session, requester, command.task_id, verb)
-            row = access.row
-            common: dict[str, Any] = {
-                "actor_id": requester.user_id,
-                "row": row,
-                "now": now,
-            }
+            amendment = task_changes.Amendment(access.row, requester.user_id, now)
             match command:
                 case ReopenTask():
-                    task_changes.reopen_task(session, **common)
+                    task_changes.reopen_task(session, amendment)
                     what = "reopened"
                 case EditTask():
-                    changed = task_changes.edit_task(session, command, **common)
+                    changed = task_changes.edit_task(session, command, amendment)
                     what = " and ".join(
                         f"retitled (was “{escape(change['from'])}”)"
                         if field == "title"
@@ -197,7 +192,7 @@ class TaskChanges:
                     )
                 case AssignTask():
                     task_changes.change_task_person(
-                        session, field="assignee_id", user_id=command.assignee_id, **common
+                        session, amendment, "assignee_id", command.assignee_id
                     )
                     what = (
                         f"assigned to {blocks.mention(command.assignee_id)}"
@@ -206,7 +201,7 @@ class TaskChanges:
                     )
                 case HandOverTask():
                     previous = task_changes.change_task_person(
-                        session, field="owner_id", user_id=command.owner_id, **common
+                        session, amendment, "owner_id", command.owner_id
                     )
                     what = f"handed over to {blocks.mention(command.owner_id)}"
             return access, what, previous
