@@ -348,36 +348,30 @@ def checkin_answers(
     of its tasks since it was posted) or a reply in its thread. One query: the first
     answers are MINs in SQL, one row per check-in (a few a week per vendor)."""
     _prepare(session)
-    first_update = (
-        select(func.min(StatusUpdate.at))
-        .where(
-            answers_checkin(StatusUpdate, ScheduledPost),
-            StatusUpdate.at <= answered_by,
-            _by_status_time(col(StatusUpdate.at), span),
+
+    def first(moment: Any, *answering: ColumnElement[bool]) -> Any:
+        """The earliest `moment` of the rows `answering` the outer query's check-in that
+        were given by `answered_by` (a correlated scalar subquery)."""
+        return (
+            select(func.min(moment))
+            .where(*answering, moment <= answered_by)
+            .correlate(ScheduledPost, Vendor)
+            .scalar_subquery()
         )
-        .correlate(ScheduledPost, Vendor)
-        .scalar_subquery()
+
+    first_update = first(
+        col(StatusUpdate.at),
+        answers_checkin(StatusUpdate, ScheduledPost),
+        _by_status_time(col(StatusUpdate.at), span),
     )
-    first_reply = (
-        select(func.min(CheckinResponse.at))
-        .where(
-            col(CheckinResponse.post_id) == col(ScheduledPost.id),
-            CheckinResponse.at <= answered_by,
-            _by_status_time(col(CheckinResponse.at), span),
-        )
-        .correlate(ScheduledPost, Vendor)
-        .scalar_subquery()
+    first_reply = first(
+        col(CheckinResponse.at),
+        col(CheckinResponse.post_id) == col(ScheduledPost.id),
+        _by_status_time(col(CheckinResponse.at), span),
     )
-    # Answers to the team's own questions (the check-in's Answer form) count too.
-    first_form = (
-        select(func.min(QuestionAnswer.at))
-        .where(
-            col(QuestionAnswer.post_id) == col(ScheduledPost.id),
-            QuestionAnswer.at <= answered_by,
-        )
-        .correlate(ScheduledPost)
-        .scalar_subquery()
-    )
+    # Answers to the team's own questions (the check-in's Answer form) count too, bounded by
+    # `answered_by` only, not by the span's status time.
+    first_form = first(col(QuestionAnswer.at), col(QuestionAnswer.post_id) == col(ScheduledPost.id))
     query = scope.restrict(
         sql_select(
             col(ScheduledPost.vendor_id),
