@@ -46,7 +46,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.schedule_rules import vendor_today
-from bot.spend import VendorSpend, month_span, spend_by_vendor
+from bot.spend import VendorSpend, month_span, vendor_spend
 from bot.summaries import (
     MIN_SAMPLE,
     Week,
@@ -57,7 +57,7 @@ from bot.summaries import (
 from storage import lifecycle as store
 from storage.models import ReviewOutcome, Task, Vendor, VendorTrialDecision
 from storage.slips import Slips, slips_by_vendor
-from storage.summaries import Span, checkin_answers
+from storage.summaries import Scope, Span, checkin_answers
 
 VERDICT_WEEKS = 4
 ON_TIME_STEP = Fraction(10, 100)  # 10 percentage points
@@ -178,7 +178,7 @@ def load_events(session: Session, vendor: Vendor, first: date, last: date, now: 
     vendor_id = vendor.saved_id
     span = Span(first, last, until=now)
     tz = ZoneInfo(vendor.timezone)
-    posted = checkin_answers(session, vendor.team_id, span, answered_by=now, vendor_id=vendor_id)
+    posted = checkin_answers(session, Scope.of_vendor(vendor), span, answered_by=now)
     answers = [
         Answer(
             answer.sent_at.astimezone(tz).date(),
@@ -200,15 +200,7 @@ def _spend_of(
     session: Session, vendor: Vendor, this_week: Week, today: date, now: datetime
 ) -> VendorSpend:
     """The vendor's spend this week and this month."""
-    return spend_by_vendor(
-        session,
-        vendor.team_id,
-        [vendor],
-        this_week.span(now),
-        month_span(today, now),
-        now,
-        vendor_id=vendor.id,
-    )[vendor.saved_id]
+    return vendor_spend(session, vendor, this_week.span(now), month_span(today, now), now)
 
 
 # --------------------------------------------------------------------------- the verdict
@@ -313,9 +305,7 @@ def vendor_scorecard(session: Session, vendor: Vendor, now: datetime, weeks: int
     ]
     spend = _spend_of(session, vendor, this_week, today, now)
     tz = ZoneInfo(vendor.timezone)
-    slips = slips_by_vendor(
-        session, vendor.team_id, local_start(shown[0].monday, tz), now, vendor_id=vendor.id
-    )
+    slips = slips_by_vendor(session, Scope.of_vendor(vendor), local_start(shown[0].monday, tz), now)
     return Scorecard(
         slips=slips.get(vendor.saved_id, Slips()),
         vendor=vendor,

@@ -25,7 +25,7 @@ from bot.money import CostSpec, format_money, resolve_cost
 from storage import audit, tasks
 from storage.models import TaskStatus, Vendor
 from storage.spend import SpendTotals, spend_totals
-from storage.summaries import Span
+from storage.summaries import Scope, Span
 from storage.tasks import TaskRow
 
 BUDGET_THRESHOLDS = (80, 100)
@@ -59,16 +59,15 @@ def month_span(day: date, until: datetime | None = None) -> Span:
 
 def spend_by_vendor(
     session: Session,
-    team_id: str,
+    scope: Scope,
     listed: Sequence[Vendor],
     week: Span,
     month: Span,
     now: datetime,
-    *,
-    vendor_id: int | None = None,
 ) -> dict[int, VendorSpend]:
-    """Each listed vendor's spend over `week`, `month` and to date (one query)."""
-    totals = spend_totals(session, team_id, week, month, now, vendor_id=vendor_id)
+    """Each listed vendor's spend over `week`, `month` and to date (one query; `scope` is
+    whose tasks it reads: the listed vendors' team, or the one listed vendor)."""
+    totals = spend_totals(session, scope, week, month, now)
     return {
         vendor.saved_id: VendorSpend(
             **asdict(totals.get(vendor.saved_id, SpendTotals())),
@@ -78,6 +77,15 @@ def spend_by_vendor(
         )
         for vendor in listed
     }
+
+
+def vendor_spend(
+    session: Session, vendor: Vendor, week: Span, month: Span, now: datetime
+) -> VendorSpend:
+    """One vendor's spend over `week`, `month` and to date (one query)."""
+    return spend_by_vendor(session, Scope.of_vendor(vendor), [vendor], week, month, now)[
+        vendor.saved_id
+    ]
 
 
 # --------------------------------------------------------------------------- budgets

@@ -84,7 +84,7 @@ from storage import summaries as store
 from storage.models import QuestionAnswer, TaskStatus, Vendor, VendorFeedback
 from storage.overdue_reviews import OverdueReview, overdue_reviews
 from storage.slips import Slips, slips_by_vendor
-from storage.summaries import AttentionTask, CheckinAnswer, RatingTotals, Span, TaskCounts
+from storage.summaries import AttentionTask, CheckinAnswer, RatingTotals, Scope, Span, TaskCounts
 from storage.tasks import TaskRow
 
 MIN_SAMPLE = 2
@@ -196,13 +196,13 @@ class Figures(TaskCounts):
 
 
 def figures_by_vendor(
-    session: Session, team_id: str, span: Span, now: datetime, *, vendor_id: int | None = None
+    session: Session, scope: Scope, span: Span, now: datetime
 ) -> dict[int, Figures]:
-    """Figures for every vendor of the team (or one) over `span`: three queries in all.
-    Vendors with nothing in the span are missing (use `Figures()`)."""
-    counts = store.task_counts(session, team_id, span, vendor_id=vendor_id)
-    answers = store.checkin_answers(session, team_id, span, answered_by=now, vendor_id=vendor_id)
-    ratings = store.rating_totals(session, team_id, span, vendor_id=vendor_id)
+    """Figures for the scope's vendors (a team's, or one) over `span`: three queries in
+    all. Vendors with nothing in the span are missing (use `Figures()`)."""
+    counts = store.task_counts(session, scope, span)
+    answers = store.checkin_answers(session, scope, span, answered_by=now)
+    ratings = store.rating_totals(session, scope, span)
     return {
         vendor: Figures.of(counts.get(vendor), answers.get(vendor, ()), ratings.get(vendor))
         for vendor in {*counts, *answers, *ratings}
@@ -296,13 +296,10 @@ def vendor_summary(session: Session, vendor: Vendor, now: datetime) -> VendorSum
     (bot.periods): twelve queries, whatever the number of tasks (the period, three per
     period of figures, one for the thread's task list, four for the alignment note)."""
     vendor_id = vendor.saved_id
+    whose = Scope.of_vendor(vendor)
     period, before = summary_periods(session, vendor, now)
-    current = figures_by_vendor(session, vendor.team_id, period.span(), now, vendor_id=vendor_id)
-    previous = (
-        figures_by_vendor(session, vendor.team_id, before.span(), now, vendor_id=vendor_id)
-        if before is not None
-        else None
-    )
+    current = figures_by_vendor(session, whose, period.span(), now)
+    previous = figures_by_vendor(session, whose, before.span(), now) if before is not None else None
     return VendorSummary(
         vendor=vendor,
         period=period,
@@ -403,8 +400,9 @@ def _vendor_rows(
     whatever the number of vendors. A vendor is compared with the previous period only
     when it existed through all of it."""
     listed = vendors.list_vendors(session, team_id)
-    this = figures_by_vendor(session, team_id, current, now)
-    last = figures_by_vendor(session, team_id, previous.span(), now) if previous else {}
+    whose = Scope(team_id)
+    this = figures_by_vendor(session, whose, current, now)
+    last = figures_by_vendor(session, whose, previous.span(), now) if previous else {}
     return [
         VendorRow(
             v,
@@ -422,7 +420,8 @@ def team_digest(session: Session, team_id: str, tz: ZoneInfo, now: datetime) -> 
     period, before = digest_periods(session, team_id, tz, now)
     rows = _vendor_rows(session, team_id, period.span(), before, now)
     listed = [row.vendor for row in rows]
-    spend = spend_by_vendor(session, team_id, listed, period.span(), month_span(today, now), now)
+    whose = Scope(team_id)
+    spend = spend_by_vendor(session, whose, listed, period.span(), month_span(today, now), now)
     by_id = {row.vendor.id: row.vendor for row in rows}
     # Feedback given strictly after the previous digest and up to now: none falls between.
     said = reviews.vendor_feedback_between(
@@ -452,7 +451,7 @@ def team_digest(session: Session, team_id: str, tz: ZoneInfo, now: datetime) -> 
             if item.vendor_id in by_id
         ],
         overdue_reviews=overdue_reviews(session, team_id, now),
-        slips=slips_by_vendor(session, team_id, period.start, period.end),
+        slips=slips_by_vendor(session, whose, period.start, period.end),
     )
 
 

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from storage.models import AuditEntry
+from storage.summaries import Scope
 
 
 @dataclass(frozen=True)
@@ -27,23 +28,18 @@ def _day(value: object) -> date | None:
 
 
 def slips_by_vendor(
-    session: Session,
-    team_id: str,
-    start: datetime,
-    end: datetime,
-    *,
-    vendor_id: int | None = None,
+    session: Session, scope: Scope, start: datetime, end: datetime
 ) -> dict[int, Slips]:
     """Per vendor, the due dates moved later in `(start, end]`. Setting a first due date
     or moving one earlier is not a slip."""
     query = select(AuditEntry.vendor_id, AuditEntry.detail).where(
-        AuditEntry.team_id == team_id,
+        AuditEntry.team_id == scope.team_id,
         AuditEntry.action == "task.rescheduled",
         col(AuditEntry.at) > start,
         col(AuditEntry.at) <= end,
     )
-    if vendor_id is not None:
-        query = query.where(AuditEntry.vendor_id == vendor_id)
+    if scope.vendor_id is not None:
+        query = query.where(AuditEntry.vendor_id == scope.vendor_id)
     counts: dict[int, list[int]] = defaultdict(list)
     for vendor, detail in session.exec(query).all():
         try:

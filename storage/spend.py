@@ -15,8 +15,8 @@ from sqlalchemy import case, func
 from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
-from storage.models import Task, TaskStatus, Vendor
-from storage.summaries import Span, prepare_local_dates, within_span
+from storage.models import Task, TaskStatus
+from storage.summaries import Scope, Span, prepare_local_dates, within_span
 
 
 @dataclass(frozen=True)
@@ -29,13 +29,7 @@ class SpendTotals:
 
 
 def spend_totals(
-    session: Session,
-    team_id: str,
-    week: Span,
-    month: Span,
-    now: datetime,
-    *,
-    vendor_id: int | None = None,
+    session: Session, scope: Scope, week: Span, month: Span, now: datetime
 ) -> dict[int, SpendTotals]:
     """Per vendor: what the tasks done (closed) on the week's and the month's local days
     cost, and all of them closed by `now`. Cancelled tasks never count. One query; vendors
@@ -48,23 +42,18 @@ def spend_totals(
 
     closed_at = col(Task.closed_at)
     query = (
-        sql_select(
+        scope.restrict(
+            sql_select(
+                col(Task.vendor_id),
+                total(within_span(closed_at, week)),
+                total(within_span(closed_at, month)),
+                func.coalesce(func.sum(cost), 0),
+            ),
             col(Task.vendor_id),
-            total(within_span(closed_at, week)),
-            total(within_span(closed_at, month)),
-            func.coalesce(func.sum(cost), 0),
         )
-        .join(Vendor, col(Vendor.id) == col(Task.vendor_id))
-        .where(
-            col(Vendor.team_id) == team_id,
-            col(Task.status) == TaskStatus.DONE,
-            cost.is_not(None),
-            closed_at <= now,
-        )
+        .where(col(Task.status) == TaskStatus.DONE, cost.is_not(None), closed_at <= now)
         .group_by(col(Task.vendor_id))
     )
-    if vendor_id is not None:
-        query = query.where(col(Task.vendor_id) == vendor_id)
     # PostgreSQL's SUM over BIGINT is NUMERIC (a Decimal here): exact, and made int.
     return {
         int(vendor): SpendTotals(int(week_total), int(month_total), int(to_date))

@@ -104,6 +104,32 @@ def _prepare(session: Session) -> None:
         raw.create_function(_SQLITE_LOCAL_DATE, 2, _sqlite_local_date, deterministic=True)
 
 
+# --------------------------------------------------------------------------- scopes
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose figures a query counts: every vendor of a team, or only one of them. The same
+    for every per-vendor figure query (here, storage.slips, storage.spend)."""
+
+    team_id: str
+    vendor_id: int | None = None
+
+    @classmethod
+    def of_vendor(cls, vendor: Vendor) -> Scope:
+        return cls(vendor.team_id, vendor.saved_id)
+
+    def restrict(self, query: Any, vendor_column: Any) -> Any:
+        """`query` joined to the row's vendor (whose time zone the local dates use), kept
+        to the scope's vendors."""
+        query = query.join(Vendor, col(Vendor.id) == vendor_column).where(
+            Vendor.team_id == self.team_id
+        )
+        if self.vendor_id is not None:
+            query = query.where(vendor_column == self.vendor_id)
+        return query
+
+
 # --------------------------------------------------------------------------- spans
 
 
@@ -237,13 +263,6 @@ def _total(column: Any) -> Any:
     return func.coalesce(func.sum(column), 0)
 
 
-def _scope(query: Any, team_id: str, vendor_id: int | None, vendor_column: Any) -> Any:
-    query = query.join(Vendor, col(Vendor.id) == vendor_column).where(Vendor.team_id == team_id)
-    if vendor_id is not None:
-        query = query.where(vendor_column == vendor_id)
-    return query
-
-
 # --------------------------------------------------------------------------- tasks
 
 
@@ -258,9 +277,7 @@ class TaskCounts:
     blocked: int = 0
 
 
-def task_counts(
-    session: Session, team_id: str, span: Span, *, vendor_id: int | None = None
-) -> dict[int, TaskCounts]:
+def task_counts(session: Session, scope: Scope, span: Span) -> dict[int, TaskCounts]:
     """Per vendor: tasks completed in the span (on time or not) and the task states at its
     status time. One query; vendors without tasks are missing from the result."""
     _prepare(session)
@@ -272,7 +289,7 @@ def task_counts(
     overdue = and_(
         active, col(Task.due_date).is_not(None), col(Task.due_date) < _status_today(span)
     )
-    per_task = _scope(
+    per_task = scope.restrict(
         sql_select(
             col(Task.vendor_id).label("vendor_id"),
             _flag(completed).label("completed"),
@@ -283,8 +300,6 @@ def task_counts(
             _flag(active).label("active"),
             _latest_status(span).label("latest"),
         ),
-        team_id,
-        vendor_id,
         col(Task.vendor_id),
     ).where(
         # Closed before the span began: neither completed in it nor open at its end.
@@ -324,12 +339,7 @@ class CheckinAnswer:
 
 
 def checkin_answers(
-    session: Session,
-    team_id: str,
-    span: Span,
-    *,
-    answered_by: datetime,
-    vendor_id: int | None = None,
+    session: Session, scope: Scope, span: Span, *, answered_by: datetime
 ) -> dict[int, list[CheckinAnswer]]:
     """Per vendor, the check-ins posted in the span, each with its first answer given by
     the span's status time (and `answered_by`): a period's response rate is fixed by what
@@ -338,37 +348,31 @@ def checkin_answers(
     of its tasks since it was posted) or a reply in its thread. One query: the first
     answers are MINs in SQL, one row per check-in (a few a week per vendor)."""
     _prepare(session)
-    first_update = (
-        select(func.min(StatusUpdate.at))
-        .where(
-            answers_checkin(StatusUpdate, ScheduledPost),
-            StatusUpdate.at <= answered_by,
-            _by_status_time(col(StatusUpdate.at), span),
+
+    def first(moment: Any, *answering: ColumnElement[bool]) -> Any:
+        """The earliest `moment` of the rows `answering` the outer query's check-in that
+        were given by `answered_by` (a correlated scalar subquery)."""
+        return (
+            select(func.min(moment))
+            .where(*answering, moment <= answered_by)
+            .correlate(ScheduledPost, Vendor)
+            .scalar_subquery()
         )
-        .correlate(ScheduledPost, Vendor)
-        .scalar_subquery()
+
+    first_update = first(
+        col(StatusUpdate.at),
+        answers_checkin(StatusUpdate, ScheduledPost),
+        _by_status_time(col(StatusUpdate.at), span),
     )
-    first_reply = (
-        select(func.min(CheckinResponse.at))
-        .where(
-            col(CheckinResponse.post_id) == col(ScheduledPost.id),
-            CheckinResponse.at <= answered_by,
-            _by_status_time(col(CheckinResponse.at), span),
-        )
-        .correlate(ScheduledPost, Vendor)
-        .scalar_subquery()
+    first_reply = first(
+        col(CheckinResponse.at),
+        col(CheckinResponse.post_id) == col(ScheduledPost.id),
+        _by_status_time(col(CheckinResponse.at), span),
     )
-    # Answers to the team's own questions (the check-in's Answer form) count too.
-    first_form = (
-        select(func.min(QuestionAnswer.at))
-        .where(
-            col(QuestionAnswer.post_id) == col(ScheduledPost.id),
-            QuestionAnswer.at <= answered_by,
-        )
-        .correlate(ScheduledPost)
-        .scalar_subquery()
-    )
-    query = _scope(
+    # Answers to the team's own questions (the check-in's Answer form) count too, bounded by
+    # `answered_by` only, not by the span's status time.
+    first_form = first(col(QuestionAnswer.at), col(QuestionAnswer.post_id) == col(ScheduledPost.id))
+    query = scope.restrict(
         sql_select(
             col(ScheduledPost.vendor_id),
             col(ScheduledPost.sent_at),
@@ -376,8 +380,6 @@ def checkin_answers(
             first_reply,
             first_form,
         ),
-        team_id,
-        vendor_id,
         col(ScheduledPost.vendor_id),
     ).where(
         ScheduledPost.kind == PostKind.CHECKIN,
@@ -406,12 +408,10 @@ class RatingTotals:
     communication: int = 0
 
 
-def rating_totals(
-    session: Session, team_id: str, span: Span, *, vendor_id: int | None = None
-) -> dict[int, RatingTotals]:
+def rating_totals(session: Session, scope: Scope, span: Span) -> dict[int, RatingTotals]:
     """Per vendor, the ratings (TaskFeedback) first given in the span. One query."""
     _prepare(session)
-    query = _scope(
+    query = scope.restrict(
         sql_select(
             col(TaskFeedback.vendor_id),
             func.count(col(TaskFeedback.id)),
@@ -419,8 +419,6 @@ def rating_totals(
             _total(TaskFeedback.timeliness),
             _total(TaskFeedback.communication),
         ),
-        team_id,
-        vendor_id,
         col(TaskFeedback.vendor_id),
     ).where(_within(col(TaskFeedback.created_at), span))
     return {
@@ -452,9 +450,8 @@ def attention_tasks(
     overdue = and_(col(Task.due_date).is_not(None), col(Task.due_date) < _status_today(span))
     blocked = latest == TaskUpdate.BLOCKED.value
     query = (
-        _scope(
-            select(Task, _flag(overdue), _flag(blocked)), team_id, vendor_id, col(Task.vendor_id)
-        )
+        Scope(team_id, vendor_id)
+        .restrict(select(Task, _flag(overdue), _flag(blocked)), col(Task.vendor_id))
         .where(
             col(Task.status).in_((TaskStatus.OPEN, TaskStatus.DELIVERED)),
             is_open,

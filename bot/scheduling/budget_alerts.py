@@ -10,7 +10,7 @@ from bot import summaries as summary_rules
 from bot.scheduling import claims
 from bot.scheduling.calendar import VendorCalendar
 from bot.scheduling.context import Tick
-from bot.spend import budget_alert_key, crossed_thresholds, month_span, spend_by_vendor
+from bot.spend import budget_alert_key, crossed_thresholds, month_span, vendor_spend
 from storage import schedule
 from storage.database import transaction
 from storage.models import PostKind, Vendor
@@ -23,15 +23,8 @@ def post_due_budget_alerts(tick: Tick, vendor: Vendor, calendar: VendorCalendar)
     today = calendar.local_date(tick.now)
     month = month_span(today, tick.now)
     with transaction(tick.engine) as session:
-        spend = spend_by_vendor(
-            session,
-            vendor.team_id,
-            [vendor],
-            summary_rules.week_of(today).span(tick.now),
-            month,
-            tick.now,
-            vendor_id=vendor.id,
-        )[vendor.saved_id]
+        week = summary_rules.week_of(today).span(tick.now)
+        spend = vendor_spend(session, vendor, week, month, tick.now)
     crossed = crossed_thresholds(spend.this_month, budget)
     if not crossed:
         return

@@ -19,6 +19,7 @@ from bot.scorecards import CardFigures, Verdict, trend_of, vendor_scorecard
 from bot.summaries import Week, figures_by_vendor
 from storage.database import transaction
 from storage.models import Vendor
+from storage.summaries import Scope
 from tests.support.lifecycle_support import (
     MONEY,
     OWNER_DM,
@@ -164,7 +165,7 @@ def test_the_scorecard_agrees_with_the_weekly_summaries(engine: Engine) -> None:
         card = vendor_scorecard(session, vendor, now, weeks=4)
         for row in card.rows:
             span = row.week.span(now) if row.partial else row.week.span()
-            summary = figures_by_vendor(session, TEAM_ID, span, now).get(vendor.saved_id)
+            summary = figures_by_vendor(session, Scope(TEAM_ID), span, now).get(vendor.saved_id)
             assert summary is not None
             mine = row.figures
             assert (mine.completed, mine.on_time, mine.checkins, mine.answered) == (

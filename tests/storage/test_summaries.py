@@ -29,7 +29,7 @@ from bot.task_changes import reschedule_task
 from storage.database import transaction
 from storage.models import CheckinTask, TaskStatus, Vendor
 from storage.slips import Slips
-from storage.summaries import Span
+from storage.summaries import Scope, Span
 from tests.support.scheduling import TEAM_ID, add_vendor, update_vendor, utc
 from tests.support.summary_support import (
     checkin,
@@ -164,9 +164,11 @@ def test_the_week_ends_at_midnight_sunday_in_the_vendors_time_zone(
     close(engine, early_monday, monday_0010)
 
     with transaction(engine) as session:
-        first = figures_by_vendor(session, TEAM_ID, THIS_WEEK.span(), utc("2026-12-09 00:00"))
+        first = figures_by_vendor(
+            session, Scope(TEAM_ID), THIS_WEEK.span(), utc("2026-12-09 00:00")
+        )
         second = figures_by_vendor(
-            session, TEAM_ID, Week(date(2026, 12, 7)).span(), utc("2026-12-09 00:00")
+            session, Scope(TEAM_ID), Week(date(2026, 12, 7)).span(), utc("2026-12-09 00:00")
         )
         # Made on the vendor's Monday at 09:00, the summary looks back at the finished week.
         monday_9am = datetime(2026, 12, 7, 9, tzinfo=ZoneInfo(zone))
@@ -311,9 +313,9 @@ def test_a_periods_response_rate_is_fixed_by_what_happened_within_it(engine: Eng
     week = Week(date(2026, 11, 30)).span()  # a scorecard's week, read a month later
 
     with transaction(engine) as session:
-        then = figures_by_vendor(session, TEAM_ID, period.span(), utc("2026-12-04 16:00"))
-        later = figures_by_vendor(session, TEAM_ID, period.span(), utc("2026-12-31 16:00"))
-        weekly = figures_by_vendor(session, TEAM_ID, week, utc("2026-12-31 16:00"))
+        then = figures_by_vendor(session, Scope(TEAM_ID), period.span(), utc("2026-12-04 16:00"))
+        later = figures_by_vendor(session, Scope(TEAM_ID), period.span(), utc("2026-12-31 16:00"))
+        weekly = figures_by_vendor(session, Scope(TEAM_ID), week, utc("2026-12-31 16:00"))
 
     assert then == later
     assert (later[vendor.saved_id].checkins, later[vendor.saved_id].answered) == (2, 1)
@@ -333,7 +335,7 @@ def test_an_answer_by_another_route_answers_the_latest_checkin_only(engine: Engi
 
     with transaction(engine) as session:
         found = figures_by_vendor(
-            session, TEAM_ID, Week(date(2026, 11, 30)).span(), utc("2026-12-04 16:00")
+            session, Scope(TEAM_ID), Week(date(2026, 11, 30)).span(), utc("2026-12-04 16:00")
         )
 
     # Tuesday's is answered after an hour; Monday's, asked again since, is not.
