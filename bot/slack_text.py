@@ -50,6 +50,11 @@ def code(text: str, limit: int = 40, *, mark_cut: bool = False) -> str:
     return f"`{shown(text, limit, mark_cut=mark_cut)}`"
 
 
+def counted(count: int, noun: str) -> str:
+    """`1 week` / `3 weeks`: a count with its noun in the number it needs."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def listed_are(items: Sequence[str], joiner: str = ", ") -> str:
     """`Fri 25 Dec 2026 is` / `rate and budget are`: the items joined, with the verb that
     agrees with how many there are."""

@@ -32,7 +32,7 @@ from bot.blocks.ids import (
     FIELD_NOTE,
     checkin_action_id,
 )
-from bot.slack_text import escape
+from bot.slack_text import counted, escape
 from storage import on_time
 from storage.checkins import CheckinRow
 from storage.models import (
@@ -163,7 +163,7 @@ def _done_text(vendor: Vendor, task: Task) -> str:
     late = on_time.task_days_late(task, ZoneInfo(vendor.timezone))
     how = ""
     if task.due_in_force is not None and late is not None:
-        how = " on time" if late <= 0 else f" {late} day{'s' if late != 1 else ''} late"
+        how = " on time" if late <= 0 else f" {counted(late, 'day')} late"
     who = (
         f", accepted by {mention(task.closed_by)}"
         if task.delivered_at is not None and task.closed_by

@@ -24,7 +24,7 @@ from bot.blocks.common import (
 from bot.blocks.figures import HEALTH_EMOJI, HEALTH_LEGEND, percent, score_text
 from bot.blocks.reviews import overdue_review_lines
 from bot.blocks.trials import trial_text
-from bot.slack_text import escape
+from bot.slack_text import counted, escape
 from bot.summaries import (
     HomeOverview,
     HomeTask,
@@ -44,8 +44,7 @@ def _home_task_line(item: HomeTask) -> str:
         else ""
     )
     asked = (
-        f" · :question: {item.questions} question{'s' if item.questions != 1 else ''} "
-        "from the vendor waiting in its thread"
+        f" · :question: {counted(item.questions, 'question')} from the vendor waiting in its thread"
         if item.questions
         else ""
     )

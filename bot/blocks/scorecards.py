@@ -21,7 +21,7 @@ from bot.blocks.figures import slips_text
 from bot.blocks.spend import spend_text
 from bot.money import format_money
 from bot.scorecards import VERDICT_WEEKS, CardFigures, Scorecard, Trend, Verdict
-from bot.slack_text import escape
+from bot.slack_text import counted, escape
 from bot.summaries import (
     Week,
 )
@@ -134,16 +134,17 @@ def scorecard_message(card: Scorecard) -> Message:
     vendor = card.vendor
     name = escape(vendor.name)
     first = card.rows[0].week.monday
+    weeks_shown = counted(len(card.rows), "week")
     head = (
         f":bar_chart: *Scorecard for {name}* {channel_link(vendor.channel_id)} · "
-        f"{len(card.rows)} weeks, {first:%a %-d %b} to {card.today:%a %-d %b %Y} (so far)"
+        f"{weeks_shown}, {first:%a %-d %b} to {card.today:%a %-d %b %Y} (so far)"
     )
     weeks = [_week_line(row.week, row.figures, row.partial, vendor.currency) for row in card.rows]
     blocks: list[dict[str, Any]] = [section(head), section(verdict_text(card.trend))]
     blocks += sections(["*Week by week* (weeks start on Monday, the vendor's calendar)", *weeks])
     blocks.append(
         section(
-            f"*Over the {len(card.rows)} weeks*\n"
+            f"*Over the {weeks_shown}*\n"
             + "\n".join(card_lines(card.total))
             + f"\n*Spend in these weeks:* {format_money(card.total.spend, vendor.currency)}"
             + f"\n*Due dates moved:* {slips_text(card.slips) or 'none'}"
@@ -163,7 +164,8 @@ def scorecard_message(card: Scorecard) -> Message:
 
 
 def scorecard_chart_title(card: Scorecard) -> str:
-    return f"{card.vendor.name[:60]}: on-time rate and average score, {len(card.rows)} weeks"
+    weeks_shown = counted(len(card.rows), "week")
+    return f"{card.vendor.name[:60]}: on-time rate and average score, {weeks_shown}"
 
 
 def scorecard_chart_alt(card: Scorecard) -> str:

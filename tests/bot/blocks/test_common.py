@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.blocks import common
+from bot.slack_text import counted
 from tests.support.slack_limits import assert_message_fits
 
 
@@ -46,3 +47,7 @@ def test_lines_reply_is_a_plain_reply_while_it_fits_in_one_section() -> None:
 def test_sections_pack_lines_within_a_section() -> None:
     blocks = common.sections(["a" * 2000, "b" * 2000, "c" * 5000])
     assert [len(block["text"]["text"]) for block in blocks] == [2000, 2000, 2900]
+
+
+def test_counted_says_one_week_and_two_weeks() -> None:
+    assert [counted(n, "week") for n in (0, 1, 2)] == ["0 weeks", "1 week", "2 weeks"]
