@@ -52,6 +52,16 @@ class VendorAdded:
 
 
 @dataclass(frozen=True)
+class NewChannel:
+    """The Slack channel a new vendor is registered for: its workspace, id and name (the
+    vendor's name unless `vendor add` gives one)."""
+
+    team_id: str
+    channel_id: str
+    name: str
+
+
+@dataclass(frozen=True)
 class TaskListing:
     heading: str
     rows: Sequence[TaskRow]
@@ -61,10 +71,8 @@ class TaskListing:
 
 def register_vendor(
     session: Session,
+    channel: NewChannel,
     *,
-    team_id: str,
-    channel_id: str,
-    channel_name: str,
     actor_id: str,
     defaults: VendorDefaults,
     now: datetime,
@@ -77,9 +85,9 @@ def register_vendor(
     """
     extra = new_vendor_settings(command, defaults, now) if command else {}
     new = Vendor(
-        team_id=team_id,
-        channel_id=channel_id,
-        name=(command.name if command and command.name else channel_name)[:80],
+        team_id=channel.team_id,
+        channel_id=channel.channel_id,
+        name=(command.name if command and command.name else channel.name)[:80],
         timezone=(command.timezone if command and command.timezone else defaults.timezone),
         checkin_cadence=(
             str(command.checkins) if command and command.checkins else defaults.checkin_cadence
@@ -109,7 +117,7 @@ def register_vendor(
         "vendor.added",
         vendor,
         {
-            "channel_id": channel_id,
+            "channel_id": vendor.channel_id,
             "name": vendor.name,
             "timezone": vendor.timezone,
             "checkin_cadence": vendor.checkin_cadence,
@@ -156,9 +164,7 @@ def add_vendor(
     if existing is None:
         vendor = register_vendor(
             session,
-            team_id=team_id,
-            channel_id=command.channel_id,
-            channel_name=channel_name,
+            NewChannel(team_id, command.channel_id, channel_name),
             actor_id=actor_id,
             defaults=defaults,
             now=now,
@@ -212,15 +218,8 @@ def create_task(
     registered = vendor is None
     meanwhile = False
     if vendor is None:
-        vendor = register_vendor(
-            session,
-            team_id=team_id,
-            channel_id=channel_id,
-            channel_name=channel_name,
-            actor_id=owner_id,
-            defaults=defaults,
-            now=now,
-        )
+        channel = NewChannel(team_id, channel_id, channel_name)
+        vendor = register_vendor(session, channel, actor_id=owner_id, defaults=defaults, now=now)
     if vendor is None:
         # Registered by another request since our lookup: the task goes to that vendor.
         vendor = vendors.find_vendor_by_channel(session, team_id, channel_id)

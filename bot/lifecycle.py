@@ -262,14 +262,7 @@ def decide_trial(
     today = vendor_today(vendor, now)
     new_end = max(ends_on, today) + EXTENSION if decision == TrialDecision.EXTEND else None
     recorded = store.record_trial_decision_once(
-        session,
-        vendor_id=vendor_id,
-        trial_started_on=started,
-        trial_ends_on=ends_on,
-        decision=decision,
-        decided_by=user_id,
-        now=now,
-        new_trial_ends_on=new_end,
+        session, vendor, started, decision, by=user_id, at=now, new_trial_ends_on=new_end
     )
     if recorded is None:  # another click got there first
         found = store.find_trial_decision(session, vendor_id, ends_on)

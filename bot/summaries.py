@@ -472,7 +472,6 @@ class HomeTask:
 
 @dataclass(frozen=True)
 class HomeOverview:
-    user_id: str
     tasks: Sequence[HomeTask]  # overdue first, then soonest due
     vendors: Sequence[VendorRow]  # health over the last HOME_DAYS days
     first_day: date
@@ -500,7 +499,6 @@ def home_overview(
     first_day = last_day - timedelta(days=HOME_DAYS - 1)
     vendor_rows = _vendor_rows(session, team_id, Span(first_day, last_day, until=now), None, now)
     return HomeOverview(
-        user_id=user_id,
         tasks=tasks,
         vendors=vendor_rows,
         first_day=first_day,

@@ -162,32 +162,34 @@ def find_trial_decision(
 
 def record_trial_decision_once(
     session: Session,
-    *,
-    vendor_id: int,
-    trial_started_on: date,
-    trial_ends_on: date,
+    vendor: Vendor,
+    started_on: date,
     decision: str,
-    decided_by: str,
-    now: datetime,
+    *,
+    by: str,
+    at: datetime,
     new_trial_ends_on: date | None = None,
 ) -> VendorTrialDecision | None:
-    """Record the trial's decision unless it has one; None when it had.
+    """Record the decision on the vendor's current trial (the one ending on its
+    `trial_ends_on`, started on `started_on`) unless it has one; None when it had.
 
     `INSERT … ON CONFLICT (vendor_id, trial_ends_on) DO NOTHING` (SQLite and PostgreSQL):
     of two clicks racing each other exactly one inserts; on PostgreSQL the second waits
     for the first to commit and then finds the row taken. Not a savepoint (see
     storage.reviews.save_task_feedback for why).
     """
+    if vendor.trial_ends_on is None:  # pragma: no cover - bot.lifecycle checked the trial
+        raise ValueError(f"vendor {vendor.id} has no trial to decide")
     inserted = insert_unless_taken(
         session,
         VendorTrialDecision,
         {
-            "vendor_id": vendor_id,
-            "trial_started_on": trial_started_on,
-            "trial_ends_on": trial_ends_on,
+            "vendor_id": vendor.saved_id,
+            "trial_started_on": started_on,
+            "trial_ends_on": vendor.trial_ends_on,
             "decision": decision,
-            "decided_by": decided_by,
-            "decided_at": now,
+            "decided_by": by,
+            "decided_at": at,
             "new_trial_ends_on": new_trial_ends_on,
         },
         ["vendor_id", "trial_ends_on"],

@@ -49,9 +49,7 @@ def add_vendor(
     with transaction(engine) as session:
         vendor = delegation.register_vendor(
             session,
-            team_id=TEAM_ID,
-            channel_id=channel_id,
-            channel_name=channel_id.lower(),
+            delegation.NewChannel(TEAM_ID, channel_id, channel_id.lower()),
             actor_id=added_by,
             defaults=defaults,
             now=created,

@@ -30,7 +30,6 @@ def test_a_home_tab_with_everything_in_it_fits(count: int) -> None:
     # are more.
     listed = (tasks(count) + tasks(count, status=TaskStatus.DELIVERED))[:HOME_TASKS]
     overview = HomeOverview(
-        user_id="U0OWNER0001",
         tasks=[HomeTask(TaskRow(t, vendor()), TODAY, 10**6) for t in listed],
         vendors=vendor_rows(count),
         first_day=TODAY,
@@ -49,5 +48,5 @@ def test_a_home_tab_with_everything_in_it_fits(count: int) -> None:
 
 
 def test_an_empty_home_tab_and_the_outsiders_fit() -> None:
-    assert_view_fits(home.home_view(HomeOverview("U0NEW", [], [], TODAY, TODAY, NOW)))
+    assert_view_fits(home.home_view(HomeOverview([], [], TODAY, TODAY, NOW)))
     assert_view_fits(home.home_outsider_view())
