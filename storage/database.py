@@ -274,7 +274,7 @@ Stamped = TypeVar("Stamped", bound=_Stamped)
 def save_changes(
     session: Session, row: Stamped, now: datetime, changes: Mapping[str, object]
 ) -> Stamped:
-    """Set the changed columns (name to value) and `updated_at` on a task or vendor, and flush."""
+    """Set the changed columns (name to value) and `updated_at` on a row that has one, flush."""
     for name, value in changes.items():
         setattr(row, name, value)
     row.updated_at = now

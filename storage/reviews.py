@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from storage.database import add_flushed, insert_unless_taken
+from storage.database import add_flushed, insert_unless_taken, save_changes
 from storage.models import (
     CheckinTask,
     Delivery,
@@ -119,11 +119,17 @@ def save_task_feedback(
     none and both insert, so the insert is `ON CONFLICT (task_id) DO NOTHING`
     (storage.database.insert_unless_taken): the one that finds the row taken updates it.
     """
-    scores: dict[str, Any] = {**asdict(rating), "rated_by": rated_by, "updated_at": now}
+    scores: dict[str, Any] = {**asdict(rating), "rated_by": rated_by}
     inserted = insert_unless_taken(
         session,
         TaskFeedback,
-        {"task_id": task.id, "vendor_id": task.vendor_id, "created_at": now, **scores},
+        {
+            "task_id": task.id,
+            "vendor_id": task.vendor_id,
+            "created_at": now,
+            "updated_at": now,
+            **scores,
+        },
         ["task_id"],
     )
     created = inserted is not None
@@ -131,10 +137,7 @@ def save_task_feedback(
     if feedback is None:  # pragma: no cover - the row was just inserted or found taken
         raise LookupError(f"no rating for task {task.id} after saving one")
     if not created:
-        for name, value in scores.items():
-            setattr(feedback, name, value)
-        session.add(feedback)
-        session.flush()
+        save_changes(session, feedback, now, scores)
     return feedback, created
 
 

@@ -34,7 +34,7 @@ from sqlmodel import Session, col, delete, select
 
 from storage.answers import checkin_answered
 from storage.checkins import add_checkin_tasks
-from storage.database import transaction
+from storage.database import save_changes, transaction
 from storage.models import (
     CheckinTask,
     PostKind,
@@ -389,12 +389,7 @@ def pause_unreachable_vendor(
     vendor = session.get(Vendor, vendor_id, populate_existing=True)
     if vendor is None:
         raise LookupError(f"vendor {vendor_id} is gone")
-    vendor.paused = True
-    vendor.pause_reason = reason[:200]
-    vendor.updated_at = now
-    session.add(vendor)
-    session.flush()
-    return vendor
+    return save_changes(session, vendor, now, {"paused": True, "pause_reason": reason[:200]})
 
 
 def open_tasks_of(session: Session, vendor: Vendor) -> Sequence[Task]:
