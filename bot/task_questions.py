@@ -22,6 +22,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot import people
+from bot.checkin_replies import ThreadMessage
 from bot.slack_text import readable_text
 from storage import audit
 from storage import task_questions as store
@@ -46,13 +47,9 @@ class TaskReply:
 
 def record_task_reply(
     session: Session,
-    *,
     team_id: str,
-    channel_id: str,
-    thread_ts: str,
-    message_ts: str,
-    user_id: str,
-    text: str,
+    message: ThreadMessage,
+    *,
     user_is_outside: bool,
     now: datetime,
 ) -> TaskReply | None:
@@ -62,20 +59,21 @@ def record_task_reply(
     Safe when Slack retries the event: the question is keyed by channel and ts, and
     answering twice finds nothing left to answer.
     """
-    found = store.task_of_thread(session, team_id, channel_id, thread_ts)
+    found = store.task_of_thread(session, team_id, message.channel_id, message.thread_ts)
     if found is None:
         return None
     task, _vendor = found
+    user_id, message_ts = message.user_id, message.message_ts
     if people.is_vendor_contact(task, user_id, user_is_outside):
-        if not is_question(text):
+        if not is_question(message.text):
             return TaskReply(asked=False, answered=0)
         stored = store.add_question(
             session,
             task=task,
-            channel_id=channel_id,
+            channel_id=message.channel_id,
             message_ts=message_ts,
             user_id=user_id,
-            text=readable_text(text)[:MAX_STORED_LENGTH],
+            text=readable_text(message.text)[:MAX_STORED_LENGTH],
             at=now,
         )
         if stored is not None:

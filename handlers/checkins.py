@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import asdict
 from typing import Any, TypeVar
 
 from slack_sdk import WebClient
@@ -217,10 +216,10 @@ class CheckinListeners(Listeners):
         in_transaction(
             self.deps,
             task_questions.record_task_reply,
-            team_id=team_id,
+            team_id,
+            reply,
             user_is_outside=outside,
             now=self.deps.clock(),
-            **asdict(reply),
         )
 
     # ------------------------------------------------------------------ telling people
