@@ -125,10 +125,14 @@ _counter = iter(range(1, 10_000_000))
 
 def checkin(engine: Engine, vendor: Vendor, sent: str) -> ScheduledPost:
     """A check-in posted at `sent` (UTC)."""
+    return _sent_post(engine, vendor, sent, PostKind.CHECKIN)
+
+
+def _sent_post(engine: Engine, vendor: Vendor, sent: str, kind: PostKind) -> ScheduledPost:
     number = next(_counter)
     post = ScheduledPost(
         vendor_id=vendor.saved_id,
-        kind=PostKind.CHECKIN,
+        kind=kind,
         occurrence=f"{sent}#{number}",
         state=PostState.SENT,
         claimed_by="test",
@@ -175,21 +179,7 @@ def rate(engine: Engine, item: Task, at: str, quality: int, timeliness: int, com
 
 def prompt(engine: Engine, vendor: Vendor, sent: str) -> ScheduledPost:
     """A feedback prompt posted at `sent`."""
-    number = next(_counter)
-    post = ScheduledPost(
-        vendor_id=vendor.saved_id,
-        kind=PostKind.FEEDBACK_PROMPT,
-        occurrence=f"{sent}#{number}",
-        state=PostState.SENT,
-        claimed_by="test",
-        claimed_at=utc(sent),
-        channel_id=vendor.channel_id,
-        message_ts=f"1700000000.{number:06d}",
-        sent_at=utc(sent),
-    )
-    with transaction(engine) as session:
-        session.add(post)
-    return post
+    return _sent_post(engine, vendor, sent, PostKind.FEEDBACK_PROMPT)
 
 
 def vendor_said(engine: Engine, post: ScheduledPost, at: str, text: str) -> None:
